@@ -1,0 +1,105 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Flow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "flowctl", targets: ["flowctl"]),
+        .library(name: "FlowEngine", targets: ["FlowEngine"]),
+        .library(name: "Steps", targets: ["Steps"]),
+        .library(name: "FlowRuntime", targets: ["FlowRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+    ],
+    targets: [
+        // Pure: language, validator, interpreter, calendar math. Yams and Foundation only.
+        .target(
+            name: "FlowEngine",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/airports.tsv")],
+            swiftSettings: swiftSettings
+        ),
+        // What a flow can call: provider steps over an HTTP transport.
+        .target(
+            name: "Steps",
+            dependencies: [
+                "FlowEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The durable shell: stores, scheduler, effect ledger, daemon.
+        .target(
+            name: "FlowRuntime",
+            dependencies: [
+                "FlowEngine",
+                "Steps",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "flowctl",
+            dependencies: [
+                "FlowEngine",
+                "Steps",
+                "FlowRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks that print numbers; run in release (see README).
+        .executableTarget(
+            name: "flow-bench",
+            dependencies: ["FlowEngine", "Steps"],
+            swiftSettings: swiftSettings
+        ),
+        // Test support: local fake providers that speak the real contracts.
+        .target(
+            name: "FakeProviders",
+            dependencies: [
+                "Steps",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FlowEngineTests",
+            dependencies: ["FlowEngine"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StepsTests",
+            dependencies: ["Steps", "FakeProviders", "FlowEngine"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

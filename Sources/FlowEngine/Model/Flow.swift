@@ -1,0 +1,93 @@
+/// One flow document, as loaded: every node knows its file, line and column.
+public struct Flow: Sendable {
+    /// Unique within a workflow directory; a lowercase identifier (`flight-notifications`).
+    public var name: Located<String>
+    /// Declared version; the registry also pins a content hash.
+    public var version: Located<Int>
+    public var description: String?
+    public var triggers: [Trigger]
+    public var input: [InputField]
+    public var settings: [SettingDeclaration]
+    /// The states, with the one the flow starts in.
+    public var graph: StateGraph
+    /// Where the document starts.
+    public var location: SourceLocation
+
+    public init(
+        name: Located<String>, version: Located<Int>, description: String?, triggers: [Trigger],
+        input: [InputField], settings: [SettingDeclaration], graph: StateGraph, location: SourceLocation
+    ) {
+        self.name = name
+        self.version = version
+        self.description = description
+        self.triggers = triggers
+        self.input = input
+        self.settings = settings
+        self.graph = graph
+        self.location = location
+    }
+
+    public func setting(named name: String) -> SettingDeclaration? { settings.first { $0.name.value == name } }
+}
+
+/// A start state and the states it can reach; flows, parallel branches and for_each bodies each have one.
+public struct StateGraph: Sendable {
+    public var start: Located<String>
+    /// In document order.
+    public var states: [State]
+
+    public init(start: Located<String>, states: [State]) {
+        self.start = start
+        self.states = states
+    }
+
+    public func state(named name: String) -> State? { states.first { $0.name.value == name } }
+}
+
+/// A typed field of the flow's `input`.
+public struct InputField: Sendable {
+    public var name: Located<String>
+    public var type: Located<ValueType>
+    public var required: Bool
+    public var description: String?
+    /// Declared fields of an object input (`properties`), checked like the input itself.
+    public var properties: [InputField]
+
+    public init(
+        name: Located<String>, type: Located<ValueType>, required: Bool, description: String? = nil,
+        properties: [InputField] = []
+    ) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.description = description
+        self.properties = properties
+    }
+}
+
+/// A knob with a default and bounds; `overridable` ones are all an agency may change.
+public struct SettingDeclaration: Sendable {
+    public var name: Located<String>
+    public var type: Located<ValueType>
+    public var defaultValue: Located<Value>
+    public var min: Located<Value>?
+    public var max: Located<Value>?
+    /// Allowed values, when the setting is an enumeration.
+    public var allowed: [Value]?
+    public var overridable: Bool
+    public var description: String?
+
+    public init(
+        name: Located<String>, type: Located<ValueType>, defaultValue: Located<Value>, min: Located<Value>? = nil,
+        max: Located<Value>? = nil, allowed: [Value]? = nil, overridable: Bool, description: String? = nil
+    ) {
+        self.name = name
+        self.type = type
+        self.defaultValue = defaultValue
+        self.min = min
+        self.max = max
+        self.allowed = allowed
+        self.overridable = overridable
+        self.description = description
+    }
+}

@@ -1,0 +1,71 @@
+/// The static type of a parameter, result, input field or setting.
+public indirect enum ValueType: Sendable, Hashable, Codable, CustomStringConvertible {
+    case any
+    case string
+    case number
+    case integer
+    case bool
+    case instant
+    case duration
+    /// A time-of-day window such as `20:00-09:00`.
+    case window
+    /// An IANA zone name.
+    case zone
+    case list(ValueType)
+    case object
+    /// One of several types (e.g. a string or null).
+    case optional(ValueType)
+
+    public var description: String {
+        switch self {
+        case .any: "any"
+        case .string: "string"
+        case .number: "number"
+        case .integer: "integer"
+        case .bool: "bool"
+        case .instant: "instant"
+        case .duration: "duration"
+        case .window: "window"
+        case .zone: "zone"
+        case .list(let element): "list<\(element)>"
+        case .object: "object"
+        case .optional(let wrapped): "\(wrapped)?"
+        }
+    }
+
+    /// Parses the type names used in `input` and `settings` declarations.
+    public init?(name: String) {
+        switch name {
+        case "any": self = .any
+        case "string", "template": self = .string
+        case "number": self = .number
+        case "integer", "int": self = .integer
+        case "bool", "boolean": self = .bool
+        case "instant": self = .instant
+        case "duration": self = .duration
+        case "window": self = .window
+        case "zone": self = .zone
+        case "list", "array": self = .list(.any)
+        case "object": self = .object
+        default: return nil
+        }
+    }
+
+    /// Whether a concrete value conforms (durations and instants may be given as text).
+    public func accepts(_ value: Value) -> Bool {
+        switch (self, value) {
+        case (.any, _): true
+        case (.optional, .null): true
+        case (.optional(let wrapped), _): wrapped.accepts(value)
+        case (.string, .string), (.number, .number), (.bool, .bool), (.object, .object): true
+        case (.integer, .number(let n)): n.rounded() == n
+        case (.instant, .instant), (.duration, .duration): true
+        case (.instant, .string(let s)): Instant(iso8601: s) != nil
+        case (.duration, .string(let s)): TimeSpan(parsing: s) != nil
+        case (.window, .string(let s)): TimeWindow(parsing: s) != nil
+        case (.zone, .string): true  // checked against the zone database by the validator
+        case (.list(let element), .array(let items)): items.allSatisfy(element.accepts)
+        default: false
+        }
+    }
+}

@@ -1,0 +1,95 @@
+extension Instant {
+    /// Parses strict ISO-8601 with a zone: `2026-07-08T10:00:00Z`, `2026-07-08T07:00:00-03:00`,
+    /// optional fractional seconds. A value without a zone is rejected (R5): naive times are errors.
+    public init?(iso8601 text: String) {
+        let b = Array(text.utf8)
+        var i = 0
+        func digits(_ count: Int) -> Int? {
+            guard i + count <= b.count else { return nil }
+            var v = 0
+            for k in 0..<count {
+                let c = b[i + k]
+                guard c >= 48, c <= 57 else { return nil }
+                v = v * 10 + Int(c - 48)
+            }
+            i += count
+            return v
+        }
+        func expect(_ c: UInt8) -> Bool {
+            guard i < b.count, b[i] == c else { return false }
+            i += 1
+            return true
+        }
+        guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2),
+              i < b.count, b[i] == 84 || b[i] == 116 || b[i] == 32
+        else { return nil }
+        i += 1
+        guard let hour = digits(2), expect(58), let minute = digits(2) else { return nil }
+        var second = 0
+        if expect(58) {
+            guard let s = digits(2) else { return nil }
+            second = s
+        }
+        var millis = 0
+        if i < b.count, b[i] == 46 || b[i] == 44 {
+            i += 1
+            var scale = 100
+            var any = false
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                millis += Int(b[i] - 48) * scale
+                scale /= 10
+                i += 1
+                any = true
+            }
+            guard any else { return nil }
+        }
+        var offsetSeconds = 0
+        guard i < b.count else { return nil }
+        if b[i] == 90 || b[i] == 122 {
+            i += 1
+        } else if b[i] == 43 || b[i] == 45 {
+            let sign = b[i] == 45 ? -1 : 1
+            i += 1
+            guard let oh = digits(2) else { return nil }
+            _ = expect(58)
+            guard let om = digits(2) else { return nil }
+            guard oh < 24, om < 60 else { return nil }
+            offsetSeconds = sign * (oh * 3600 + om * 60)
+        } else {
+            return nil
+        }
+        guard i == b.count, (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year),
+              hour < 24, minute < 60, second < 61
+        else { return nil }
+        let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
+        self.init(epochMilliseconds: seconds * 1000 + Int64(millis))
+    }
+
+    /// `2026-07-08T10:00:00Z`, or `2026-07-08T10:00:00.250Z` when there are milliseconds.
+    public var iso8601: String {
+        iso8601(offsetSeconds: 0)
+    }
+
+    /// The instant as local wall time at a fixed UTC offset: `2026-07-08T07:00:00-03:00`.
+    public func iso8601(offsetSeconds: Int) -> String {
+        let local = epochMilliseconds + Int64(offsetSeconds) * 1000
+        let seconds = local.floorDivided(by: 1000)
+        let millis = Int(local - seconds * 1000)
+        let days = Int(seconds.floorDivided(by: 86_400))
+        let secondOfDay = Int(seconds - Int64(days) * 86_400)
+        let date = CivilDate(daysSinceEpoch: days)
+        var out = "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T"
+        out += "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2))"
+        if millis != 0 { out += ".\(pad(millis, 3))" }
+        if offsetSeconds == 0 { return out + "Z" }
+        let sign = offsetSeconds < 0 ? "-" : "+"
+        let magnitude = abs(offsetSeconds)
+        return out + "\(sign)\(pad(magnitude / 3600, 2)):\(pad(magnitude % 3600 / 60, 2))"
+    }
+}
+
+func pad(_ value: Int, _ width: Int) -> String {
+    let text = String(value)
+    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test. Starts a throwaway PostgreSQL cluster on loopback for the Postgres tests
+# and stops it afterwards; exits non-zero when any test fails or the Postgres tests did not run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PGDATA_DIR=""
+cleanup() {
+    if [ -n "$PGDATA_DIR" ] && [ -d "$PGDATA_DIR" ]; then
+        run_as_pg pg_ctl -D "$PGDATA_DIR" -m immediate stop >/dev/null 2>&1 || true
+        rm -rf "$PGDATA_DIR"
+    fi
+}
+trap cleanup EXIT
+
+run_as_pg() {
+    # initdb and postgres refuse to run as root; use the postgres account when we are root.
+    if [ "$(id -u)" = "0" ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+start_postgres() {
+    command -v initdb >/dev/null || { echo "test.sh: initdb not found; install PostgreSQL server binaries" >&2; exit 1; }
+    PGDATA_DIR=$(mktemp -d /tmp/flow-pg.XXXXXX)
+    chmod 700 "$PGDATA_DIR"
+    [ "$(id -u)" = "0" ] && chown postgres "$PGDATA_DIR"
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    run_as_pg initdb -D "$PGDATA_DIR" -U flow --auth=trust -E UTF8 >/dev/null
+    run_as_pg pg_ctl -D "$PGDATA_DIR" -w -l "$PGDATA_DIR/server.log" \
+        -o "-h 127.0.0.1 -p $port -k $PGDATA_DIR -c fsync=off -c max_connections=300" start >/dev/null
+    run_as_pg createdb -h 127.0.0.1 -p "$port" -U flow flow_test
+    export FLOW_TEST_POSTGRES_URL="postgres://flow@127.0.0.1:$port/flow_test"
+    echo "test.sh: PostgreSQL on 127.0.0.1:$port (data in $PGDATA_DIR)"
+}
+
+start_postgres
+swift build --build-tests
+swift test --skip-build 2>&1 | tee /tmp/flow-test-output.txt
+status=${PIPESTATUS[0]}
+exit "$status"

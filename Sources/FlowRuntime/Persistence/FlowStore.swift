@@ -1,0 +1,65 @@
+public import FlowEngine
+
+/// Where instances, their history, timers, the effect ledger and the notification log live.
+///
+/// One protocol, three implementations (in-memory for dry-runs and tests, SQLite as the
+/// embedded default, PostgreSQL in production), one conformance suite that all pass.
+/// Instance state is an opaque JSON document (the interpreter's `Codable` state), so the
+/// store does not depend on the interpreter's types.
+public protocol FlowStore: Sendable {
+    /// Applies pending schema migrations; idempotent.
+    func migrate() async throws
+
+    // MARK: Definitions (content-addressed; an instance runs on the version it started with)
+
+    func saveDefinition(_ definition: StoredDefinition) async throws
+    func definition(hash: String) async throws -> StoredDefinition?
+
+    // MARK: Instances
+
+    /// Creates an instance unless one with the same `idempotencyKey` exists; returns the stored one.
+    func createInstance(_ instance: InstanceRecord, history: [HistoryEntry]) async throws -> CreateInstanceResult
+    func instance(id: String) async throws -> InstanceRecord?
+    func instances(matching filter: InstanceFilter) async throws -> [InstanceRecord]
+
+    /// Leases up to `limit` instances that are due (`wakeAt <= now`, or with undelivered inbox
+    /// events) and not leased by a live owner. Expired leases are reclaimed.
+    func claimDue(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> [InstanceRecord]
+
+    /// Persists one transition atomically: the new state, status and wake-up, appended history,
+    /// consumed inbox events; releases or extends the lease. Fails with `StoreError.leaseLost`
+    /// when `owner` no longer holds the lease (fencing).
+    func commit(_ transition: TransitionRecord, owner: String) async throws
+
+    /// The append-only history (the timeline) of an instance after a sequence number.
+    func history(instanceID: String, after sequence: Int64) async throws -> [HistoryEntry]
+
+    // MARK: Inbox (approval decisions, external events, cancellation)
+
+    /// Delivers an event to an instance; it becomes due at once.
+    func deliver(_ event: InboxEvent) async throws
+    func inbox(instanceID: String) async throws -> [InboxEvent]
+
+    // MARK: Effect ledger
+
+    /// Records a side effect under its idempotency key before it is performed.
+    func beginEffect(_ effect: EffectRecord) async throws -> EffectBeginResult
+    /// Records the outcome after it was performed.
+    func completeEffect(key: String, status: EffectRecord.Status, result: Value?, providerID: String?) async throws
+    /// Effects begun and never completed (`pending` older than `olderThan`), now `in_doubt`.
+    func effectsInDoubt(olderThan: Instant) async throws -> [EffectRecord]
+
+    // MARK: Notification log (semantic dedup before sending, caps, delivery status)
+
+    /// Claims (trip, type, key) under the unique constraint; false when already claimed.
+    func claimNotification(_ claim: NotificationClaim) async throws -> Bool
+    func updateNotification(tripID: String, type: String, key: String, status: String, providerID: String?, error: String?) async throws
+    func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws
+    /// Notifications sent (claimed and not failed) for caps: per trip or per agency since an instant.
+    func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int
+
+    // MARK: Schedules
+
+    /// Claims one fire of a schedule trigger; false when another replica already claimed it.
+    func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool
+}

@@ -1,1 +1,0 @@
-// Placeholder until the FlowRuntime issue lands.

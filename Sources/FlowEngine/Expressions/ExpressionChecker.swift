@@ -146,3 +146,15 @@ struct ExpressionChecker {
         return previous[b.count]
     }
 }
+
+extension ExpressionChecking {
+    /// A Markdown table of every built-in function (signature, summary, example), for docs and `flowctl`.
+    public static var functionReferenceMarkdown: String {
+        var out = "| Function | What it does | Example |\n|---|---|---|\n"
+        for function in BuiltinFunctions.all {
+            let cells = [function.signature, function.summary, function.example].map { $0.replacingOccurrences(of: "|", with: "\\|") }
+            out += "| `\(cells[0])` | \(cells[1]) | `\(cells[2])` |\n"
+        }
+        return out
+    }
+}

@@ -13,12 +13,23 @@ enum ExpressionBenchmark {
         ])
         let at = SourceLocation(file: "bench.yaml", line: 1, column: 1)
         let cases: [(String, ExpressionSource)] = [
-            ("condition", ExpressionSource("(vars.flight.delay ?? 0m) > settings.delay_threshold && len(input.trip.legs) > 0", at: at)),
+            (
+                "condition",
+                ExpressionSource(
+                    "(vars.flight.delay ?? 0m) > settings.delay_threshold && len(input.trip.legs) > 0", at: at)
+            ),
             ("member chain", ExpressionSource("input.trip.legs[1].flight ?? 'desconocido'", at: at)),
-            ("format_human", ExpressionSource(
-                "format_human(vars.flight.estimated_out ?? now, airport(input.trip.origin).zone, input.trip.origin)", at: at)),
-            ("send window", ExpressionSource(
-                "next_allowed(now + 15m, settings.quiet_hours, airport(input.trip.origin).zone)", at: at)),
+            (
+                "format_human",
+                ExpressionSource(
+                    "format_human(vars.flight.estimated_out ?? now, airport(input.trip.origin).zone, input.trip.origin)",
+                    at: at)
+            ),
+            (
+                "send window",
+                ExpressionSource(
+                    "next_allowed(now + 15m, settings.quiet_hours, airport(input.trip.origin).zone)", at: at)
+            ),
         ]
         let clock = ContinuousClock()
         var lines: [String] = ["expression evaluation (warm parse cache)"]

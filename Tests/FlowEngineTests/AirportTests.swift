@@ -1,6 +1,5 @@
-import Testing
-
 import FlowEngine
+import Testing
 
 @Suite("Airports")
 struct AirportTests {

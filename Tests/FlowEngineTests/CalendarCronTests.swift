@@ -1,6 +1,5 @@
-import Testing
-
 import FlowEngine
+import Testing
 
 @Suite("Calendar: cron")
 struct CalendarCronTests {
@@ -36,7 +35,9 @@ struct CalendarCronTests {
 
     @Test("a schedule that never fires returns nil quickly")
     func never() throws {
-        #expect(try CronSchedule(parsing: "0 0 31 2 *").nextFire(after: Self.t("2026-01-01T00:00:00Z"), in: Self.utc, dst: .shift) == nil)
+        #expect(
+            try CronSchedule(parsing: "0 0 31 2 *").nextFire(
+                after: Self.t("2026-01-01T00:00:00Z"), in: Self.utc, dst: .shift) == nil)
     }
 
     @Test(
@@ -92,7 +93,9 @@ struct CalendarCronTests {
         var fires = 0
         let clock = ContinuousClock()
         let elapsed = clock.measure {
-            while let next = schedule.nextFire(after: at, in: Self.newYork, dst: .shift), next < Self.t("2027-01-01T00:00:00Z") {
+            while let next = schedule.nextFire(after: at, in: Self.newYork, dst: .shift),
+                next < Self.t("2027-01-01T00:00:00Z")
+            {
                 at = next
                 fires += 1
             }

@@ -1,6 +1,5 @@
-import Testing
-
 import FlowEngine
+import Testing
 
 @Suite("Calendar: zones and Spanish formatting")
 struct CalendarFormatTests {
@@ -14,7 +13,10 @@ struct CalendarFormatTests {
             // 2026-01-04 is a Sunday; GMT in winter.
             ("2026-01-04T09:00:00Z", "Europe/London", "LGW", "Dom 4 Ene 09:00 hs (LGW)", "4 Ene 09:00 hs", "09:00"),
             // Buenos Aires is UTC-3: crossing midnight backwards to Saturday 2026-08-01.
-            ("2026-08-02T01:30:00Z", "America/Argentina/Buenos_Aires", "EZE", "Sáb 1 Ago 22:30 hs (EZE)", "1 Ago 22:30 hs", "22:30"),
+            (
+                "2026-08-02T01:30:00Z", "America/Argentina/Buenos_Aires", "EZE", "Sáb 1 Ago 22:30 hs (EZE)",
+                "1 Ago 22:30 hs", "22:30"
+            ),
             // Singapore UTC+8, Tuesday 2026-12-01.
             ("2026-11-30T16:00:00Z", "Asia/Singapore", "SIN", "Mar 1 Dic 00:00 hs (SIN)", "1 Dic 00:00 hs", "00:00"),
         ])

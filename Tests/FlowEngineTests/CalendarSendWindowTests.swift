@@ -1,6 +1,5 @@
-import Testing
-
 import FlowEngine
+import Testing
 
 @Suite("Calendar: send windows")
 struct CalendarSendWindowTests {
@@ -14,20 +13,30 @@ struct CalendarSendWindowTests {
         "schedule",
         arguments: [
             // Outside quiet hours: send when due.
-            ("20:00-09:00", "America/Argentina/Buenos_Aires", "2026-07-08T15:00:00Z", nil as String?,
-             "2026-07-08T15:00:00Z", SendWindowDecision.Reason.allowed),
+            (
+                "20:00-09:00", "America/Argentina/Buenos_Aires", "2026-07-08T15:00:00Z", nil as String?,
+                "2026-07-08T15:00:00Z", SendWindowDecision.Reason.allowed
+            ),
             // 23:00 local, window wraps midnight: defer to 09:00 local next day (12:00Z).
-            ("20:00-09:00", "America/Argentina/Buenos_Aires", "2026-07-09T02:00:00Z", nil,
-             "2026-07-09T12:00:00Z", .deferredToWindowEnd),
+            (
+                "20:00-09:00", "America/Argentina/Buenos_Aires", "2026-07-09T02:00:00Z", nil,
+                "2026-07-09T12:00:00Z", .deferredToWindowEnd
+            ),
             // 03:00 local, after midnight inside the same window: same end.
-            ("20:00-09:00", "America/Argentina/Buenos_Aires", "2026-07-09T06:00:00Z", nil,
-             "2026-07-09T12:00:00Z", .deferredToWindowEnd),
+            (
+                "20:00-09:00", "America/Argentina/Buenos_Aires", "2026-07-09T06:00:00Z", nil,
+                "2026-07-09T12:00:00Z", .deferredToWindowEnd
+            ),
             // notAfter before the window end: last allowed minute before 20:00 local (23:00Z) → 22:59Z.
-            ("20:00-09:00", "America/Argentina/Buenos_Aires", "2026-07-09T02:00:00Z", "2026-07-09T10:00:00Z",
-             "2026-07-08T22:59:00Z", .advancedBeforeWindow),
+            (
+                "20:00-09:00", "America/Argentina/Buenos_Aires", "2026-07-09T02:00:00Z", "2026-07-09T10:00:00Z",
+                "2026-07-08T22:59:00Z", .advancedBeforeWindow
+            ),
             // notAfter later than the end: deferral stands.
-            ("20:00-09:00", "America/Argentina/Buenos_Aires", "2026-07-09T02:00:00Z", "2026-07-09T12:00:00Z",
-             "2026-07-09T12:00:00Z", .deferredToWindowEnd),
+            (
+                "20:00-09:00", "America/Argentina/Buenos_Aires", "2026-07-09T02:00:00Z", "2026-07-09T12:00:00Z",
+                "2026-07-09T12:00:00Z", .deferredToWindowEnd
+            ),
             // A window that does not wrap.
             ("12:00-14:00", "Europe/London", "2026-07-08T11:30:00Z", nil, "2026-07-08T13:00:00Z", .deferredToWindowEnd),
             // End is exclusive: 09:00 local is allowed.

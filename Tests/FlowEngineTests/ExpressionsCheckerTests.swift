@@ -50,12 +50,14 @@ struct ExpressionsCheckerTests {
     @Test("nil sets leave fields unchecked")
     func unchecked() {
         let open = ExpressionScope(roots: ["input", "settings", "vars"])
-        #expect(ExpressionChecking.check(ExpressionSource("settings.x + input.y + vars.z", at: Self.start), in: open) == [])
+        #expect(
+            ExpressionChecking.check(ExpressionSource("settings.x + input.y + vars.z", at: Self.start), in: open) == [])
     }
 
     @Test("a suggestion for a near miss")
     func suggestion() {
-        let diagnostics = ExpressionChecking.check(ExpressionSource("settings.lead_tme", at: Self.start), in: Self.scope)
+        let diagnostics = ExpressionChecking.check(
+            ExpressionSource("settings.lead_tme", at: Self.start), in: Self.scope)
         #expect(diagnostics.first?.message.contains("did you mean 'lead_time'") == true)
     }
 

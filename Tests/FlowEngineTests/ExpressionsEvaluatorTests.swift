@@ -9,14 +9,16 @@ struct ExpressionsEvaluatorTests {
     static let context = EvaluationContext(bindings: [
         "now": .instant(now),
         "input": [
-            "name": "Ana", "trip": ["origin": "LHR", "legs": [["flight": "BA245", "gate": nil], ["flight": "AR1133"]]],
+            "name": "Ana",
+            "trip": ["origin": "LHR", "legs": [["flight": "BA245", "gate": nil], ["flight": "AR1133"]]],
             "tags": ["vip", "late", "vip"], "n": 7,
         ],
         "vars": ["flight": ["estimated_out": nil, "delay": .duration(.minutes(35))]],
     ])
 
     static func evaluate(_ text: String) throws(EvaluationError) -> Value {
-        try ExpressionEvaluation.evaluate(ExpressionSource(text, at: SourceLocation(file: "f.yaml", line: 2, column: 5)), in: context)
+        try ExpressionEvaluation.evaluate(
+            ExpressionSource(text, at: SourceLocation(file: "f.yaml", line: 2, column: 5)), in: context)
     }
 
     static func instant(_ text: String) -> Value { .instant(Instant(iso8601: text)!) }
@@ -105,7 +107,8 @@ struct ExpressionsEvaluatorTests {
             try Self.evaluate(text)
         } throws: { error in
             guard let error = error as? EvaluationError else { return false }
-            return error.message.contains(fragment) && error.location == SourceLocation(file: "f.yaml", line: 2, column: column)
+            return error.message.contains(fragment)
+                && error.location == SourceLocation(file: "f.yaml", line: 2, column: column)
         }
     }
 
@@ -115,13 +118,17 @@ struct ExpressionsEvaluatorTests {
         let whole = ValueTemplate.expression(ExpressionSource("input.n", at: at))
         #expect(try ExpressionEvaluation.evaluate(whole, in: Self.context) == 7)
         let text = ValueTemplate.interpolation(
-            [.text("Hola "), .expression(ExpressionSource("input.name", at: at)), .text(" ("),
-             .expression(ExpressionSource("input.n", at: at)), .text(") "),
-             .expression(ExpressionSource("vars.flight.estimated_out", at: at))], at)
+            [
+                .text("Hola "), .expression(ExpressionSource("input.name", at: at)), .text(" ("),
+                .expression(ExpressionSource("input.n", at: at)), .text(") "),
+                .expression(ExpressionSource("vars.flight.estimated_out", at: at)),
+            ], at)
         #expect(try ExpressionEvaluation.evaluate(text, in: Self.context) == "Hola Ana (7) ")
         let nested = ValueTemplate.object(
-            [.init(key: Located("when", at: at), value: .expression(ExpressionSource("now + 1d", at: at))),
-             .init(key: Located("list", at: at), value: .list([.literal(1, at), whole], at))], at)
+            [
+                .init(key: Located("when", at: at), value: .expression(ExpressionSource("now + 1d", at: at))),
+                .init(key: Located("list", at: at), value: .list([.literal(1, at), whole], at)),
+            ], at)
         #expect(
             try ExpressionEvaluation.evaluate(nested, in: Self.context)
                 == ["when": Self.instant("2026-07-09T21:05:00Z"), "list": [1, 7]])

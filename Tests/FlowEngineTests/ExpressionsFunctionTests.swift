@@ -34,12 +34,22 @@ struct ExpressionsFunctionTests {
         ("airport('LHR').zone", "Europe/London"),
         ("in_window(instant('2026-07-08T23:30:00Z'), '20:00-09:00', 'Europe/London')", true),
         ("in_window(instant('2026-07-08T12:00:00Z'), '20:00-09:00', 'Europe/London')", false),
-        ("next_allowed(instant('2026-07-08T23:30:00Z'), '20:00-09:00', 'Europe/London')", instant("2026-07-09T08:00:00Z")),
-        ("next_allowed(instant('2026-07-08T12:00:00Z'), '20:00-09:00', 'Europe/London')", instant("2026-07-08T12:00:00Z")),
-        ("last_allowed_before(instant('2026-07-08T23:30:00Z'), '20:00-09:00', 'Europe/London')",
-         instant("2026-07-08T18:59:00Z")),
-        ("last_allowed_before(instant('2026-07-09T07:30:00Z'), '20:00-09:00', 'Europe/London')",
-         instant("2026-07-08T18:59:00Z")),
+        (
+            "next_allowed(instant('2026-07-08T23:30:00Z'), '20:00-09:00', 'Europe/London')",
+            instant("2026-07-09T08:00:00Z")
+        ),
+        (
+            "next_allowed(instant('2026-07-08T12:00:00Z'), '20:00-09:00', 'Europe/London')",
+            instant("2026-07-08T12:00:00Z")
+        ),
+        (
+            "last_allowed_before(instant('2026-07-08T23:30:00Z'), '20:00-09:00', 'Europe/London')",
+            instant("2026-07-08T18:59:00Z")
+        ),
+        (
+            "last_allowed_before(instant('2026-07-09T07:30:00Z'), '20:00-09:00', 'Europe/London')",
+            instant("2026-07-08T18:59:00Z")
+        ),
         // strings
         ("upper('eze')", "EZE"), ("lower('LHR')", "lhr"), ("trim('  hola ')", "hola"),
         ("contains('AR1234', 'AR')", true), ("contains([1, 2], 2)", true), ("contains({a: 1}, 'b')", false),
@@ -63,21 +73,24 @@ struct ExpressionsFunctionTests {
         // general
         ("min(3, 1, 2)", 1), ("max([2h, 30m])", .duration(.hours(2))), ("min([])", nil),
         ("coalesce(null, null, 'x')", "x"), ("coalesce(null)", nil), ("default(null, 10m)", .duration(.minutes(10))),
-        ("default(0, 10)", 0), ("is_null(null)", true), ("is_null(0)", false), ("abs(-2)", 2), ("abs(-5m)", .duration(.minutes(5))),
+        ("default(0, 10)", 0), ("is_null(null)", true), ("is_null(0)", false), ("abs(-2)", 2),
+        ("abs(-5m)", .duration(.minutes(5))),
         ("round(2.345, 2)", 2.35), ("round(2.5)", 3), ("floor(2.7)", 2), ("ceil(2.1)", 3),
     ]
 
     @Test("every function", arguments: cases)
     func function(text: String, expected: Value) throws {
-        let value = try ExpressionEvaluation.evaluate(ExpressionSource(text, at: .unknown()), in: EvaluationContext(bindings: [:]))
+        let value = try ExpressionEvaluation.evaluate(
+            ExpressionSource(text, at: .unknown()), in: EvaluationContext(bindings: [:]))
         #expect(value == expected)
     }
 
     @Test("every function in the table has a test case and a documented example")
     func coverage() throws {
-        let tested = Set(Self.cases.flatMap { case_ in
-            BuiltinFunctions.all.map(\.name).filter { case_.0.contains("\($0)(") }
-        })
+        let tested = Set(
+            Self.cases.flatMap { case_ in
+                BuiltinFunctions.all.map(\.name).filter { case_.0.contains("\($0)(") }
+            })
         for function in BuiltinFunctions.all {
             #expect(tested.contains(function.name), "no test calls \(function.name)")
             #expect(function.example.contains("\(function.name)("), "\(function.name) example")
@@ -101,7 +114,8 @@ struct ExpressionsFunctionTests {
         let name = String(text.prefix { $0 != "(" })
         #expect {
             try ExpressionEvaluation.evaluate(
-                ExpressionSource(text, at: .unknown()), in: EvaluationContext(bindings: ["now": .instant(Instant(epochSeconds: 0))]))
+                ExpressionSource(text, at: .unknown()),
+                in: EvaluationContext(bindings: ["now": .instant(Instant(epochSeconds: 0))]))
         } throws: { error in
             (error as? EvaluationError)?.message.hasPrefix("\(name):") == true
         }

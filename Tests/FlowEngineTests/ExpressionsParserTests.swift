@@ -74,7 +74,9 @@ struct ExpressionsParserTests {
                     }
                 }
             } else {
-                text = (0..<Int(generator.next() % 40)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+                text = (0..<Int(generator.next() % 40)).map { _ in
+                    alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                }
             }
             let source = String(text)
             let parsed = ExpressionParser.parse(source)
@@ -108,7 +110,8 @@ func render(_ e: Expression) -> String {
     case .literal(let v, _): return v.interpolationText.isEmpty ? "null" : v.interpolationText
     case .name(let n, _): return n
     case .list(let items, _): return "[" + items.map(render).joined(separator: ", ") + "]"
-    case .object(let members, _): return "{" + members.map { "\($0.key): \(render($0.value))" }.joined(separator: ", ") + "}"
+    case .object(let members, _):
+        return "{" + members.map { "\($0.key): \(render($0.value))" }.joined(separator: ", ") + "}"
     case .member(let b, let f, _): return "\(render(b)).\(f)"
     case .index(let b, let i, _): return "\(render(b))[\(render(i))]"
     case .call(let n, let args, _): return "\(n)(" + args.map(render).joined(separator: ", ") + ")"

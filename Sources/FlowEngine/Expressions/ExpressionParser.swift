@@ -31,7 +31,8 @@ struct ExpressionParser {
     static func parse(_ text: String) -> ParsedExpression {
         var parser = ExpressionParser(text)
         if parser.current.kind == .end {
-            return ParsedExpression(expression: .invalid(offset: 0), errors: [SyntaxError(message: "empty expression", offset: 0)])
+            return ParsedExpression(
+                expression: .invalid(offset: 0), errors: [SyntaxError(message: "empty expression", offset: 0)])
         }
         let expression = parser.parseExpression()
         // Recovery at the top: report the stray token, skip it, and keep checking what follows.

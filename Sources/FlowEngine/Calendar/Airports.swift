@@ -36,7 +36,7 @@ public enum Airports {
 
     private static let table: [String: Airport] = {
         guard let url = Bundle.module.url(forResource: "airports", withExtension: "tsv"),
-              let text = try? String(contentsOf: url, encoding: .utf8)
+            let text = try? String(contentsOf: url, encoding: .utf8)
         else { return [:] }
         var out: [String: Airport] = [:]
         out.reserveCapacity(8_000)

@@ -25,8 +25,8 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvert
             return v
         }
         guard let y = number(0, 4), b[4] == 45, let mo = number(5, 2), b[7] == 45, let d = number(8, 2),
-              b[10] == 84 || b[10] == 32, let h = number(11, 2), b[13] == 58, let mi = number(14, 2),
-              (1...12).contains(mo), d >= 1, d <= CivilDate.daysIn(month: mo, year: y), h < 24, mi < 60
+            b[10] == 84 || b[10] == 32, let h = number(11, 2), b[13] == 58, let mi = number(14, 2),
+            (1...12).contains(mo), d >= 1, d <= CivilDate.daysIn(month: mo, year: y), h < 24, mi < 60
         else { return nil }
         var s = 0
         if b.count == 19 {

@@ -1,7 +1,8 @@
 extension BuiltinFunctions {
     static let collectionFunctions: [BuiltinFunction] = [
         function(
-            "len", 1...1, "len(text|list|object) -> number", "Characters of a string, items of a list, keys of an object; 0 for null.",
+            "len", 1...1, "len(text|list|object) -> number",
+            "Characters of a string, items of a list, keys of an object; 0 for null.",
             example: "len([1, 2, 3])  →  3"
         ) { a throws(EvaluationError) in
             switch a[0] {
@@ -12,10 +13,14 @@ extension BuiltinFunctions {
             default: throw a.wrongType(0, expected: "a string, list or object")
             }
         },
-        function("first", 1...1, "first(list) -> any", "The first item, or null when empty.", example: "first([3, 4])  →  3") {
+        function(
+            "first", 1...1, "first(list) -> any", "The first item, or null when empty.", example: "first([3, 4])  →  3"
+        ) {
             a throws(EvaluationError) in a[0].isNull ? .null : try a.list(0).first ?? .null
         },
-        function("last", 1...1, "last(list) -> any", "The last item, or null when empty.", example: "last([3, 4])  →  4") {
+        function(
+            "last", 1...1, "last(list) -> any", "The last item, or null when empty.", example: "last([3, 4])  →  4"
+        ) {
             a throws(EvaluationError) in a[0].isNull ? .null : try a.list(0).last ?? .null
         },
         function(
@@ -27,11 +32,14 @@ extension BuiltinFunctions {
             let position = i < 0 ? items.count + i : i
             return items.indices.contains(position) ? items[position] : .null
         },
-        function("keys", 1...1, "keys(object) -> list", "The keys, sorted.", example: "keys({b: 1, a: 2})  →  ['a', 'b']") {
+        function(
+            "keys", 1...1, "keys(object) -> list", "The keys, sorted.", example: "keys({b: 1, a: 2})  →  ['a', 'b']"
+        ) {
             a throws(EvaluationError) in .array(try a.object(0).keys.sorted().map(Value.string))
         },
         function(
-            "values", 1...1, "values(object) -> list", "The values, in key order.", example: "values({b: 1, a: 2})  →  [2, 1]"
+            "values", 1...1, "values(object) -> list", "The values, in key order.",
+            example: "values({b: 1, a: 2})  →  [2, 1]"
         ) { a throws(EvaluationError) in
             let members = try a.object(0)
             return .array(members.keys.sorted().map { members[$0]! })
@@ -72,7 +80,9 @@ extension BuiltinFunctions {
             for key in keys where Operators.compare(key, keys[0]) == nil {
                 throw a.failure("cannot sort: \(key.typeName) and \(keys[0].typeName) are not comparable")
             }
-            let order = keys.indices.sorted { (Operators.compare(keys[$0], keys[$1]) ?? 0) < 0 || (keys[$0] == keys[$1] && $0 < $1) }
+            let order = keys.indices.sorted {
+                (Operators.compare(keys[$0], keys[$1]) ?? 0) < 0 || (keys[$0] == keys[$1] && $0 < $1)
+            }
             return .array(order.map { items[$0] })
         },
         function(
@@ -90,7 +100,9 @@ extension BuiltinFunctions {
             if case .duration = items.first {
                 var total = TimeSpan.zero
                 for item in items {
-                    guard case .duration(let d) = item else { throw a.failure("cannot add a \(item.typeName) to durations") }
+                    guard case .duration(let d) = item else {
+                        throw a.failure("cannot add a \(item.typeName) to durations")
+                    }
                     total = total + d
                 }
                 return .duration(total)
@@ -107,7 +119,8 @@ extension BuiltinFunctions {
             example: "count(['ok', 'late', 'ok'], 'ok')  →  2"
         ) { a throws(EvaluationError) in
             let items = try a.list(0)
-            return .number(Double(a.count > 1 ? items.count(where: { $0 == a[1] }) : items.count(where: { !$0.isNull })))
+            return .number(
+                Double(a.count > 1 ? items.count(where: { $0 == a[1] }) : items.count(where: { !$0.isNull })))
         },
         function(
             "pluck", 2...2, "pluck(list, field) -> list", "The field of each object (null where missing).",

@@ -7,7 +7,8 @@ extension BuiltinFunctions {
             example: "coalesce(null, 'x')  →  'x'"
         ) { a throws(EvaluationError) in a.values.first { !$0.isNull } ?? .null },
         function(
-            "default", 2...2, "default(x, fallback) -> any", "x, or the fallback when x is null (same as `x ?? fallback`).",
+            "default", 2...2, "default(x, fallback) -> any",
+            "x, or the fallback when x is null (same as `x ?? fallback`).",
             example: "default(null, 10m)  →  10m"
         ) { a throws(EvaluationError) in a[0].isNull ? a[1] : a[0] },
         function("is_null", 1...1, "is_null(x) -> bool", "Whether x is null.", example: "is_null(null)  →  true") {

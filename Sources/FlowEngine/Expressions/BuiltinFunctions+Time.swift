@@ -29,7 +29,8 @@ extension BuiltinFunctions {
             return .instant(zone.instant(of: local, gap: .shiftForward)!)
         },
         function(
-            "to_local", 2...2, "to_local(instant, zone) -> string", "ISO-8601 text of the instant with the zone's offset.",
+            "to_local", 2...2, "to_local(instant, zone) -> string",
+            "ISO-8601 text of the instant with the zone's offset.",
             example: "to_local(instant('2026-07-08T21:05:00Z'), 'Europe/London')  →  '2026-07-08T22:05:00+01:00'"
         ) { a throws(EvaluationError) in .string(try a.zone(1).iso8601(try a.instant(0))) },
         function(
@@ -52,7 +53,8 @@ extension BuiltinFunctions {
             let step = try a.duration(1).milliseconds
             guard step > 0 else { throw a.failure("the duration must be positive") }
             let floor = t.epochMilliseconds.floorDivided(by: step) * step
-            return .instant(Instant(epochMilliseconds: t.epochMilliseconds - floor >= step - step / 2 ? floor + step : floor))
+            return .instant(
+                Instant(epochMilliseconds: t.epochMilliseconds - floor >= step - step / 2 ? floor + step : floor))
         },
         function(
             "floor_to", 2...2, "floor_to(instant, duration) -> instant",
@@ -75,13 +77,15 @@ extension BuiltinFunctions {
         function(
             "format_human", 3...3, "format_human(instant, zone, iata) -> string",
             "Spanish weekday, day, month and 24-hour time in the zone, then the airport code.",
-            example: "format_human(instant('2026-07-08T21:05:00Z'), 'Europe/London', 'LHR')  →  'Mié 8 Jul 22:05 hs (LHR)'"
+            example:
+                "format_human(instant('2026-07-08T21:05:00Z'), 'Europe/London', 'LHR')  →  'Mié 8 Jul 22:05 hs (LHR)'"
         ) { a throws(EvaluationError) in
             .string(SpanishTimeFormat.human(try a.instant(0), zone: try a.zone(1), iata: try a.string(2)))
         },
         function(
             "format_local", 2...2, "format_local(instant, zone) -> string", "Spanish day, month and time in the zone.",
-            example: "format_local(instant('2026-07-08T14:30:00Z'), 'America/Argentina/Buenos_Aires')  →  '8 Jul 11:30 hs'"
+            example:
+                "format_local(instant('2026-07-08T14:30:00Z'), 'America/Argentina/Buenos_Aires')  →  '8 Jul 11:30 hs'"
         ) { a throws(EvaluationError) in .string(SpanishTimeFormat.local(try a.instant(0), zone: try a.zone(1))) },
         function(
             "format_time", 2...2, "format_time(instant, zone) -> string", "24-hour HH:MM in the zone.",
@@ -93,7 +97,9 @@ extension BuiltinFunctions {
             example: "airport('EZE').city  →  'Buenos Aires'"
         ) { a throws(EvaluationError) in
             let code = try a.string(0)
-            guard let airport = Airports.lookup(code) else { throw a.failure("'\(code)' is not a known IATA airport code") }
+            guard let airport = Airports.lookup(code) else {
+                throw a.failure("'\(code)' is not a known IATA airport code")
+            }
             return airport.value
         },
         function(
@@ -106,7 +112,8 @@ extension BuiltinFunctions {
         function(
             "next_allowed", 3...3, "next_allowed(instant, window, zone) -> instant",
             "The instant itself when outside the quiet window, otherwise the window's end in that zone.",
-            example: "next_allowed(instant('2026-07-08T23:30:00Z'), '20:00-09:00', 'Europe/London')  →  2026-07-09T08:00:00Z"
+            example:
+                "next_allowed(instant('2026-07-08T23:30:00Z'), '20:00-09:00', 'Europe/London')  →  2026-07-09T08:00:00Z"
         ) { a throws(EvaluationError) in
             let t = try a.instant(0)
             let window = SendWindow(quiet: try a.window(1), zone: try a.zone(2))
@@ -115,7 +122,8 @@ extension BuiltinFunctions {
         function(
             "last_allowed_before", 3...3, "last_allowed_before(instant, window, zone) -> instant",
             "The last allowed minute before the quiet window containing or preceding the instant began (its start minus one minute).",
-            example: "last_allowed_before(instant('2026-07-08T23:30:00Z'), '20:00-09:00', 'Europe/London')  →  2026-07-08T18:59:00Z"
+            example:
+                "last_allowed_before(instant('2026-07-08T23:30:00Z'), '20:00-09:00', 'Europe/London')  →  2026-07-08T18:59:00Z"
         ) { a throws(EvaluationError) in
             let t = try a.instant(0)
             let window = SendWindow(quiet: try a.window(1), zone: try a.zone(2))
@@ -125,7 +133,9 @@ extension BuiltinFunctions {
     ]
 
     private static func spanFunction(_ name: String, _ unit: Double, example: String) -> BuiltinFunction {
-        function(name, 1...1, "\(name)(n) -> duration", "A duration of n \(name) (fractions allowed).", example: example) {
+        function(
+            name, 1...1, "\(name)(n) -> duration", "A duration of n \(name) (fractions allowed).", example: example
+        ) {
             a throws(EvaluationError) in
             .duration(TimeSpan(milliseconds: Int64((try a.number(0) * unit).rounded())))
         }

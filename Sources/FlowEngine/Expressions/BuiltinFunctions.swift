@@ -16,7 +16,9 @@ struct BuiltinFunction: Sendable {
         if arity.lowerBound == arity.upperBound {
             return arity.lowerBound == 1 ? "1 argument" : "\(arity.lowerBound) arguments"
         }
-        if arity.upperBound == Int.max { return "at least \(arity.lowerBound) argument\(arity.lowerBound == 1 ? "" : "s")" }
+        if arity.upperBound == Int.max {
+            return "at least \(arity.lowerBound) argument\(arity.lowerBound == 1 ? "" : "s")"
+        }
         return "\(arity.lowerBound) to \(arity.upperBound) arguments"
     }
 }
@@ -101,7 +103,9 @@ struct BuiltinArguments {
 
     func window(_ i: Int) throws(EvaluationError) -> TimeWindow {
         let text = try string(i)
-        guard let window = TimeWindow(parsing: text) else { throw failure("'\(text)' is not a window (use HH:MM-HH:MM)") }
+        guard let window = TimeWindow(parsing: text) else {
+            throw failure("'\(text)' is not a window (use HH:MM-HH:MM)")
+        }
         return window
     }
 }

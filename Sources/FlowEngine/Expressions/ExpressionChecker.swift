@@ -45,7 +45,9 @@ struct ExpressionChecker {
         case .name(let name, let offset):
             guard scope.roots.contains(name) else {
                 let known = scope.roots.sorted().joined(separator: ", ")
-                report(.unknownName, "'\(name)' is not defined here (available: \(known))\(suggestion(name, scope.roots))", at: offset)
+                report(
+                    .unknownName, "'\(name)' is not defined here (available: \(known))\(suggestion(name, scope.roots))",
+                    at: offset)
                 return false
             }
             return true
@@ -57,7 +59,7 @@ struct ExpressionChecker {
             let baseOK = visit(baseExpression)
             let indexOK = visit(indexExpression)
             if baseOK, indexOK, case .name(let root, _) = baseExpression,
-               case .literal(.string(let field), let offset) = indexExpression
+                case .literal(.string(let field), let offset) = indexExpression
             {
                 return checkField(root: root, field: field, at: offset)
             }
@@ -78,7 +80,7 @@ struct ExpressionChecker {
                 return false
             }
             if name == "airport", case .literal(.string(let code), let codeOffset) = arguments[0],
-               Airports.lookup(code) == nil
+                Airports.lookup(code) == nil
             {
                 report(.unknownAirport, "'\(code)' is not a known IATA airport code", at: codeOffset)
                 return false
@@ -106,7 +108,8 @@ struct ExpressionChecker {
         default: return true
         }
         guard let declared, !declared.contains(field) else { return true }
-        report(.unknownName, "'\(root).\(field)': no \(what) named '\(field)'\(suggestion(field, declared))", at: offset)
+        report(
+            .unknownName, "'\(root).\(field)': no \(what) named '\(field)'\(suggestion(field, declared))", at: offset)
         return false
     }
 
@@ -125,7 +128,7 @@ struct ExpressionChecker {
 
     private func suggestion(_ name: String, _ candidates: Set<String>) -> String {
         guard let best = candidates.min(by: { editDistance(name, $0) < editDistance(name, $1) }),
-              editDistance(name, best) <= max(1, name.count / 3)
+            editDistance(name, best) <= max(1, name.count / 3)
         else { return "" }
         return "; did you mean '\(best)'?"
     }
@@ -144,5 +147,19 @@ struct ExpressionChecker {
             previous = current
         }
         return previous[b.count]
+    }
+}
+
+extension ExpressionChecking {
+    /// A Markdown table of every built-in function (signature, summary, example), for docs and `flowctl`.
+    public static var functionReferenceMarkdown: String {
+        var out = "| Function | What it does | Example |\n|---|---|---|\n"
+        for function in BuiltinFunctions.all {
+            let cells = [function.signature, function.summary, function.example].map {
+                $0.replacingOccurrences(of: "|", with: "\\|")
+            }
+            out += "| `\(cells[0])` | \(cells[1]) | `\(cells[2])` |\n"
+        }
+        return out
     }
 }

@@ -31,11 +31,15 @@ struct ExpressionParser {
     static func parse(_ text: String) -> ParsedExpression {
         var parser = ExpressionParser(text)
         if parser.current.kind == .end {
-            return ParsedExpression(expression: .invalid(offset: 0), errors: [SyntaxError(message: "empty expression", offset: 0)])
+            return ParsedExpression(
+                expression: .invalid(offset: 0), errors: [SyntaxError(message: "empty expression", offset: 0)])
         }
         let expression = parser.parseExpression()
-        if parser.current.kind != .end {
+        // Recovery at the top: report the stray token, skip it, and keep checking what follows.
+        while parser.current.kind != .end {
             parser.fail("unexpected \(parser.current.display) after the end of the expression")
+            parser.advance()
+            if parser.current.kind != .end { _ = parser.parseExpression() }
         }
         return ParsedExpression(expression: expression, errors: parser.errors)
     }

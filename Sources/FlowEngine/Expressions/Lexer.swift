@@ -75,18 +75,9 @@ struct Lexer {
 
     private mutating func number(from start: Int) -> Token {
         while let c = peek(), Self.isDigit(c) { index += 1 }
-        // A digit run followed by letters is a duration literal such as 15m or 1h30m.
-        if let c = peek(), Self.isIdentifierStart(c) {
-            while let c = peek(), Self.isDigit(c) || Self.isIdentifierPart(c) { index += 1 }
-            let text = String(String.UnicodeScalarView(scalars[start..<index]))
-            if let span = TimeSpan(parsing: text) {
-                return Token(kind: .duration(span), offset: start, length: index - start)
-            }
-            return Token(
-                kind: .invalid("'\(text)' is neither a number nor a duration (use 90s, 15m, 2h, 1d, 1h30m)"),
-                offset: start, length: index - start)
-        }
+        var isWhole = true
         if peek() == ".", let d = peek(1), Self.isDigit(d) {
+            isWhole = false
             index += 1
             while let c = peek(), Self.isDigit(c) { index += 1 }
         }
@@ -94,9 +85,21 @@ struct Lexer {
             var ahead = 1
             if let s = peek(1), s == "+" || s == "-" { ahead = 2 }
             if let d = peek(ahead), Self.isDigit(d) {
+                isWhole = false
                 index += ahead
                 while let c = peek(), Self.isDigit(c) { index += 1 }
             }
+        }
+        // A whole number followed by letters is a duration literal such as 15m or 1h30m.
+        if let c = peek(), Self.isIdentifierStart(c) {
+            while let c = peek(), Self.isIdentifierPart(c) { index += 1 }
+            let text = String(String.UnicodeScalarView(scalars[start..<index]))
+            if isWhole, let span = TimeSpan(parsing: text) {
+                return Token(kind: .duration(span), offset: start, length: index - start)
+            }
+            return Token(
+                kind: .invalid("'\(text)' is neither a number nor a duration (use 90s, 15m, 2h, 1d, 1h30m)"),
+                offset: start, length: index - start)
         }
         let text = String(String.UnicodeScalarView(scalars[start..<index]))
         guard let value = Double(text) else {

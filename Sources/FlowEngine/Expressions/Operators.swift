@@ -4,7 +4,8 @@ enum Operators {
         throws(EvaluationError) -> Value
     {
         func mismatch() -> EvaluationError {
-            EvaluationError(message: "cannot apply '\(op.rawValue)' to \(l.typeName) and \(r.typeName)", location: location)
+            EvaluationError(
+                message: "cannot apply '\(op.rawValue)' to \(l.typeName) and \(r.typeName)", location: location)
         }
         switch op {
         case .add:
@@ -43,7 +44,9 @@ enum Operators {
                 guard b != 0 else { throw EvaluationError(message: "division by zero", location: location) }
                 return .duration(a * (1 / b))
             case (.duration(let a), .duration(let b)):
-                guard b.milliseconds != 0 else { throw EvaluationError(message: "division by zero", location: location) }
+                guard b.milliseconds != 0 else {
+                    throw EvaluationError(message: "division by zero", location: location)
+                }
                 return .number(Double(a.milliseconds) / Double(b.milliseconds))
             default: throw mismatch()
             }
@@ -53,7 +56,9 @@ enum Operators {
                 guard b != 0 else { throw EvaluationError(message: "division by zero", location: location) }
                 return .number(a.truncatingRemainder(dividingBy: b))
             case (.duration(let a), .duration(let b)):
-                guard b.milliseconds != 0 else { throw EvaluationError(message: "division by zero", location: location) }
+                guard b.milliseconds != 0 else {
+                    throw EvaluationError(message: "division by zero", location: location)
+                }
                 return .duration(TimeSpan(milliseconds: a.milliseconds % b.milliseconds))
             default: throw mismatch()
             }

@@ -46,10 +46,22 @@ SPANISH = {
     "Brussels (Charleroi)": "Bruselas (Charleroi)", "Tunis": "Túnez", "Algiers": "Argel",
 }
 
+# Airports whose source `city` is a suburb or a place travellers do not say: the Spanish name is
+# the metropolitan city (or the usual Spanish spelling) by IATA code.
+CITY_ES_BY_IATA = {
+    "EZE": "Buenos Aires", "MDE": "Medellín", "GRU": "São Paulo", "CGH": "São Paulo",
+    "GIG": "Río de Janeiro", "SDU": "Río de Janeiro", "EWR": "Nueva York", "PTY": "Ciudad de Panamá",
+    "YYZ": "Toronto", "YUL": "Montreal", "YVR": "Vancouver", "IST": "Estambul", "MLA": "Malta",
+    "TFS": "Tenerife", "TFN": "Tenerife", "LPA": "Gran Canaria", "IGR": "Puerto Iguazú",
+    "IGU": "Foz do Iguaçu", "USH": "Ushuaia", "NQN": "Neuquén", "FLN": "Florianópolis",
+    "ADZ": "San Andrés", "BSB": "Brasilia", "DFW": "Dallas", "SAW": "Estambul",
+}
+
 rows = []
 for code, a in airportsdata.load("IATA").items():
     city = (a["city"] or a["name"]).strip()
-    rows.append((code, a["icao"], a["name"].strip(), city, SPANISH.get(city, city), a["country"], a["tz"]))
+    city_es = CITY_ES_BY_IATA.get(code, SPANISH.get(city, city))
+    rows.append((code, a["icao"], a["name"].strip(), city, city_es, a["country"], a["tz"]))
 rows.sort()
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/FlowEngine/Resources/airports.tsv"
 with out.open("w", newline="") as f:

@@ -27,8 +27,10 @@ struct TimeValuesRule: ValidationRule {
         }
         for trigger in flow.triggers {
             guard case .schedule(let schedule) = trigger else { continue }
-            if let problem = CronCheck.problem(in: schedule.cron.value) {
-                out.append(.error(.invalidCron, "cron '\(schedule.cron.value)': \(problem)", at: schedule.cron.location))
+            do {
+                _ = try CronSchedule(parsing: schedule.cron.value)
+            } catch {
+                out.append(.error(.invalidCron, "cron '\(schedule.cron.value)': \(error)", at: schedule.cron.location))
             }
             zone(schedule.zone.value, at: schedule.zone.location)
         }

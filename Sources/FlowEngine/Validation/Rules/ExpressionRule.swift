@@ -25,6 +25,14 @@ struct ExpressionRule: ValidationRule {
                 for template in state.templates { out += ExpressionChecking.check(template, in: here) }
             }
         }
-        return out
+        return out.map(Self.settingDiagnostic)
+    }
+
+    /// An unknown `settings.x` is reported as S503 (the checker reports every unknown name as E302).
+    static func settingDiagnostic(_ diagnostic: Diagnostic) -> Diagnostic {
+        guard diagnostic.code == .unknownName, diagnostic.message.hasPrefix("'settings.") else { return diagnostic }
+        var recoded = diagnostic
+        recoded.code = .unknownSetting
+        return recoded
     }
 }

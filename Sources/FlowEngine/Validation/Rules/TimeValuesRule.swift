@@ -4,16 +4,24 @@ import FoundationEssentials
 import Foundation
 
 /// T201–T205: literal durations, cron expressions, zones, windows and instants parse.
-/// Values given as expressions are left to the expression checker.
+/// A value given as exactly `${{ settings.x }}` is checked as the setting's (possibly
+/// overridden) value, at that value's location; other expressions are left to the checker.
 struct TimeValuesRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
+        func resolved(_ template: ValueTemplate?) -> Located<Value>? {
+            guard let template else { return nil }
+            if let value = template.literalValue { return Located(value, at: template.location) }
+            guard case .expression(let expression) = template, expression.text.hasPrefix("settings.") else { return nil }
+            return flow.setting(named: String(expression.text.dropFirst("settings.".count)))?.defaultValue
+        }
         func duration(_ template: ValueTemplate?, _ what: String) {
-            guard let template, let value = template.literalValue else { return }
-            if let text = value.stringValue, TimeSpan(parsing: text) != nil { return }
-            if case .duration = value { return }
-            out.append(.error(.invalidDuration, "\(what) '\(SettingDeclaration.text(value))' is not a duration (use 90s, 15m, 2h, 1d, 1h30m)",
-                              at: template.location))
+            guard let value = resolved(template) else { return }
+            if let text = value.value.stringValue, TimeSpan(parsing: text) != nil { return }
+            if case .duration = value.value { return }
+            out.append(.error(.invalidDuration,
+                              "\(what) '\(SettingDeclaration.text(value.value))' is not a duration (use 90s, 15m, 2h, 1d, 1h30m)",
+                              at: value.location))
         }
         func instant(_ template: ValueTemplate?, _ what: String) {
             guard let template, let value = template.literalValue else { return }
@@ -50,12 +58,13 @@ struct TimeValuesRule: ValidationRule {
                     duration(e.lookback, "lookback")
                 }
                 if let window = wait.window {
-                    if let value = window.quiet.literalValue, value.stringValue.flatMap(TimeWindow.init(parsing:)) == nil {
-                        out.append(.error(.invalidWindow, "quiet '\(SettingDeclaration.text(value))' is not a window (use HH:MM-HH:MM)",
-                                          at: window.quiet.location))
+                    if let value = resolved(window.quiet), value.value.stringValue.flatMap(TimeWindow.init(parsing:)) == nil {
+                        out.append(.error(.invalidWindow,
+                                          "quiet '\(SettingDeclaration.text(value.value))' is not a window (use HH:MM-HH:MM)",
+                                          at: value.location))
                     }
-                    if let value = window.zone.literalValue {
-                        zone(value.stringValue ?? value.jsonText, at: window.zone.location)
+                    if let value = resolved(window.zone) {
+                        zone(value.value.stringValue ?? value.value.jsonText, at: value.location)
                     }
                     instant(window.notAfter, "not_after")
                 }

@@ -35,21 +35,45 @@ final class NodeReader {
 
     // MARK: Structure
 
-    /// Reports every anchor in the tree (aliases need one, so this covers them too).
-    func rejectAnchors(in node: Node) {
-        if node.anchor != nil {
-            error(.aliasUnsupported, "YAML anchors and aliases are not allowed in flows", at: node)
-        }
-        switch node {
-        case .mapping(let mapping):
-            for (key, value) in mapping {
-                rejectAnchors(in: key)
-                rejectAnchors(in: value)
+    /// Reports anchors (`&name`, found at the node's start in the source) and aliases (a node
+    /// met twice: compose shares the anchored node), each once.
+    func rejectAnchors(in root: Node) {
+        // A block mapping starts where its first key does, so nodes are told apart by kind too.
+        var seen: Set<String> = []
+        func visit(_ node: Node, reportAt key: Node?) {
+            let at = location(node)
+            let kind = switch node {
+            case .mapping: "m"
+            case .sequence: "s"
+            default: "v"
             }
-        case .sequence(let sequence):
-            for item in sequence { rejectAnchors(in: item) }
-        default: break
+            if node.mark != nil, !seen.insert("\(kind)\(at.line):\(at.column)").inserted {
+                error(.aliasUnsupported, "YAML aliases are not allowed in flows (the value repeats line \(at.line))",
+                      at: key.map(location) ?? at)
+                return
+            }
+            if scalar(at: at) == "&" {
+                error(.aliasUnsupported, "YAML anchors are not allowed in flows; repeat the value instead", at: at)
+            }
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    visit(key, reportAt: nil)
+                    visit(value, reportAt: key)
+                }
+            case .sequence(let sequence):
+                for item in sequence { visit(item, reportAt: nil) }
+            default: break
+            }
         }
+        visit(root, reportAt: nil)
+    }
+
+    /// The character at a location of the source, if any.
+    func scalar(at location: SourceLocation) -> Unicode.Scalar? {
+        let line = location.line - 1, column = location.column - 1
+        guard line >= 0, line < lines.count, column >= 0, column < lines[line].count else { return nil }
+        return lines[line][column]
     }
 
     /// The entries of a mapping; reports a non-mapping (Y003) and keys outside `allowed` (Y004).

@@ -18,7 +18,7 @@ struct YAMLDocument {
     }
 
     /// The prefix given to a neutralised duplicate key.
-    static let ignoredKeyMarker = "\u{1}dup"
+    static let ignoredKeyMarker = "__flow_duplicate__"
 
     init(_ file: SourceFile) {
         diagnostics = []

@@ -8,6 +8,9 @@ public enum FlowLoader {
     /// The keys of a flow document.
     static let headerKeys = ["flow", "version", "description", "triggers", "input", "settings", "start", "states"]
 
+    /// Benchmark probe: composes the YAML only.
+    public static func composeOnly(_ file: SourceFile) -> Int { YAMLDocument(file).diagnostics.count }
+
     /// Loads a flow document.
     /// - Parameter file: the document's path and text.
     /// - Returns: the flow (nil when nothing usable was found) and the loader's diagnostics.

@@ -3,6 +3,9 @@ internal import Yams
 extension FlowDocumentReader {
     static let kinds = ["step", "choice", "wait", "approval", "parallel", "for_each", "set", "succeed", "fail"]
 
+    /// Every key a state may have, whatever its kind.
+    static let stateKeys = kinds + ["description"] + Array(Set(siblingKeys.values.flatMap { $0 })).sorted()
+
     /// The keys each kind allows beside its keyword.
     static let siblingKeys: [String: [String]] = [
         "step": ["with", "save", "idempotency_key", "retry", "catch", "propagates", "timeout", "next"],
@@ -22,8 +25,7 @@ extension FlowDocumentReader {
             reader.error(.wrongType, "state '\(name.value)' must be a mapping, found \(reader.describe(node))", at: node)
             return nil
         }
-        let all = Self.kinds + ["description"] + Array(Set(Self.siblingKeys.values.flatMap { $0 })).sorted()
-        guard let probe = reader.mapping(node, "state '\(name.value)'", allowed: all) else { return nil }
+        guard let probe = reader.mapping(node, "state '\(name.value)'", allowed: Self.stateKeys) else { return nil }
         let present = probe.pairs.filter { Self.kinds.contains($0.key.value) }
         guard let kindEntry = present.first else {
             reader.error(.missingKey, "state '\(name.value)' needs one of: \(Self.kinds.joined(separator: ", "))", at: name.location)

@@ -39,15 +39,20 @@ final class NodeReader {
     /// met twice: compose shares the anchored node), each once.
     func rejectAnchors(in root: Node) {
         // A block mapping starts where its first key does, so nodes are told apart by kind too.
-        var seen: Set<String> = []
+        struct Seen: Hashable {
+            var kind: UInt8
+            var line: Int
+            var column: Int
+        }
+        var seen: Set<Seen> = []
         func visit(_ node: Node, reportAt key: Node?) {
             let at = location(node)
-            let kind = switch node {
-            case .mapping: "m"
-            case .sequence: "s"
-            default: "v"
+            let kind: UInt8 = switch node {
+            case .mapping: 1
+            case .sequence: 2
+            default: 3
             }
-            if node.mark != nil, !seen.insert("\(kind)\(at.line):\(at.column)").inserted {
+            if node.mark != nil, !seen.insert(Seen(kind: kind, line: at.line, column: at.column)).inserted {
                 error(.aliasUnsupported, "YAML aliases are not allowed in flows (the value repeats line \(at.line))",
                       at: key.map(location) ?? at)
                 return
@@ -219,7 +224,7 @@ final class NodeReader {
         let at = location(node)
         switch node {
         case .scalar(let scalar):
-            guard scalar.string.contains("${{") else {
+            guard TemplateSplitter.hasOpener(scalar.string) else {
                 return .literal(scalar.style == .plain ? ScalarResolution.value(of: scalar.string) : .string(scalar.string), at)
             }
             return TemplateSplitter(reader: self).split(scalar.string, at: at)

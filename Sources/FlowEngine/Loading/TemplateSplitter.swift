@@ -4,44 +4,62 @@
 struct TemplateSplitter {
     let reader: NodeReader
 
+    /// Whether a scalar holds an expression opener, without Foundation.
+    static func hasOpener(_ text: String) -> Bool {
+        var utf8 = text.utf8.makeIterator()
+        var previous: (UInt8, UInt8) = (0, 0)
+        while let byte = utf8.next() {
+            if byte == UInt8(ascii: "{"), previous == (UInt8(ascii: "$"), UInt8(ascii: "{")) { return true }
+            previous = (previous.1, byte)
+        }
+        return false
+    }
+
     func split(_ text: String, at location: SourceLocation) -> ValueTemplate {
+        let scalars = Array(text.unicodeScalars)
         var parts: [ValueTemplate.Part] = []
-        var rest = Substring(text)
         var searchFrom = location
-        var pendingText = ""
-        while let open = rest.range(of: "${{") {
-            pendingText += rest[..<open.lowerBound]
+        var pending: [Unicode.Scalar] = []
+        var i = 0
+        func find(_ a: Unicode.Scalar, _ b: Unicode.Scalar, _ c: Unicode.Scalar?, from start: Int) -> Int? {
+            var j = start
+            while j + (c == nil ? 1 : 2) < scalars.count {
+                if scalars[j] == a, scalars[j + 1] == b, c == nil || scalars[j + 2] == c! { return j }
+                j += 1
+            }
+            return nil
+        }
+        while let open = find("$", "{", "{", from: i) {
+            pending += scalars[i..<open]
             let opener = reader.nextOpener(from: searchFrom) ?? location
             searchFrom = opener.advanced(byColumns: 3)
-            let body = rest[open.upperBound...]
-            guard let close = body.range(of: "}}") else {
+            guard let close = find("}", "}", nil, from: open + 3) else {
                 reader.error(.expressionSyntax, "unterminated expression: '${{' without '}}'", at: opener)
-                pendingText += rest[open.lowerBound...]
-                rest = rest[rest.endIndex...]
+                pending += scalars[open...]
+                i = scalars.count
                 break
             }
-            let raw = body[..<close.lowerBound]
-            let leading = raw.unicodeScalars.prefix { $0 == " " || $0 == "\t" || $0 == "\n" }.count
-            let trimmed = String(raw.unicodeScalars.dropFirst(leading)).trimmingTrailingSpaces()
-            if !pendingText.isEmpty {
-                parts.append(.text(pendingText))
-                pendingText = ""
+            var body = scalars[(open + 3)..<close]
+            let leading = body.prefix { $0 == " " || $0 == "\t" || $0 == "\n" }.count
+            body = body.dropFirst(leading)
+            while let last = body.last, last == " " || last == "\t" || last == "\n" { body = body.dropLast() }
+            if !pending.isEmpty {
+                parts.append(.text(Self.string(pending[...])))
+                pending = []
             }
-            parts.append(.expression(ExpressionSource(trimmed, at: opener.advanced(byColumns: 3 + leading))))
-            rest = body[close.upperBound...]
+            parts.append(.expression(ExpressionSource(Self.string(body), at: opener.advanced(byColumns: 3 + leading))))
+            i = close + 2
         }
-        pendingText += rest
-        if !pendingText.isEmpty { parts.append(.text(pendingText)) }
+        if i < scalars.count { pending += scalars[i...] }
+        if !pending.isEmpty { parts.append(.text(Self.string(pending[...]))) }
         if parts.count == 1, case .expression(let expression) = parts[0] { return .expression(expression) }
         if parts.allSatisfy({ if case .text = $0 { true } else { false } }) { return .literal(.string(text), location) }
         return .interpolation(parts, location)
     }
-}
 
-extension String {
-    fileprivate func trimmingTrailingSpaces() -> String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let last = scalars.last, last == " " || last == "\t" || last == "\n" { scalars = scalars.dropLast() }
-        return String(String.UnicodeScalarView(scalars))
+    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars)
+        return String(out)
     }
 }

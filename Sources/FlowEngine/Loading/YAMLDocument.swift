@@ -27,7 +27,7 @@ struct YAMLDocument {
         var text = file.text
         for _ in 0..<64 {
             do {
-                root = try Yams.compose(yaml: text)
+                root = try Yams.compose(yaml: text, .basic)  // types are resolved by ScalarResolution; `.default` runs regexes per key
                 if root == nil {
                     diagnostics.append(.error(.emptyDocument, "the document is empty", at: .init(file: file.path, line: 1, column: 1)))
                 }

@@ -3,10 +3,13 @@ import FoundationEssentials
 #endif
 import Foundation
 
-/// IANA zone names, checked against the system's zone database.
+/// IANA zone names, checked against the system's zone database (read once).
 enum ZoneNames {
+    private static let known: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers)
+
     static func isKnown(_ identifier: String) -> Bool {
         guard !identifier.isEmpty else { return false }
-        return TimeZone(identifier: identifier) != nil
+        if known.contains(identifier) { return true }
+        return identifier == "UTC" || identifier == "GMT" || TimeZone(identifier: identifier) != nil
     }
 }

@@ -77,7 +77,7 @@ let package = Package(
         // Benchmarks that print numbers; run in release (see README).
         .executableTarget(
             name: "flow-bench",
-            dependencies: ["FlowEngine"],  // TEMP-BENCH
+            dependencies: ["FlowEngine", "Steps"],
             swiftSettings: swiftSettings
         ),
         // Test support: local fake providers that speak the real contracts.

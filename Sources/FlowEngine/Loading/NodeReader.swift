@@ -38,6 +38,8 @@ final class NodeReader {
     /// Reports anchors (`&name`, found at the node's start in the source) and aliases (a node
     /// met twice: compose shares the anchored node), each once.
     func rejectAnchors(in root: Node) {
+        // Anchors need '&' and aliases '*': most documents have neither.
+        guard file.text.utf8.contains(UInt8(ascii: "&")) || file.text.utf8.contains(UInt8(ascii: "*")) else { return }
         // A block mapping starts where its first key does, so nodes are told apart by kind too.
         struct Seen: Hashable {
             var kind: UInt8

@@ -1,0 +1,51 @@
+import Foundation
+
+/// One airport of the IATA table shipped with the engine (`Resources/airports.tsv`).
+public struct Airport: Sendable, Hashable {
+    public var iata: String
+    public var icao: String
+    public var name: String
+    /// The city in English, as the source data spells it.
+    public var cityEnglish: String
+    /// The city in Spanish (the metropolitan city for airports in a suburb, e.g. EZE → Buenos Aires).
+    public var citySpanish: String
+    /// ISO 3166-1 alpha-2.
+    public var country: String
+    /// IANA time zone.
+    public var zone: String
+
+    /// The object expressions see from `airport(code)`; `city` is the Spanish name.
+    public var value: Value {
+        .object([
+            "iata": .string(iata), "icao": .string(icao), "name": .string(name), "city": .string(citySpanish),
+            "city_en": .string(cityEnglish), "city_es": .string(citySpanish), "country": .string(country),
+            "zone": .string(zone),
+        ])
+    }
+}
+
+/// Lookup in the airport table, loaded once on first use.
+public enum Airports {
+    /// The airport with this IATA code (case-insensitive), or nil.
+    public static func lookup(_ code: String) -> Airport? {
+        table[code.uppercased()]
+    }
+
+    /// Every airport, by IATA code.
+    public static var all: [String: Airport] { table }
+
+    private static let table: [String: Airport] = {
+        guard let url = Bundle.module.url(forResource: "airports", withExtension: "tsv"),
+              let text = try? String(contentsOf: url, encoding: .utf8)
+        else { return [:] }
+        var out: [String: Airport] = [:]
+        out.reserveCapacity(8_000)
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 7 else { continue }
+            out[f[0]] = Airport(
+                iata: f[0], icao: f[1], name: f[2], cityEnglish: f[3], citySpanish: f[4], country: f[5], zone: f[6])
+        }
+        return out
+    }()
+}

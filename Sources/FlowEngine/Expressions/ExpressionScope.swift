@@ -1,0 +1,42 @@
+/// Names visible to expressions at a point in a flow.
+public struct ExpressionScope: Sendable {
+    /// Root names, e.g. `["input", "settings", "vars", "instance", "now", "error", "item", "event"]`.
+    public var roots: Set<String>
+    /// Declared setting names; nil = unchecked.
+    public var settings: Set<String>?
+    /// Declared top-level input fields; nil = unchecked.
+    public var inputFields: Set<String>?
+    /// Names any state stores with `save`; nil = unchecked.
+    public var vars: Set<String>?
+
+    public init(
+        roots: Set<String>, settings: Set<String>? = nil, inputFields: Set<String>? = nil, vars: Set<String>? = nil
+    ) {
+        self.roots = roots
+        self.settings = settings
+        self.inputFields = inputFields
+        self.vars = vars
+    }
+}
+
+/// A failure while evaluating an expression: what went wrong and at which character.
+public struct EvaluationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public var location: SourceLocation
+
+    public init(message: String, location: SourceLocation) {
+        self.message = message
+        self.location = location
+    }
+
+    public var description: String { "\(location): \(message)" }
+}
+
+/// The values expression names resolve to (`input`, `settings`, `vars`, `now`, …).
+public struct EvaluationContext: Sendable {
+    public var bindings: [String: Value]
+
+    public init(bindings: [String: Value]) {
+        self.bindings = bindings
+    }
+}

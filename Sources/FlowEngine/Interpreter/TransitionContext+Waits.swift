@@ -16,18 +16,20 @@ extension TransitionContext {
             let quiet = try evaluate(window.quiet, in: frameID)
             let zone = try evaluate(window.zone, in: frameID)
             guard let quietText = quiet.stringValue, let zoneText = zone.stringValue,
-                  let hours = QuietHours(window: quietText, zone: zoneText)
+                  let quietWindow = TimeWindow(parsing: quietText), let rules = ZoneRules(identifier: zoneText)
             else {
                 throw FlowError(.expression, message: "\(window.location): window needs HH:MM-HH:MM and an IANA zone")
             }
             let notAfter = try window.notAfter.map { (t) throws(FlowError) in try evaluateInstant(t, in: frameID) }
-            wake = hours.schedule(due, notAfter: notAfter)
-            if wake != due {
+            let decision = SendWindow(quiet: quietWindow, zone: rules).schedule(due, notAfter: notAfter)
+            wake = decision.wakeAt
+            if decision.isDeferred {
                 deferredFrom = due
-                let direction = wake > due ? "to the end of quiet hours" : "to before quiet hours (not_after)"
+                let direction = decision.reason == .deferredToWindowEnd
+                    ? "to the end of quiet hours" : "to before quiet hours (not_after)"
                 emit("deferred", stateDetails(frameID, [
                     "state": .string(stateName), "from": .instant(due), "to": .instant(wake), "zone": .string(zoneText),
-                    "from_local": .string(hours.localText(due)), "to_local": .string(hours.localText(wake)),
+                    "from_local": .string(rules.iso8601(due)), "to_local": .string(rules.iso8601(wake)),
                     "reason": .string("quiet hours \(quietText) \(zoneText): moved \(direction)"),
                 ]))
             }

@@ -136,7 +136,7 @@ public enum OpenAIErrorMapping {
         let code = error?["code"]?.stringValue
         let message = String((error?["message"]?.stringValue ?? "HTTP \(status)").prefix(300))
         let codeText = "openai.\(code ?? type ?? "http_\(status)")"
-        let retryAfter = RetryAfter.parse(response)
+        var retryAfter = RetryAfter.parse(response)
         var errorClass: ErrorClass
         if code == "insufficient_quota" || type == "insufficient_quota" {
             errorClass = .permanent

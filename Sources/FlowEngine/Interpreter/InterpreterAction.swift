@@ -1,7 +1,7 @@
 /// What the caller must do after a transition; the interpreter itself performs nothing.
 public enum InterpreterAction: Sendable, Hashable {
     /// Call a step; report `stepSucceeded`/`stepFailed` with the same `callID`.
-    case callStep(StepCall)
+    case callStep(StepInvocation)
     /// Deliver `timerFired(id)` at `at`.
     case setTimer(id: String, at: Instant)
     /// The timer is no longer wanted.
@@ -15,7 +15,7 @@ public enum InterpreterAction: Sendable, Hashable {
 }
 
 /// One step call to perform.
-public struct StepCall: Sendable, Hashable {
+public struct StepInvocation: Sendable, Hashable {
     public var callID: String
     public var step: String
     /// The evaluated `with` object.

@@ -24,7 +24,7 @@ extension TransitionContext {
         let deadline = try step.timeout.map { (t) throws(FlowError) in now + (try evaluateDuration(t, in: frameID)) }
         setPhase(frameID, .awaitingStep(attempt))
         let stateName = state.frames[frameID]?.state ?? ""
-        actions.append(.callStep(StepCall(
+        actions.append(.callStep(StepInvocation(
             callID: attempt.callID, step: step.step.value, arguments: attempt.arguments,
             idempotencyKey: attempt.idempotencyKey, attempt: attempt.attempt, deadline: deadline, state: stateName,
             frameID: frameID)))

@@ -44,4 +44,9 @@ public struct TimelineNote: Sendable, Hashable {
 public struct Transition: Sendable {
     public var state: InstanceState
     public var actions: [InterpreterAction]
+
+    public init(state: InstanceState, actions: [InterpreterAction]) {
+        self.state = state
+        self.actions = actions
+    }
 }

@@ -97,8 +97,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FlowRuntimeTests",
+            dependencies: ["FlowRuntime", "FlowEngine", "Steps"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StepsTests",
-            dependencies: ["Steps", "FakeProviders", "FlowEngine"],
+            dependencies: [
+                "Steps", "FakeProviders", "FlowEngine", "FlowRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Contracts")],
             swiftSettings: swiftSettings
         ),
     ]

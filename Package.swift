@@ -104,7 +104,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowStoreTests",
-            dependencies: ["FlowRuntime", "FlowEngine", "FlowStoreConformance"],
+            dependencies: [
+                "FlowRuntime", "FlowEngine", "FlowStoreConformance",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 public import FlowEngine
 import Logging
+import NIOPosix
 import SQLiteNIO
 
 /// The embedded default store: one SQLite file (WAL mode, busy timeout), or `:memory:` for tests.
@@ -15,11 +16,14 @@ public final class SQLiteFlowStore: FlowStore {
     }
 
     let connection: SQLiteConnection
+    /// The connection's own thread: a writer waiting out another process's lock blocks only it.
+    let threadPool: NIOThreadPool
     let lock = SerialLock()
     public let location: Location
 
-    private init(connection: SQLiteConnection, location: Location) {
+    private init(connection: SQLiteConnection, threadPool: NIOThreadPool, location: Location) {
         self.connection = connection
+        self.threadPool = threadPool
         self.location = location
     }
 
@@ -34,13 +38,19 @@ public final class SQLiteFlowStore: FlowStore {
         case .file(let path): storage = .file(path: path)
         case .memory: storage = .memory
         }
+        let threadPool = NIOThreadPool(numberOfThreads: 1)
+        threadPool.start()
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: storage, logger: Logger(label: "flow.store.sqlite"))
+            connection = try await SQLiteConnection.open(
+                storage: storage, threadPool: threadPool, logger: Logger(label: "flow.store.sqlite"),
+                on: MultiThreadedEventLoopGroup.singleton.any()
+            )
         } catch {
+            try? await threadPool.shutdownGracefully()
             throw StoreError(.unavailable, "cannot open SQLite database: \(error)")
         }
-        let store = SQLiteFlowStore(connection: connection, location: location)
+        let store = SQLiteFlowStore(connection: connection, threadPool: threadPool, location: location)
         do {
             // sqlite3_busy_timeout replaces SQLiteNIO's spin-forever busy handler with a bounded wait.
             _ = try await connection.query("PRAGMA busy_timeout = \(max(0, busyTimeout.milliseconds))")
@@ -51,7 +61,7 @@ public final class SQLiteFlowStore: FlowStore {
             }
             if migrate { try await store.migrate() }
         } catch {
-            try? await connection.close()
+            try? await store.close()
             throw error
         }
         return store
@@ -59,7 +69,10 @@ public final class SQLiteFlowStore: FlowStore {
 
     /// Closes the connection; the store cannot be used afterwards.
     public func close() async throws {
-        try await lock.run { try await connection.close() }
+        try await lock.run {
+            try await connection.close()
+            try await threadPool.shutdownGracefully()
+        }
     }
 
     // MARK: Transactions

@@ -112,7 +112,9 @@ public final class PostgresFlowStore: FlowStore, Service {
 
     /// Versions recorded in `schema_migrations`, ascending.
     public func appliedMigrations() async throws -> [Int] {
-        try await rows("SELECT version FROM schema_migrations ORDER BY version").map {
+        let exists = try await rows("SELECT to_regclass('schema_migrations') IS NOT NULL").first?.decode(Bool.self)
+        guard exists == true else { return [] }
+        return try await rows("SELECT version FROM schema_migrations ORDER BY version").map {
             try $0.decode(Int.self)
         }
     }

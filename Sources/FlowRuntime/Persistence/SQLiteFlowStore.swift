@@ -130,7 +130,11 @@ public final class SQLiteFlowStore: FlowStore {
     /// Versions recorded in `schema_migrations`, ascending.
     public func appliedMigrations() async throws -> [Int] {
         try await read { _ in
-            try await exec("SELECT version FROM schema_migrations ORDER BY version").compactMap {
+            let table = try await exec(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+            )
+            if table.isEmpty { return [] }
+            return try await exec("SELECT version FROM schema_migrations ORDER BY version").compactMap {
                 $0.column("version")?.integer
             }
         }

@@ -43,3 +43,43 @@ extension StoreConfiguration {
         }
     }
 }
+
+/// What `StoreConfiguration.migrate()` did.
+public struct MigrationReport: Sendable, Hashable {
+    /// Versions applied before this run.
+    public var before: [Int]
+    /// Versions applied after it.
+    public var after: [Int]
+    /// Versions this run applied.
+    public var applied: [Int] { after.filter { !before.contains($0) } }
+    /// Every known migration: version and name.
+    public static var known: [(version: Int, name: String)] {
+        Migrations.all(.sqlite).map { ($0.version, $0.name) }
+    }
+}
+
+extension StoreConfiguration {
+    /// Applies pending migrations to the configured database and reports the versions.
+    public func migrate() async throws -> MigrationReport {
+        switch self {
+        case .sqlite(let location):
+            let store = try await SQLiteFlowStore.open(location, migrate: false)
+            do {
+                let before = try await store.appliedMigrations()
+                try await store.migrate()
+                let report = MigrationReport(before: before, after: try await store.appliedMigrations())
+                try await store.close()
+                return report
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        case .postgres(let settings):
+            return try await PostgresFlowStore.withStore(settings.clientConfiguration(maximumConnections: 2), migrate: false) {
+                let before = try await $0.appliedMigrations()
+                try await $0.migrate()
+                return MigrationReport(before: before, after: try await $0.appliedMigrations())
+            }
+        }
+    }
+}

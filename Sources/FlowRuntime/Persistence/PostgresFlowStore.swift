@@ -74,8 +74,10 @@ public final class PostgresFlowStore: FlowStore, Service {
             throw error
         } catch let error as PSQLError {
             if let message = error.serverInfo?[.message] {
-                let code = error.serverInfo?[.sqlState].map { " [\($0)]" } ?? ""
-                throw StoreError(.unavailable, "PostgreSQL: \(message)\(code)")
+                let state = error.serverInfo?[.sqlState]
+                // Class 23: integrity constraint violations (unique, check, foreign key) are conflicts.
+                let code: StoreError.Code = state?.hasPrefix("23") == true ? .conflict : .unavailable
+                throw StoreError(code, "PostgreSQL: \(message)\(state.map { " [\($0)]" } ?? "")")
             }
             throw StoreError(.unavailable, "PostgreSQL: \(error.code)")
         } catch {

@@ -103,6 +103,14 @@ public final class SQLiteFlowStore: FlowStore {
             return try await connection.query(sql, binds)
         } catch let error as StoreError {
             throw error
+        } catch let error as SQLiteError {
+            switch error.reason {
+            case .constraint, .constraintCheckFailed, .constraintForeignKeyFailed, .constraintNotNullFailed,
+                 .constraintPrimaryKeyFailed, .constraintUniqueFailed:
+                throw StoreError(.conflict, "SQLite: \(error)")
+            default:
+                throw StoreError(.unavailable, "SQLite: \(error)")
+            }
         } catch {
             throw StoreError(.unavailable, "SQLite: \(error)")
         }

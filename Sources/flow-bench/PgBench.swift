@@ -24,6 +24,9 @@ enum PgBench {
             kind text NOT NULL, details jsonb NOT NULL, PRIMARY KEY (instance_id, seq));
         """
 
+    /// Transactions per client (`-t`): about 5,000 in all, bounded in count rather than time.
+    static func transactions(clients: Int) -> Int { max(50, 5_000 / max(1, clients)) }
+
     static func run(settings: StoreConfiguration.PostgresSettings, clients: [Int]) -> [String] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-pgbench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -37,7 +40,8 @@ enum PgBench {
             var lines: [String] = []
             for count in clients {
                 let arguments = common + [
-                    "-n", "-c", String(count), "-j", String(min(count, 2)), "-T", "10", "-f", scriptPath, settings.database,
+                    "-n", "-c", String(count), "-j", String(min(count, 2)), "-t", String(transactions(clients: count)),
+                    "-f", scriptPath, settings.database,
                 ]
                 let (status, output) = try execute("pgbench", arguments, settings)
                 let tps = output.split(separator: "\n").first { $0.hasPrefix("tps") }.map(String.init) ?? "no tps line"

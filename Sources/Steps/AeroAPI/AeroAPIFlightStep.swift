@@ -2,7 +2,7 @@ public import FlowEngine
 import Foundation
 
 /// `aeroapi.flight`: `GET /flights/{ident}` with `x-apikey`, a `start`/`end` window around the
-/// scheduled departure, `links.next` pagination up to `maxPages`; picks the instance departing
+/// scheduled departure, `links.next` pagination up to `maxPages` (the window keeps results to a page or two); picks the instance departing
 /// `origin` closest to `scheduled_departure` (within `tolerance`), or the one with `fa_flight_id`,
 /// and returns its `FlightSnapshot`. Snapshots are cached per instance; calls are rate-limited
 /// per API key. Errors: 429/5xx/connection → transient (with `retryAfter`), 404 or no matching
@@ -56,6 +56,7 @@ public struct AeroAPIFlightStep: Step {
             base: context.endpoints.aeroapi, ident: faFlightID ?? ident, byID: faFlightID != nil,
             scheduled: scheduled, tolerance: tolerance)
         var pages = 0
+        var flights: [[String: Value]] = []
         while let next = url, pages < maxPages {
             pages += 1
             if let wait = limiter.acquire(key: key.exposed, now: context.now) {
@@ -63,15 +64,15 @@ public struct AeroAPIFlightStep: Step {
                     .transient, code: "aeroapi.rate_limited", message: "local AeroAPI rate limit reached", retryAfter: wait)
             }
             let page = try await fetch(next, key: key, context: context)
-            let flights = (page["flights"]?.arrayValue ?? []).compactMap(\.objectValue)
-            if let match = Self.pick(flights, faFlightID: faFlightID, origin: origin, scheduled: scheduled, tolerance: tolerance) {
-                let snapshot = FlightSnapshot.make(from: match, fetchedAt: context.now)
-                var keys = [requestKey]
-                if let id = match["fa_flight_id"]?.stringValue { keys.append("fa:" + id) }
-                cache.store(snapshot, under: keys, now: context.now)
-                return snapshot
-            }
+            flights += (page["flights"]?.arrayValue ?? []).compactMap(\.objectValue)
             url = page["links"]?["next"]?.stringValue.map { Self.resolve($0, base: context.endpoints.aeroapi) }
+        }
+        if let match = Self.pick(flights, faFlightID: faFlightID, origin: origin, scheduled: scheduled, tolerance: tolerance) {
+            let snapshot = FlightSnapshot.make(from: match, fetchedAt: context.now)
+            var keys = [requestKey]
+            if let id = match["fa_flight_id"]?.stringValue { keys.append("fa:" + id) }
+            cache.store(snapshot, under: keys, now: context.now)
+            return snapshot
         }
         throw StepFailure(
             .notFound, code: "aeroapi.no_matching_instance",

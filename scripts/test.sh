@@ -37,6 +37,7 @@ start_postgres() {
     echo "test.sh: PostgreSQL on 127.0.0.1:$port (data in $PGDATA_DIR)"
 }
 
+scripts/install-test-tools.sh
 start_postgres
 swift build --build-tests
 swift test --skip-build 2>&1 | tee /tmp/flow-test-output.txt

@@ -1,4 +1,4 @@
-import FlowEngine
+internal import FlowEngine
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -8,10 +8,11 @@ import Foundation
 /// Generates 1,000 flow documents of about 200 lines in memory (steps with retries, catches
 /// and interpolated expressions, choices, event waits with windows, settings) and times
 /// loading plus validation of all of them.
-enum ValidateBenchmark {
-    static let fileCount = 1_000
+public enum ValidateBenchmark {
+    public static let fileCount = 1_000
 
-    static func run() throws {
+    /// Runs the case and prints its figures.
+    public static func run() throws {
         let documents = (0..<fileCount).map { SourceFile(path: "bench/flow-\($0).yaml", text: document(number: $0)) }
         let lines = documents.reduce(0) { $0 + $1.text.split(separator: "\n").count }
         let validator = FlowValidator(catalogue: .standard)
@@ -42,7 +43,7 @@ enum ValidateBenchmark {
     }
 
     /// A valid flow of about 200 lines; `number` varies names and values.
-    static func document(number: Int) -> String {
+    public static func document(number: Int) -> String {
         var text = """
             flow: bench-\(number)
             version: \(number % 7 + 1)

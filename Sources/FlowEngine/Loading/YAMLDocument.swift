@@ -124,7 +124,7 @@ private struct Composer {
         case YAML_MAPPING_START_EVENT:
             let anchor = Self.string(event.data.mapping_start.anchor)
             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-            var firstLines: [String: Int] = [:]
+            var keys = KeyIndex()
             try next()
             while event.type != YAML_MAPPING_END_EVENT {
                 valueKey = nil
@@ -134,15 +134,13 @@ private struct Composer {
                 let value = try node()
                 valueKey = nil
                 try next()
-                if case .scalar(let scalar) = key {
-                    if let first = firstLines[scalar.string] {
-                        diagnostics.append(.error(
-                            .duplicateKey, "duplicate key '\(scalar.string)' (first at line \(first))",
-                            at: location(scalar.mark)))
-                        continue
-                    }
-                    firstLines[scalar.string] = scalar.mark.line
+                if case .scalar(let scalar) = key, let first = keys.first(scalar.string, in: pairs) {
+                    diagnostics.append(.error(
+                        .duplicateKey, "duplicate key '\(scalar.string)' (first at line \(first.line))",
+                        at: location(scalar.mark)))
+                    continue
                 }
+                keys.add(key, after: pairs)
                 pairs.append((key, value))
             }
             let node = YAMLNode.mapping(.init(pairs: pairs, mark: start))
@@ -182,5 +180,31 @@ private struct Composer {
             message += " (\(context) at line \(Int(state.context_mark.line) + 1))"
         }
         return .error(.yamlSyntax, message, at: location(mark(state.problem_mark)))
+    }
+}
+
+/// Finds a mapping's earlier scalar key: a scan while the mapping is small (flows' mappings
+/// are), a table once it grows, so huge mappings stay linear.
+private struct KeyIndex {
+    private static let scanLimit = 16
+    private var table: [String: YAMLNode.Mark]?
+
+    func first(_ key: String, in pairs: [(key: YAMLNode, value: YAMLNode)]) -> YAMLNode.Mark? {
+        if let table { return table[key] }
+        for pair in pairs {
+            if case .scalar(let scalar) = pair.key, scalar.string == key { return scalar.mark }
+        }
+        return nil
+    }
+
+    /// Records `key`, about to be appended to `pairs`.
+    mutating func add(_ key: YAMLNode, after pairs: [(key: YAMLNode, value: YAMLNode)]) {
+        if table == nil, pairs.count >= Self.scanLimit {
+            var built: [String: YAMLNode.Mark] = [:]
+            for pair in pairs { if case .scalar(let scalar) = pair.key { built[scalar.string] = scalar.mark } }
+            table = built
+        }
+        guard table != nil, case .scalar(let scalar) = key else { return }
+        table?[scalar.string] = scalar.mark
     }
 }

@@ -17,6 +17,10 @@ extension FlowDocumentReader {
         "fail": [],
     ]
 
+    /// For each kind: its keyword, `description` and its sibling keys.
+    static let allowedKeys: [String: Set<String>] = Dictionary(
+        uniqueKeysWithValues: kinds.map { kind in (kind, Set([kind, "description"] + (siblingKeys[kind] ?? []))) })
+
     func state(named name: Located<String>, _ node: YAMLNode) -> State? {
         let at = reader.location(node)
         guard case .mapping = node else {
@@ -35,7 +39,7 @@ extension FlowDocumentReader {
             return nil
         }
         let kind = kindEntry.key.value
-        let allowedHere = Set([kind, "description"] + (Self.siblingKeys[kind] ?? []))
+        let allowedHere = Self.allowedKeys[kind] ?? [kind, "description"]
         for entry in probe.pairs where !allowedHere.contains(entry.key.value) {
             reader.error(.unknownKey, "'\(entry.key.value)' does not apply to a \(kind) state", at: entry.key.location)
         }

@@ -123,7 +123,7 @@ private struct Composer {
             return node
         case YAML_MAPPING_START_EVENT:
             let anchor = Self.string(event.data.mapping_start.anchor)
-            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            var pairs: [YAMLNode.Mapping.Pair] = []
             var keys = KeyIndex()
             try next()
             while event.type != YAML_MAPPING_END_EVENT {
@@ -141,7 +141,7 @@ private struct Composer {
                     continue
                 }
                 keys.add(key, after: pairs)
-                pairs.append((key, value))
+                pairs.append(.init(key: key, value: value))
             }
             let node = YAMLNode.mapping(.init(pairs: pairs, mark: start))
             if let anchor { register(anchor, node) }
@@ -189,7 +189,7 @@ private struct KeyIndex {
     private static let scanLimit = 16
     private var table: [String: YAMLNode.Mark]?
 
-    func first(_ key: String, in pairs: [(key: YAMLNode, value: YAMLNode)]) -> YAMLNode.Mark? {
+    func first(_ key: String, in pairs: [YAMLNode.Mapping.Pair]) -> YAMLNode.Mark? {
         if let table { return table[key] }
         for pair in pairs {
             if case .scalar(let scalar) = pair.key, scalar.string == key { return scalar.mark }
@@ -198,7 +198,7 @@ private struct KeyIndex {
     }
 
     /// Records `key`, about to be appended to `pairs`.
-    mutating func add(_ key: YAMLNode, after pairs: [(key: YAMLNode, value: YAMLNode)]) {
+    mutating func add(_ key: YAMLNode, after pairs: [YAMLNode.Mapping.Pair]) {
         if table == nil, pairs.count >= Self.scanLimit {
             var built: [String: YAMLNode.Mark] = [:]
             for pair in pairs { if case .scalar(let scalar) = pair.key { built[scalar.string] = scalar.mark } }

@@ -24,12 +24,22 @@ enum YAMLNode {
 
     /// A mapping's pairs in document order; duplicated keys were dropped when composing.
     struct Mapping: RandomAccessCollection {
-        var pairs: [(key: YAMLNode, value: YAMLNode)]
+        /// A struct, not a tuple: arrays of tuples copy and destroy through the runtime's
+        /// generic tuple witnesses, which showed up in profiles.
+        struct Pair {
+            var key: YAMLNode
+            var value: YAMLNode
+        }
+
+        var pairs: [Pair]
         var mark: Mark
 
         var startIndex: Int { pairs.startIndex }
         var endIndex: Int { pairs.endIndex }
-        subscript(position: Int) -> (key: YAMLNode, value: YAMLNode) { pairs[position] }
+        subscript(position: Int) -> (key: YAMLNode, value: YAMLNode) {
+            let pair = pairs[position]
+            return (pair.key, pair.value)
+        }
     }
 
     struct List: RandomAccessCollection {

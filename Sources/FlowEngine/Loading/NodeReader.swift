@@ -198,6 +198,8 @@ final class NodeReader {
     /// The location of the first `${{` at or after `start`, scanning the source text (columns
     /// count Unicode scalars, so UTF-8 continuation bytes are not counted).
     func nextOpener(from start: SourceLocation) -> SourceLocation? {
+        // Locals: every access to a lazy property would retain and release the array.
+        let bytes = self.bytes, lineStarts = self.lineStarts
         var line = start.line - 1
         guard line >= 0, line < lineStarts.count else { return nil }
         let dollar = UInt8(ascii: "$"), brace = UInt8(ascii: "{"), newline = UInt8(ascii: "\n")

@@ -62,13 +62,15 @@ public enum ValidateBenchmark {
             let t2 = DispatchTime.now().uptimeNanoseconds
             print(String(format: "  compose only: %.1f ms", Double(t2 - t1) / 1e6))
         }
-        func passesText(_ times: [Double]) -> String { times.map { String(format: "%.0f", $0) }.joined(separator: ", ") }
+        func passesText(_ times: [Double]) -> String {
+            times.map { String(format: "%.0f", $0) }.joined(separator: ", ")
+        }
         print("validate: \(fileCount) files, \(lines / fileCount) lines each on average")
         let best = serial.min()!
         print(String(format: "validate (serial, 1 thread): %.1f ms total, %.0f files/s, %.3f ms/file (passes: %@ ms)",
                      best, Double(fileCount) / (best / 1000), best / Double(fileCount), passesText(serial)))
-        print(String(format: "validate (serial, 1 thread): %.1f ms of CPU time (passes: %@ ms; wall time exceeds it when "
-                     + "the machine is busy)", serialCPU.min()!, passesText(serialCPU)))
+        print(String(format: "validate (serial, 1 thread): %.1f ms of CPU time (passes: %@ ms; "
+                     + "wall time exceeds it when the machine is busy)", serialCPU.min()!, passesText(serialCPU)))
         let bestParallel = parallel.min()!
         print(String(format: "validate (parallel, %d threads): %.1f ms total, %.0f files/s (passes: %@ ms)",
                      workers, bestParallel, Double(fileCount) / (bestParallel / 1000), passesText(parallel)))

@@ -9,12 +9,17 @@ struct YAMLComposerTests {
     }
 
     func summary(_ diagnostics: [Diagnostic]) -> [String] {
-        diagnostics.sortedByLocation().map { "\($0.location.line):\($0.location.column) \($0.code.rawValue) \($0.message)" }
+        diagnostics.sortedByLocation().map {
+            "\($0.location.line):\($0.location.column) \($0.code.rawValue) \($0.message)"
+        }
     }
 
     @Test(arguments: [
         // Block mapping: every later duplicate is reported at itself, the first value is kept.
-        ("a: 1\nb: 2\na: 3\na: 4\n", ["3:1 Y002 duplicate key 'a' (first at line 1)", "4:1 Y002 duplicate key 'a' (first at line 1)"]),
+        (
+            "a: 1\nb: 2\na: 3\na: 4\n",
+            ["3:1 Y002 duplicate key 'a' (first at line 1)", "4:1 Y002 duplicate key 'a' (first at line 1)"]
+        ),
         // Flow mapping on one line, and a nested mapping.
         ("x: { k: 1, k: 2 }\n", ["1:12 Y002 duplicate key 'k' (first at line 1)"]),
         ("outer:\n  inner: 1\n  inner: 2\nouter2: 3\n", ["3:3 Y002 duplicate key 'inner' (first at line 2)"]),
@@ -55,7 +60,10 @@ struct YAMLComposerTests {
 
     @Test(arguments: [
         ("a: *nowhere\n", "1:4 Y001 found undefined alias"),
-        ("a: 1\n---\nb: 2\n", "2:1 Y001 but found another document (expected a single document in the stream at line 1)"),
+        (
+            "a: 1\n---\nb: 2\n",
+            "2:1 Y001 but found another document (expected a single document in the stream at line 1)"
+        ),
         ("a: [1, 2\n", "2:1 Y001 did not find expected ',' or ']' (while parsing a flow sequence at line 1)"),
         ("a: b: c\n", "1:5 Y001 mapping values are not allowed in this context"),
     ])

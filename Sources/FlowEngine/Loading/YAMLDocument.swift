@@ -18,12 +18,14 @@ struct YAMLDocument {
         root = text.withUTF8 { composer.compose($0) }
         diagnostics = composer.diagnostics
         if root == nil, diagnostics.isEmpty {
-            diagnostics.append(.error(.emptyDocument, "the document is empty", at: .init(file: file.path, line: 1, column: 1)))
+            let start = SourceLocation(file: file.path, line: 1, column: 1)
+            diagnostics.append(.error(.emptyDocument, "the document is empty", at: start))
         }
     }
 }
 
 /// The event loop: one libyaml parser over a UTF-8 buffer, building nodes depth first.
+/// `compose` runs once per composer (it frees the parser when done).
 private struct Composer {
     let path: String
     var diagnostics: [Diagnostic] = []
@@ -165,7 +167,8 @@ private struct Composer {
     private mutating func register(_ anchor: String, _ node: YAMLNode) {
         anchors[anchor] = node
         diagnostics.append(.error(
-            .aliasUnsupported, "YAML anchors are not allowed in flows; repeat the value instead", at: location(node.mark)))
+            .aliasUnsupported, "YAML anchors are not allowed in flows; repeat the value instead",
+            at: location(node.mark)))
     }
 
     /// libyaml's problem, with its context, at the problem's position.

@@ -77,7 +77,19 @@ let package = Package(
         // Benchmarks that print numbers; run in release (see README).
         .executableTarget(
             name: "flow-bench",
-            dependencies: ["FlowEngine", "Steps", "FlowRuntime"],
+            dependencies: ["FlowEngine", "Steps", "FlowRuntime", "FlowBenchCases"],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmark cases that need FlowEngine only, shared by flow-bench and flow-bench-engine.
+        .target(
+            name: "FlowBenchCases",
+            dependencies: ["FlowEngine"],
+            swiftSettings: swiftSettings
+        ),
+        // The FlowEngine-only cases, buildable in release without the runtime's dependencies.
+        .executableTarget(
+            name: "flow-bench-engine",
+            dependencies: ["FlowBenchCases"],
             swiftSettings: swiftSettings
         ),
         // Test support: local fake providers that speak the real contracts.

@@ -6,6 +6,7 @@
 import FoundationEssentials
 #endif
 import Foundation
+import FlowBenchCases
 
 let cases: [(name: String, summary: String, run: () throws -> Void)] = [
     ("validate", "load + validate 1,000 generated flow documents of ~200 lines", ValidateBenchmark.run),

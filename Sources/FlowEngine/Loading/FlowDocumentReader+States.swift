@@ -1,5 +1,3 @@
-internal import Yams
-
 extension FlowDocumentReader {
     static let kinds = ["step", "choice", "wait", "approval", "parallel", "for_each", "set", "succeed", "fail"]
 
@@ -19,7 +17,11 @@ extension FlowDocumentReader {
         "fail": [],
     ]
 
-    func state(named name: Located<String>, _ node: Node) -> State? {
+    /// For each kind: its keyword, `description` and its sibling keys.
+    static let allowedKeys: [String: Set<String>] = Dictionary(
+        uniqueKeysWithValues: kinds.map { kind in (kind, Set([kind, "description"] + (siblingKeys[kind] ?? []))) })
+
+    func state(named name: Located<String>, _ node: YAMLNode) -> State? {
         let at = reader.location(node)
         guard case .mapping = node else {
             reader.error(.wrongType, "state '\(name.value)' must be a mapping, found \(reader.describe(node))", at: node)
@@ -37,7 +39,7 @@ extension FlowDocumentReader {
             return nil
         }
         let kind = kindEntry.key.value
-        let allowedHere = Set([kind, "description"] + (Self.siblingKeys[kind] ?? []))
+        let allowedHere = Self.allowedKeys[kind] ?? [kind, "description"]
         for entry in probe.pairs where !allowedHere.contains(entry.key.value) {
             reader.error(.unknownKey, "'\(entry.key.value)' does not apply to a \(kind) state", at: entry.key.location)
         }
@@ -62,11 +64,11 @@ extension FlowDocumentReader {
 
     // MARK: Shared pieces
 
-    func name(_ node: Node?, _ what: String) -> Located<String>? {
+    func name(_ node: YAMLNode?, _ what: String) -> Located<String>? {
         node.flatMap { reader.string($0, what) }
     }
 
-    func catches(_ node: Node?) -> [CatchClause] {
+    func catches(_ node: YAMLNode?) -> [CatchClause] {
         guard let node, let items = reader.sequence(node, "catch") else { return [] }
         return items.compactMap { item in
             guard let entries = reader.mapping(item, "a catch clause", allowed: ["errors", "next", "save"]) else {
@@ -80,7 +82,7 @@ extension FlowDocumentReader {
         }
     }
 
-    func retry(_ node: Node) -> RetryPolicy? {
+    func retry(_ node: YAMLNode) -> RetryPolicy? {
         let keys = ["max_attempts", "initial", "factor", "max_delay", "jitter", "budget", "on"]
         guard let entries = reader.mapping(node, "retry", allowed: keys) else { return nil }
         let at = reader.location(node)
@@ -93,14 +95,14 @@ extension FlowDocumentReader {
             on: entries["on"].map { reader.errorClasses($0, "on") } ?? [], location: at)
     }
 
-    func arguments(_ node: Node, _ what: String) -> [StepState.Argument] {
+    func arguments(_ node: YAMLNode, _ what: String) -> [StepState.Argument] {
         guard let entries = reader.mapping(node, what) else { return [] }
         return entries.pairs.map { StepState.Argument(name: $0.key, value: reader.template($0.value)) }
     }
 
     // MARK: Kinds
 
-    func step(_ body: Node, _ entries: MappingEntries) -> StepState? {
+    func step(_ body: YAMLNode, _ entries: MappingEntries) -> StepState? {
         guard let step = reader.string(body, "step") else { return nil }
         return StepState(
             step: step, arguments: entries["with"].map { arguments($0, "with") } ?? [],
@@ -110,7 +112,7 @@ extension FlowDocumentReader {
             timeout: entries["timeout"].map(reader.template), next: name(entries["next"], "next"))
     }
 
-    func choice(_ body: Node, _ entries: MappingEntries) -> ChoiceState? {
+    func choice(_ body: YAMLNode, _ entries: MappingEntries) -> ChoiceState? {
         guard let items = reader.sequence(body, "choice") else { return nil }
         let branches: [ChoiceState.Branch] = items.compactMap { item in
             guard let branch = reader.mapping(item, "a choice", allowed: ["when", "next"]) else { return nil }
@@ -123,7 +125,7 @@ extension FlowDocumentReader {
         return ChoiceState(branches: branches, defaultNext: name(entries["default"], "default"))
     }
 
-    func wait(_ body: Node, _ entries: MappingEntries) -> WaitState? {
+    func wait(_ body: YAMLNode, _ entries: MappingEntries) -> WaitState? {
         guard let wait = reader.mapping(body, "wait", allowed: ["for", "until", "event", "window"]) else { return nil }
         let at = reader.location(body)
         let conditions = wait.pairs.filter { ["for", "until", "event"].contains($0.key.value) }
@@ -145,7 +147,7 @@ extension FlowDocumentReader {
         return WaitState(condition: condition, window: wait["window"].flatMap(window), next: name(entries["next"], "next"))
     }
 
-    private func eventWait(_ node: Node) -> EventWait? {
+    private func eventWait(_ node: YAMLNode) -> EventWait? {
         let keys = ["name", "correlation", "lookback", "timeout", "on_timeout", "save"]
         guard let entries = reader.mapping(node, "event", allowed: keys) else { return nil }
         let at = reader.location(node)
@@ -157,7 +159,7 @@ extension FlowDocumentReader {
             onTimeout: name(entries["on_timeout"], "on_timeout"), save: name(entries["save"], "save"), location: at)
     }
 
-    private func window(_ node: Node) -> SendWindowSpec? {
+    private func window(_ node: YAMLNode) -> SendWindowSpec? {
         guard let entries = reader.mapping(node, "window", allowed: ["quiet", "zone", "not_after"]) else { return nil }
         let at = reader.location(node)
         guard let quiet = required(entries, "quiet", in: "a window", at: at),
@@ -168,7 +170,7 @@ extension FlowDocumentReader {
             location: at)
     }
 
-    func approval(_ body: Node) -> ApprovalState? {
+    func approval(_ body: YAMLNode) -> ApprovalState? {
         let keys = ["request", "approvers", "expires_in", "on_approve", "on_reject", "on_timeout", "save"]
         guard let entries = reader.mapping(body, "approval", allowed: keys) else { return nil }
         let at = reader.location(body)
@@ -184,14 +186,14 @@ extension FlowDocumentReader {
     }
 
     /// A key given inside a composite's mapping or beside it, but not both.
-    private func either(_ key: String, _ inner: MappingEntries, _ outer: MappingEntries) -> Node? {
+    private func either(_ key: String, _ inner: MappingEntries, _ outer: MappingEntries) -> YAMLNode? {
         if let a = inner.key(key), outer.has(key) {
             reader.error(.conflictingKeys, "'\(key)' is given twice (inside and beside the state)", at: a.location)
         }
         return inner[key] ?? outer[key]
     }
 
-    func parallel(_ body: Node, _ entries: MappingEntries, at: SourceLocation) -> ParallelState? {
+    func parallel(_ body: YAMLNode, _ entries: MappingEntries, at: SourceLocation) -> ParallelState? {
         let keys = ["branches", "join", "save", "catch", "next"]
         guard let inner = reader.mapping(body, "parallel", allowed: keys) else { return nil }
         let here = reader.location(body)
@@ -212,7 +214,7 @@ extension FlowDocumentReader {
             catches: catches(either("catch", inner, entries)), next: name(either("next", inner, entries), "next"))
     }
 
-    func forEach(_ body: Node, _ entries: MappingEntries, at: SourceLocation) -> ForEachState? {
+    func forEach(_ body: YAMLNode, _ entries: MappingEntries, at: SourceLocation) -> ForEachState? {
         let keys = ["items", "as", "max_items", "concurrency", "start", "states", "save", "catch", "next"]
         guard let inner = reader.mapping(body, "for_each", allowed: keys) else { return nil }
         let here = reader.location(body)
@@ -226,7 +228,7 @@ extension FlowDocumentReader {
             next: name(either("next", inner, entries), "next"))
     }
 
-    func set(_ body: Node, _ entries: MappingEntries) -> SetState? {
+    func set(_ body: YAMLNode, _ entries: MappingEntries) -> SetState? {
         guard case .mapping = body else {
             reader.error(.wrongType, "set must be a mapping of names to values, found \(reader.describe(body))", at: body)
             return nil
@@ -234,7 +236,7 @@ extension FlowDocumentReader {
         return SetState(values: arguments(body, "set"), next: name(entries["next"], "next"))
     }
 
-    func succeed(_ body: Node) -> SucceedState? {
+    func succeed(_ body: YAMLNode) -> SucceedState? {
         if case .scalar = body {
             guard reader.bool(body, "succeed") != nil else { return nil }
             return SucceedState(output: nil)
@@ -243,7 +245,7 @@ extension FlowDocumentReader {
         return SucceedState(output: entries["output"].map(reader.template))
     }
 
-    func fail(_ body: Node) -> FailState? {
+    func fail(_ body: YAMLNode) -> FailState? {
         if case .scalar = body {
             return FailState(error: reader.string(body, "fail"), message: nil)
         }

@@ -1,5 +1,3 @@
-internal import Yams
-
 /// Reads one flow document into the model, reporting every problem at its line and column.
 ///
 /// Never traps: a broken subtree yields diagnostics and is skipped; the rest is still read.
@@ -18,7 +16,6 @@ public enum FlowLoader {
         let document = YAMLDocument(file)
         guard let root = document.root else { return (nil, document.diagnostics) }
         let reader = NodeReader(file: file)
-        reader.rejectAnchors(in: root)
         let flow = FlowDocumentReader(reader: reader).flow(root)
         return (flow, document.diagnostics + reader.diagnostics)
     }
@@ -28,7 +25,7 @@ public enum FlowLoader {
 struct FlowDocumentReader {
     let reader: NodeReader
 
-    func flow(_ root: Node) -> Flow? {
+    func flow(_ root: YAMLNode) -> Flow? {
         guard let entries = reader.mapping(root, "a flow document", allowed: FlowLoader.headerKeys) else { return nil }
         let start = reader.location(root)
         var name = Located("", at: start)
@@ -52,7 +49,7 @@ struct FlowDocumentReader {
     }
 
     /// `start` + `states` of a flow, a parallel branch or a for_each body.
-    func stateGraph(start startNode: Node?, states statesNode: Node?, at location: SourceLocation, what: String)
+    func stateGraph(start startNode: YAMLNode?, states statesNode: YAMLNode?, at location: SourceLocation, what: String)
         -> StateGraph
     {
         var start = Located("", at: location)
@@ -69,12 +66,12 @@ struct FlowDocumentReader {
 
     // MARK: Triggers
 
-    func triggers(_ node: Node) -> [Trigger] {
+    func triggers(_ node: YAMLNode) -> [Trigger] {
         guard let items = reader.sequence(node, "triggers") else { return [] }
         return items.compactMap(trigger)
     }
 
-    private func trigger(_ node: Node) -> Trigger? {
+    private func trigger(_ node: YAMLNode) -> Trigger? {
         let keys = ["event", "key", "input", "schedule"]
         guard let entries = reader.mapping(node, "a trigger", allowed: keys) else { return nil }
         let at = reader.location(node)
@@ -98,7 +95,7 @@ struct FlowDocumentReader {
         return nil
     }
 
-    private func schedule(_ node: Node, input: Node?, at: SourceLocation) -> Trigger? {
+    private func schedule(_ node: YAMLNode, input: YAMLNode?, at: SourceLocation) -> Trigger? {
         let keys = ["cron", "zone", "dst", "catch_up", "input"]
         guard let entries = reader.mapping(node, "a schedule", allowed: keys) else { return nil }
         let here = reader.location(node)
@@ -114,7 +111,7 @@ struct FlowDocumentReader {
 
     // MARK: Input and settings
 
-    func inputFields(_ node: Node, _ what: String) -> [InputField] {
+    func inputFields(_ node: YAMLNode, _ what: String) -> [InputField] {
         guard let entries = reader.mapping(node, what) else { return [] }
         return entries.pairs.compactMap { entry in
             if case .scalar = entry.value, let typeName = reader.string(entry.value, "type") {
@@ -137,7 +134,7 @@ struct FlowDocumentReader {
         }
     }
 
-    func settings(_ node: Node) -> [SettingDeclaration] {
+    func settings(_ node: YAMLNode) -> [SettingDeclaration] {
         guard let entries = reader.mapping(node, "settings") else { return [] }
         let keys = ["type", "default", "min", "max", "allowed", "overridable", "description"]
         return entries.pairs.compactMap { entry in
@@ -172,7 +169,7 @@ struct FlowDocumentReader {
     }
 
     /// A required key's value; Y005 at `at` when it is absent.
-    func required(_ entries: MappingEntries, _ key: String, in what: String, at: SourceLocation) -> Node? {
+    func required(_ entries: MappingEntries, _ key: String, in what: String, at: SourceLocation) -> YAMLNode? {
         if let node = entries[key] { return node }
         reader.error(.missingKey, "\(what) needs '\(key):'", at: at)
         return nil

@@ -1,14 +1,17 @@
-internal import Yams
-
-/// Typed, located reads from Yams nodes. Every problem becomes a diagnostic at the node it
+/// Typed, located reads from composed YAML nodes. Every problem becomes a diagnostic at the node it
 /// concerns; reads return nil (or a neutral value) and loading goes on, so one pass reports
 /// every problem in the document.
 final class NodeReader {
     let file: SourceFile
     private(set) var diagnostics: [Diagnostic] = []
-    private lazy var lines: [[Unicode.Scalar]] = file.text
-        .split(separator: "\n", omittingEmptySubsequences: false)
-        .map { Array($0.unicodeScalars) }
+    /// The document's UTF-8 bytes and where each line starts in them (read lazily: only
+    /// documents with expressions need them).
+    private lazy var bytes: [UInt8] = Array(file.text.utf8)
+    private lazy var lineStarts: [Int] = {
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        return starts
+    }()
 
     init(file: SourceFile) {
         self.file = file
@@ -16,8 +19,8 @@ final class NodeReader {
 
     // MARK: Diagnostics
 
-    func location(_ node: Node) -> SourceLocation {
-        guard let mark = node.mark else { return SourceLocation(file: file.path, line: 1, column: 1) }
+    func location(_ node: YAMLNode) -> SourceLocation {
+        let mark = node.mark
         return SourceLocation(file: file.path, line: max(1, mark.line), column: max(1, mark.column))
     }
 
@@ -25,7 +28,7 @@ final class NodeReader {
 
     func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
 
-    func error(_ code: DiagnosticCode, _ message: String, at node: Node) {
+    func error(_ code: DiagnosticCode, _ message: String, at node: YAMLNode) {
         diagnostics.append(.error(code, message, at: location(node)))
     }
 
@@ -35,56 +38,8 @@ final class NodeReader {
 
     // MARK: Structure
 
-    /// Reports anchors (`&name`, found at the node's start in the source) and aliases (a node
-    /// met twice: compose shares the anchored node), each once.
-    func rejectAnchors(in root: Node) {
-        // Anchors need '&' and aliases '*': most documents have neither.
-        guard file.text.utf8.contains(UInt8(ascii: "&")) || file.text.utf8.contains(UInt8(ascii: "*")) else { return }
-        // A block mapping starts where its first key does, so nodes are told apart by kind too.
-        struct Seen: Hashable {
-            var kind: UInt8
-            var line: Int
-            var column: Int
-        }
-        var seen: Set<Seen> = []
-        func visit(_ node: Node, reportAt key: Node?) {
-            let at = location(node)
-            let kind: UInt8 = switch node {
-            case .mapping: 1
-            case .sequence: 2
-            default: 3
-            }
-            if node.mark != nil, !seen.insert(Seen(kind: kind, line: at.line, column: at.column)).inserted {
-                error(.aliasUnsupported, "YAML aliases are not allowed in flows (the value repeats line \(at.line))",
-                      at: key.map(location) ?? at)
-                return
-            }
-            if scalar(at: at) == "&" {
-                error(.aliasUnsupported, "YAML anchors are not allowed in flows; repeat the value instead", at: at)
-            }
-            switch node {
-            case .mapping(let mapping):
-                for (key, value) in mapping {
-                    visit(key, reportAt: nil)
-                    visit(value, reportAt: key)
-                }
-            case .sequence(let sequence):
-                for item in sequence { visit(item, reportAt: nil) }
-            default: break
-            }
-        }
-        visit(root, reportAt: nil)
-    }
-
-    /// The character at a location of the source, if any.
-    func scalar(at location: SourceLocation) -> Unicode.Scalar? {
-        let line = location.line - 1, column = location.column - 1
-        guard line >= 0, line < lines.count, column >= 0, column < lines[line].count else { return nil }
-        return lines[line][column]
-    }
-
     /// The entries of a mapping; reports a non-mapping (Y003) and keys outside `allowed` (Y004).
-    func mapping(_ node: Node, _ what: String, allowed: [String]? = nil) -> MappingEntries? {
+    func mapping(_ node: YAMLNode, _ what: String, allowed: [String]? = nil) -> MappingEntries? {
         guard case .mapping(let mapping) = node else {
             error(.wrongType, "\(what) must be a mapping, found \(describe(node))", at: node)
             return nil
@@ -95,7 +50,6 @@ final class NodeReader {
                 error(.wrongType, "keys of \(what) must be plain names", at: keyNode)
                 continue
             }
-            if scalar.string.hasPrefix(YAMLDocument.ignoredKeyMarker) { continue }
             let key = Located(scalar.string, at: location(keyNode))
             if let allowed, !allowed.contains(scalar.string) {
                 var message = "unknown key '\(scalar.string)' in \(what)"
@@ -111,7 +65,7 @@ final class NodeReader {
     }
 
     /// The items of a sequence; reports a non-sequence (Y003).
-    func sequence(_ node: Node, _ what: String) -> [Node]? {
+    func sequence(_ node: YAMLNode, _ what: String) -> [YAMLNode]? {
         guard case .sequence(let sequence) = node else {
             error(.wrongType, "\(what) must be a list, found \(describe(node))", at: node)
             return nil
@@ -120,16 +74,15 @@ final class NodeReader {
     }
 
     /// A list, or a single scalar standing for a one-item list.
-    func sequenceOrScalar(_ node: Node, _ what: String) -> [Node]? {
+    func sequenceOrScalar(_ node: YAMLNode, _ what: String) -> [YAMLNode]? {
         if case .scalar = node { return [node] }
         return sequence(node, what)
     }
 
-    func describe(_ node: Node) -> String {
+    func describe(_ node: YAMLNode) -> String {
         switch node {
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .alias: "an alias"
         case .scalar(let scalar):
             if scalar.style == .plain, case .null = ScalarResolution.value(of: scalar.string) { "nothing (null)" }
             else { "'\(scalar.string.prefix(40))'" }
@@ -139,7 +92,7 @@ final class NodeReader {
     // MARK: Scalars
 
     /// A string scalar (plain numbers and booleans are read as their text).
-    func string(_ node: Node, _ what: String) -> Located<String>? {
+    func string(_ node: YAMLNode, _ what: String) -> Located<String>? {
         guard case .scalar(let scalar) = node else {
             error(.wrongType, "\(what) must be text, found \(describe(node))", at: node)
             return nil
@@ -151,7 +104,7 @@ final class NodeReader {
         return Located(scalar.string, at: location(node))
     }
 
-    func int(_ node: Node, _ what: String) -> Located<Int>? {
+    func int(_ node: YAMLNode, _ what: String) -> Located<Int>? {
         if case .scalar(let scalar) = node, scalar.style == .plain,
            case .number(let n) = ScalarResolution.value(of: scalar.string), n.rounded() == n, abs(n) < 1e15 {
             return Located(Int(n), at: location(node))
@@ -160,7 +113,7 @@ final class NodeReader {
         return nil
     }
 
-    func bool(_ node: Node, _ what: String) -> Bool? {
+    func bool(_ node: YAMLNode, _ what: String) -> Bool? {
         if case .scalar(let scalar) = node, scalar.style == .plain,
            case .bool(let b) = ScalarResolution.value(of: scalar.string) {
             return b
@@ -171,7 +124,7 @@ final class NodeReader {
 
     /// One of an enumeration's raw values; Y006 otherwise.
     func choice<Option: RawRepresentable & CaseIterable>(
-        _ node: Node, _ what: String, as: Option.Type
+        _ node: YAMLNode, _ what: String, as: Option.Type
     ) -> Located<Option>? where Option.RawValue == String {
         guard let text = string(node, what) else { return nil }
         if let option = Option(rawValue: text.value) { return Located(option, at: text.location) }
@@ -183,7 +136,7 @@ final class NodeReader {
     }
 
     /// Error class names from the closed taxonomy; F113 for anything else.
-    func errorClasses(_ node: Node, _ what: String) -> [Located<ErrorClass>] {
+    func errorClasses(_ node: YAMLNode, _ what: String) -> [Located<ErrorClass>] {
         guard let items = sequenceOrScalar(node, what) else { return [] }
         return items.compactMap { item in
             guard let text = string(item, what) else { return nil }
@@ -199,11 +152,11 @@ final class NodeReader {
     // MARK: Values
 
     /// A literal value (no expressions): scalars keep their YAML types.
-    func value(_ node: Node) -> Located<Value> {
+    func value(_ node: YAMLNode) -> Located<Value> {
         Located(literal(node), at: location(node))
     }
 
-    private func literal(_ node: Node) -> Value {
+    private func literal(_ node: YAMLNode) -> Value {
         switch node {
         case .scalar(let scalar):
             return scalar.style == .plain ? ScalarResolution.value(of: scalar.string) : .string(scalar.string)
@@ -212,17 +165,15 @@ final class NodeReader {
         case .mapping(let mapping):
             var object: [String: Value] = [:]
             for (key, value) in mapping {
-                guard let name = key.scalar?.string, !name.hasPrefix(YAMLDocument.ignoredKeyMarker) else { continue }
+                guard let name = key.scalar?.string else { continue }
                 object[name] = literal(value)
             }
             return .object(object)
-        case .alias:
-            return .null
         }
     }
 
     /// A value that may hold `${{ … }}` expressions anywhere inside.
-    func template(_ node: Node) -> ValueTemplate {
+    func template(_ node: YAMLNode) -> ValueTemplate {
         let at = location(node)
         switch node {
         case .scalar(let scalar):
@@ -235,32 +186,44 @@ final class NodeReader {
         case .mapping(let mapping):
             var members: [ValueTemplate.Member] = []
             for (key, value) in mapping {
-                guard let name = key.scalar?.string, !name.hasPrefix(YAMLDocument.ignoredKeyMarker) else { continue }
+                guard let name = key.scalar?.string else { continue }
                 members.append(.init(key: Located(name, at: location(key)), value: template(value)))
             }
             return .object(members, at)
-        case .alias:
-            return .literal(.null, at)
         }
     }
 
     // MARK: Source text
 
-    /// The location of the first `${{` at or after `start`, scanning the source text.
+    /// The location of the first `${{` at or after `start`, scanning the source text (columns
+    /// count Unicode scalars, so UTF-8 continuation bytes are not counted).
     func nextOpener(from start: SourceLocation) -> SourceLocation? {
+        // Locals: every access to a lazy property would retain and release the array.
+        let bytes = self.bytes, lineStarts = self.lineStarts
         var line = start.line - 1
-        var column = start.column - 1
-        while line >= 0, line < lines.count {
-            let scalars = lines[line]
-            var c = column
-            while c + 2 < scalars.count {
-                if scalars[c] == "$", scalars[c + 1] == "{", scalars[c + 2] == "{" {
-                    return SourceLocation(file: file.path, line: line + 1, column: c + 1)
-                }
-                c += 1
+        guard line >= 0, line < lineStarts.count else { return nil }
+        let dollar = UInt8(ascii: "$"), brace = UInt8(ascii: "{"), newline = UInt8(ascii: "\n")
+        // Skip to the start column on the first line.
+        var offset = lineStarts[line]
+        var column = 0
+        while column < start.column - 1, offset < bytes.count, bytes[offset] != newline {
+            offset += 1
+            while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+            column += 1
+        }
+        while offset + 2 < bytes.count {
+            let byte = bytes[offset]
+            if byte == newline {
+                line += 1
+                column = 0
+                offset += 1
+                continue
             }
-            line += 1
-            column = 0
+            if byte == dollar, bytes[offset + 1] == brace, bytes[offset + 2] == brace {
+                return SourceLocation(file: file.path, line: line + 1, column: column + 1)
+            }
+            if byte & 0xC0 != 0x80 { column += 1 }
+            offset += 1
         }
         return nil
     }
@@ -270,13 +233,13 @@ final class NodeReader {
 struct MappingEntries {
     struct Entry {
         var key: Located<String>
-        var keyNode: Node
-        var value: Node
+        var keyNode: YAMLNode
+        var value: YAMLNode
     }
 
     var pairs: [Entry] = []
 
-    subscript(key: String) -> Node? { pairs.first { $0.key.value == key }?.value }
+    subscript(key: String) -> YAMLNode? { pairs.first { $0.key.value == key }?.value }
 
     func key(_ name: String) -> Located<String>? { pairs.first { $0.key.value == name }?.key }
 

@@ -16,50 +16,60 @@ struct TemplateSplitter {
     }
 
     func split(_ text: String, at location: SourceLocation) -> ValueTemplate {
-        let scalars = Array(text.unicodeScalars)
+        // Openers, closers and the whitespace trimmed around a body are ASCII, so the text is
+        // cut on its UTF-8 bytes; a cut never falls inside a multi-byte character.
+        var utf8 = text
+        return utf8.withUTF8 { bytes in split(bytes, text, at: location) }
+    }
+
+    private func split(_ bytes: UnsafeBufferPointer<UInt8>, _ text: String, at location: SourceLocation)
+        -> ValueTemplate
+    {
+        let dollar = UInt8(ascii: "$"), open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
         var parts: [ValueTemplate.Part] = []
         var searchFrom = location
-        var pending: [Unicode.Scalar] = []
+        var pending = ""
         var i = 0
-        func find(_ a: Unicode.Scalar, _ b: Unicode.Scalar, _ c: Unicode.Scalar?, from start: Int) -> Int? {
+        func find(_ a: UInt8, _ b: UInt8, _ c: UInt8?, from start: Int) -> Int? {
             var j = start
-            while j + (c == nil ? 1 : 2) < scalars.count {
-                if scalars[j] == a, scalars[j + 1] == b, c == nil || scalars[j + 2] == c! { return j }
+            while j + (c == nil ? 1 : 2) < bytes.count {
+                if bytes[j] == a, bytes[j + 1] == b, c == nil || bytes[j + 2] == c! { return j }
                 j += 1
             }
             return nil
         }
-        while let open = find("$", "{", "{", from: i) {
-            pending += scalars[i..<open]
+        func string(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        }
+        func isSpace(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+        }
+        while let opening = find(dollar, open, open, from: i) {
+            pending += string(i..<opening)
             let opener = reader.nextOpener(from: searchFrom) ?? location
             searchFrom = opener.advanced(byColumns: 3)
-            guard let close = find("}", "}", nil, from: open + 3) else {
+            guard let closing = find(close, close, nil, from: opening + 3) else {
                 reader.error(.expressionSyntax, "unterminated expression: '${{' without '}}'", at: opener)
-                pending += scalars[open...]
-                i = scalars.count
+                pending += string(opening..<bytes.count)
+                i = bytes.count
                 break
             }
-            var body = scalars[(open + 3)..<close]
-            let leading = body.prefix { $0 == " " || $0 == "\t" || $0 == "\n" }.count
-            body = body.dropFirst(leading)
-            while let last = body.last, last == " " || last == "\t" || last == "\n" { body = body.dropLast() }
+            var start = opening + 3
+            while start < closing, isSpace(bytes[start]) { start += 1 }
+            let leading = start - (opening + 3)
+            var end = closing
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
             if !pending.isEmpty {
-                parts.append(.text(Self.string(pending[...])))
-                pending = []
+                parts.append(.text(pending))
+                pending = ""
             }
-            parts.append(.expression(ExpressionSource(Self.string(body), at: opener.advanced(byColumns: 3 + leading))))
-            i = close + 2
+            parts.append(.expression(ExpressionSource(string(start..<end), at: opener.advanced(byColumns: 3 + leading))))
+            i = closing + 2
         }
-        if i < scalars.count { pending += scalars[i...] }
-        if !pending.isEmpty { parts.append(.text(Self.string(pending[...]))) }
+        if i < bytes.count { pending += string(i..<bytes.count) }
+        if !pending.isEmpty { parts.append(.text(pending)) }
         if parts.count == 1, case .expression(let expression) = parts[0] { return .expression(expression) }
         if parts.allSatisfy({ if case .text = $0 { true } else { false } }) { return .literal(.string(text), location) }
         return .interpolation(parts, location)
-    }
-
-    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars)
-        return String(out)
     }
 }

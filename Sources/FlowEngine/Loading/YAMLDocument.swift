@@ -1,127 +1,213 @@
-internal import Yams
+internal import CYaml
 
 /// A composed YAML document plus the problems found while composing it.
 ///
-/// Yams stops at the first duplicated key; this type reports the duplicate at its second
-/// occurrence (Y002), neutralises that key in a copy of the text and composes again, so one
-/// run reports every duplicate and the rest of the document is still read.
+/// Composes libyaml's events directly into `YAMLNode`s. A duplicated key is reported at its
+/// second occurrence (Y002) and that pair is dropped, so one run reports every duplicate and
+/// the rest of the document is still read. Syntax errors (Y001) carry libyaml's problem,
+/// context and position. Anchors and aliases are reported (Y008) where they are written; an
+/// alias still stands for its anchored node, so the rest of the document is read as written.
 struct YAMLDocument {
     /// The root node, or nil when the text is empty or not valid YAML.
-    var root: Node?
+    var root: YAMLNode?
     var diagnostics: [Diagnostic]
-    /// Where duplicate keys were neutralised (their keys start with `ignoredKeyMarker`; the reader skips them).
-    var ignoredKeys: Set<Position>
-
-    struct Position: Hashable {
-        var line: Int
-        var column: Int
-    }
-
-    /// The prefix given to a neutralised duplicate key.
-    static let ignoredKeyMarker = "__flow_duplicate__"
 
     init(_ file: SourceFile) {
-        diagnostics = []
-        ignoredKeys = []
-        root = nil
         var text = file.text
-        for _ in 0..<64 {
-            do {
-                root = try Yams.compose(yaml: text, .basic)  // types are resolved by ScalarResolution; `.default` runs regexes per key
-                if root == nil {
-                    diagnostics.append(.error(.emptyDocument, "the document is empty", at: .init(file: file.path, line: 1, column: 1)))
-                }
-                return
-            } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
-                guard let key = duplicates.sorted().first,
-                      let (second, patched) = Self.neutraliseDuplicate(key, after: context.mark, in: text)
-                else {
-                    let at = SourceLocation(file: file.path, line: max(1, context.mark.line), column: max(1, context.mark.column))
-                    diagnostics.append(.error(.duplicateKey, "duplicate key '\(duplicates.joined(separator: "', '"))'", at: at))
-                    return
-                }
-                let at = SourceLocation(file: file.path, line: second.line, column: second.column)
+        var composer = Composer(path: file.path)
+        root = text.withUTF8 { composer.compose($0) }
+        diagnostics = composer.diagnostics
+        if root == nil, diagnostics.isEmpty {
+            let start = SourceLocation(file: file.path, line: 1, column: 1)
+            diagnostics.append(.error(.emptyDocument, "the document is empty", at: start))
+        }
+    }
+}
+
+/// The event loop: one libyaml parser over a UTF-8 buffer, building nodes depth first.
+/// `compose` runs once per composer (it frees the parser when done).
+private struct Composer {
+    let path: String
+    var diagnostics: [Diagnostic] = []
+    private var anchors: [String: YAMLNode] = [:]
+    /// The key whose value is being composed: an alias value is reported there.
+    private var valueKey: YAMLNode.Mark?
+    private let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+    private var event = yaml_event_t()
+
+    /// A composing failure already turned into a diagnostic.
+    private struct Stop: Error {}
+
+    init(path: String) {
+        self.path = path
+    }
+
+    mutating func compose(_ buffer: UnsafeBufferPointer<UInt8>) -> YAMLNode? {
+        yaml_parser_initialize(parser)
+        yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+        yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
+        defer {
+            yaml_event_delete(&event)
+            yaml_parser_delete(parser)
+            parser.deallocate()
+        }
+        do {
+            try next()  // stream start
+            try next()
+            if event.type == YAML_STREAM_END_EVENT { return nil }
+            try next()  // the root's first event (after document start)
+            let root = try node()
+            try next()  // document end
+            try next()
+            if event.type != YAML_STREAM_END_EVENT {
+                let at = mark(event.start_mark)
                 diagnostics.append(.error(
-                    .duplicateKey, "duplicate key '\(key)' (first at line \(context.mark.line))", at: at))
-                ignoredKeys.insert(second)
-                text = patched
-            } catch let error as YamlError {
-                diagnostics.append(Self.diagnostic(for: error, file: file.path))
-                return
-            } catch {
-                diagnostics.append(.error(.yamlSyntax, "\(error)", at: .init(file: file.path, line: 1, column: 1)))
-                return
+                    .yamlSyntax, "but found another document (expected a single document in the stream at line 1)",
+                    at: location(at)))
+                return nil
             }
+            return root
+        } catch {
+            return nil
         }
     }
 
-    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
-        func located(_ problem: String, _ context: YamlError.Context?, _ mark: Mark) -> Diagnostic {
-            var message = problem
-            if let context, !context.text.isEmpty { message += " (\(context.text) at line \(context.mark.line))" }
-            let at = SourceLocation(file: file, line: max(1, mark.line), column: max(1, mark.column))
-            return .error(.yamlSyntax, message, at: at)
+    /// Parses the next event into `event`; a parse error becomes a Y001 diagnostic.
+    private mutating func next() throws {
+        yaml_event_delete(&event)
+        guard yaml_parser_parse(parser, &event) == 1 else {
+            diagnostics.append(syntaxError())
+            throw Stop()
         }
-        switch error {
-        case let .scanner(context, problem, mark, _): return located(problem, context, mark)
-        case let .parser(context, problem, mark, _): return located(problem, context, mark)
-        case let .composer(context, problem, mark, _): return located(problem, context, mark)
-        case let .reader(problem, _, _, _):
-            return .error(.yamlSyntax, problem, at: .init(file: file, line: 1, column: 1))
+    }
+
+    private func mark(_ mark: yaml_mark_t) -> YAMLNode.Mark {
+        YAMLNode.Mark(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+    }
+
+    private func location(_ mark: YAMLNode.Mark) -> SourceLocation {
+        SourceLocation(file: path, line: max(1, mark.line), column: max(1, mark.column))
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    /// The node whose first event is the current one.
+    private mutating func node() throws -> YAMLNode {
+        let start = mark(event.start_mark)
+        switch event.type {
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+            let style: YAMLNode.Scalar.Style = switch scalar.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
+            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
+            case YAML_LITERAL_SCALAR_STYLE: .literal
+            case YAML_FOLDED_SCALAR_STYLE: .folded
+            default: .plain
+            }
+            let node = YAMLNode.scalar(.init(string: text, style: style, mark: start))
+            if let anchor = Self.string(scalar.anchor) { register(anchor, node) }
+            return node
+        case YAML_SEQUENCE_START_EVENT:
+            let anchor = Self.string(event.data.sequence_start.anchor)
+            valueKey = nil
+            var items: [YAMLNode] = []
+            try next()
+            while event.type != YAML_SEQUENCE_END_EVENT {
+                items.append(try node())
+                try next()
+            }
+            let node = YAMLNode.sequence(.init(items: items, mark: start))
+            if let anchor { register(anchor, node) }
+            return node
+        case YAML_MAPPING_START_EVENT:
+            let anchor = Self.string(event.data.mapping_start.anchor)
+            var pairs: [YAMLNode.Mapping.Pair] = []
+            var keys = KeyIndex()
+            try next()
+            while event.type != YAML_MAPPING_END_EVENT {
+                valueKey = nil
+                let key = try node()
+                try next()
+                valueKey = key.mark
+                let value = try node()
+                valueKey = nil
+                try next()
+                if case .scalar(let scalar) = key, let first = keys.first(scalar.string, in: pairs) {
+                    diagnostics.append(.error(
+                        .duplicateKey, "duplicate key '\(scalar.string)' (first at line \(first.line))",
+                        at: location(scalar.mark)))
+                    continue
+                }
+                keys.add(key, after: pairs)
+                pairs.append(.init(key: key, value: value))
+            }
+            let node = YAMLNode.mapping(.init(pairs: pairs, mark: start))
+            if let anchor { register(anchor, node) }
+            return node
+        case YAML_ALIAS_EVENT:
+            guard let name = Self.string(event.data.alias.anchor), let node = anchors[name] else {
+                diagnostics.append(.error(.yamlSyntax, "found undefined alias", at: location(start)))
+                throw Stop()
+            }
+            diagnostics.append(.error(
+                .aliasUnsupported, "YAML aliases are not allowed in flows (the value repeats line \(node.mark.line))",
+                at: location(valueKey ?? node.mark)))
+            return node
         default:
-            return .error(.yamlSyntax, "\(error)", at: .init(file: file, line: 1, column: 1))
+            diagnostics.append(.error(.yamlSyntax, "unexpected YAML event", at: location(start)))
+            throw Stop()
         }
     }
 
-    /// Finds the next occurrence of `key` as a mapping key after `mark` (same column on a later
-    /// line for block mappings, later on the same line for flow mappings) and renames it.
-    static func neutraliseDuplicate(_ key: String, after mark: Mark, in text: String) -> (Position, String)? {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
-        let keyScalars = Array(key.unicodeScalars)
-        guard mark.line >= 1, mark.line <= lines.count, !keyScalars.isEmpty else { return nil }
-        let firstColumn = mark.column - 1
-        func isKey(at line: Int, _ column: Int) -> Bool {
-            let scalars = lines[line]
-            guard column >= 0, column + keyScalars.count <= scalars.count,
-                  Array(scalars[column..<column + keyScalars.count]) == keyScalars
-            else { return false }
-            if column > 0, !" \t{,-".unicodeScalars.contains(scalars[column - 1]) { return false }
-            var rest = column + keyScalars.count
-            while rest < scalars.count, scalars[rest] == " " { rest += 1 }
-            return rest < scalars.count && scalars[rest] == ":"
+    /// Remembers an anchored node (so aliases still read) and reports the anchor at its `&`.
+    private mutating func register(_ anchor: String, _ node: YAMLNode) {
+        anchors[anchor] = node
+        diagnostics.append(.error(
+            .aliasUnsupported, "YAML anchors are not allowed in flows; repeat the value instead",
+            at: location(node.mark)))
+    }
+
+    /// libyaml's problem, with its context, at the problem's position.
+    private func syntaxError() -> Diagnostic {
+        let state = parser.pointee
+        let problem = state.problem.map { String(cString: $0) } ?? "invalid YAML"
+        guard state.error == YAML_SCANNER_ERROR || state.error == YAML_PARSER_ERROR else {
+            return .error(.yamlSyntax, problem, at: SourceLocation(file: path, line: 1, column: 1))
         }
-        func rename(_ line: Int, _ column: Int, insertingAt insert: Int? = nil) -> (Position, String) {
-            lines[line].insert(contentsOf: ignoredKeyMarker.unicodeScalars, at: insert ?? column)
-            let patched = lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n")
-            return (Position(line: line + 1, column: column + 1), patched)
+        var message = problem
+        if let context = state.context.map({ String(cString: $0) }), !context.isEmpty {
+            message += " (\(context) at line \(Int(state.context_mark.line) + 1))"
         }
-        // Flow mapping on the same line.
-        let line0 = mark.line - 1
-        var c = firstColumn + keyScalars.count
-        while c < lines[line0].count {
-            if isKey(at: line0, c) { return rename(line0, c) }
-            c += 1
-        }
-        // Block mapping: same column on later lines, until the indentation drops below it.
-        for line in mark.line..<lines.count {
-            let scalars = lines[line]
-            let indent = scalars.prefix { $0 == " " }.count
-            if indent == scalars.count || scalars[indent] == "#" { continue }
-            if indent < firstColumn && !(indent + 2 <= firstColumn && scalars[indent] == "-") { return nil }
-            if isKey(at: line, firstColumn) { return rename(line, firstColumn) }
-            if let quoted = findQuotedKey(key, in: scalars, at: firstColumn) {
-                return rename(line, quoted, insertingAt: quoted + 1)
-            }
+        return .error(.yamlSyntax, message, at: location(mark(state.problem_mark)))
+    }
+}
+
+/// Finds a mapping's earlier scalar key: a scan while the mapping is small (flows' mappings
+/// are), a table once it grows, so huge mappings stay linear.
+private struct KeyIndex {
+    private static let scanLimit = 16
+    private var table: [String: YAMLNode.Mark]?
+
+    func first(_ key: String, in pairs: [YAMLNode.Mapping.Pair]) -> YAMLNode.Mark? {
+        if let table { return table[key] }
+        for pair in pairs {
+            if case .scalar(let scalar) = pair.key, scalar.string == key { return scalar.mark }
         }
         return nil
     }
 
-    private static func findQuotedKey(_ key: String, in scalars: [Unicode.Scalar], at column: Int) -> Int? {
-        guard column < scalars.count, scalars[column] == "\"" || scalars[column] == "'" else { return nil }
-        let quote = scalars[column]
-        let body = Array(key.unicodeScalars)
-        let end = column + 1 + body.count
-        guard end < scalars.count, Array(scalars[column + 1..<end]) == body, scalars[end] == quote else { return nil }
-        return column
+    /// Records `key`, about to be appended to `pairs`.
+    mutating func add(_ key: YAMLNode, after pairs: [YAMLNode.Mapping.Pair]) {
+        if table == nil, pairs.count >= Self.scanLimit {
+            var built: [String: YAMLNode.Mark] = [:]
+            for pair in pairs { if case .scalar(let scalar) = pair.key { built[scalar.string] = scalar.mark } }
+            table = built
+        }
+        guard table != nil, case .scalar(let scalar) = key else { return }
+        table?[scalar.string] = scalar.mark
     }
 }

@@ -15,7 +15,7 @@ public struct State: Sendable {
 }
 
 /// The kinds of state; DESIGN.md §2.
-public enum StateKind: Sendable {
+public indirect enum StateKind: Sendable {
     case step(StepState)
     case choice(ChoiceState)
     case wait(WaitState)

@@ -1,5 +1,3 @@
-internal import Yams
-
 /// Reads an agency overrides document:
 ///
 /// ```yaml
@@ -17,12 +15,11 @@ public enum AgencyOverridesLoader {
         let document = YAMLDocument(file)
         guard let root = document.root else { return (nil, document.diagnostics) }
         let reader = NodeReader(file: file)
-        reader.rejectAnchors(in: root)
         let overrides = read(root, reader)
         return (overrides, document.diagnostics + reader.diagnostics)
     }
 
-    private static func read(_ root: Node, _ reader: NodeReader) -> AgencyOverrides? {
+    private static func read(_ root: YAMLNode, _ reader: NodeReader) -> AgencyOverrides? {
         guard let entries = reader.mapping(root, "an agency document", allowed: ["agency", "name", "flows"]) else {
             return nil
         }

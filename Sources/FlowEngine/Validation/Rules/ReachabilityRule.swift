@@ -5,12 +5,13 @@ struct ReachabilityRule: ValidationRule {
         for visit in flow.graphVisits {
             let graph = visit.graph
             guard graph.state(named: graph.start.value) != nil else { continue }  // F101 already
-            let seen = Self.reachable(from: [graph.start.value], in: graph)
+            let edges = Self.edges(of: graph)
+            let seen = Self.reachable(from: [graph.start.value], in: edges)
             // One diagnostic per unreachable region: the first state in document order, naming
             // the states only it leads to.
             var covered: Set<String> = []
             for state in graph.states where !seen.contains(state.name.value) && !covered.contains(state.name.value) {
-                let region = Self.reachable(from: [state.name.value], in: graph).subtracting(seen).subtracting(covered)
+                let region = Self.reachable(from: [state.name.value], in: edges).subtracting(seen).subtracting(covered)
                 covered.formUnion(region)
                 var message = "state '\(state.name.value)' is never reached from '\(graph.start.value)'"
                 if region.count > 1 { message += " (nor are the \(region.count - 1) state(s) it leads to)" }
@@ -20,12 +21,21 @@ struct ReachabilityRule: ValidationRule {
         return out
     }
 
-    static func reachable(from roots: [String], in graph: StateGraph) -> Set<String> {
+    /// Each state's transition targets by state name (the first state of a name wins, as in `state(named:)`).
+    static func edges(of graph: StateGraph) -> [String: [String]] {
+        var edges: [String: [String]] = [:]
+        for state in graph.states where edges[state.name.value] == nil {
+            edges[state.name.value] = state.transitions.map(\.value)
+        }
+        return edges
+    }
+
+    static func reachable(from roots: [String], in edges: [String: [String]]) -> Set<String> {
         var seen = Set(roots)
         var queue = roots
         while let name = queue.popLast() {
-            for target in graph.state(named: name)?.transitions ?? [] where seen.insert(target.value).inserted {
-                queue.append(target.value)
+            for target in edges[name] ?? [] where seen.insert(target).inserted {
+                queue.append(target)
             }
         }
         return seen

@@ -15,11 +15,12 @@ struct TerminationRule: ValidationRule {
                 }
             }
             let names = Set(graph.states.map(\.name.value))
+            let transitions = graph.states.map(\.transitions)  // computed once, not once per round
             var changed = true
             while changed {
                 changed = false
-                for state in graph.states where !good.contains(state.name.value) {
-                    if state.transitions.contains(where: { good.contains($0.value) || !names.contains($0.value) }) {
+                for (index, state) in graph.states.enumerated() where !good.contains(state.name.value) {
+                    if transitions[index].contains(where: { good.contains($0.value) || !names.contains($0.value) }) {
                         good.insert(state.name.value)
                         changed = true
                     }

@@ -24,10 +24,10 @@ enum FlightScenario {
                                 fixtures: fixtures, start: start).run()
     }
 
-    /// LHR → EZE, BA245, scheduled 2026-07-08 22:05 London (21:05Z), arriving 07:50 Buenos Aires (10:50Z).
+    /// LHR → JFK, BA245, scheduled 2026-07-08 22:05 London (21:05Z), arriving 01:05 New York (05:05Z).
     static let trip: Value = [
         "id": "trip-1", "agency_id": "acme", "client_name": "Ana", "whatsapp": "+447700900123",
-        "flight_number": "BA245", "origin": "LHR", "destination": "EZE", "departure": .instant(.at("2026-07-08T21:05:00Z")),
+        "flight_number": "BA245", "origin": "LHR", "destination": "JFK", "departure": .instant(.at("2026-07-08T21:05:00Z")),
     ]
 
     static func trip(departure: String, _ extra: [String: Value] = [:]) -> Value {
@@ -40,12 +40,12 @@ enum FlightScenario {
     /// An AeroAPI flight object (fields as in `contracts/aeroapi-flights.openapi.json`).
     static func flight(
         id: String = "BA245-1783400000-schedule-0001", scheduledOut: String = "2026-07-08T21:05:00Z",
-        estimatedOut: String? = "2026-07-08T21:05:00Z", actualOut: String? = nil, estimatedOn: String? = "2026-07-09T10:50:00Z",
-        actualOn: String? = nil, gate: String? = nil, status: String = "Scheduled", cancelled: Bool = false,
-        diverted: Bool = false, destination: String = "EZE", progress: Double = 0
+        estimatedOut: String? = "2026-07-08T21:05:00Z", gate: String? = nil, actualOut: String? = nil,
+        estimatedOn: String? = "2026-07-09T05:05:00Z", actualOn: String? = nil, status: String = "Scheduled", cancelled: Bool = false,
+        diverted: Bool = false, destination: String = "JFK", progress: Double = 0
     ) -> Value {
         func time(_ text: String?) -> Value { text.map(Value.string) ?? .null }
-        let zones = ["EZE": "America/Argentina/Buenos_Aires", "MVD": "America/Montevideo", "LHR": "Europe/London"]
+        let zones = ["JFK": "America/New_York", "BOS": "America/New_York", "LHR": "Europe/London"]
         return [
             "ident": "BAW245", "ident_iata": "BA245", "fa_flight_id": .string(id), "status": .string(status),
             "cancelled": .bool(cancelled), "diverted": .bool(diverted), "progress_percent": .number(progress),
@@ -56,7 +56,7 @@ enum FlightScenario {
                             "city": .string(destination)],
             "scheduled_out": .string(scheduledOut), "estimated_out": time(estimatedOut), "actual_out": time(actualOut),
             "scheduled_off": .null, "estimated_off": .null, "actual_off": .null,
-            "scheduled_on": "2026-07-09T10:50:00Z", "estimated_on": time(estimatedOn), "actual_on": time(actualOn),
+            "scheduled_on": "2026-07-09T05:05:00Z", "estimated_on": time(estimatedOn), "actual_on": time(actualOn),
             "scheduled_in": .null, "estimated_in": .null, "actual_in": .null,
             "gate_origin": gate.map(Value.string) ?? .null, "gate_destination": .null,
             "terminal_origin": "5", "terminal_destination": .null,

@@ -22,7 +22,8 @@ public struct Interpreter: Sendable {
         ])
         var state = InstanceState(
             instanceID: instanceID,
-            bindings: ["input": input, "settings": settings, "vars": .object([:]), "instance": instance])
+            bindings: ["input": DeclaredTypes.input(input, fields: flow.input),
+                       "settings": DeclaredTypes.settings(settings, declared: flow.settings), "vars": .object([:]), "instance": instance])
         state.frames[Self.rootFrame] = Frame(
             id: Self.rootFrame, parent: nil, label: "", graphPath: [], state: flow.graph.start.value,
             phase: .entering, scope: [:], lastOutput: .null)

@@ -1,0 +1,79 @@
+import FlowEngine
+import FlowRuntime
+import Foundation
+
+/// The shipped `workflows/` directory, loaded once per scenario, and a builder for AeroAPI flight objects.
+enum FlightScenario {
+    static let workflows: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("workflows").path
+    }()
+
+    static let examples: String = URL(fileURLWithPath: workflows).deletingLastPathComponent()
+        .appendingPathComponent("examples").path
+
+    /// Dry-runs the shipped flight-notifications flow with the agency's effective settings.
+    static func run(
+        trip: Value = trip, agency: String? = nil, fixtures: DryRunFixtures, start: Instant = .at("2026-07-06T10:00:00Z")
+    ) async throws -> DryRunReport {
+        let directory = WorkflowDirectory.load(path: workflows, catalogue: .standard)
+        let flow = try directory.effectiveFlow("flight-notifications", agency: agency)
+        let settings = try directory.effectiveSettings(flow: "flight-notifications", agency: agency)
+        return try await DryRun(flow: flow, input: ["trip": trip], settings: .object(settings), agency: agency,
+                                fixtures: fixtures, start: start).run()
+    }
+
+    /// LHR → JFK, BA245, scheduled 2026-07-08 22:05 London (21:05Z), arriving 01:05 New York (05:05Z).
+    static let trip: Value = [
+        "id": "trip-1", "agency_id": "acme", "client_name": "Ana", "whatsapp": "+447700900123",
+        "flight_number": "BA245", "origin": "LHR", "destination": "JFK", "departure": .instant(.at("2026-07-08T21:05:00Z")),
+    ]
+
+    static func trip(departure: String, _ extra: [String: Value] = [:]) -> Value {
+        var object = trip.objectValue!
+        object["departure"] = .instant(.at(departure))
+        for (key, value) in extra { object[key] = value }
+        return .object(object)
+    }
+
+    /// An AeroAPI flight object (fields as in `contracts/aeroapi-flights.openapi.json`).
+    static func flight(
+        id: String = "BA245-1783400000-schedule-0001", scheduledOut: String = "2026-07-08T21:05:00Z",
+        estimatedOut: String? = "2026-07-08T21:05:00Z", gate: String? = nil, actualOut: String? = nil,
+        estimatedOn: String? = "2026-07-09T05:05:00Z", actualOn: String? = nil, status: String = "Scheduled", cancelled: Bool = false,
+        diverted: Bool = false, destination: String = "JFK", progress: Double = 0
+    ) -> Value {
+        func time(_ text: String?) -> Value { text.map(Value.string) ?? .null }
+        let zones = ["JFK": "America/New_York", "BOS": "America/New_York", "LHR": "Europe/London"]
+        return [
+            "ident": "BAW245", "ident_iata": "BA245", "fa_flight_id": .string(id), "status": .string(status),
+            "cancelled": .bool(cancelled), "diverted": .bool(diverted), "progress_percent": .number(progress),
+            "origin": ["code": "EGLL", "code_icao": "EGLL", "code_iata": "LHR", "timezone": "Europe/London",
+                       "name": "London Heathrow", "city": "London"],
+            "destination": ["code": .string(destination), "code_iata": .string(destination),
+                            "timezone": .string(zones[destination] ?? "UTC"), "name": .string(destination),
+                            "city": .string(destination)],
+            "scheduled_out": .string(scheduledOut), "estimated_out": time(estimatedOut), "actual_out": time(actualOut),
+            "scheduled_off": .null, "estimated_off": .null, "actual_off": .null,
+            "scheduled_on": "2026-07-09T05:05:00Z", "estimated_on": time(estimatedOn), "actual_on": time(actualOn),
+            "scheduled_in": .null, "estimated_in": .null, "actual_in": .null,
+            "gate_origin": gate.map(Value.string) ?? .null, "gate_destination": .null,
+            "terminal_origin": "5", "terminal_destination": .null,
+        ]
+    }
+
+    /// A timeline answer with these flights from `from` on.
+    static func answer(_ from: String, _ flights: Value...) -> DryRunFixtures.Answer {
+        .init(from: .at(from), status: 200, body: ["flights": .array(flights), "links": .null, "num_pages": 1])
+    }
+
+    static func error(_ from: String, status: Int) -> DryRunFixtures.Answer {
+        .init(from: .at(from), status: status, body: ["title": "error", "reason": "error", "detail": "test", "status": .number(Double(status))])
+    }
+}
+
+extension DryRunReport {
+    func messages(_ type: String) -> [Value] { messages.filter { $0["type"] == .string(type) } }
+    var types: [String] { messages.compactMap { $0["type"]?.stringValue } }
+}

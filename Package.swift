@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "FlowEngine",
                 "Steps",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -77,7 +78,7 @@ let package = Package(
         // Benchmarks that print numbers; run in release (see README).
         .executableTarget(
             name: "flow-bench",
-            dependencies: ["FlowEngine", "Steps"],
+            dependencies: ["FlowEngine", "Steps", "FlowRuntime"],
             swiftSettings: swiftSettings
         ),
         // Test support: local fake providers that speak the real contracts.

@@ -7,8 +7,10 @@ import FoundationEssentials
 #endif
 import Foundation
 
-let cases: [(name: String, summary: String, run: () throws -> Void)] = [
+let cases: [(name: String, summary: String, run: () async throws -> Void)] = [
     ("validate", "load + validate 1,000 generated flow documents of ~200 lines", ValidateBenchmark.run),
+    ("expressions", "evaluations per second of realistic expressions", { print(ExpressionBenchmark.run()) }),
+    ("dry-run", "ms per dry-run of the 3-day flight flow; interpreter transitions/s", DryRunBenchmark.run),
 ]
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -18,7 +20,7 @@ guard let name = arguments.first, let selected = cases.first(where: { $0.name ==
     exit(64)
 }
 do {
-    try selected.run()
+    try await selected.run()
 } catch {
     print("flow-bench \(name): \(error)")
     exit(1)

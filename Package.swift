@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "FlowEngine",
                 "Steps",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

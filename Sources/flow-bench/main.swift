@@ -8,8 +8,13 @@ import FoundationEssentials
 import Foundation
 import FlowBenchCases
 
-let cases: [(name: String, summary: String, run: () throws -> Void)] = [
+let cases: [(name: String, summary: String, run: () async throws -> Void)] = [
     ("validate", "load + validate 1,000 generated flow documents of ~200 lines", ValidateBenchmark.run),
+    ("expressions", "evaluations per second of realistic expressions", { print(ExpressionBenchmark.run()) }),
+    ("dry-run", "ms per dry-run of the 3-day flight flow; interpreter transitions/s", DryRunBenchmark.run),
+    ("store", "store transitions/s at concurrency 1/16/64 vs pgbench (FLOW_BENCH_POSTGRES_URL)", {
+        print(try await StoreBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"]))
+    }),
 ]
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -19,7 +24,7 @@ guard let name = arguments.first, let selected = cases.first(where: { $0.name ==
     exit(64)
 }
 do {
-    try selected.run()
+    try await selected.run()
 } catch {
     print("flow-bench \(name): \(error)")
     exit(1)

@@ -6,11 +6,12 @@ struct FlowCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowctl",
         abstract: "Validate, inspect and run Flow workflows.",
-        discussion: "Exit codes: 0 ok, 1 runtime failure, 64 usage, 65 invalid flow.",
+        discussion: "Exit codes: 0 ok, 1 runtime failure, 64 usage or bad input file, 65 invalid flow.",
         // Every subcommand, in help order; add new ones (dry-run, serve, migrate, …) here.
         subcommands: [
             ValidateCommand.self,
             GraphCommand.self,
+            DryRunCommand.self,
         ]
     )
 }

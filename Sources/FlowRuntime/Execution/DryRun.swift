@@ -1,5 +1,5 @@
 public import FlowEngine
-public import Steps
+import Steps
 
 /// Runs one instance of a flow on a virtual clock: time jumps from one due instant (a timer,
 /// a fixture approval or event) to the next; provider steps answer from fixtures through the
@@ -13,9 +13,11 @@ public struct DryRun: Sendable {
     public var start: Instant
     /// Default: 30 days after `start`.
     public var until: Instant?
+    /// What the report calls the version (default: the declared version).
+    public var version: String?
 
     public init(flow: Flow, input: Value, settings: Value, agency: String?, fixtures: DryRunFixtures, start: Instant,
-                until: Instant? = nil) {
+                until: Instant? = nil, version: String? = nil) {
         self.flow = flow
         self.input = input
         self.settings = settings
@@ -23,6 +25,7 @@ public struct DryRun: Sendable {
         self.fixtures = fixtures
         self.start = start
         self.until = until
+        self.version = version
     }
 
     public func run() async throws -> DryRunReport {
@@ -67,7 +70,7 @@ public struct DryRun: Sendable {
         }
         let history = try await store.history(instanceID: instanceID, after: 0)
         let end = state.status.isFinished ? (history.last?.at ?? now) : horizon
-        return DryRunReport(flow: flow.name.value, version: String(flow.version.value), agency: agency, start: start,
+        return DryRunReport(flow: flow.name.value, version: version ?? String(flow.version.value), agency: agency, start: start,
                             end: end, status: state.status.rawValue, history: history, calls: responder.calls)
     }
 }

@@ -16,6 +16,7 @@ public struct DryRunFixtures: Sendable {
         }
     }
 
+    /// A human decision arriving at a virtual instant.
     public struct Approval: Sendable {
         public var at: Instant
         public var decision: ApprovalDecision
@@ -25,6 +26,7 @@ public struct DryRunFixtures: Sendable {
         }
     }
 
+    /// An external event arriving at a virtual instant.
     public struct Event: Sendable {
         public var at: Instant
         public var name: String
@@ -53,62 +55,31 @@ public struct DryRunFixtures: Sendable {
         self.events = events
     }
 
-    /// Reads the fixtures document (already parsed to a value); errors name the entry.
+    /// Reads a fixtures file (YAML or JSON).
+    /// - Throws: `DryRunError` naming the file, line and column of the first problem.
+    public init(parsing file: SourceFile) throws(DryRunError) {
+        try self.init(DryRunDocument(parsing: file))
+    }
+
+    /// Reads a fixtures document already parsed to a value (errors then carry no line).
     public init(_ document: Value) throws(DryRunError) {
-        func answers(_ key: String, okStatus: Int, bodyKeys: [String]) throws(DryRunError) -> [Answer] {
-            guard let list = document[key] else { return [] }
-            guard let items = list.arrayValue else { throw DryRunError("fixtures.\(key) must be a list") }
-            var out: [Answer] = []
-            for (index, item) in items.enumerated() {
-                guard let entry = item.objectValue else { throw DryRunError("fixtures.\(key)[\(index)] must be an object") }
-                var from: Instant? = nil
-                if let text = entry["from"] {
-                    guard let instant = text.instantValue ?? text.stringValue.flatMap(Instant.init(iso8601:)) else {
-                        throw DryRunError("fixtures.\(key)[\(index)].from is not an ISO-8601 instant")
-                    }
-                    from = instant
-                }
-                let status = entry["status"]?.intValue ?? okStatus
-                var body = entry["body"] ?? .null
-                if body.isNull {
-                    var members: [String: Value] = [:]
-                    for bodyKey in bodyKeys { if let v = entry[bodyKey] { members[bodyKey] = v } }
-                    if key == "aeroapi" { members["links"] = .null; members["num_pages"] = 1 }
-                    body = members.isEmpty ? .null : .object(members)
-                }
-                out.append(Answer(from: from, status: status, body: body))
-            }
-            return out
-        }
-        aeroapi = try answers("aeroapi", okStatus: 200, bodyKeys: ["flights"])
-        twilio = try answers("twilio", okStatus: 201, bodyKeys: [])
-        openai = try answers("openai", okStatus: 200, bodyKeys: ["content"])
-        approvals = []
-        for (index, item) in (document["approvals"]?.arrayValue ?? []).enumerated() {
-            guard let at = item["at"].flatMap({ $0.instantValue ?? $0.stringValue.flatMap(Instant.init(iso8601:)) }),
-                  let outcome = item["decision"]?.stringValue.flatMap(ApprovalDecision.Outcome.init(rawValue:))
-            else { throw DryRunError("fixtures.approvals[\(index)] needs `at` and `decision: approve|reject`") }
-            approvals.append(Approval(at: at, decision: ApprovalDecision(
-                outcome, by: item["by"]?.stringValue, notes: item["notes"]?.stringValue, values: item["values"])))
-        }
-        events = []
-        for (index, item) in (document["events"]?.arrayValue ?? []).enumerated() {
-            guard let at = item["at"].flatMap({ $0.instantValue ?? $0.stringValue.flatMap(Instant.init(iso8601:)) }),
-                  let name = item["name"]?.stringValue
-            else { throw DryRunError("fixtures.events[\(index)] needs `at` and `name`") }
-            events.append(Event(at: at, name: name, key: item["key"]?.stringValue, payload: item["payload"] ?? .null))
-        }
+        try self.init(DryRunDocument(document))
+    }
+
+    /// Reads a located fixtures document; every key is optional, unknown keys are errors.
+    public init(_ document: DryRunDocument) throws(DryRunError) {
+        let reader = DryRunFixturesReader()
+        let root = try reader.map(document, "the fixtures document",
+                                  allowed: ["aeroapi", "twilio", "openai", "approvals", "events"])
+        aeroapi = try reader.answers(root["aeroapi"], "aeroapi", okStatus: 200, bodyKeys: ["flights", "links", "num_pages"])
+        twilio = try reader.answers(root["twilio"], "twilio", okStatus: 201, bodyKeys: [])
+        openai = try reader.answers(root["openai"], "openai", okStatus: 200, bodyKeys: ["content"])
+        approvals = try reader.approvals(root["approvals"])
+        events = try reader.events(root["events"])
     }
 
     /// The entry in force at `now`, if any.
     static func answer(in timeline: [Answer], at now: Instant) -> Answer? {
         timeline.last { ($0.from ?? Instant(epochMilliseconds: .min)) <= now }
     }
-}
-
-/// A bad fixtures or input file (exit 64).
-public struct DryRunError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

@@ -3,13 +3,29 @@ public import FlowEngine
 /// The result of a dry-run: the contract's JSON object (`domain/dry-run.md`) and a text timeline.
 public struct DryRunReport: Sendable {
     public var flow: String
+    /// `<declared version>+<first 7 hex digits of the content hash>` (just the declared version
+    /// when the flow was built in code).
     public var version: String
     public var agency: String?
     public var start: Instant
     public var end: Instant
+    /// `succeeded`, `failed`, `cancelled`, or `waiting` / `running` when the horizon came first.
     public var status: String
     public var history: [HistoryEntry]
+    /// Provider calls actually made, by provider (`aeroapi`, `twilio`, `openai`).
     public var calls: [String: Int]
+
+    public init(flow: String, version: String, agency: String?, start: Instant, end: Instant, status: String,
+                history: [HistoryEntry], calls: [String: Int]) {
+        self.flow = flow
+        self.version = version
+        self.agency = agency
+        self.start = start
+        self.end = end
+        self.status = status
+        self.history = history
+        self.calls = calls
+    }
 
     /// Every message Twilio accepted, in order.
     public var messages: [Value] {
@@ -23,6 +39,7 @@ public struct DryRunReport: Sendable {
         }
     }
 
+    /// Every alert raised (by `alert.raise` or a suppressed message), in order.
     public var alerts: [Value] {
         history.filter { $0.kind == "alert" }.map { entry in
             .object(["at": .instant(entry.at), "code": entry.details["code"] ?? .null,
@@ -30,45 +47,35 @@ public struct DryRunReport: Sendable {
         }
     }
 
+    /// The timeline: each entry's details plus `at` (when it happened) and `kind`. A detail that
+    /// was itself called `at` (when a timer fires) is kept as `due_at`.
+    public var timeline: [Value] {
+        history.map { entry in
+            var details = entry.details.objectValue ?? [:]
+            if let due = details["at"] { details["due_at"] = due }
+            details["at"] = .instant(entry.at)
+            details["kind"] = .string(entry.kind)
+            return .object(details)
+        }
+    }
+
+    /// The contract's JSON object.
     public var json: Value {
-        .object([
+        var counts: [String: Value] = ["aeroapi": 0, "twilio": 0, "openai": 0]
+        for (provider, count) in calls { counts[provider] = .number(Double(count)) }
+        return .object([
             "flow": .string(flow), "version": .string(version), "agency": agency.map(Value.string) ?? .null,
             "start": .instant(start), "end": .instant(end), "status": .string(status), "messages": .array(messages),
-            "timeline": .array(history.map { entry in
-                var details = entry.details.objectValue ?? [:]
-                details["at"] = .instant(entry.at)
-                details["kind"] = .string(entry.kind)
-                return .object(details)
-            }),
-            "calls": .object(calls.mapValues { .number(Double($0)) }), "alerts": .array(alerts),
+            "timeline": .array(timeline), "calls": .object(counts), "alerts": .array(alerts),
         ])
     }
 
-    /// One line per entry for people: time, kind, state and what matters.
-    public var text: String {
-        var lines = ["\(flow) v\(version)\(agency.map { " (agency \($0))" } ?? "") from \(start) — \(status)"]
-        for entry in history where entry.kind != "timer_set" {
-            let d = entry.details
-            var line = "\(entry.at)  \(entry.kind.padding(toLength: 16, withPad: " ", startingAt: 0))"
-            if let state = d["state"]?.stringValue { line += " \(state)" }
-            switch entry.kind {
-            case "message_sent":
-                line += " \(d["type"]?.stringValue ?? "") → \(d["to"]?.stringValue ?? "") local \(d["local_time"]?.stringValue ?? "-")"
-                line += " \(d["variables"]?.jsonText ?? "")"
-            case "deferred": line += " \(d["reason"]?.stringValue ?? "") (\(d["from_local"]?.stringValue ?? "") → \(d["to_local"]?.stringValue ?? ""))"
-            case "step_called": line += " \(d["step"]?.stringValue ?? "") #\(d["attempt"]?.intValue ?? 1)"
-            case "step_failed": line += " \(d["error"]?["code"]?.stringValue ?? "") \(d["error"]?["message"]?.stringValue ?? "")"
-            case "retry_scheduled": line += " attempt \(d["attempt"]?.intValue ?? 0) at \(d["at"]?.jsonText ?? "")"
-            case "suppressed", "duplicate": line += " \(d["type"]?.stringValue ?? "") \(d["reason"]?.stringValue ?? d["key"]?.stringValue ?? "")"
-            case "alert": line += " \(d["code"]?.stringValue ?? ""): \(d["message"]?.stringValue ?? "")"
-            case "completed": line += " \(d["status"]?.stringValue ?? "")"
-            default: break
-            }
-            lines.append(line)
+    /// The zone local times are shown in: the first zone the timeline names (a quiet-hours
+    /// window's or a message's), if any.
+    public var displayZone: ZoneRules? {
+        for entry in history {
+            if let name = entry.details["zone"]?.stringValue, let zone = ZoneRules(identifier: name) { return zone }
         }
-        lines.append("calls: " + calls.keys.sorted().map { "\($0)=\(calls[$0]!)" }.joined(separator: " "))
-        return lines.joined(separator: "\n")
+        return nil
     }
 }
-
-import Foundation

@@ -1,0 +1,64 @@
+import FlowEngine
+
+extension DryRunReport {
+    /// The timeline for people: one line per entry with the UTC time, the local time in
+    /// `displayZone`, the kind, the state and what happened and why.
+    public var text: String {
+        let zone = displayZone
+        func local(_ instant: Instant) -> String {
+            guard let zone else { return "" }
+            return "  " + Self.clock(zone.iso8601(instant), seconds: false)
+        }
+        var lines = [
+            "\(flow) v\(version)\(agency.map { " · agency \($0)" } ?? "") · \(start) → \(end) · \(status)",
+            zone.map { "local times in \($0.identifier)" } ?? "",
+        ].filter { !$0.isEmpty }
+        for entry in history where entry.kind != "timer_set" {
+            let kind = entry.kind.padding(toLength: 16, withPad: " ", startingAt: 0)
+            var line = "\(entry.at)\(local(entry.at))  \(kind)"
+            if let state = entry.details["state"]?.stringValue { line += " \(state)" }
+            let what = Self.describe(entry)
+            if !what.isEmpty { line += (entry.details["state"] == nil ? " " : ": ") + what }
+            lines.append(line)
+        }
+        lines.append("messages: \(messages.count) · alerts: \(alerts.count) · calls: "
+                        + ["aeroapi", "twilio", "openai"].map { "\($0)=\(calls[$0] ?? 0)" }.joined(separator: " "))
+        return lines.joined(separator: "\n")
+    }
+
+    /// What an entry says, in a few words.
+    static func describe(_ entry: HistoryEntry) -> String {
+        let d = entry.details
+        func text(_ key: String) -> String { d[key].map { $0.stringValue ?? $0.jsonText } ?? "" }
+        switch entry.kind {
+        case "message_sent":
+            var line = "\(text("type")) → \(text("to")) template \(text("template")) local \(text("local_time"))"
+            if let from = d["deferred_from"], !from.isNull { line += " (deferred from \(from.stringValue ?? from.jsonText))" }
+            return line + " " + (d["variables"]?.jsonText ?? "")
+        case "deferred":
+            let from = clock(text("from_local"), seconds: false)
+            let to = clock(text("to_local"), seconds: false)
+            return "deferred \(from) → \(to) \(text("zone")): \(text("reason"))"
+        case "step_called": return "\(text("step")) attempt \(d["attempt"]?.intValue ?? 1)"
+        case "step_succeeded": return text("step")
+        case "step_failed":
+            return "\(text("step")) \(d["error"]?["code"]?.stringValue ?? "") \(d["error"]?["message"]?.stringValue ?? "")"
+        case "retry_scheduled": return "attempt \(d["attempt"]?.intValue ?? 0) at \(text("at"))"
+        case "suppressed": return "\(text("type")) not sent: \(text("reason"))"
+        case "duplicate": return "\(text("type")) \(text("key")) already sent"
+        case "alert": return "\(text("code")): \(text("message"))"
+        case "approval_decided": return "\(text("decision"))\(d["by"]?.stringValue.map { " by \($0)" } ?? "")"
+        case "event_received": return text("name")
+        case "completed":
+            guard let error = d["error"], !error.isNull else { return text("status") }
+            return "\(text("status")): \(error["code"]?.stringValue ?? "") \(error["message"]?.stringValue ?? "")"
+        default: return d["reason"]?.stringValue ?? ""
+        }
+    }
+
+    /// `HH:MM` (or `HH:MM:SS`) of an ISO-8601 local time such as `2026-07-07T21:10:00+01:00`.
+    static func clock(_ iso: String, seconds: Bool) -> String {
+        guard let t = iso.firstIndex(of: "T") else { return iso }
+        return String(iso[iso.index(after: t)...].prefix(seconds ? 8 : 5))
+    }
+}

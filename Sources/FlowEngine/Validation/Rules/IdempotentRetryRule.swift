@@ -1,0 +1,13 @@
+/// F106: a side-effecting step that retries has an `idempotency_key`.
+struct IdempotentRetryRule: ValidationRule {
+    func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
+        flow.allStates.compactMap { state, _ in
+            guard case .step(let step) = state.kind, let retry = step.retry, retry.retries,
+                  let signature = context.catalogue[step.step.value], signature.sideEffects, step.idempotencyKey == nil
+            else { return nil }
+            return .error(.retryWithoutIdempotencyKey,
+                          "'\(signature.name)' has side effects and retries: give state '\(state.name.value)' an idempotency_key",
+                          at: retry.location)
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// One check of a loaded flow; rules are small, independent and run in a fixed order.
+public protocol ValidationRule: Sendable {
+    /// Every problem the rule finds in the flow.
+    func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic]
+}
+
+/// What rules may consult besides the flow.
+public struct ValidationContext: Sendable {
+    /// The steps flows may call.
+    public var catalogue: StepCatalogue
+
+    public init(catalogue: StepCatalogue) {
+        self.catalogue = catalogue
+    }
+}

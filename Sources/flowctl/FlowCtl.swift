@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `flowctl`: validate, draw and (through other subcommands) run flows.
+@main
+struct FlowCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flowctl",
+        abstract: "Validate, inspect and run Flow workflows.",
+        discussion: "Exit codes: 0 ok, 1 runtime failure, 64 usage, 65 invalid flow.",
+        // Every subcommand, in help order; add new ones (dry-run, serve, migrate, …) here.
+        subcommands: [
+            ValidateCommand.self,
+            GraphCommand.self,
+        ]
+    )
+}

@@ -98,7 +98,13 @@ let package = Package(
         ),
         .testTarget(
             name: "StepsTests",
-            dependencies: ["Steps", "FakeProviders", "FlowEngine"],
+            dependencies: [
+                "Steps", "FakeProviders", "FlowEngine", "FlowRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Contracts")],
             swiftSettings: swiftSettings
         ),
     ]

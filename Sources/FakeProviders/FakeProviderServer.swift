@@ -1,0 +1,197 @@
+public import FlowEngine
+public import Steps
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import Logging
+import Synchronization
+
+/// Local fakes of Twilio Messages, AeroAPI `/flights/{ident}` and OpenAI chat completions that
+/// speak the real contracts (contracts README), for tests, crash tests and dry-runs.
+///
+/// Use it in-process as an `HTTPTransport`, or `start()` it on 127.0.0.1 (port 0) and point
+/// `ProviderEndpoints.local(baseURL)` at it. Requests are checked strictly (auth, form encoding,
+/// required fields, `ContentVariables` rules, JSON bodies) and answered with the provider's
+/// error bodies when wrong. Scripts (`script(_:_:)`) inject errors, delays and sequences;
+/// accepted Twilio creates are counted and kept (`acceptedMessages`).
+public final class FakeProviderServer: HTTPTransport, Sendable {
+    /// The credentials the fakes accept.
+    public struct Configuration: Sendable {
+        public var twilioAccountSid = "AC" + String(repeating: "a", count: 32)
+        public var twilioAuthToken = "fake-twilio-token"
+        public var twilioAPIKeySid = "SK" + String(repeating: "b", count: 32)
+        public var twilioAPIKeySecret = "fake-twilio-key-secret"
+        public var aeroapiKey = "fake-aeroapi-key"
+        public var openaiKey = "sk-fake-openai-key"
+        /// Flights per AeroAPI page.
+        public var aeroapiPageSize = 15
+        /// Status for an ident with no flights at all (`200` with `flights: []`, or `404`).
+        public var aeroapiUnknownIdentStatus = 200
+        /// Numbers (E.164) that replied STOP: creates to them fail with 21610.
+        public var optedOut: Set<String> = []
+
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    let state: Mutex<FakeState>
+    /// The fake's clock for `date_created` (wall clock unless a test sets another).
+    let clock: @Sendable () -> Instant
+    private let server = Mutex<Task<Void, any Error>?>(nil)
+
+    public init(configuration: Configuration = Configuration(), clock: @escaping @Sendable () -> Instant = FakeProviderServer.wallClock) {
+        self.configuration = configuration
+        self.clock = clock
+        self.state = Mutex(FakeState())
+    }
+
+    @Sendable public static func wallClock() -> Instant {
+        Instant(epochMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+    }
+
+    /// Credentials matching the fakes (auth-token flavour for Twilio).
+    public var credentials: ProviderCredentials {
+        ProviderCredentials(
+            twilio: .authToken(
+                accountSid: configuration.twilioAccountSid, token: configuration.twilioAuthToken,
+                messagingServiceSid: "MG" + String(repeating: "c", count: 32)),
+            aeroapiKey: Secret(configuration.aeroapiKey), openaiKey: Secret(configuration.openaiKey))
+    }
+
+    // MARK: Scripting and inspection
+
+    /// Queues answers for the next valid requests to `provider`.
+    public func script(_ provider: FakeProvider, _ replies: [FakeReply]) {
+        state.withLock { $0.scripts[provider, default: []] += replies }
+    }
+
+    /// Sets the flights AeroAPI knows for an ident (full Flight objects, see `FakeFlight`).
+    public func setFlights(_ flights: [Value], for ident: String) {
+        state.withLock { $0.flights[ident] = flights }
+    }
+
+    /// Messages Twilio accepted (201), in order.
+    public var acceptedMessages: [FakeMessage] { state.withLock { $0.messages } }
+    /// How many creates Twilio accepted: the count crash tests check for exactly-once effects.
+    public var acceptedCount: Int { state.withLock { $0.messages.count } }
+    /// Every request that reached a fake, valid or not, per provider.
+    public func requestCount(_ provider: FakeProvider) -> Int { state.withLock { $0.requestCounts[provider] ?? 0 } }
+    /// Bodies of the chat requests OpenAI received, decoded.
+    public var chatRequests: [Value] { state.withLock { $0.chatRequests } }
+
+    // MARK: Dispatch
+
+    /// Answers one request, as the HTTP server does.
+    public func handle(_ request: FakeRequest) async -> HTTPResponseSpec {
+        let path = request.path
+        if path.hasPrefix("/2010-04-01/Accounts/") { return await handleTwilio(request) }
+        if path.hasPrefix("/aeroapi/flights/") { return await handleAeroAPI(request) }
+        if path == "/v1/chat/completions" { return await handleOpenAI(request) }
+        return HTTPResponseSpec(status: 404, headers: [("Content-Type", "text/plain")], text: "no fake at \(path)")
+    }
+
+    /// The next script entry for a valid request to `provider` (`.normal` when none is queued).
+    func nextReply(_ provider: FakeProvider) -> FakeReply {
+        state.withLock { state in
+            guard var queue = state.scripts[provider], !queue.isEmpty else { return .normal }
+            let next = queue.removeFirst()
+            state.scripts[provider] = queue
+            return next
+        }
+    }
+
+    func countRequest(_ provider: FakeProvider) {
+        state.withLock { $0.requestCounts[provider, default: 0] += 1 }
+    }
+
+    /// In-process transport: the same answers as over HTTP, without sockets. Delays longer than
+    /// the timeout end in `TransportError.timeout`, as a real client's deadline would.
+    public func send(_ request: HTTPRequestSpec, timeout: TimeSpan?) async throws(TransportError) -> HTTPResponseSpec {
+        guard let fake = FakeRequest(method: request.method.rawValue, url: request.url, headers: request.headers, body: request.body)
+        else { throw TransportError(.invalidRequest, "unparseable URL") }
+        let limit = timeout ?? .seconds(30)
+        let answer = await withTaskGroup(of: HTTPResponseSpec?.self) { group in
+            group.addTask { await self.handle(fake) }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(limit.milliseconds))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let answer else { throw TransportError(.timeout, "no response before the deadline") }
+        return answer
+    }
+
+    // MARK: HTTP hosting
+
+    /// Starts listening on 127.0.0.1 on a free port; returns the base URL (`http://127.0.0.1:PORT`).
+    public func start() async throws -> String {
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "flow.fake-providers")
+        logger.logLevel = .warning
+        let app = Application(
+            responder: FakeResponder(fake: self),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: logger)
+        let task = Task { try await app.run() }
+        server.withLock { $0 = task }
+        var port = 0
+        for await p in portStream { port = p }
+        guard port > 0 else { throw FakeServerError(message: "the fake server did not start") }
+        return "http://127.0.0.1:\(port)"
+    }
+
+    /// Stops the HTTP server, if started.
+    public func stop() async {
+        let task = server.withLock { task in defer { task = nil }; return task }
+        task?.cancel()
+        _ = try? await task?.value
+    }
+}
+
+/// The fake server could not start.
+public struct FakeServerError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Mutable state of all fakes, under one lock.
+struct FakeState {
+    var scripts: [FakeProvider: [FakeReply]] = [:]
+    var flights: [String: [Value]] = [:]
+    var messages: [FakeMessage] = []
+    var requestCounts: [FakeProvider: Int] = [:]
+    var chatRequests: [Value] = []
+    var nextSid = 1
+}
+
+/// Hummingbird responder forwarding every request to `FakeProviderServer.handle`.
+struct FakeResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let fake: FakeProviderServer
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 1 << 20)
+        let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+        let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        guard let fakeRequest = FakeRequest(
+            method: request.method.rawValue, url: target, headers: headers, body: Array(buffer: body))
+        else { return Response(status: .badRequest) }
+        let answer = await fake.handle(fakeRequest)
+        var fields = HTTPFields()
+        for header in answer.headers {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        return Response(
+            status: .init(code: answer.status), headers: fields,
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}

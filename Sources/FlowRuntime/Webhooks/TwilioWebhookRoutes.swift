@@ -1,0 +1,107 @@
+public import Hummingbird
+public import Steps
+import Logging
+
+/// Where the Twilio webhooks live and how they are verified.
+public struct TwilioWebhookConfiguration: Sendable {
+    /// The public base URL Twilio calls (`FLOW_PUBLIC_URL`, e.g. `https://flow.example.com`);
+    /// signatures are computed over this plus the route path and query, exactly as Twilio sees it.
+    public var publicURL: String
+    /// The auth token of the default account.
+    public var authToken: Secret
+    /// Auth tokens of agencies with their own Twilio account, by `AccountSid`.
+    public var agencyAuthTokens: [String: Secret]
+    public var statusPath: String
+    public var inboundPath: String
+
+    public init(
+        publicURL: String, authToken: Secret, agencyAuthTokens: [String: Secret] = [:],
+        statusPath: String = "/webhooks/twilio/status", inboundPath: String = "/webhooks/twilio/inbound"
+    ) {
+        var base = publicURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.publicURL = base
+        self.authToken = authToken
+        self.agencyAuthTokens = agencyAuthTokens
+        self.statusPath = statusPath
+        self.inboundPath = inboundPath
+    }
+}
+
+/// `POST /webhooks/twilio/status` and `POST /webhooks/twilio/inbound` on the daemon's router.
+///
+/// Both verify `X-Twilio-Signature` (HMAC-SHA1 over the public URL and the sorted form
+/// parameters, keyed by the auth token of the `AccountSid` in the form) and answer 403 to
+/// anything unsigned or forged, 400 to a signed request missing required fields, and an empty
+/// 200 once the sink has recorded the event. A sink failure answers 500 so Twilio retries; that
+/// is safe because inbound messages are deduplicated by `MessageSid` and statuses are idempotent.
+public enum TwilioWebhookRoutes {
+    public static func add<Context: RequestContext, Sink: TwilioWebhookSink>(
+        to router: Router<Context>, sink: Sink, configuration: TwilioWebhookConfiguration
+    ) {
+        router.post(RouterPath(configuration.statusPath)) { request, context -> Response in
+            guard let form = try await verifiedForm(request, configuration: configuration, logger: context.logger) else {
+                return Response(status: .forbidden)
+            }
+            guard let status = deliveryStatus(form) else { return Response(status: .badRequest) }
+            try await sink.deliveryStatus(status)
+            return Response(status: .ok)
+        }
+        router.post(RouterPath(configuration.inboundPath)) { request, context -> Response in
+            guard let form = try await verifiedForm(request, configuration: configuration, logger: context.logger) else {
+                return Response(status: .forbidden)
+            }
+            guard let message = inboundMessage(form) else { return Response(status: .badRequest) }
+            let fresh = try await sink.inboundMessage(message)
+            if !fresh {
+                context.logger.debug("duplicate inbound message", metadata: ["flow.message_sid": "\(message.messageSid)"])
+            }
+            return Response(status: .ok)
+        }
+    }
+
+    /// The form parameters when the signature is valid; nil otherwise.
+    static func verifiedForm(
+        _ request: Request, configuration: TwilioWebhookConfiguration, logger: Logger
+    ) async throws -> [(String, String)]? {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 256 * 1024)
+        guard let form = FormEncoding.decode(String(buffer: buffer)) else { return nil }
+        let signature = request.headers[.init("X-Twilio-Signature")!]
+        let url = configuration.publicURL + request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        let account = form.first { $0.0 == "AccountSid" }?.1
+        let token = account.flatMap { configuration.agencyAuthTokens[$0] } ?? configuration.authToken
+        guard TwilioSignature.verify(signature: signature, url: url, parameters: form, authToken: token.exposed) else {
+            logger.notice("rejected Twilio webhook: bad or missing signature", metadata: ["flow.path": "\(request.uri.path)"])
+            return nil
+        }
+        return form
+    }
+
+    static func deliveryStatus(_ form: [(String, String)]) -> TwilioDeliveryStatus? {
+        func one(_ name: String) -> String? { form.last { $0.0 == name }?.1 }
+        guard let sid = one("MessageSid") ?? one("SmsSid"), let status = one("MessageStatus") ?? one("SmsStatus") else {
+            return nil
+        }
+        return TwilioDeliveryStatus(
+            messageSid: sid, status: status, errorCode: one("ErrorCode").flatMap(Int.init), accountSid: one("AccountSid"),
+            to: one("To"), from: one("From"), eventType: one("EventType"))
+    }
+
+    static func inboundMessage(_ form: [(String, String)]) -> TwilioInboundMessage? {
+        func one(_ name: String) -> String? { form.last { $0.0 == name }?.1 }
+        func bare(_ address: String) -> String {
+            address.hasPrefix("whatsapp:") ? String(address.dropFirst("whatsapp:".count)) : address
+        }
+        guard let sid = one("MessageSid") ?? one("SmsMessageSid"), let from = one("From"), let to = one("To") else {
+            return nil
+        }
+        let count = min(one("NumMedia").flatMap(Int.init) ?? 0, 10)
+        let media = (0..<max(count, 0)).compactMap { n in
+            one("MediaUrl\(n)").map { TwilioInboundMessage.Media(url: $0, contentType: one("MediaContentType\(n)")) }
+        }
+        return TwilioInboundMessage(
+            messageSid: sid, from: bare(from), to: bare(to), body: one("Body") ?? "", profileName: one("ProfileName"),
+            accountSid: one("AccountSid"), media: media)
+    }
+}

@@ -1,0 +1,65 @@
+public import FlowEngine
+import Crypto
+import Synchronization
+
+/// A token bucket per API key, on the caller's clock. AeroAPI limits result sets per key
+/// (contracts README §2.4); every page fetched takes a token.
+///
+/// When the bucket is empty the step fails `transient` with `retryAfter` set to when the next
+/// token arrives, rather than sleeping: a sleeping step would hold an executor slot and could
+/// never advance on a virtual clock, while a transient failure lets the executor park the
+/// instance on a durable timer and retry exactly when a token exists.
+public final class RateLimiter: Sendable {
+    /// A plan's limit: `capacity` tokens, refilled at one per `interval`.
+    public struct Plan: Sendable, Hashable {
+        public var capacity: Int
+        public var interval: TimeSpan
+
+        public init(capacity: Int, interval: TimeSpan) {
+            self.capacity = max(capacity, 1)
+            self.interval = interval
+        }
+
+        /// 10 result sets per minute.
+        public static let personal = Plan(capacity: 10, interval: .seconds(6))
+        /// 5 result sets per second.
+        public static let standard = Plan(capacity: 5, interval: .milliseconds(200))
+        /// 100 result sets per second.
+        public static let premium = Plan(capacity: 100, interval: .milliseconds(10))
+    }
+
+    public let plan: Plan
+    private let buckets = Mutex<[String: (tokens: Double, at: Instant)]>([:])
+
+    public init(plan: Plan) {
+        self.plan = plan
+    }
+
+    /// Takes a token for `key` at `now`; nil when granted, else how long until one is available.
+    public func acquire(key: String, now: Instant) -> TimeSpan? {
+        let id = Self.fingerprint(key)
+        return buckets.withLock { buckets in
+            var bucket = buckets[id] ?? (Double(plan.capacity), now)
+            let elapsed = max(Double((now - bucket.at).milliseconds), 0)
+            bucket.tokens = min(Double(plan.capacity), bucket.tokens + elapsed / Double(max(plan.interval.milliseconds, 1)))
+            bucket.at = max(now, bucket.at)
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                buckets[id] = bucket
+                return nil
+            }
+            buckets[id] = bucket
+            let missing = (1 - bucket.tokens) * Double(plan.interval.milliseconds)
+            return TimeSpan(milliseconds: max(Int64(missing.rounded(.up)), 1))
+        }
+    }
+
+    /// Keys are held as hashes, so a heap dump or debug print shows no secret.
+    static func fingerprint(_ key: String) -> String {
+        SHA256.hash(data: Array(key.utf8)).prefix(12).map { String($0, radix: 16) }.joined()
+    }
+}
+
+extension TimeSpan {
+    static func milliseconds(_ ms: Int64) -> TimeSpan { TimeSpan(milliseconds: ms) }
+}

@@ -1,0 +1,35 @@
+/// Base URLs of the providers, without a trailing slash. Production defaults come from the
+/// contracts; tests point them at the fake servers.
+public struct ProviderEndpoints: Sendable, Hashable {
+    /// `https://api.twilio.com` (paths start with `/2010-04-01`).
+    public var twilio: String
+    /// `https://aeroapi.flightaware.com/aeroapi` (paths start with `/flights`).
+    public var aeroapi: String
+    /// `https://api.openai.com/v1` (paths start with `/chat/completions`).
+    public var openai: String
+
+    public init(twilio: String, aeroapi: String, openai: String) {
+        self.twilio = Self.trimmed(twilio)
+        self.aeroapi = Self.trimmed(aeroapi)
+        self.openai = Self.trimmed(openai)
+    }
+
+    public static let production = ProviderEndpoints(
+        twilio: "https://api.twilio.com",
+        aeroapi: "https://aeroapi.flightaware.com/aeroapi",
+        openai: "https://api.openai.com/v1"
+    )
+
+    /// All three on one server (the fake provider server): `base` + `/2010-04-01…`,
+    /// `base/aeroapi/flights…`, `base/v1/chat/completions`.
+    public static func local(_ base: String) -> ProviderEndpoints {
+        let b = trimmed(base)
+        return ProviderEndpoints(twilio: b, aeroapi: b + "/aeroapi", openai: b + "/v1")
+    }
+
+    private static func trimmed(_ url: String) -> String {
+        var u = url
+        while u.hasSuffix("/") { u.removeLast() }
+        return u
+    }
+}

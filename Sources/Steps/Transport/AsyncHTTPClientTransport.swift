@@ -1,0 +1,80 @@
+public import AsyncHTTPClient
+public import FlowEngine
+import NIOCore
+import NIOHTTP1
+
+/// The production transport: one shared `HTTPClient` (connection pooling across all steps), a
+/// per-call deadline, and the response body collected up to a size bound.
+public struct AsyncHTTPClientTransport: HTTPTransport {
+    /// The client every call goes through. Owned by whoever created it (see `init(client:)`).
+    public let client: HTTPClient
+    /// Used when a call passes no timeout.
+    public var defaultTimeout: TimeSpan
+    /// Responses larger than this fail as `.connection` (providers answer kilobytes, not megabytes).
+    public var maxResponseBytes: Int
+
+    /// Uses `HTTPClient.shared`, the process-wide client, which never needs shutting down.
+    public init(defaultTimeout: TimeSpan = .seconds(30), maxResponseBytes: Int = 8 << 20) {
+        self.init(client: .shared, defaultTimeout: defaultTimeout, maxResponseBytes: maxResponseBytes)
+    }
+
+    /// Uses a client the caller owns (and shuts down).
+    public init(client: HTTPClient, defaultTimeout: TimeSpan = .seconds(30), maxResponseBytes: Int = 8 << 20) {
+        self.client = client
+        self.defaultTimeout = defaultTimeout
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    public func send(_ request: HTTPRequestSpec, timeout: TimeSpan?) async throws(TransportError) -> HTTPResponseSpec {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = request.method == .get ? .GET : .POST
+        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
+        if !request.body.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: request.body)) }
+        let span = timeout ?? defaultTimeout
+        let deadline = NIODeadline.now() + .milliseconds(max(span.milliseconds, 1))
+        do {
+            let response = try await client.execute(outgoing, deadline: deadline)
+            let body = try await response.body.collect(upTo: maxResponseBytes)
+            return HTTPResponseSpec(
+                status: Int(response.status.code),
+                headers: response.headers.map { (name: $0.name, value: $0.value) },
+                body: Array(buffer: body)
+            )
+        } catch let error as HTTPClientError {
+            throw Self.map(error, host: Self.host(of: request.url))
+        } catch is CancellationError {
+            throw TransportError(.timeout, "request to \(Self.host(of: request.url)) was cancelled")
+        } catch {
+            throw TransportError(.connection, "request to \(Self.host(of: request.url)) failed: \(type(of: error))")
+        }
+    }
+
+    static func map(_ error: HTTPClientError, host: String) -> TransportError {
+        let timeouts: [HTTPClientError] = [
+            .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .getConnectionFromPoolTimeout,
+            .tlsHandshakeTimeout,
+        ]
+        if timeouts.contains(error) {
+            return TransportError(.timeout, "no response from \(host) before the deadline")
+        }
+        if [HTTPClientError.invalidURL, .emptyHost, .emptyScheme].contains(error) {
+            return TransportError(.invalidRequest, "the URL for \(host) is not usable")
+        }
+        return TransportError(.connection, "connection to \(host) failed (\(error.shortDescription))")
+    }
+
+    /// Scheme and host only: paths can carry account identifiers, queries can carry anything.
+    static func host(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return "?" }
+        let rest = url[schemeEnd.upperBound...]
+        let hostPart = rest.prefix { $0 != "/" && $0 != "?" }
+        return String(url[..<schemeEnd.upperBound]) + hostPart.split(separator: "@").last.map(String.init)!
+    }
+}
+
+extension HTTPClientError {
+    fileprivate var shortDescription: String {
+        let text = String(describing: self)
+        return text.count > 80 ? String(text.prefix(80)) : text
+    }
+}

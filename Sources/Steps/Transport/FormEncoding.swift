@@ -1,0 +1,68 @@
+/// `application/x-www-form-urlencoded`, as Twilio speaks it: ordered, repeatable fields.
+public enum FormEncoding {
+    /// Encodes fields in order; spaces become `+`, everything but unreserved characters is escaped.
+    public static func encode(_ fields: [(String, String)]) -> String {
+        fields.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
+    }
+
+    /// Decodes a body or query into ordered fields. Nil when an escape is malformed or the bytes
+    /// are not UTF-8.
+    public static func decode(_ text: String) -> [(String, String)]? {
+        guard !text.isEmpty else { return [] }
+        var out: [(String, String)] = []
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = unescape(parts[0]) else { return nil }
+            guard let value = parts.count > 1 ? unescape(parts[1]) : "" else { return nil }
+            out.append((name, value))
+        }
+        return out
+    }
+
+    /// Percent-encodes one name or value (RFC 3986 unreserved characters stay, space is `+`).
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "):
+                out += "+"
+            default:
+                out += "%" + hex(byte >> 4) + hex(byte & 0xF)
+            }
+        }
+        return out
+    }
+
+    static func unescape(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var utf8 = Array(text.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%") {
+                guard let hi = utf8.popFirst().flatMap(nibble), let lo = utf8.popFirst().flatMap(nibble) else { return nil }
+                bytes.append(hi << 4 | lo)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hex(_ nibble: UInt8) -> String {
+        String(UnicodeScalar(nibble < 10 ? nibble + 48 : nibble + 55))
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - 48
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - 87
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - 55
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import FakeProviders
+import FlowEngine
+import Logging
+import Steps
+import Synchronization
+
+/// Shared fixtures: a fake provider server used in-process, a fixed "now", and a log capture.
+enum TestSupport {
+    static let now = Instant(iso8601: "2026-07-08T10:00:00Z")!
+
+    static func context(
+        _ fake: FakeProviderServer, now: Instant = TestSupport.now, timeout: TimeSpan? = nil,
+        logs: LogCapture? = nil, transport: (any HTTPTransport)? = nil
+    ) -> StepContext {
+        var logger = Logger(label: "test") { _ in logs ?? LogCapture() }
+        logger.logLevel = .trace
+        return StepContext(
+            transport: transport ?? fake, now: now, logger: logger, credentials: fake.credentials,
+            endpoints: .local("http://fake.local"), timeout: timeout)
+    }
+}
+
+/// A LogHandler that keeps every rendered line (message and metadata).
+final class LogCapture: LogHandler, Sendable {
+    private let storage = Mutex<[String]>([])
+    var lines: [String] { storage.withLock { $0 } }
+
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}
+    }
+    var logLevel: Logger.Level {
+        get { .trace }
+        set {}
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}
+    }
+
+    func log(event: LogEvent) {
+        storage.withLock { $0.append("\(event.level) \(event.message) \(event.metadata ?? [:])") }
+    }
+}

@@ -77,7 +77,7 @@ let package = Package(
         // Benchmarks that print numbers; run in release (see README).
         .executableTarget(
             name: "flow-bench",
-            dependencies: ["FlowEngine", "Steps"],
+            dependencies: ["FlowEngine", "Steps", "FlowRuntime"],
             swiftSettings: swiftSettings
         ),
         // Test support: local fake providers that speak the real contracts.
@@ -94,6 +94,20 @@ let package = Package(
             name: "FlowEngineTests",
             dependencies: ["FlowEngine"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        // The FlowStore conformance suite every store implementation runs (memory, SQLite, Postgres).
+        .target(
+            name: "FlowStoreConformance",
+            dependencies: ["FlowRuntime", "FlowEngine"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FlowStoreTests",
+            dependencies: [
+                "FlowRuntime", "FlowEngine", "FlowStoreConformance",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,180 @@
+public import FlowEngine
+import PostgresNIO
+
+/// Inbox, effect ledger, notification log and schedule fires on PostgreSQL.
+extension PostgresFlowStore {
+    // MARK: Inbox
+
+    public func deliver(_ event: InboxEvent) async throws {
+        let payload = try StoreCoding.json(event.payload)
+        let inserted = try await rows(
+            """
+            INSERT INTO instance_inbox (instance_id, kind, payload, dedup_key, at)
+            SELECT i.id, \(event.kind), \(payload)::jsonb, \(event.dedupKey), \(event.at.postgres)
+            FROM flow_instances i WHERE i.id = \(event.instanceID)
+            ON CONFLICT (dedup_key) DO NOTHING
+            RETURNING id
+            """
+        )
+        if inserted.isEmpty, try await instance(id: event.instanceID) == nil {
+            throw StoreError(.notFound, "instance '\(event.instanceID)' does not exist")
+        }
+    }
+
+    public func inbox(instanceID: String) async throws -> [InboxEvent] {
+        try await rows(
+            """
+            SELECT id, instance_id, kind, payload::text AS payload, dedup_key, at FROM instance_inbox
+            WHERE instance_id = \(instanceID) AND consumed_at IS NULL ORDER BY id
+            """
+        ).map { row in
+            let r = row.makeRandomAccess()
+            return InboxEvent(
+                id: try r["id"].decode(Int64.self), instanceID: try r["instance_id"].decode(String.self),
+                kind: try r["kind"].decode(String.self),
+                payload: try StoreCoding.value(try r["payload"].decode(String.self), column: "payload"),
+                dedupKey: try r["dedup_key"].decode(String?.self), at: try r["at"].decode(PostgresInstant.self).instant
+            )
+        }
+    }
+
+    // MARK: Effect ledger
+
+    static let effectColumns = """
+        key, instance_id, step, status, request::text AS request, result::text AS result, provider_id, \
+        started_at, completed_at
+        """
+
+    public func beginEffect(_ effect: EffectRecord) async throws -> EffectBeginResult {
+        let request = try StoreCoding.json(effect.request)
+        return try await transaction { connection in
+            let inserted = try await connection.query(
+                """
+                INSERT INTO effects (key, instance_id, step, status, request, started_at)
+                VALUES (\(effect.key), \(effect.instanceID), \(effect.step), 'pending', \(request)::jsonb,
+                        \(effect.startedAt.postgres))
+                ON CONFLICT (key) DO NOTHING RETURNING key
+                """,
+                logger: logger
+            ).collect()
+            if !inserted.isEmpty { return .started }
+            // Begun before: a pending one was begun by an earlier attempt that never completed.
+            let existing = try await connection.query(
+                """
+                UPDATE effects SET status = CASE status WHEN 'pending' THEN 'in_doubt' ELSE status END
+                WHERE key = \(effect.key) RETURNING \(unescaped: Self.effectColumns)
+                """,
+                logger: logger
+            ).collect()
+            guard let row = existing.first else { throw StoreError(.corrupt, "effect '\(effect.key)' vanished") }
+            return StoreCoding.beginResult(existing: try Self.effectRecord(row))
+        }
+    }
+
+    public func completeEffect(key: String, status: EffectRecord.Status, result: Value?, providerID: String?) async throws {
+        let resultJSON = try StoreCoding.json(result)
+        let completedAt = status == .pending ? nil : StoreCoding.wallClock()
+        let updated = try await rows(
+            """
+            UPDATE effects SET status = \(status.rawValue), result = \(resultJSON)::jsonb, provider_id = \(providerID),
+                completed_at = \(completedAt.postgres)
+            WHERE key = \(key) RETURNING key
+            """
+        )
+        guard !updated.isEmpty else { throw StoreError(.notFound, "no effect with key '\(key)'") }
+    }
+
+    public func effectsInDoubt(olderThan: Instant) async throws -> [EffectRecord] {
+        try await transaction { connection in
+            try await connection.query(
+                "UPDATE effects SET status = 'in_doubt' WHERE status = 'pending' AND started_at < \(olderThan.postgres)",
+                logger: logger
+            )
+            return try await connection.query(
+                """
+                SELECT \(unescaped: Self.effectColumns) FROM effects
+                WHERE status = 'in_doubt' AND started_at < \(olderThan.postgres) ORDER BY started_at, key
+                """,
+                logger: logger
+            ).collect().map(Self.effectRecord)
+        }
+    }
+
+    static func effectRecord(_ row: PostgresRow) throws -> EffectRecord {
+        let r = row.makeRandomAccess()
+        return EffectRecord(
+            key: try r["key"].decode(String.self), instanceID: try r["instance_id"].decode(String.self),
+            step: try r["step"].decode(String.self),
+            status: try StoreCoding.effectStatus(try r["status"].decode(String.self)),
+            request: try StoreCoding.value(try r["request"].decode(String.self), column: "request"),
+            result: try r["result"].decode(String?.self).map { try StoreCoding.value($0, column: "result") },
+            providerID: try r["provider_id"].decode(String?.self),
+            startedAt: try r["started_at"].decode(PostgresInstant.self).instant,
+            completedAt: try r["completed_at"].decode(PostgresInstant?.self)?.instant
+        )
+    }
+
+    // MARK: Notification log
+
+    public func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
+        let variables = try StoreCoding.json(claim.variables)
+        return !(try await rows(
+            """
+            INSERT INTO notifications_log (trip_id, agency_id, instance_id, type, key, status, recipient, template,
+                variables, created_at, updated_at)
+            VALUES (\(claim.tripID), \(claim.agencyID), \(claim.instanceID), \(claim.type), \(claim.key), 'claimed',
+                \(claim.to), \(claim.template), \(variables)::jsonb, \(claim.at.postgres), \(claim.at.postgres))
+            ON CONFLICT (trip_id, type, key) DO NOTHING RETURNING id
+            """
+        )).isEmpty
+    }
+
+    public func updateNotification(
+        tripID: String, type: String, key: String, status: String, providerID: String?, error: String?
+    ) async throws {
+        let updated = try await rows(
+            """
+            UPDATE notifications_log SET status = \(status), provider_id = COALESCE(\(providerID), provider_id),
+                error = \(error), updated_at = \(StoreCoding.wallClock().postgres)
+            WHERE trip_id = \(tripID) AND type = \(type) AND key = \(key) RETURNING id
+            """
+        )
+        guard !updated.isEmpty else {
+            throw StoreError(.notFound, "no notification claimed for trip '\(tripID)', \(type), '\(key)'")
+        }
+    }
+
+    public func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
+        _ = try await rows(
+            """
+            UPDATE notifications_log SET status = \(status), error = COALESCE(\(errorCode), error),
+                updated_at = \(StoreCoding.wallClock().postgres)
+            WHERE provider_id = \(providerID)
+            """
+        )
+    }
+
+    public func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
+        let uncounted = StoreCoding.uncountedNotificationStatuses
+        let rows = try await rows(
+            """
+            SELECT COUNT(*)::bigint FROM notifications_log
+            WHERE created_at >= \(since.postgres) AND status <> ALL(\(uncounted))
+              AND (\(tripID)::text IS NULL OR trip_id = \(tripID))
+              AND (\(agencyID)::text IS NULL OR agency_id = \(agencyID))
+            """
+        )
+        return Int(try rows.first?.decode(Int64.self) ?? 0)
+    }
+
+    // MARK: Schedules
+
+    public func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool {
+        !(try await rows(
+            """
+            INSERT INTO schedule_fires (flow, trigger_index, fire_at) VALUES (\(flow), \(trigger), \(fireAt.postgres))
+            ON CONFLICT DO NOTHING RETURNING flow
+            """
+        )).isEmpty
+    }
+}

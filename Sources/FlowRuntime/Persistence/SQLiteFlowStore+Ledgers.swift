@@ -1,0 +1,179 @@
+public import FlowEngine
+import SQLiteNIO
+
+/// Inbox, effect ledger, notification log and schedule fires on SQLite.
+extension SQLiteFlowStore {
+    // MARK: Inbox
+
+    public func deliver(_ event: InboxEvent) async throws {
+        try await write { _ in
+            guard try await fetchInstance("id = ?", [.text(event.instanceID)]) != nil else {
+                throw StoreError(.notFound, "instance '\(event.instanceID)' does not exist")
+            }
+            try await exec(
+                """
+                INSERT INTO instance_inbox (instance_id, kind, payload, dedup_key, at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (dedup_key) DO NOTHING
+                """,
+                [.text(event.instanceID), .text(event.kind), .text(try StoreCoding.json(event.payload)),
+                 .optional(event.dedupKey), .instant(event.at)]
+            )
+        }
+    }
+
+    public func inbox(instanceID: String) async throws -> [InboxEvent] {
+        try await read { _ in
+            try await exec(
+                """
+                SELECT id, instance_id, kind, payload, dedup_key, at FROM instance_inbox
+                WHERE instance_id = ? AND consumed_at IS NULL ORDER BY id
+                """,
+                [.text(instanceID)]
+            ).map { row in
+                let r = SQLiteRowReader(row)
+                return InboxEvent(
+                    id: try r.int("id"), instanceID: try r.string("instance_id"), kind: try r.string("kind"),
+                    payload: try r.value("payload"), dedupKey: try r.optionalString("dedup_key"), at: try r.instant("at")
+                )
+            }
+        }
+    }
+
+    // MARK: Effect ledger
+
+    static let effectColumns = "key, instance_id, step, status, request, result, provider_id, started_at, completed_at"
+
+    public func beginEffect(_ effect: EffectRecord) async throws -> EffectBeginResult {
+        try await write { _ in
+            let inserted = try await exec(
+                """
+                INSERT INTO effects (key, instance_id, step, status, request, started_at) VALUES (?, ?, ?, 'pending', ?, ?)
+                ON CONFLICT (key) DO NOTHING RETURNING key
+                """,
+                [.text(effect.key), .text(effect.instanceID), .text(effect.step),
+                 .text(try StoreCoding.json(effect.request)), .instant(effect.startedAt)]
+            )
+            if !inserted.isEmpty { return .started }
+            // Begun before: a pending one was begun by an earlier attempt that never completed.
+            let rows = try await exec(
+                """
+                UPDATE effects SET status = CASE status WHEN 'pending' THEN 'in_doubt' ELSE status END
+                WHERE key = ? RETURNING \(Self.effectColumns)
+                """,
+                [.text(effect.key)]
+            )
+            guard let row = rows.first else { throw StoreError(.corrupt, "effect '\(effect.key)' vanished") }
+            return StoreCoding.beginResult(existing: try Self.effectRecord(row))
+        }
+    }
+
+    public func completeEffect(key: String, status: EffectRecord.Status, result: Value?, providerID: String?) async throws {
+        try await write { _ in
+            let updated = try await exec(
+                "UPDATE effects SET status = ?, result = ?, provider_id = ?, completed_at = ? WHERE key = ? RETURNING key",
+                [.text(status.rawValue), .optional(try StoreCoding.json(result)), .optional(providerID),
+                 .instant(status == .pending ? nil : StoreCoding.wallClock()), .text(key)]
+            )
+            guard !updated.isEmpty else { throw StoreError(.notFound, "no effect with key '\(key)'") }
+        }
+    }
+
+    public func effectsInDoubt(olderThan: Instant) async throws -> [EffectRecord] {
+        try await write { _ in
+            try await exec(
+                "UPDATE effects SET status = 'in_doubt' WHERE status = 'pending' AND started_at < ?",
+                [.instant(olderThan)]
+            )
+            return try await exec(
+                """
+                SELECT \(Self.effectColumns) FROM effects
+                WHERE status = 'in_doubt' AND started_at < ? ORDER BY started_at, key
+                """,
+                [.instant(olderThan)]
+            ).map(Self.effectRecord)
+        }
+    }
+
+    static func effectRecord(_ row: SQLiteRow) throws -> EffectRecord {
+        let r = SQLiteRowReader(row)
+        return EffectRecord(
+            key: try r.string("key"), instanceID: try r.string("instance_id"), step: try r.string("step"),
+            status: try StoreCoding.effectStatus(try r.string("status")), request: try r.value("request"),
+            result: try r.optionalValue("result"), providerID: try r.optionalString("provider_id"),
+            startedAt: try r.instant("started_at"), completedAt: try r.optionalInstant("completed_at")
+        )
+    }
+
+    // MARK: Notification log
+
+    public func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
+        try await write { _ in
+            !(try await exec(
+                """
+                INSERT INTO notifications_log (trip_id, agency_id, instance_id, type, key, status, recipient, template,
+                    variables, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?, ?)
+                ON CONFLICT (trip_id, type, key) DO NOTHING RETURNING id
+                """,
+                [.text(claim.tripID), .optional(claim.agencyID), .optional(claim.instanceID), .text(claim.type),
+                 .text(claim.key), .text(claim.to), .text(claim.template), .text(try StoreCoding.json(claim.variables)),
+                 .instant(claim.at), .instant(claim.at)]
+            )).isEmpty
+        }
+    }
+
+    public func updateNotification(
+        tripID: String, type: String, key: String, status: String, providerID: String?, error: String?
+    ) async throws {
+        try await write { _ in
+            let updated = try await exec(
+                """
+                UPDATE notifications_log SET status = ?, provider_id = COALESCE(?, provider_id), error = ?, updated_at = ?
+                WHERE trip_id = ? AND type = ? AND key = ? RETURNING id
+                """,
+                [.text(status), .optional(providerID), .optional(error), .instant(StoreCoding.wallClock()),
+                 .text(tripID), .text(type), .text(key)]
+            )
+            guard !updated.isEmpty else {
+                throw StoreError(.notFound, "no notification claimed for trip '\(tripID)', \(type), '\(key)'")
+            }
+        }
+    }
+
+    public func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
+        try await write { _ in
+            _ = try await exec(
+                "UPDATE notifications_log SET status = ?, error = COALESCE(?, error), updated_at = ? WHERE provider_id = ?",
+                [.text(status), .optional(errorCode), .instant(StoreCoding.wallClock()), .text(providerID)]
+            )
+        }
+    }
+
+    public func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
+        let uncounted = StoreCoding.uncountedNotificationStatuses
+        var sql = """
+            SELECT COUNT(*) AS n FROM notifications_log
+            WHERE created_at >= ? AND status NOT IN (\(uncounted.map { _ in "?" }.joined(separator: ", ")))
+            """
+        var binds: [SQLiteData] = [.instant(since)] + uncounted.map { .text($0) }
+        if let tripID { sql += " AND trip_id = ?"; binds.append(.text(tripID)) }
+        if let agencyID { sql += " AND agency_id = ?"; binds.append(.text(agencyID)) }
+        return try await read { _ in
+            Int(try await exec(sql, binds).first.map { try SQLiteRowReader($0).int("n") } ?? 0)
+        }
+    }
+
+    // MARK: Schedules
+
+    public func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool {
+        try await write { _ in
+            !(try await exec(
+                """
+                INSERT INTO schedule_fires (flow, trigger_index, fire_at, claimed_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO NOTHING RETURNING flow
+                """,
+                [.text(flow), .integer(trigger), .instant(fireAt), .instant(StoreCoding.wallClock())]
+            )).isEmpty
+        }
+    }
+}

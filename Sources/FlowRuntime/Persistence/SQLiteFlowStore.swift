@@ -1,0 +1,330 @@
+public import FlowEngine
+import Logging
+import NIOPosix
+import SQLiteNIO
+
+/// The embedded default store: one SQLite file (WAL mode, busy timeout), or `:memory:` for tests.
+///
+/// All work goes through one connection, serialised by a lock; writes run in `BEGIN IMMEDIATE`
+/// transactions, so several processes (or several stores) on one file still claim safely.
+/// Instants are stored as integer epoch milliseconds (UTC).
+public final class SQLiteFlowStore: FlowStore {
+    /// Where the database lives.
+    public enum Location: Sendable, Hashable {
+        case file(path: String)
+        case memory
+    }
+
+    let connection: SQLiteConnection
+    /// The connection's own thread: a writer waiting out another process's lock blocks only it.
+    let threadPool: NIOThreadPool
+    let lock = SerialLock()
+    public let location: Location
+
+    private init(connection: SQLiteConnection, threadPool: NIOThreadPool, location: Location) {
+        self.connection = connection
+        self.threadPool = threadPool
+        self.location = location
+    }
+
+    /// Opens (creating if needed) the database and applies pending migrations.
+    ///
+    /// - Parameter busyTimeout: how long a writer waits for another process's write lock.
+    public static func open(
+        _ location: Location, busyTimeout: TimeSpan = .seconds(10), migrate: Bool = true
+    ) async throws -> SQLiteFlowStore {
+        let storage: SQLiteConnection.Storage
+        switch location {
+        case .file(let path): storage = .file(path: path)
+        case .memory: storage = .memory
+        }
+        let threadPool = NIOThreadPool(numberOfThreads: 1)
+        threadPool.start()
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(
+                storage: storage, threadPool: threadPool, logger: Logger(label: "flow.store.sqlite"),
+                on: MultiThreadedEventLoopGroup.singleton.any()
+            )
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            throw StoreError(.unavailable, "cannot open SQLite database: \(error)")
+        }
+        let store = SQLiteFlowStore(connection: connection, threadPool: threadPool, location: location)
+        do {
+            // sqlite3_busy_timeout replaces SQLiteNIO's spin-forever busy handler with a bounded wait.
+            _ = try await connection.query("PRAGMA busy_timeout = \(max(0, busyTimeout.milliseconds))")
+            _ = try await connection.query("PRAGMA foreign_keys = ON")
+            if case .file = location {
+                _ = try await connection.query("PRAGMA journal_mode = WAL")
+                _ = try await connection.query("PRAGMA synchronous = NORMAL")
+            }
+            if migrate { try await store.migrate() }
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// Closes the connection; the store cannot be used afterwards.
+    public func close() async throws {
+        try await lock.run {
+            try await connection.close()
+            try await threadPool.shutdownGracefully()
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in an immediate (write-locking) transaction.
+    func write<Result>(_ body: (SQLiteConnection) async throws -> Result) async throws -> Result {
+        try await lock.run {
+            try await exec("BEGIN IMMEDIATE")
+            do {
+                let result = try await body(connection)
+                try await exec("COMMIT")
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` with the connection, outside a transaction (single-statement reads).
+    func read<Result>(_ body: (SQLiteConnection) async throws -> Result) async throws -> Result {
+        try await lock.run { try await body(connection) }
+    }
+
+    @discardableResult
+    func exec(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        do {
+            return try await connection.query(sql, binds)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as SQLiteError {
+            switch error.reason {
+            case .constraint, .constraintCheckFailed, .constraintForeignKeyFailed, .constraintNotNullFailed,
+                 .constraintPrimaryKeyFailed, .constraintUniqueFailed:
+                throw StoreError(.conflict, "SQLite: \(error)")
+            default:
+                throw StoreError(.unavailable, "SQLite: \(error)")
+            }
+        } catch {
+            throw StoreError(.unavailable, "SQLite: \(error)")
+        }
+    }
+
+    // MARK: Migrations
+
+    public func migrate() async throws {
+        let dialect = SchemaDialect.sqlite
+        try await write { _ in
+            try await exec(Migrations.bookkeeping(dialect))
+            let applied = Set(try await exec("SELECT version FROM schema_migrations").compactMap {
+                $0.column("version")?.integer
+            })
+            for migration in Migrations.all(dialect) where !applied.contains(Int(migration.version)) {
+                for statement in migration.statements { try await exec(statement) }
+                try await exec(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    [.integer(migration.version), .text(migration.name), .instant(StoreCoding.wallClock())]
+                )
+            }
+        }
+    }
+
+    /// Versions recorded in `schema_migrations`, ascending.
+    public func appliedMigrations() async throws -> [Int] {
+        try await read { _ in
+            let table = try await exec(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+            )
+            if table.isEmpty { return [] }
+            return try await exec("SELECT version FROM schema_migrations ORDER BY version").compactMap {
+                $0.column("version")?.integer
+            }
+        }
+    }
+
+    // MARK: Definitions
+
+    public func saveDefinition(_ definition: StoredDefinition) async throws {
+        try await write { _ in
+            _ = try await exec(
+                """
+                INSERT INTO flow_definitions (hash, name, version, source, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (hash) DO NOTHING
+                """,
+                [.text(definition.hash), .text(definition.name), .integer(definition.version),
+                 .text(definition.source), .instant(definition.createdAt)]
+            )
+        }
+    }
+
+    public func definition(hash: String) async throws -> StoredDefinition? {
+        try await read { _ in
+            let rows = try await exec(
+                "SELECT hash, name, version, source, created_at FROM flow_definitions WHERE hash = ?", [.text(hash)]
+            )
+            return try rows.first.map { row in
+                let r = SQLiteRowReader(row)
+                return StoredDefinition(
+                    name: try r.string("name"), hash: try r.string("hash"), version: Int(try r.int("version")),
+                    source: try r.string("source"), createdAt: try r.instant("created_at")
+                )
+            }
+        }
+    }
+
+    // MARK: Instances
+
+    static let instanceColumns = """
+        id, flow, definition_hash, agency_id, status, state, settings, wake_at, idempotency_key, \
+        lease_owner, lease_until, created_at, updated_at
+        """
+
+    public func createInstance(_ instance: InstanceRecord, history: [HistoryEntry]) async throws -> CreateInstanceResult {
+        try await write { _ in
+            let inserted = try await exec(
+                """
+                INSERT INTO flow_instances (\(Self.instanceColumns))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING RETURNING id
+                """,
+                [.text(instance.id), .text(instance.flow), .text(instance.definitionHash), .optional(instance.agencyID),
+                 .text(instance.status.rawValue), .text(instance.state), .text(instance.settings),
+                 .instant(instance.wakeAt), .optional(instance.idempotencyKey), .optional(instance.leaseOwner),
+                 .instant(instance.leaseUntil), .instant(instance.createdAt), .instant(instance.updatedAt)]
+            )
+            if inserted.isEmpty {
+                guard let key = instance.idempotencyKey,
+                      let existing = try await fetchInstance("idempotency_key = ?", [.text(key)])
+                else {
+                    throw StoreError(.conflict, "instance '\(instance.id)' already exists")
+                }
+                return .existing(existing)
+            }
+            try await appendHistory(instanceID: instance.id, history)
+            return .created(instance)
+        }
+    }
+
+    public func instance(id: String) async throws -> InstanceRecord? {
+        try await read { _ in try await fetchInstance("id = ?", [.text(id)]) }
+    }
+
+    public func instances(matching filter: InstanceFilter) async throws -> [InstanceRecord] {
+        var conditions: [String] = []
+        var binds: [SQLiteData] = []
+        if let flow = filter.flow { conditions.append("flow = ?"); binds.append(.text(flow)) }
+        if let agency = filter.agencyID { conditions.append("agency_id = ?"); binds.append(.text(agency)) }
+        if let status = filter.status { conditions.append("status = ?"); binds.append(.text(status.rawValue)) }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        binds.append(.integer(max(0, filter.limit)))
+        let sql = "SELECT \(Self.instanceColumns) FROM flow_instances \(whereClause) ORDER BY created_at, id LIMIT ?"
+        return try await read { _ in try await exec(sql, binds).map(Self.instanceRecord) }
+    }
+
+    public func claimDue(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> [InstanceRecord] {
+        guard limit > 0 else { return [] }
+        return try await write { _ in
+            try await exec(
+                """
+                UPDATE flow_instances SET lease_owner = ?, lease_until = ?
+                WHERE id IN (
+                    SELECT i.id FROM flow_instances i
+                    WHERE i.status IN ('running', 'waiting')
+                      AND (i.lease_until IS NULL OR i.lease_until < ?)
+                      AND (i.wake_at <= ? OR EXISTS (
+                          SELECT 1 FROM instance_inbox b WHERE b.instance_id = i.id AND b.consumed_at IS NULL))
+                    ORDER BY i.wake_at IS NOT NULL, i.wake_at, i.id
+                    LIMIT ?)
+                RETURNING \(Self.instanceColumns)
+                """,
+                [.text(owner), .instant(now + leaseFor), .instant(now), .instant(now), .integer(limit)]
+            ).map(Self.instanceRecord)
+        }
+    }
+
+    public func commit(_ transition: TransitionRecord, owner: String) async throws {
+        try await write { _ in
+            let updated = try await exec(
+                """
+                UPDATE flow_instances
+                SET state = ?, status = ?, wake_at = ?, updated_at = ?, lease_owner = ?, lease_until = ?
+                WHERE id = ? AND lease_owner = ?
+                RETURNING id
+                """,
+                [.text(transition.state), .text(transition.status.rawValue), .instant(transition.wakeAt),
+                 .instant(transition.at), transition.keepLeaseUntil == nil ? .null : .text(owner),
+                 .instant(transition.keepLeaseUntil), .text(transition.instanceID), .text(owner)]
+            )
+            guard !updated.isEmpty else { throw try await leaseFailure(instanceID: transition.instanceID, owner: owner) }
+            try await appendHistory(instanceID: transition.instanceID, transition.history)
+            for event in transition.consumedEvents {
+                try await exec(
+                    "UPDATE instance_inbox SET consumed_at = ? WHERE id = ? AND instance_id = ? AND consumed_at IS NULL",
+                    [.instant(transition.at), .int(event), .text(transition.instanceID)]
+                )
+            }
+        }
+    }
+
+    public func history(instanceID: String, after sequence: Int64) async throws -> [HistoryEntry] {
+        try await read { _ in
+            try await exec(
+                "SELECT seq, at, kind, details FROM instance_events WHERE instance_id = ? AND seq > ? ORDER BY seq",
+                [.text(instanceID), .int(sequence)]
+            ).map { row in
+                let r = SQLiteRowReader(row)
+                return HistoryEntry(
+                    sequence: try r.int("seq"), at: try r.instant("at"), kind: try r.string("kind"),
+                    details: try r.value("details")
+                )
+            }
+        }
+    }
+
+    // MARK: Internals shared by the extensions (called inside a transaction or read)
+
+    func fetchInstance(_ condition: String, _ binds: [SQLiteData]) async throws -> InstanceRecord? {
+        try await exec("SELECT \(Self.instanceColumns) FROM flow_instances WHERE \(condition)", binds)
+            .first.map(Self.instanceRecord)
+    }
+
+    func appendHistory(instanceID: String, _ entries: [HistoryEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        let last = try await exec(
+            "SELECT COALESCE(MAX(seq), 0) AS last FROM instance_events WHERE instance_id = ?", [.text(instanceID)]
+        ).first.map { try SQLiteRowReader($0).int("last") } ?? 0
+        for (offset, entry) in entries.enumerated() {
+            try await exec(
+                "INSERT INTO instance_events (instance_id, seq, at, kind, details) VALUES (?, ?, ?, ?, ?)",
+                [.text(instanceID), .int(last + Int64(offset) + 1), .instant(entry.at), .text(entry.kind),
+                 .text(try StoreCoding.json(entry.details))]
+            )
+        }
+    }
+
+    func leaseFailure(instanceID: String, owner: String) async throws -> StoreError {
+        guard let current = try await fetchInstance("id = ?", [.text(instanceID)]) else {
+            return StoreError(.notFound, "instance '\(instanceID)' does not exist")
+        }
+        let holder = current.leaseOwner.map { "'\($0)'" } ?? "nobody"
+        return StoreError(.leaseLost, "'\(owner)' no longer holds the lease on '\(instanceID)' (held by \(holder))")
+    }
+
+    static func instanceRecord(_ row: SQLiteRow) throws -> InstanceRecord {
+        let r = SQLiteRowReader(row)
+        return InstanceRecord(
+            id: try r.string("id"), flow: try r.string("flow"), definitionHash: try r.string("definition_hash"),
+            agencyID: try r.optionalString("agency_id"), status: try StoreCoding.status(try r.string("status")),
+            state: try r.string("state"), settings: try r.string("settings"), wakeAt: try r.optionalInstant("wake_at"),
+            idempotencyKey: try r.optionalString("idempotency_key"), leaseOwner: try r.optionalString("lease_owner"),
+            leaseUntil: try r.optionalInstant("lease_until"), createdAt: try r.instant("created_at"),
+            updatedAt: try r.instant("updated_at")
+        )
+    }
+}

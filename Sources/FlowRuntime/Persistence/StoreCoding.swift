@@ -1,0 +1,58 @@
+import FlowEngine
+import Foundation
+
+/// JSON encoding of values and the small conversions both SQL stores share.
+enum StoreCoding {
+    /// Encodes a value as JSON that keeps instants and durations typed (`{"$instant": …}`).
+    static func json(_ value: Value) throws -> String {
+        let data = try JSONEncoder().encode(value)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw StoreError(.corrupt, "value did not encode as UTF-8 JSON")
+        }
+        return text
+    }
+
+    static func json(_ value: Value?) throws -> String? {
+        try value.map { try json($0) }
+    }
+
+    /// Decodes a value stored by `json(_:)`; `column` names the source in the error.
+    static func value(_ text: String, column: String) throws -> Value {
+        do {
+            return try JSONDecoder().decode(Value.self, from: Data(text.utf8))
+        } catch {
+            throw StoreError(.corrupt, "column \(column) holds invalid JSON")
+        }
+    }
+
+    static func status(_ raw: String) throws -> InstanceStatus {
+        guard let status = InstanceStatus(rawValue: raw) else {
+            throw StoreError(.corrupt, "unknown instance status '\(raw)'")
+        }
+        return status
+    }
+
+    static func effectStatus(_ raw: String) throws -> EffectRecord.Status {
+        guard let status = EffectRecord.Status(rawValue: raw) else {
+            throw StoreError(.corrupt, "unknown effect status '\(raw)'")
+        }
+        return status
+    }
+
+    /// What `beginEffect` answers when the key is already in the ledger.
+    static func beginResult(existing record: EffectRecord) -> EffectBeginResult {
+        switch record.status {
+        case .done: .done(record)
+        case .failed: .failed(record)
+        case .pending, .inDoubt: .inDoubt(record)
+        }
+    }
+
+    /// The current wall-clock instant, for columns the protocol gives no instant for.
+    static func wallClock() -> Instant {
+        Instant(epochMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+    }
+
+    /// Notification statuses that do not count towards caps.
+    static let uncountedNotificationStatuses = ["failed", "undelivered"]
+}

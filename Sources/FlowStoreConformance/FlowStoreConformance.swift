@@ -1,0 +1,36 @@
+public import FlowRuntime
+
+/// The behaviour every `FlowStore` must have; each check runs against a harness.
+///
+/// Checks use `#expect` (Swift Testing) and throw on unexpected errors, so a test target runs
+/// them with `@Test(arguments: FlowStoreConformance.checks)`.
+public enum FlowStoreConformance {
+    /// One named check.
+    public struct Check: Sendable, CustomStringConvertible {
+        public var name: String
+        public var body: @Sendable (StoreHarness) async throws -> Void
+
+        public var description: String { name }
+
+        public func run(_ harness: StoreHarness) async throws { try await body(harness) }
+    }
+
+    /// All checks, in a stable order.
+    public static let checks: [Check] = [
+        Check(name: "migrations are idempotent", body: InstanceChecks.migrationsIdempotent),
+        Check(name: "definitions round-trip", body: InstanceChecks.definitionsRoundTrip),
+        Check(name: "create with idempotency key", body: InstanceChecks.createIdempotent),
+        Check(name: "exactly one instance under concurrent creates", body: InstanceChecks.concurrentCreates),
+        Check(name: "instances filter", body: InstanceChecks.filter),
+        Check(name: "claim, lease, expiry, reclaim", body: InstanceChecks.claimLeaseExpiry),
+        Check(name: "concurrent claimers never share an instance", body: InstanceChecks.concurrentClaimers),
+        Check(name: "commit writes and fences", body: InstanceChecks.commitFencing),
+        Check(name: "history order", body: InstanceChecks.historyOrder),
+        Check(name: "inbox dedup and wake-up", body: LedgerChecks.inbox),
+        Check(name: "effect ledger transitions", body: LedgerChecks.effects),
+        Check(name: "notification claim is unique under concurrency", body: LedgerChecks.notifications),
+        Check(name: "schedule fires once under concurrency", body: LedgerChecks.scheduleFires),
+        Check(name: "instants round-trip to the millisecond", body: LedgerChecks.instants),
+        Check(name: "hostile strings are bound, not spliced", body: LedgerChecks.hostileStrings),
+    ]
+}

@@ -1,0 +1,121 @@
+import FlowEngine
+@testable import FlowRuntime
+import FlowStoreConformance
+import Foundation
+import PostgresNIO
+import Testing
+
+/// The conformance suite against SQLite (a file in a temporary directory, and `:memory:`) always,
+/// and against PostgreSQL when `FLOW_TEST_POSTGRES_URL` is set (required when `CI=true`).
+@Suite struct StoreConformanceTests {
+    @Test(arguments: FlowStoreConformance.checks)
+    func sqliteFile(_ check: FlowStoreConformance.Check) async throws {
+        try await check.run(Harnesses.sqliteFile)
+    }
+
+    @Test(arguments: FlowStoreConformance.checks)
+    func sqliteMemory(_ check: FlowStoreConformance.Check) async throws {
+        try await check.run(Harnesses.sqliteMemory)
+    }
+
+    @Test(.enabled(if: Harnesses.postgresURL != nil, "FLOW_TEST_POSTGRES_URL is not set"),
+          arguments: FlowStoreConformance.checks)
+    func postgres(_ check: FlowStoreConformance.Check) async throws {
+        try await check.run(try #require(Harnesses.postgres))
+    }
+
+    /// CI must fail, not skip, when the PostgreSQL tests could not run.
+    @Test func postgresRunsInCI() {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            #expect(Harnesses.postgresURL != nil, "CI=true but FLOW_TEST_POSTGRES_URL is not set: Postgres tests did not run")
+        }
+    }
+}
+
+/// The stores under test.
+enum Harnesses {
+    static let sqliteMemory = StoreHarness(name: "sqlite-memory") { body in
+        let store = try await SQLiteFlowStore.open(.memory)
+        do { try await body(store) } catch { try? await store.close(); throw error }
+        try await store.close()
+    }
+
+    static let sqliteFile = StoreHarness(
+        name: "sqlite-file",
+        withStore: { body in
+            try await withSQLiteFile(count: 1) { try await body($0[0]) }
+        },
+        withSharedStores: { count, body in
+            try await withSQLiteFile(count: count, body)
+        }
+    )
+
+    /// `count` separate connections (as separate processes would have) on one new database file.
+    static func withSQLiteFile(count: Int, _ body: @Sendable ([any FlowStore]) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("flow.sqlite").path
+        var stores: [SQLiteFlowStore] = []
+        for _ in 0..<count { stores.append(try await SQLiteFlowStore.open(.file(path: path))) }
+        do { try await body(stores) } catch {
+            for store in stores { try? await store.close() }
+            throw error
+        }
+        for store in stores { try await store.close() }
+    }
+
+    static let postgresURL = ProcessInfo.processInfo.environment["FLOW_TEST_POSTGRES_URL"].flatMap {
+        $0.isEmpty ? nil : $0
+    }
+
+    static let postgres: StoreHarness? = postgresURL.map { url in
+        StoreHarness(
+            name: "postgres",
+            withStore: { body in try await withPostgresSchema(url: url, count: 1) { try await body($0[0]) } },
+            withSharedStores: { count, body in try await withPostgresSchema(url: url, count: count, body) }
+        )
+    }
+
+    /// `count` pooled stores on a new schema of the test database (dropped afterwards), so checks
+    /// run in parallel without seeing each other's rows.
+    static func withPostgresSchema(
+        url: String, count: Int, _ body: @Sendable ([any FlowStore]) async throws -> Void
+    ) async throws {
+        guard case .postgres(let settings) = try StoreConfiguration.from(url: url) else {
+            throw StoreError(.unavailable, "FLOW_TEST_POSTGRES_URL is not a postgres:// URL")
+        }
+        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        var admin = settings.clientConfiguration(maximumConnections: 1)
+        admin.tls = .disable
+        try await PostgresFlowStore.withStore(admin, migrate: false) { store in
+            _ = try await store.rows(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
+        }
+        do {
+            var configuration = settings.clientConfiguration(maximumConnections: 8)
+            configuration.tls = .disable
+            configuration.options.additionalStartupParameters = [("search_path", String(schema))]
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var stores: [PostgresFlowStore] = []
+                for _ in 0..<count {
+                    let store = PostgresFlowStore(configuration: configuration)
+                    stores.append(store)
+                    group.addTask { try await store.run() }
+                }
+                defer { group.cancelAll() }
+                try await stores[0].migrate()
+                try await body(stores)
+            }
+        } catch {
+            try? await dropSchema(schema, admin: admin)
+            throw error
+        }
+        try await dropSchema(schema, admin: admin)
+    }
+
+    static func dropSchema(_ schema: String, admin: PostgresClient.Configuration) async throws {
+        try await PostgresFlowStore.withStore(admin, migrate: false) { store in
+            _ = try await store.rows(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
+        }
+    }
+}

@@ -111,6 +111,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FlowRuntimeTests",
+            dependencies: ["FlowRuntime", "FlowEngine", "Steps"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StepsTests",
             dependencies: [
                 "Steps", "FakeProviders", "FlowEngine", "FlowRuntime",

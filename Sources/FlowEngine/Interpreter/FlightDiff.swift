@@ -1,0 +1,67 @@
+/// `flight.diff`, pure: compares a new flight snapshot (as `aeroapi.flight` returns it) with the
+/// last **notified** one and says what to announce, at most one message per type (R7, R8, R12–R14).
+///
+/// - An estimate that disappears is "no information": nothing is announced, the notified one stays.
+/// - DELAYED only when the estimate is at least `threshold` later than the last notified estimate
+///   (or the schedule, before any delay was announced); it carries the concrete time, and a
+///   status-derived delay without a later time announces nothing (one message, R12).
+/// - A first gate assignment is not a change; it becomes the notified gate.
+/// - Cancelled and diverted are terminal and announced once; landing is any of actual arrival,
+///   status Arrived/Landed, or progress 100 %, never for a diverted flight.
+public enum FlightDiff {
+    public static let defaultThreshold = TimeSpan.minutes(15)
+
+    public static func evaluate(previous: Value?, current: Value, threshold: TimeSpan = defaultThreshold) -> Value {
+        let previous = previous?.objectValue
+        var notified = previous ?? [:]
+        var result: [String: Value] = ["delayed": .null, "gate_change": .null]
+        let parts = (current["status_parts"]?.arrayValue ?? []).compactMap { $0.stringValue?.lowercased() }
+
+        let cancelled = current["cancelled"]?.boolValue == true
+        let diverted = current["diverted"]?.boolValue == true
+        result["cancelled"] = .bool(cancelled && previous?["cancelled"]?.boolValue != true)
+        result["diverted"] = .bool(diverted && previous?["diverted"]?.boolValue != true)
+        result["terminal"] = .bool(cancelled || diverted)
+        notified["cancelled"] = .bool(cancelled || previous?["cancelled"]?.boolValue == true)
+        notified["diverted"] = .bool(diverted || previous?["diverted"]?.boolValue == true)
+        notified["diversion_airport"] = current["diversion_airport"] ?? .null
+
+        let scheduled = current["scheduled_out"]?.instantValue ?? previous?["scheduled_out"]?.instantValue
+        let baseline = previous?["estimated_out"]?.instantValue ?? scheduled
+        if !cancelled, let estimate = current["estimated_out"]?.instantValue, let baseline, estimate - baseline >= threshold {
+            let rounded = Instant(epochMilliseconds: (estimate.epochMilliseconds + 150_000).floorDivided(by: 300_000) * 300_000)
+            result["delayed"] = .object(["at": .instant(estimate), "key": .string(rounded.description)])
+            notified["estimated_out"] = .instant(estimate)
+        } else if notified["estimated_out"] == nil || notified["estimated_out"] == .null {
+            notified["estimated_out"] = baseline.map(Value.instant) ?? .null
+        }
+        notified["scheduled_out"] = scheduled.map(Value.instant) ?? .null
+
+        let oldGate = nonEmpty(previous?["gate_origin"])
+        let newGate = nonEmpty(current["gate_origin"])
+        if let oldGate, let newGate, oldGate != newGate {
+            result["gate_change"] = .object(["gate": .string(newGate), "previous": .string(oldGate)])
+        }
+        if let newGate { notified["gate_origin"] = .string(newGate) }
+        result["gate"] = (newGate ?? oldGate).map(Value.string) ?? .null
+
+        let landed = !diverted && (current["actual_on"].map { !$0.isNull } == true || current["actual_in"].map { !$0.isNull } == true
+            || parts.contains { $0.contains("arrived") || $0.contains("landed") }
+            || (current["progress_percent"]?.numberValue ?? 0) >= 100)
+        result["landed"] = .bool(landed)
+        let departed = current["actual_out"].map { !$0.isNull } == true || current["actual_off"].map { !$0.isNull } == true
+            || parts.contains { $0.contains("en route") || $0.contains("departed") } || landed
+        result["departed"] = .bool(departed)
+        let liveEstimate = current["estimated_out"]?.instantValue ?? previous?["estimated_out"]?.instantValue ?? scheduled
+        result["departure_estimate"] = liveEstimate.map(Value.instant) ?? .null
+        result["arrival_estimate"] = (current["estimated_on"]?.instantValue ?? current["scheduled_on"]?.instantValue)
+            .map(Value.instant) ?? .null
+        result["notified"] = .object(notified)
+        return .object(result)
+    }
+
+    private static func nonEmpty(_ value: Value?) -> String? {
+        guard let text = value?.stringValue?.trimmingSpaces(), !text.isEmpty else { return nil }
+        return String(text)
+    }
+}

@@ -1,0 +1,45 @@
+/// What happens to an instance; the interpreter's input.
+public enum InterpreterEvent: Sendable, Hashable, Codable {
+    case started
+    case stepSucceeded(callID: String, output: Value)
+    case stepFailed(callID: String, error: StepError)
+    case timerFired(id: String)
+    case eventReceived(name: String, key: String?, payload: Value)
+    case approvalDecided(id: String, decision: ApprovalDecision)
+    case cancelRequested(reason: String)
+}
+
+/// A failed step call as the interpreter sees it.
+public struct StepError: Sendable, Hashable, Codable {
+    public var errorClass: ErrorClass
+    public var code: String
+    public var message: String
+    /// The provider asked to wait at least this long (429 `Retry-After`).
+    public var retryAfter: TimeSpan?
+
+    public init(_ errorClass: ErrorClass, code: String? = nil, message: String, retryAfter: TimeSpan? = nil) {
+        self.errorClass = errorClass
+        self.code = code ?? errorClass.rawValue
+        self.message = message
+        self.retryAfter = retryAfter
+    }
+
+    var flowError: FlowError { FlowError(errorClass, code: code, message: message) }
+}
+
+/// A human decision on an approval.
+public struct ApprovalDecision: Sendable, Hashable, Codable {
+    public enum Outcome: String, Sendable, Hashable, Codable { case approve, reject }
+
+    public var outcome: Outcome
+    public var by: String?
+    public var notes: String?
+    public var values: Value?
+
+    public init(_ outcome: Outcome, by: String? = nil, notes: String? = nil, values: Value? = nil) {
+        self.outcome = outcome
+        self.by = by
+        self.notes = notes
+        self.values = values
+    }
+}

@@ -1,0 +1,113 @@
+/// Step calls, their outcomes, and retries with backoff.
+extension TransitionContext {
+    /// Starts an attempt: the first one (`retryOf` nil) evaluates arguments and the idempotency key.
+    mutating func callStep(_ frameID: String, _ step: StepState, retryOf previous: Frame.StepAttempt?) throws(FlowError) {
+        let attempt: Frame.StepAttempt
+        if let previous {
+            attempt = Frame.StepAttempt(
+                callID: state.nextID("c"), attempt: previous.attempt + 1, firstAttemptAt: previous.firstAttemptAt,
+                idempotencyKey: previous.idempotencyKey, arguments: previous.arguments)
+        } else {
+            var arguments: [String: Value] = [:]
+            for argument in step.arguments { arguments[argument.name.value] = try evaluate(argument.value, in: frameID) }
+            let callID = state.nextID("c")
+            let key: String
+            if let template = step.idempotencyKey {
+                let value = try evaluate(template, in: frameID)
+                key = value.stringValue ?? value.jsonText
+            } else {
+                key = callID
+            }
+            attempt = Frame.StepAttempt(
+                callID: callID, attempt: 1, firstAttemptAt: now, idempotencyKey: key, arguments: .object(arguments))
+        }
+        let deadline = try step.timeout.map { (t) throws(FlowError) in now + (try evaluateDuration(t, in: frameID)) }
+        setPhase(frameID, .awaitingStep(attempt))
+        let stateName = state.frames[frameID]?.state ?? ""
+        actions.append(.callStep(StepInvocation(
+            callID: attempt.callID, step: step.step.value, arguments: attempt.arguments,
+            idempotencyKey: attempt.idempotencyKey, attempt: attempt.attempt, deadline: deadline, state: stateName,
+            frameID: frameID)))
+        emit("step_called", stateDetails(frameID, [
+            "state": .string(stateName), "step": .string(step.step.value), "attempt": .number(Double(attempt.attempt)),
+            "call_id": .string(attempt.callID), "input": attempt.arguments,
+        ]))
+    }
+
+    /// The frame waiting for `callID` with its step state, if any.
+    func awaiting(callID: String) -> (String, Frame.StepAttempt, StepState)? {
+        for (id, frame) in state.frames {
+            guard case .awaitingStep(let attempt) = frame.phase, attempt.callID == callID,
+                  case .step(let step)? = definition(of: id)?.kind
+            else { continue }
+            return (id, attempt, step)
+        }
+        return nil
+    }
+
+    mutating func stepSucceeded(callID: String, output: Value) {
+        guard let (frameID, attempt, step) = awaiting(callID: callID) else {
+            emit("ignored", ["reason": .string("no step awaits call \(callID)")])
+            return
+        }
+        emit("step_succeeded", stateDetails(frameID, [
+            "state": .string(state.frames[frameID]?.state ?? ""), "step": .string(step.step.value),
+            "attempt": .number(Double(attempt.attempt)), "output": output,
+        ]))
+        saveVar(step.save, output)
+        state.frames[frameID]?.lastOutput = output
+        transfer(frameID, to: step.next)
+    }
+
+    mutating func stepFailed(callID: String, error: StepError) {
+        guard let (frameID, attempt, step) = awaiting(callID: callID) else {
+            emit("ignored", ["reason": .string("no step awaits call \(callID)")])
+            return
+        }
+        let stateName = state.frames[frameID]?.state ?? ""
+        emit("step_failed", stateDetails(frameID, [
+            "state": .string(stateName), "step": .string(step.step.value), "attempt": .number(Double(attempt.attempt)),
+            "error": error.flowError.value,
+        ]))
+        do throws(FlowError) {
+            if let policy = step.retry, let wake = try retryTime(policy, after: attempt, error: error, in: frameID) {
+                let timer = setTimer(at: wake)
+                setPhase(frameID, .retrying(attempt, timer: timer))
+                emit("retry_scheduled", stateDetails(frameID, [
+                    "state": .string(stateName), "step": .string(step.step.value),
+                    "attempt": .number(Double(attempt.attempt + 1)), "at": .instant(wake), "timer": .string(timer),
+                ]))
+                return
+            }
+            raise(frameID, error.flowError)
+        } catch {
+            raise(frameID, error)
+        }
+    }
+
+    /// When the next attempt runs, or nil when the policy says to stop.
+    func retryTime(
+        _ policy: RetryPolicy, after attempt: Frame.StepAttempt, error: StepError, in frameID: String
+    ) throws(FlowError) -> Instant? {
+        guard policy.retriedClasses.contains(error.errorClass) else { return nil }
+        let maxValue = try evaluate(policy.maxAttempts, in: frameID)
+        guard let maxAttempts = maxValue.intValue else {
+            throw FlowError(.expression, message: "\(policy.location): max_attempts must be an integer")
+        }
+        guard attempt.attempt < maxAttempts else { return nil }
+        let factorValue = try policy.factor.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
+        let backoff = RetryBackoff(
+            initial: try policy.initial.map { (t) throws(FlowError) in try evaluateDuration(t, in: frameID) } ?? .seconds(1),
+            factor: factorValue?.numberValue ?? 2,
+            maxDelay: try policy.maxDelay.map { (t) throws(FlowError) in try evaluateDuration(t, in: frameID) } ?? .minutes(5),
+            jitter: policy.jitter?.value ?? .none)
+        var delay = backoff.delay(afterAttempt: attempt.attempt, instanceID: state.instanceID)
+        if let after = error.retryAfter, after > delay { delay = after }
+        let wake = now + delay
+        if let budgetTemplate = policy.budget {
+            let budget = try evaluateDuration(budgetTemplate, in: frameID)
+            guard wake <= attempt.firstAttemptAt + budget else { return nil }
+        }
+        return wake
+    }
+}

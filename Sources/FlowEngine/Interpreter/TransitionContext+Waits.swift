@@ -1,0 +1,186 @@
+/// Waits (timers, send windows, events) and approvals.
+extension TransitionContext {
+    mutating func startWait(_ frameID: String, _ wait: WaitState) throws(FlowError) {
+        let stateName = state.frames[frameID]?.state ?? ""
+        let due: Instant
+        switch wait.condition {
+        case .duration(let template): due = now + (try evaluateDuration(template, in: frameID))
+        case .until(let template): due = max(now, try evaluateInstant(template, in: frameID))
+        case .event(let eventWait):
+            try awaitEvent(frameID, eventWait)
+            return
+        }
+        var wake = due
+        var deferredFrom: Instant? = nil
+        if let window = wait.window {
+            let quiet = try evaluate(window.quiet, in: frameID)
+            let zone = try evaluate(window.zone, in: frameID)
+            guard let quietText = quiet.stringValue, let zoneText = zone.stringValue,
+                  let quietWindow = TimeWindow(parsing: quietText), let rules = ZoneRules(identifier: zoneText)
+            else {
+                throw FlowError(.expression, message: "\(window.location): window needs HH:MM-HH:MM and an IANA zone")
+            }
+            let notAfter = try window.notAfter.map { (t) throws(FlowError) in try evaluateInstant(t, in: frameID) }
+            let decision = SendWindow(quiet: quietWindow, zone: rules).schedule(due, notAfter: notAfter)
+            wake = decision.wakeAt
+            if decision.isDeferred {
+                deferredFrom = due
+                let direction = decision.reason == .deferredToWindowEnd
+                    ? "to the end of quiet hours" : "to before quiet hours (not_after)"
+                emit("deferred", stateDetails(frameID, [
+                    "state": .string(stateName), "from": .instant(due), "to": .instant(wake), "zone": .string(zoneText),
+                    "from_local": .string(rules.iso8601(due)), "to_local": .string(rules.iso8601(wake)),
+                    "reason": .string("quiet hours \(quietText) \(zoneText): moved \(direction)"),
+                ]))
+            }
+            if wake < now { wake = now }
+        }
+        let timer = setTimer(at: wake)
+        setPhase(frameID, .sleeping(timer: timer, due: due, deferredFrom: deferredFrom))
+        emit("timer_set", stateDetails(frameID, ["state": .string(stateName), "at": .instant(wake), "timer": .string(timer)]))
+    }
+
+    private mutating func awaitEvent(_ frameID: String, _ wait: EventWait) throws(FlowError) {
+        let correlation = try wait.correlation.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
+        let key = correlation.map { $0.stringValue ?? $0.jsonText }
+        if let lookbackTemplate = wait.lookback {
+            let since = now - (try evaluateDuration(lookbackTemplate, in: frameID))
+            if let index = state.recentEvents.firstIndex(where: {
+                $0.name == wait.name.value && (key == nil || $0.key == key) && $0.at >= since
+            }) {
+                let event = state.recentEvents.remove(at: index)
+                emit("event_matched", stateDetails(frameID, ["name": .string(event.name), "from_lookback": true]))
+                saveVar(wait.save, event.payload)
+                transfer(frameID, to: nextAfterEvent(frameID))
+                return
+            }
+        }
+        guard let timeoutTemplate = wait.timeout else {
+            throw FlowError(.expression, message: "\(wait.location): an event wait needs a timeout")
+        }
+        let timeout = try evaluateDuration(timeoutTemplate, in: frameID)
+        let timer = setTimer(at: now + timeout)
+        setPhase(frameID, .awaitingEvent(name: wait.name.value, correlation: key, timer: timer))
+        emit("timer_set", stateDetails(frameID, [
+            "state": .string(state.frames[frameID]?.state ?? ""), "at": .instant(now + timeout), "timer": .string(timer),
+            "waiting_for": .string(wait.name.value),
+        ]))
+    }
+
+    private func nextAfterEvent(_ frameID: String) -> Located<String>? {
+        if case .wait(let wait)? = definition(of: frameID)?.kind { return wait.next }
+        return nil
+    }
+
+    mutating func requestApproval(_ frameID: String, _ approval: ApprovalState) throws(FlowError) {
+        let request = try evaluate(approval.request, in: frameID)
+        let approvers = try approval.approvers.map { (t) throws(FlowError) in try evaluate(t, in: frameID) } ?? .null
+        let expiresAt = try approval.expiresIn.map { (t) throws(FlowError) in now + (try evaluateDuration(t, in: frameID)) }
+        let id = state.nextID("a")
+        let timer = expiresAt.map { setTimer(at: $0) }
+        setPhase(frameID, .awaitingApproval(id: id, timer: timer))
+        actions.append(.requestApproval(id: id, request: request, approvers: approvers, expiresAt: expiresAt))
+        emit("approval_requested", stateDetails(frameID, [
+            "state": .string(state.frames[frameID]?.state ?? ""), "approval": .string(id), "request": request,
+            "expires_at": expiresAt.map(Value.instant) ?? .null,
+        ]))
+    }
+
+    mutating func approvalDecided(id: String, decision: ApprovalDecision) {
+        guard let (frameID, timer) = state.frames.lazy.compactMap({ (key, frame) -> (String, String?)? in
+            if case .awaitingApproval(id, let timer) = frame.phase { return (key, timer) }
+            return nil
+        }).first, case .approval(let approval)? = definition(of: frameID)?.kind else {
+            emit("ignored", ["reason": .string("no approval \(id) pending")])
+            return
+        }
+        if let timer { cancelTimer(timer) }
+        let record: Value = .object([
+            "decision": .string(decision.outcome.rawValue), "by": decision.by.map(Value.string) ?? .null,
+            "at": .instant(now), "notes": decision.notes.map(Value.string) ?? .null, "values": decision.values ?? .null,
+        ])
+        emit("approval_decided", stateDetails(frameID, ["approval": .string(id), "decision": record]))
+        saveVar(approval.save, record)
+        let target = decision.outcome == .approve ? approval.onApprove : approval.onReject
+        guard let target else {
+            raise(frameID, FlowError(.rejected, message: "approval \(id) was rejected"))
+            return
+        }
+        transfer(frameID, to: target)
+    }
+
+    mutating func timerFired(id: String) {
+        guard state.timers.removeValue(forKey: id) != nil,
+              let (frameID, frame) = state.frames.first(where: { Self.phase($0.value.phase, holds: id) })
+        else {
+            emit("ignored", ["reason": .string("timer \(id) is not pending")])
+            return
+        }
+        switch frame.phase {
+        case .retrying(let attempt, _):
+            guard case .step(let step)? = definition(of: frameID)?.kind else { return }
+            do throws(FlowError) { try callStep(frameID, step, retryOf: attempt) } catch { raise(frameID, error) }
+        case .sleeping(_, let due, let deferredFrom):
+            state.bindings["wake"] = .object([
+                "at": .instant(now), "due": .instant(due), "deferred_from": deferredFrom.map(Value.instant) ?? .null,
+            ])
+            guard case .wait(let wait)? = definition(of: frameID)?.kind else { return }
+            transfer(frameID, to: wait.next)
+        case .awaitingEvent(let name, _, _):
+            guard case .wait(let wait)? = definition(of: frameID)?.kind, case .event(let eventWait) = wait.condition
+            else { return }
+            emit("wait_timed_out", stateDetails(frameID, ["state": .string(frame.state), "waiting_for": .string(name)]))
+            guard let target = eventWait.onTimeout else {
+                raise(frameID, FlowError(.timeout, message: "no '\(name)' event arrived in time"))
+                return
+            }
+            transfer(frameID, to: target)
+        case .awaitingApproval(let approvalID, _):
+            guard case .approval(let approval)? = definition(of: frameID)?.kind else { return }
+            let record: Value = .object([
+                "decision": "expired", "by": .null, "at": .instant(now), "notes": .null, "values": .null,
+            ])
+            emit("approval_decided", stateDetails(frameID, ["approval": .string(approvalID), "decision": record]))
+            saveVar(approval.save, record)
+            guard let target = approval.timeoutTarget else {
+                raise(frameID, FlowError(.rejected, code: "expired", message: "approval \(approvalID) expired"))
+                return
+            }
+            transfer(frameID, to: target)
+        default:
+            break
+        }
+    }
+
+    static func phase(_ phase: Frame.Phase, holds timer: String) -> Bool {
+        switch phase {
+        case .retrying(_, let t), .sleeping(let t, _, _), .awaitingEvent(_, _, let t): t == timer
+        case .awaitingApproval(_, let t): t == timer
+        default: false
+        }
+    }
+
+    mutating func eventReceived(name: String, key: String?, payload: Value) {
+        let waiting = state.frames.filter {
+            if case .awaitingEvent(name, let correlation, _) = $0.value.phase { correlation == nil || correlation == key }
+            else { false }
+        }.keys.sorted()
+        emit("event_received", ["name": .string(name), "key": key.map(Value.string) ?? .null, "payload": payload,
+                                "delivered_to": .array(waiting.map(Value.string))])
+        guard !waiting.isEmpty else {
+            state.recentEvents.append(ReceivedEvent(name: name, key: key, payload: payload, at: now))
+            if state.recentEvents.count > Self.recentEventLimit { state.recentEvents.removeFirst() }
+            return
+        }
+        for frameID in waiting {
+            guard case .awaitingEvent(_, _, let timer)? = state.frames[frameID]?.phase,
+                  case .wait(let wait)? = definition(of: frameID)?.kind, case .event(let eventWait) = wait.condition
+            else { continue }
+            cancelTimer(timer)
+            saveVar(eventWait.save, payload)
+            transfer(frameID, to: wait.next)
+        }
+    }
+
+    static let recentEventLimit = 32
+}

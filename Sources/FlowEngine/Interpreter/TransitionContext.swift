@@ -1,0 +1,190 @@
+/// The working state of one transition: the instance state being changed and the actions collected.
+struct TransitionContext {
+    let flow: Flow
+    let now: Instant
+    var state: InstanceState
+    var budget: Int
+    var actions: [InterpreterAction] = []
+    /// Frames whose current state must be entered.
+    var queue: [String] = []
+
+    init(flow: Flow, now: Instant, state: InstanceState, budget: Int) {
+        self.flow = flow
+        self.now = now
+        self.state = state
+        self.budget = budget
+    }
+
+    // MARK: Lookups
+
+    func graph(for path: [Frame.GraphSegment]) -> StateGraph? {
+        var graph = flow.graph
+        for segment in path {
+            guard let holder = graph.state(named: segment.state) else { return nil }
+            switch holder.kind {
+            case .parallel(let parallel):
+                guard let branch = parallel.branches.first(where: { $0.name.value == segment.branch }) else { return nil }
+                graph = branch.graph
+            case .forEach(let forEach): graph = forEach.body
+            default: return nil
+            }
+        }
+        return graph
+    }
+
+    func definition(of frameID: String) -> State? {
+        guard let frame = state.frames[frameID] else { return nil }
+        return graph(for: frame.graphPath)?.state(named: frame.state)
+    }
+
+    func evaluationContext(for frameID: String) -> EvaluationContext {
+        var bindings = state.bindings
+        if let frame = state.frames[frameID] {
+            for (name, value) in frame.scope { bindings[name] = value }
+        }
+        bindings["now"] = .instant(now)
+        return EvaluationContext(bindings: bindings)
+    }
+
+    func evaluate(_ template: ValueTemplate, in frameID: String) throws(FlowError) -> Value {
+        do {
+            return try ExpressionEvaluation.evaluate(template, in: evaluationContext(for: frameID))
+        } catch {
+            throw FlowError(.expression, message: "\(error)")
+        }
+    }
+
+    func evaluateDuration(_ template: ValueTemplate, in frameID: String) throws(FlowError) -> TimeSpan {
+        let value = try evaluate(template, in: frameID)
+        if let span = value.durationValue { return span }
+        if let text = value.stringValue, let span = TimeSpan(parsing: text) { return span }
+        throw FlowError(.expression, message: "\(template.location): expected a duration, got \(value.typeName)")
+    }
+
+    func evaluateInstant(_ template: ValueTemplate, in frameID: String) throws(FlowError) -> Instant {
+        let value = try evaluate(template, in: frameID)
+        if let instant = value.instantValue { return instant }
+        if let text = value.stringValue, let instant = Instant(iso8601: text) { return instant }
+        throw FlowError(.expression, message: "\(template.location): expected an instant, got \(value.typeName)")
+    }
+
+    // MARK: Output
+
+    mutating func emit(_ kind: String, _ details: [String: Value]) {
+        actions.append(.emit(TimelineNote(kind, details)))
+    }
+
+    mutating func setTimer(at instant: Instant) -> String {
+        let id = state.nextID("t")
+        state.timers[id] = instant
+        actions.append(.setTimer(id: id, at: instant))
+        return id
+    }
+
+    mutating func cancelTimer(_ id: String) {
+        guard state.timers.removeValue(forKey: id) != nil else { return }
+        actions.append(.cancelTimer(id: id))
+    }
+
+    mutating func setPhase(_ frameID: String, _ phase: Frame.Phase) {
+        state.frames[frameID]?.phase = phase
+    }
+
+    mutating func saveVar(_ name: Located<String>?, _ value: Value) {
+        guard let name else { return }
+        state.vars[name.value] = value
+    }
+
+    // MARK: Moving between states
+
+    /// Moves a frame to `next`, or ends it when there is no next state.
+    mutating func transfer(_ frameID: String, to next: Located<String>?) {
+        guard let next else {
+            let output = state.frames[frameID]?.lastOutput ?? .null
+            end(frameID, output: output)
+            return
+        }
+        state.frames[frameID]?.state = next.value
+        state.frames[frameID]?.phase = .entering
+        queue.append(frameID)
+    }
+
+    /// Enters queued states until every frame waits or ends.
+    mutating func drain() {
+        while !queue.isEmpty {
+            let frameID = queue.removeFirst()
+            guard let frame = state.frames[frameID], case .entering = frame.phase else { continue }
+            guard budget > 0 else {
+                failInstance(FlowError(.expression, code: "state_budget", message: "more than the allowed states in one transition (a loop?)"))
+                return
+            }
+            budget -= 1
+            enter(frameID)
+        }
+    }
+
+    private mutating func enter(_ frameID: String) {
+        guard let frame = state.frames[frameID] else { return }
+        emit("state_entered", stateDetails(frameID, ["state": .string(frame.state)]))
+        guard let definition = definition(of: frameID) else {
+            raise(frameID, FlowError(.expression, code: "unknown_state", message: "no state named '\(frame.state)'"))
+            return
+        }
+        do throws(FlowError) {
+            switch definition.kind {
+            case .step(let step): try callStep(frameID, step, retryOf: nil)
+            case .choice(let choice): try choose(frameID, choice)
+            case .set(let set):
+                for assignment in set.values {
+                    state.vars[assignment.name.value] = try evaluate(assignment.value, in: frameID)
+                }
+                transfer(frameID, to: set.next)
+            case .succeed(let succeed):
+                let output = try succeed.output.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
+                end(frameID, output: output ?? frame.lastOutput)
+            case .fail(let fail):
+                let message = try fail.message.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
+                let code = fail.error?.value ?? "failed"
+                let text = message?.stringValue ?? message?.jsonText ?? "the flow failed in state '\(frame.state)'"
+                setPhase(frameID, .failed(FlowError(ErrorClass(rawValue: code) ?? .permanent, code: code, message: text)))
+                endFailed(frameID)
+            case .wait(let wait): try startWait(frameID, wait)
+            case .approval(let approval): try requestApproval(frameID, approval)
+            case .parallel(let parallel): try startParallel(frameID, parallel)
+            case .forEach(let forEach): try startForEach(frameID, forEach)
+            }
+        } catch {
+            raise(frameID, error)
+        }
+    }
+
+    private mutating func choose(_ frameID: String, _ choice: ChoiceState) throws(FlowError) {
+        for branch in choice.branches where try evaluate(branch.when, in: frameID).isTruthy {
+            transfer(frameID, to: branch.next)
+            return
+        }
+        guard let fallback = choice.defaultNext else {
+            throw FlowError(.expression, code: "no_choice", message: "no condition held and there is no default")
+        }
+        transfer(frameID, to: fallback)
+    }
+
+    func stateDetails(_ frameID: String, _ details: [String: Value]) -> [String: Value] {
+        guard frameID != Interpreter.rootFrame else { return details }
+        var details = details
+        details["frame"] = .string(frameID)
+        return details
+    }
+
+    /// Summary values and the new status, after a transition.
+    mutating func finish() -> Transition {
+        state.transitions += 1
+        if !state.status.isFinished {
+            let calling = state.frames.values.contains {
+                if case .awaitingStep = $0.phase { true } else { false }
+            }
+            state.status = calling ? .running : .waiting
+        }
+        return Transition(state: state, actions: actions)
+    }
+}

@@ -1,0 +1,135 @@
+public import FlowEngine
+public import Steps
+
+/// Drives the interpreter: applies an event, performs the actions (step calls through the
+/// registry and the HTTP transport, notifications over the store's log), feeds outcomes back,
+/// and commits every transition with its history. Shared by dry-runs and the durable runtime;
+/// only the clock, the store and the transport differ.
+public struct Executor<Store: FlowStore>: Sendable {
+    public let interpreter: Interpreter
+    public let store: Store
+    public let steps: StepRegistry
+    public let transport: any HTTPTransport
+    public let credentials: ProviderCredentials
+    public let endpoints: ProviderEndpoints
+    public let owner: String
+
+    public init(
+        interpreter: Interpreter, store: Store, steps: StepRegistry, transport: any HTTPTransport,
+        credentials: ProviderCredentials, endpoints: ProviderEndpoints = .production, owner: String = "executor"
+    ) {
+        self.interpreter = interpreter
+        self.store = store
+        self.steps = steps
+        self.transport = transport
+        self.credentials = credentials
+        self.endpoints = endpoints
+        self.owner = owner
+    }
+
+    /// Creates the instance in the store and runs it until it waits or ends.
+    public func start(
+        instanceID: String, input: Value, settings: Value, agency: String?, idempotencyKey: String?, at now: Instant
+    ) async throws -> InstanceState {
+        let first = interpreter.start(instanceID: instanceID, input: input, settings: settings, agency: agency, at: now)
+        let record = InstanceRecord(
+            id: instanceID, flow: interpreter.flow.name.value, definitionHash: "", agencyID: agency,
+            status: .running, state: try Self.encode(first.state), settings: settings.jsonText, wakeAt: nil,
+            idempotencyKey: idempotencyKey, createdAt: now, updatedAt: now)
+        if case .existing(let existing) = try await store.createInstance(record, history: []) {
+            return try Self.decode(existing.state)
+        }
+        return try await settle(first, at: now)
+    }
+
+    /// Applies an event to the stored instance and runs it until it waits or ends.
+    public func apply(_ event: InterpreterEvent, to state: InstanceState, at now: Instant) async throws -> InstanceState {
+        try await settle(interpreter.apply(event, to: state, at: now), at: now)
+    }
+
+    /// Performs a transition's step calls, feeding each outcome back, committing as it goes.
+    private func settle(_ first: Transition, at now: Instant) async throws -> InstanceState {
+        var transition = first
+        while true {
+            var history = transition.actions.compactMap { action -> HistoryEntry? in
+                guard case .emit(let note) = action else { return nil }
+                return HistoryEntry(at: now, kind: note.kind, details: .object(note.details))
+            }
+            var outcomes: [InterpreterEvent] = []
+            for case .callStep(let invocation) in transition.actions {
+                let (event, entries) = await perform(invocation, instanceID: transition.state.instanceID, at: now)
+                outcomes.append(event)
+                history += entries
+            }
+            try await commit(transition.state, history: history, at: now)
+            guard !outcomes.isEmpty else { return transition.state }
+            var state = transition.state
+            var actions: [InterpreterAction] = []
+            for outcome in outcomes {
+                let next = interpreter.apply(outcome, to: state, at: now)
+                state = next.state
+                actions += next.actions
+            }
+            transition = Transition(state: state, actions: actions)
+        }
+    }
+
+    private func commit(_ state: InstanceState, history: [HistoryEntry], at now: Instant) async throws {
+        let status: InstanceStatus =
+            switch state.status {
+            case .running: .running
+            case .waiting: .waiting
+            case .succeeded: .succeeded
+            case .failed: .failed
+            case .cancelled: .cancelled
+            }
+        try await store.commit(
+            TransitionRecord(instanceID: state.instanceID, status: status, state: try Self.encode(state),
+                             wakeAt: state.nextWakeUp, history: history, at: now),
+            owner: owner)
+    }
+
+    /// One step attempt; the result as an interpreter event plus timeline entries (messages, alerts).
+    func perform(_ invocation: StepInvocation, instanceID: String, at now: Instant) async -> (InterpreterEvent, [HistoryEntry]) {
+        let arguments = invocation.arguments.objectValue ?? [:]
+        let call = StepCall(arguments: arguments, idempotencyKey: invocation.idempotencyKey, attempt: invocation.attempt)
+        let context = StepContext(transport: transport, now: now, credentials: credentials, endpoints: endpoints)
+        let outcome: StepOutcome
+        var entries: [HistoryEntry] = []
+        switch invocation.step {
+        case StepSignature.notifySend.name:
+            outcome = await NotifySendStep(store: store, instanceID: instanceID).run(call, context: context)
+            if let result = outcome.value { entries += NotificationTimeline.entries(for: result, arguments: arguments, at: now) }
+        case StepSignature.alertRaise.name:
+            let code = arguments["code"]?.stringValue ?? "ALERT"
+            let message = arguments["message"]?.stringValue ?? ""
+            entries.append(HistoryEntry(at: now, kind: "alert", details: ["code": .string(code), "message": .string(message)]))
+            outcome = .success(["code": .string(code), "message": .string(message)])
+        case StepSignature.flightDiff.name:
+            outcome = FlightDiffStep().runPure(arguments)
+        default:
+            guard let step = steps[invocation.step] else {
+                outcome = .failure(StepFailure(.permanent, code: "step.unknown", message: "no step named '\(invocation.step)'"))
+                break
+            }
+            outcome = await step.run(call, context: context)
+        }
+        switch outcome {
+        case .success(let value): return (.stepSucceeded(callID: invocation.callID, output: value), entries)
+        case .failure(let failure):
+            let error = StepError(failure.errorClass, code: failure.code, message: failure.message,
+                                  retryAfter: failure.retryAfter)
+            return (.stepFailed(callID: invocation.callID, error: error), entries)
+        }
+    }
+
+    static func encode(_ state: InstanceState) throws -> String {
+        String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> InstanceState {
+        try JSONDecoder().decode(InstanceState.self, from: Data(text.utf8))
+    }
+}
+
+import Foundation

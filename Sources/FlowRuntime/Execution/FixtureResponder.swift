@@ -1,0 +1,73 @@
+public import FlowEngine
+public import Steps
+import Synchronization
+
+/// Answers provider requests from dry-run fixtures at the virtual time, shaped like the real
+/// APIs, so the real steps build the requests and parse the answers. Counts calls per provider.
+public final class FixtureResponder: Sendable {
+    public let fixtures: DryRunFixtures
+    public let endpoints: ProviderEndpoints
+    private let now: Mutex<Instant>
+    private let counts = Mutex<[String: Int]>(["aeroapi": 0, "twilio": 0, "openai": 0])
+    private let openaiCalls = Mutex(0)
+
+    public init(fixtures: DryRunFixtures, endpoints: ProviderEndpoints, start: Instant) {
+        self.fixtures = fixtures
+        self.endpoints = endpoints
+        self.now = Mutex(start)
+    }
+
+    /// The virtual clock the answers are chosen by.
+    public func advance(to instant: Instant) { now.withLock { $0 = instant } }
+
+    public var calls: [String: Int] { counts.withLock { $0 } }
+
+    public var transport: FixtureTransport {
+        FixtureTransport { [self] request throws(TransportError) in self.answer(request) }
+    }
+
+    func answer(_ request: HTTPRequestSpec) -> HTTPResponseSpec {
+        let at = now.withLock { $0 }
+        if request.url.hasPrefix(endpoints.aeroapi) {
+            count("aeroapi")
+            guard let answer = DryRunFixtures.answer(in: fixtures.aeroapi, at: at) else {
+                return json(200, ["flights": [], "links": nil, "num_pages": 1])
+            }
+            return json(answer.status, answer.body)
+        }
+        if request.url.hasPrefix(endpoints.twilio) {
+            let n = count("twilio")
+            if let answer = DryRunFixtures.answer(in: fixtures.twilio, at: at), answer.status >= 300 {
+                return json(answer.status, answer.body)
+            }
+            let sid = "SM" + String(repeating: "0", count: 32 - String(n).count) + String(n)
+            return json(201, ["sid": .string(sid), "status": "queued"])
+        }
+        if request.url.hasPrefix(endpoints.openai) {
+            count("openai")
+            let index = openaiCalls.withLock { n in defer { n += 1 }; return n }
+            let timed = fixtures.openai.contains { $0.from != nil }
+            let answer = timed ? DryRunFixtures.answer(in: fixtures.openai, at: at)
+                : (index < fixtures.openai.count ? fixtures.openai[index] : nil)
+            guard let answer else {
+                return json(400, ["error": ["message": "dry-run: no openai fixture for this call", "type": "invalid_request_error",
+                                            "code": "fixture_missing"]])
+            }
+            if answer.status >= 300 { return json(answer.status, answer.body) }
+            let content = answer.body["content"].map { $0.stringValue ?? $0.jsonText } ?? ""
+            return json(200, ["id": "chatcmpl-dry", "object": "chat.completion", "created": 0, "model": "dry-run",
+                              "choices": [["index": 0, "finish_reason": "stop",
+                                           "message": ["role": "assistant", "content": .string(content)]]]])
+        }
+        return json(404, ["error": .string("dry-run: no fixture provider for \(request.url)")])
+    }
+
+    @discardableResult
+    private func count(_ provider: String) -> Int {
+        counts.withLock { $0[provider, default: 0] += 1; return $0[provider]! }
+    }
+
+    private func json(_ status: Int, _ body: Value) -> HTTPResponseSpec {
+        HTTPResponseSpec(status: status, headers: [("Content-Type", "application/json")], text: body.jsonText)
+    }
+}

@@ -1,0 +1,169 @@
+public import FlowEngine
+
+/// A `FlowStore` in memory: for dry-runs and tests. Same semantics as the durable stores
+/// (unique idempotency keys, leases with fencing, claims under (trip, type, key)).
+public actor InMemoryFlowStore: FlowStore {
+    private var definitions: [String: StoredDefinition] = [:]
+    private var instances: [String: InstanceRecord] = [:]
+    private var histories: [String: [HistoryEntry]] = [:]
+    private var inboxes: [String: [InboxEvent]] = [:]
+    private var nextInboxID: Int64 = 0
+    private var effects: [String: EffectRecord] = [:]
+    private var notifications: [String: NotificationRow] = [:]
+    private var fires: Set<String> = []
+
+    struct NotificationRow {
+        var claim: NotificationClaim
+        var status: String
+        var providerID: String?
+        var error: String?
+    }
+
+    public init() {}
+
+    public func migrate() async throws {}
+
+    public func saveDefinition(_ definition: StoredDefinition) async throws { definitions[definition.hash] = definition }
+    public func definition(hash: String) async throws -> StoredDefinition? { definitions[hash] }
+
+    public func createInstance(_ instance: InstanceRecord, history: [HistoryEntry]) async throws -> CreateInstanceResult {
+        if let key = instance.idempotencyKey, let existing = instances.values.first(where: { $0.idempotencyKey == key }) {
+            return .existing(existing)
+        }
+        guard instances[instance.id] == nil else { throw StoreError(.conflict, "instance \(instance.id) exists") }
+        instances[instance.id] = instance
+        histories[instance.id] = []
+        append(history, to: instance.id)
+        return .created(instance)
+    }
+
+    public func instance(id: String) async throws -> InstanceRecord? { instances[id] }
+
+    public func instances(matching filter: InstanceFilter) async throws -> [InstanceRecord] {
+        let matching = instances.values.filter {
+            (filter.flow == nil || $0.flow == filter.flow) && (filter.agencyID == nil || $0.agencyID == filter.agencyID)
+                && (filter.status == nil || $0.status == filter.status)
+        }
+        return Array(matching.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.prefix(filter.limit))
+    }
+
+    public func claimDue(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> [InstanceRecord] {
+        let due = instances.values.filter { record in
+            guard !record.status.isFinished else { return false }
+            let leased = record.leaseOwner != nil && (record.leaseUntil ?? now) > now
+            let hasInbox = !(inboxes[record.id] ?? []).isEmpty
+            return !leased && (hasInbox || (record.wakeAt.map { $0 <= now } ?? false))
+        }.sorted { ($0.wakeAt ?? now, $0.id) < ($1.wakeAt ?? now, $1.id) }.prefix(limit)
+        return due.map { record in
+            var leased = record
+            leased.leaseOwner = owner
+            leased.leaseUntil = now + leaseFor
+            instances[record.id] = leased
+            return leased
+        }
+    }
+
+    public func commit(_ transition: TransitionRecord, owner: String) async throws {
+        guard var record = instances[transition.instanceID] else {
+            throw StoreError(.notFound, "instance \(transition.instanceID)")
+        }
+        if let holder = record.leaseOwner, holder != owner, (record.leaseUntil ?? transition.at) > transition.at {
+            throw StoreError(.leaseLost, "instance \(transition.instanceID) is leased by another owner")
+        }
+        record.status = transition.status
+        record.state = transition.state
+        record.wakeAt = transition.wakeAt
+        record.updatedAt = transition.at
+        record.leaseOwner = transition.keepLeaseUntil == nil ? nil : owner
+        record.leaseUntil = transition.keepLeaseUntil
+        instances[record.id] = record
+        append(transition.history, to: record.id)
+        let consumed = Set(transition.consumedEvents)
+        inboxes[record.id]?.removeAll { consumed.contains($0.id) }
+    }
+
+    public func history(instanceID: String, after sequence: Int64) async throws -> [HistoryEntry] {
+        (histories[instanceID] ?? []).filter { $0.sequence > sequence }
+    }
+
+    private func append(_ entries: [HistoryEntry], to instanceID: String) {
+        var history = histories[instanceID] ?? []
+        for var entry in entries {
+            entry.sequence = Int64(history.count + 1)
+            history.append(entry)
+        }
+        histories[instanceID] = history
+    }
+
+    public func deliver(_ event: InboxEvent) async throws {
+        if let key = event.dedupKey, inboxes[event.instanceID]?.contains(where: { $0.dedupKey == key }) == true { return }
+        nextInboxID += 1
+        var stored = event
+        stored.id = nextInboxID
+        inboxes[event.instanceID, default: []].append(stored)
+    }
+
+    public func inbox(instanceID: String) async throws -> [InboxEvent] { inboxes[instanceID] ?? [] }
+
+    public func beginEffect(_ effect: EffectRecord) async throws -> EffectBeginResult {
+        guard let existing = effects[effect.key] else {
+            effects[effect.key] = effect
+            return .started
+        }
+        switch existing.status {
+        case .done: return .done(existing)
+        case .failed: return .failed(existing)
+        case .pending, .inDoubt: return .inDoubt(existing)
+        }
+    }
+
+    public func completeEffect(key: String, status: EffectRecord.Status, result: Value?, providerID: String?) async throws {
+        guard var effect = effects[key] else { throw StoreError(.notFound, "effect \(key)") }
+        effect.status = status
+        effect.result = result
+        effect.providerID = providerID
+        effects[key] = effect
+    }
+
+    public func effectsInDoubt(olderThan: Instant) async throws -> [EffectRecord] {
+        effects.values.filter { ($0.status == .pending || $0.status == .inDoubt) && $0.startedAt < olderThan }
+            .sorted { $0.key < $1.key }
+    }
+
+    private static func key(_ trip: String, _ type: String, _ key: String) -> String { "\(trip)\u{1F}\(type)\u{1F}\(key)" }
+
+    public func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
+        let key = Self.key(claim.tripID, claim.type, claim.key)
+        guard notifications[key] == nil else { return false }
+        notifications[key] = NotificationRow(claim: claim, status: "claimed")
+        return true
+    }
+
+    public func updateNotification(
+        tripID: String, type: String, key: String, status: String, providerID: String?, error: String?
+    ) async throws {
+        let id = Self.key(tripID, type, key)
+        guard notifications[id] != nil else { throw StoreError(.notFound, "notification \(type)/\(key)") }
+        notifications[id]?.status = status
+        notifications[id]?.providerID = providerID
+        notifications[id]?.error = error
+    }
+
+    public func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
+        for (id, row) in notifications where row.providerID == providerID {
+            notifications[id]?.status = status
+            notifications[id]?.error = errorCode
+        }
+    }
+
+    public func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
+        notifications.values.filter { row in
+            row.status != "failed" && row.status != "suppressed" && row.claim.at >= since
+                && (tripID == nil || row.claim.tripID == tripID) && (agencyID == nil || row.claim.agencyID == agencyID)
+        }.count
+    }
+
+    public func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool {
+        fires.insert("\(flow)#\(trigger)#\(fireAt)").inserted
+    }
+}

@@ -42,6 +42,11 @@ public struct TwilioInboundMessage: Sendable, Hashable {
     public struct Media: Sendable, Hashable {
         public var url: String
         public var contentType: String?
+
+        public init(url: String, contentType: String?) {
+            self.url = url
+            self.contentType = contentType
+        }
     }
 
     public init(

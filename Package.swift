@@ -139,5 +139,15 @@ let package = Package(
             resources: [.copy("Contracts")],
             swiftSettings: swiftSettings
         ),
+        // The daemon: workers on SQLite/Postgres, effect ledger, HTTP surface.
+        .testTarget(
+            name: "FlowDaemonTests",
+            dependencies: [
+                "FlowRuntime", "FlowEngine", "Steps", "FakeProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -13,6 +13,12 @@ public struct Executor<Store: FlowStore>: Sendable {
     public let credentials: ProviderCredentials
     public let endpoints: ProviderEndpoints
     public let owner: String
+    /// Durable mode: how long the owner's lease is kept while work continues (intermediate
+    /// commits keep it, the last one releases it), and side-effecting steps go through the
+    /// effect ledger. Nil (dry-runs): commits release, no ledger.
+    public var lease: TimeSpan?
+    /// The wall clock that lease deadlines are measured on.
+    public var wallClock: @Sendable () -> Instant = { StoreCoding.wallClock() }
 
     public init(
         interpreter: Interpreter, store: Store, steps: StepRegistry, transport: any HTTPTransport,
@@ -47,25 +53,57 @@ public struct Executor<Store: FlowStore>: Sendable {
         try await settle(interpreter.apply(event, to: state, at: now), at: now)
     }
 
-    /// Performs a transition's step calls, feeding each outcome back, committing as it goes.
-    private func settle(_ first: Transition, at now: Instant) async throws -> InstanceState {
+
+    /// Runs a claimed instance: re-issues calls left outstanding (a crash or a lost lease between
+    /// persisting and performing them; the effect ledger makes that safe), then applies each event,
+    /// consuming its inbox entry in the same commit. Always ends with a commit that releases the lease.
+    public func resume(
+        _ state: InstanceState, outstanding: [PendingCall], events: [(InterpreterEvent, inboxID: Int64?)],
+        at now: Instant
+    ) async throws -> InstanceState {
+        var current = state
+        if !outstanding.isEmpty {
+            current = try await settle(Transition(state: current, actions: []), calls: outstanding, consumed: [], at: now)
+        }
+        for (event, inboxID) in events {
+            current = try await settle(interpreter.apply(event, to: current, at: now), consumed: inboxID.map { [$0] } ?? [],
+                                       at: now)
+        }
+        if outstanding.isEmpty && events.isEmpty { try await commit(current, history: [], consumed: [], keepLease: nil, at: now) }
+        return current
+    }
+
+    /// Persists a transition (state, history, wake-up), then performs its step calls and feeds
+    /// each outcome back, until the instance waits or ends.
+    private func settle(
+        _ first: Transition, calls extra: [PendingCall] = [], consumed: [Int64] = [], at now: Instant
+    ) async throws -> InstanceState {
         var transition = first
+        var carried: [HistoryEntry] = []
+        var consumed = consumed
+        var extra = extra
         while true {
-            var history = transition.actions.compactMap { action -> HistoryEntry? in
+            let history = carried + transition.actions.compactMap { action -> HistoryEntry? in
                 guard case .emit(let note) = action else { return nil }
                 return HistoryEntry(at: now, kind: note.kind, details: .object(note.details))
             }
-            var outcomes: [InterpreterEvent] = []
-            for case .callStep(let invocation) in transition.actions {
-                let (event, entries) = await perform(invocation, instanceID: transition.state.instanceID, at: now)
-                outcomes.append(event)
-                history += entries
+            var calls = extra
+            extra = []
+            for case .callStep(let invocation) in transition.actions { calls.append(PendingCall(invocation)) }
+            let keep: Instant? = lease.flatMap { lease in
+                guard !calls.isEmpty else { return nil }
+                let longest = calls.compactMap { $0.deadline.map { $0 - now } }.max() ?? .seconds(0)
+                return wallClock() + (longest > lease ? longest + .seconds(5) : lease)
             }
-            try await commit(transition.state, history: history, at: now)
-            guard !outcomes.isEmpty else { return transition.state }
+            try await commit(transition.state, history: history, consumed: consumed, keepLease: keep, at: now)
+            consumed = []
+            guard !calls.isEmpty else { return transition.state }
+            carried = []
             var state = transition.state
             var actions: [InterpreterAction] = []
-            for outcome in outcomes {
+            for call in calls {
+                let (outcome, entries) = await perform(call, instanceID: state.instanceID, at: now)
+                carried += entries
                 let next = interpreter.apply(outcome, to: state, at: now)
                 state = next.state
                 actions += next.actions
@@ -74,7 +112,9 @@ public struct Executor<Store: FlowStore>: Sendable {
         }
     }
 
-    private func commit(_ state: InstanceState, history: [HistoryEntry], at now: Instant) async throws {
+    private func commit(
+        _ state: InstanceState, history: [HistoryEntry], consumed: [Int64], keepLease: Instant?, at now: Instant
+    ) async throws {
         let status: InstanceStatus =
             switch state.status {
             case .running: .running
@@ -83,14 +123,18 @@ public struct Executor<Store: FlowStore>: Sendable {
             case .failed: .failed
             case .cancelled: .cancelled
             }
+        // Outstanding calls make the instance due again, so a reclaimed lease finishes them.
+        let wakeAt = PendingCall.outstanding(in: state, flow: interpreter.flow).isEmpty
+            ? state.nextWakeUp : min(state.nextWakeUp ?? now, now)
         try await store.commit(
             TransitionRecord(instanceID: state.instanceID, status: status, state: try Self.encode(state),
-                             wakeAt: state.nextWakeUp, history: history, at: now),
+                             wakeAt: status.isFinished ? nil : wakeAt, history: history, consumedEvents: consumed,
+                             keepLeaseUntil: keepLease, at: now),
             owner: owner)
     }
 
     /// One step attempt; the result as an interpreter event plus timeline entries (messages, alerts).
-    func perform(_ invocation: StepInvocation, instanceID: String, at now: Instant) async -> (InterpreterEvent, [HistoryEntry]) {
+    func perform(_ invocation: PendingCall, instanceID: String, at now: Instant) async -> (InterpreterEvent, [HistoryEntry]) {
         let arguments = invocation.arguments.objectValue ?? [:]
         let call = StepCall(arguments: arguments, idempotencyKey: invocation.idempotencyKey, attempt: invocation.attempt)
         let context = StepContext(transport: transport, now: now, credentials: credentials, endpoints: endpoints)
@@ -112,7 +156,16 @@ public struct Executor<Store: FlowStore>: Sendable {
                 outcome = .failure(StepFailure(.permanent, code: "step.unknown", message: "no step named '\(invocation.step)'"))
                 break
             }
-            outcome = await step.run(call, context: context)
+            if lease != nil, type(of: step).signature.sideEffects {
+                let key = EffectLedger<Store>.key(instanceID: instanceID,
+                                                  idempotencyKey: invocation.idempotencyKey ?? invocation.callID)
+                let (result, notes) = await EffectLedger(store: store)
+                    .perform(step, call: call, key: key, instanceID: instanceID, context: context)
+                outcome = result
+                entries += notes
+            } else {
+                outcome = await step.run(call, context: context)
+            }
         }
         switch outcome {
         case .success(let value): return (.stepSucceeded(callID: invocation.callID, output: value), entries)

@@ -1,0 +1,126 @@
+public import FlowEngine
+public import Steps
+
+/// Runs side-effecting step calls under the store's effect ledger.
+///
+/// The call is recorded under its key before it is made and completed after. A key seen again
+/// (a crash between the two, or a lease lost mid-call) is resolved by the step's declared
+/// in-doubt policy: `lookup` asks the provider (Twilio's message list) whether it happened,
+/// `resend` calls again, `alert` gives up with an operations alert. A call whose outcome is
+/// unknown is never sent again blindly: a timeout is recorded as in doubt, not as failed.
+public struct EffectLedger<Store: FlowStore>: Sendable {
+    public let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// The ledger key of a call: the instance plus the step's idempotency key (shared by retries).
+    public static func key(instanceID: String, idempotencyKey: String) -> String {
+        "\(instanceID)/\(idempotencyKey)"
+    }
+
+    /// Performs `step` at most once per key; the outcome plus timeline entries (alerts, resolutions).
+    public func perform(
+        _ step: any Step, call: StepCall, key: String, instanceID: String, context: StepContext
+    ) async -> (StepOutcome, [HistoryEntry]) {
+        let signature = type(of: step).signature
+        let record = EffectRecord(
+            key: key, instanceID: instanceID, step: signature.name, request: .object(call.arguments),
+            startedAt: context.now)
+        let begun: EffectBeginResult
+        do {
+            begun = try await store.beginEffect(record)
+        } catch {
+            return (.failure(StepFailure(.transient, code: "effect.ledger_unavailable",
+                                         message: "effect ledger unavailable; call not made: \(error)")), [])
+        }
+        switch begun {
+        case .started:
+            return (await run(step, call: call, key: key, context: context), [])
+        case .done(let existing):
+            return (.success(existing.result ?? .null), [])
+        case .failed(let existing):
+            let failure = Self.failure(from: existing.result)
+            guard failure.isRetryable else { return (.failure(failure), []) }
+            // A retryable failure means the provider refused the call: a new attempt may send.
+            do {
+                try await store.completeEffect(key: key, status: .pending, result: nil, providerID: nil)
+            } catch {
+                return (.failure(StepFailure(.transient, code: "effect.ledger_unavailable", message: "\(error)")), [])
+            }
+            return (await run(step, call: call, key: key, context: context), [])
+        case .inDoubt(let existing):
+            return await resolve(step, policy: signature.inDoubt, existing: existing, call: call, key: key, context: context)
+        }
+    }
+
+    private func resolve(
+        _ step: any Step, policy: StepSignature.InDoubtPolicy, existing: EffectRecord, call: StepCall, key: String,
+        context: StepContext
+    ) async -> (StepOutcome, [HistoryEntry]) {
+        let name = existing.step
+        func note(_ resolution: String) -> HistoryEntry {
+            HistoryEntry(at: context.now, kind: "effect_in_doubt", details: [
+                "step": .string(name), "key": .string(key), "policy": .string(policy.rawValue),
+                "resolution": .string(resolution),
+            ])
+        }
+        switch policy {
+        case .resend:
+            return (await run(step, call: call, key: key, context: context), [note("resent")])
+        case .lookup where Self.twilioSends.contains(name):
+            switch await TwilioSendFields.lookupSentMessage(call, context: context, after: existing.startedAt) {
+            case .sent(let message):
+                try? await store.completeEffect(key: key, status: .done, result: message.resultValue, providerID: message.sid)
+                return (.success(message.resultValue), [note("found at provider")])
+            case .notSent:
+                return (await run(step, call: call, key: key, context: context), [note("not at provider; sent")])
+            case .unknown(let failure):
+                // Still unknown: leave it in doubt and fail this attempt without sending.
+                let reason = StepFailure(.transient, code: "effect.in_doubt",
+                                         message: "could not tell whether \(name) was sent: \(failure.message)")
+                return (.failure(reason), [note("lookup failed; not resent")])
+            }
+        case .lookup, .alert:
+            let failure = StepFailure(.permanent, code: "effect.in_doubt",
+                                      message: "\(name) may or may not have happened; not repeated")
+            try? await store.completeEffect(key: key, status: .failed, result: Self.value(of: failure), providerID: nil)
+            let alert = HistoryEntry(at: context.now, kind: "alert", details: [
+                "code": "EFFECT_IN_DOUBT", "message": .string(failure.message), "key": .string(key),
+            ])
+            return (.failure(failure), [note("alert"), alert])
+        }
+    }
+
+    /// Makes the call and completes the ledger entry; a timeout stays in doubt.
+    private func run(_ step: any Step, call: StepCall, key: String, context: StepContext) async -> StepOutcome {
+        let outcome = await step.run(call, context: context)
+        let status: EffectRecord.Status
+        let result: Value?
+        var providerID: String?
+        switch outcome {
+        case .success(let value):
+            status = .done
+            result = value
+            providerID = value["sid"]?.stringValue ?? value["id"]?.stringValue
+        case .failure(let failure):
+            status = failure.errorClass == .timeout ? .inDoubt : .failed
+            result = Self.value(of: failure)
+        }
+        try? await store.completeEffect(key: key, status: status, result: result, providerID: providerID)
+        return outcome
+    }
+
+    static var twilioSends: Set<String> { [StepSignature.twilioSendTemplate.name, StepSignature.twilioSendText.name] }
+
+    static func value(of failure: StepFailure) -> Value {
+        ["class": .string(failure.errorClass.rawValue), "code": .string(failure.code), "message": .string(failure.message)]
+    }
+
+    static func failure(from value: Value?) -> StepFailure {
+        let errorClass = value?["class"]?.stringValue.flatMap(ErrorClass.init(rawValue:)) ?? .permanent
+        return StepFailure(errorClass, code: value?["code"]?.stringValue ?? "effect.failed",
+                           message: value?["message"]?.stringValue ?? "failed before")
+    }
+}

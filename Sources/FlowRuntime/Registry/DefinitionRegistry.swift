@@ -1,0 +1,65 @@
+public import FlowEngine
+import Synchronization
+
+/// The flows a daemon runs: the workflow directory's current versions, stored by content hash,
+/// and older versions parsed back from the store so an instance runs to its end on the
+/// definition it started with.
+public final class DefinitionRegistry: Sendable {
+    /// Why a definition could not be resolved.
+    public struct ResolutionError: Error, Sendable, Hashable, CustomStringConvertible {
+        public var hash: String
+        public var message: String
+        public var description: String { "definition \(hash): \(message)" }
+    }
+
+    /// The loaded workflow directory (current versions, agency overrides).
+    public let directory: WorkflowDirectory
+    public let catalogue: StepCatalogue
+    private let cache: Mutex<[String: Flow]>
+
+    /// Wraps an already loaded directory; call `publish(to:)` to store its definitions.
+    public init(directory: WorkflowDirectory, catalogue: StepCatalogue = .standard) {
+        self.directory = directory
+        self.catalogue = catalogue
+        var flows: [String: Flow] = [:]
+        for loaded in directory.flows.values { flows[loaded.contentHash] = loaded.flow }
+        self.cache = Mutex(flows)
+    }
+
+    /// Loads `path` (flows and agency overrides).
+    public convenience init(path: String, catalogue: StepCatalogue = .standard) {
+        self.init(directory: WorkflowDirectory.load(path: path, catalogue: catalogue), catalogue: catalogue)
+    }
+
+    /// Names of the flows loaded from the directory.
+    public var flowNames: [String] { directory.flows.keys.sorted() }
+
+    /// The current version of a flow: its model and content hash.
+    public func current(_ name: String) -> LoadedFlow? { directory.flows[name] }
+
+    /// Saves every loaded flow's definition (idempotent: definitions are keyed by content hash).
+    public func publish(to store: some FlowStore, at now: Instant) async throws {
+        for name in flowNames {
+            guard let loaded = directory.flows[name] else { continue }
+            try await store.saveDefinition(StoredDefinition(
+                name: name, hash: loaded.contentHash, version: loaded.flow.version.value, source: loaded.source.text,
+                createdAt: now))
+        }
+    }
+
+    /// The flow an instance with `hash` runs: from memory, else parsed from the stored source.
+    public func flow(hash: String, store: some FlowStore) async throws -> Flow {
+        if let flow = cache.withLock({ $0[hash] }) { return flow }
+        guard let stored = try await store.definition(hash: hash) else {
+            throw ResolutionError(hash: hash, message: "no stored definition with this hash")
+        }
+        let (parsed, diagnostics) = FlowValidator(catalogue: catalogue)
+            .validate(SourceFile(path: "definition:\(stored.name)@\(hash)", text: stored.source))
+        guard let flow = parsed else {
+            let first = diagnostics.first.map { "\($0.message)" } ?? "unknown problem"
+            throw ResolutionError(hash: hash, message: "stored source no longer validates: \(first)")
+        }
+        cache.withLock { $0[hash] = flow }
+        return flow
+    }
+}

@@ -12,6 +12,7 @@ struct FlowCtl: AsyncParsableCommand {
             ValidateCommand.self,
             GraphCommand.self,
             DryRunCommand.self,
+            MigrateCommand.self,
         ]
     )
 }

@@ -13,6 +13,8 @@ struct FlowCtl: AsyncParsableCommand {
             GraphCommand.self,
             DryRunCommand.self,
             MigrateCommand.self,
+            StartCommand.self,
+            ServeCommand.self,
         ]
     )
 }

@@ -1,0 +1,82 @@
+import ArgumentParser
+import FlowEngine
+import FlowRuntime
+import Foundation
+
+/// `flowctl start FLOW --input FILE`: creates an instance durably (once per idempotency key);
+/// a running `flowctl serve` on the same database picks it up.
+struct StartCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Start a flow instance in the database (exactly once per --key).",
+        discussion: """
+            The database is --database, else FLOW_DATABASE_URL, else ./flow.sqlite. With --key, starting \
+            again with the same key returns the existing instance instead of creating another.
+            """
+    )
+
+    @Argument(help: "Flow name (from the workflow directory).")
+    var flow: String
+
+    @Option(name: .long, help: "Input document (JSON or YAML).")
+    var input: String
+
+    @Option(name: .long, help: "Agency whose overrides apply.")
+    var agency: String?
+
+    @Option(name: .long, help: "Idempotency key: the instance is created once per key.")
+    var key: String?
+
+    @Option(name: .long, help: "Database URL (default: FLOW_DATABASE_URL, else ./flow.sqlite).")
+    var database: String?
+
+    @Option(name: .long, help: "Workflow directory (flows and agencies/).")
+    var workflows: String = "./workflows"
+
+    func run() async throws {
+        let storeConfiguration = try DaemonSetup.storeConfiguration(database)
+        let registry = try DaemonSetup.registry(workflows)
+        guard let loaded = registry.current(flow) else {
+            throw ValidationError("no flow '\(flow)' in \(workflows) (flows: \(registry.flowNames.joined(separator: ", ")))")
+        }
+        guard let text = try? String(contentsOfFile: input, encoding: .utf8) else {
+            throw ValidationError("cannot read input file: \(input)")
+        }
+        let value: Value
+        do throws(DryRunError) {
+            let document = try DryRunDocument(parsing: SourceFile(path: input, text: text))
+            value = try DryRunInputCheck.typed(document, declaredBy: loaded.flow.input)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCodes.usage
+        }
+        let (flow, agency, key) = (self.flow, self.agency, self.key)
+        let result: CreateInstanceResult
+        do {
+            result = try await storeConfiguration.withStore { store in
+                try await Self.start(store, registry: registry, flow: flow, input: value, agency: agency, key: key)
+            }
+        } catch let error as InstanceStarter<InMemoryFlowStore>.StartError {
+            FileHandle.standardError.write(Data("flowctl start: \(error)\n".utf8))
+            throw ExitCodes.usage
+        } catch {
+            FileHandle.standardError.write(Data("flowctl start: \(storeConfiguration): \(error)\n".utf8))
+            throw ExitCodes.runtimeFailure
+        }
+        switch result {
+        case .created(let record):
+            print("created \(record.id) (flow \(record.flow), status \(record.status.rawValue))")
+        case .existing(let record):
+            print("existing \(record.id) (flow \(record.flow), status \(record.status.rawValue); key already used)")
+        }
+    }
+
+    private static func start(
+        _ store: some FlowStore, registry: DefinitionRegistry, flow: String, input: Value, agency: String?,
+        key: String?
+    ) async throws -> CreateInstanceResult {
+        try await InstanceStarter(store: store, registry: registry).start(
+            flow: flow, input: input, agency: agency, idempotencyKey: key,
+            at: InstanceWorker<InMemoryFlowStore>.wallClock())
+    }
+}

@@ -17,20 +17,7 @@ struct TransitionContext {
 
     // MARK: Lookups
 
-    func graph(for path: [Frame.GraphSegment]) -> StateGraph? {
-        var graph = flow.graph
-        for segment in path {
-            guard let holder = graph.state(named: segment.state) else { return nil }
-            switch holder.kind {
-            case .parallel(let parallel):
-                guard let branch = parallel.branches.first(where: { $0.name.value == segment.branch }) else { return nil }
-                graph = branch.graph
-            case .forEach(let forEach): graph = forEach.body
-            default: return nil
-            }
-        }
-        return graph
-    }
+    func graph(for path: [Frame.GraphSegment]) -> StateGraph? { flow.graph(at: path) }
 
     func definition(of frameID: String) -> State? {
         guard let frame = state.frames[frameID] else { return nil }

@@ -31,27 +31,12 @@ public struct PendingCall: Sendable, Hashable {
     public static func outstanding(in state: InstanceState, flow: Flow) -> [PendingCall] {
         state.frames.keys.sorted().compactMap { id -> PendingCall? in
             guard let frame = state.frames[id], case .awaitingStep(let attempt) = frame.phase,
-                  let graph = graph(of: flow, path: frame.graphPath),
+                  let graph = flow.graph(at: frame.graphPath),
                   case .step(let step)? = graph.state(named: frame.state)?.kind
             else { return nil }
             return PendingCall(
                 callID: attempt.callID, step: step.step.value, arguments: attempt.arguments,
                 idempotencyKey: attempt.idempotencyKey, attempt: attempt.attempt)
         }
-    }
-
-    static func graph(of flow: Flow, path: [Frame.GraphSegment]) -> StateGraph? {
-        var graph = flow.graph
-        for segment in path {
-            guard let holder = graph.state(named: segment.state) else { return nil }
-            switch holder.kind {
-            case .parallel(let parallel):
-                guard let branch = parallel.branches.first(where: { $0.name.value == segment.branch }) else { return nil }
-                graph = branch.graph
-            case .forEach(let forEach): graph = forEach.body
-            default: return nil
-            }
-        }
-        return graph
     }
 }

@@ -28,8 +28,7 @@ enum DryRunBenchmark {
             exit(1)
         }
         let flow = loaded.flow
-        let settings = DryRunInputCheck.typed(
-            settings: try directory.effectiveSettings(flow: flow.name.value, agency: nil), declaredBy: flow.settings)
+        let settings = try directory.effectiveSettings(flow: flow.name.value, agency: nil)
         let fixtures = DryRunFixtures(aeroapi: [
             .init(from: Instant(iso8601: "2026-07-06T00:00:00Z"), status: 200,
                   body: ["flights": [flight(estimatedOut: "2026-07-08T21:30:00Z", gate: "B7")], "links": nil, "num_pages": 1]),

@@ -1,8 +1,9 @@
 /// Gives the instance's input and settings the types the flow declares: ISO-8601 text becomes an
 /// instant and duration text (`90s`, `1h30m`) a duration, so JSON input and YAML settings compare and
 /// compute as declared. Values that do not parse are left as they are (the validator reports them).
-enum DeclaredTypes {
-    static func settings(_ settings: Value, declared: [SettingDeclaration]) -> Value {
+public enum DeclaredTypes {
+    /// Settings typed by their declarations.
+    public static func settings(_ settings: Value, declared: [SettingDeclaration]) -> Value {
         guard var members = settings.objectValue else { return settings }
         for declaration in declared {
             if let value = members[declaration.name.value] {
@@ -12,7 +13,8 @@ enum DeclaredTypes {
         return .object(members)
     }
 
-    static func input(_ input: Value, fields: [InputField]) -> Value {
+    /// Input typed by the declared fields, nested `properties` included.
+    public static func input(_ input: Value, fields: [InputField]) -> Value {
         guard var members = input.objectValue else { return input }
         for field in fields {
             guard let value = members[field.name.value] else { continue }
@@ -22,7 +24,8 @@ enum DeclaredTypes {
         return .object(members)
     }
 
-    static func coerce(_ value: Value, to type: ValueType) -> Value {
+    /// Text given for an `instant` or `duration` becomes that value; anything else is unchanged.
+    public static func coerce(_ value: Value, to type: ValueType) -> Value {
         switch type {
         case .instant: value.stringValue.flatMap(Instant.init(iso8601:)).map(Value.instant) ?? value
         case .duration: value.stringValue.flatMap(TimeSpan.init(parsing:)).map(Value.duration) ?? value

@@ -99,8 +99,7 @@ public struct DryRunInvocation: Sendable {
         let settings: [String: Value]
         do {
             flow = try directory.effectiveFlow(name, agency: agency)
-            settings = DryRunInputCheck.typed(settings: try directory.effectiveSettings(flow: name, agency: agency),
-                                              declaredBy: flow.settings)
+            settings = try directory.effectiveSettings(flow: name, agency: agency)
         } catch {
             return usage("\(error)")
         }

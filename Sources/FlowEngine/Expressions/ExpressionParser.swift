@@ -80,14 +80,7 @@ struct ExpressionParser {
     // MARK: Grammar
 
     private mutating func parseExpression() -> Expression {
-        depth += 1
-        defer { depth -= 1 }
-        guard depth <= Self.maximumDepth else {
-            fail("expression nests more than \(Self.maximumDepth) levels deep")
-            while current.kind != .end { advance() }
-            return .invalid(offset: current.offset)
-        }
-        return parseConditional()
+        nested { $0.parseConditional() }
     }
 
     private mutating func parseConditional() -> Expression {

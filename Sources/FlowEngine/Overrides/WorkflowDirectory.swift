@@ -44,8 +44,11 @@ public struct WorkflowDirectory: Sendable {
              catalogue: catalogue)
     }
 
-    /// Loads the given flow documents and agency documents (paths), reading each file.
-    public static func load(flowFiles: [String], agencyFiles: [String], catalogue: StepCatalogue) -> WorkflowDirectory {
+    /// Loads the given flow documents and agency documents (paths), reading each file; flows are
+    /// validated concurrently unless `parallel` is false.
+    public static func load(flowFiles: [String], agencyFiles: [String], catalogue: StepCatalogue, parallel: Bool = true)
+        -> WorkflowDirectory
+    {
         var unreadable: [Diagnostic] = []
         func read(_ path: String) -> SourceFile? {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -58,20 +61,25 @@ public struct WorkflowDirectory: Sendable {
             }
             return SourceFile(path: path, text: text)
         }
-        var directory = load(flows: flowFiles.compactMap(read), agencies: agencyFiles.compactMap(read), catalogue: catalogue)
+        var directory = load(
+            flows: flowFiles.compactMap(read), agencies: agencyFiles.compactMap(read), catalogue: catalogue,
+            parallel: parallel)
         directory.diagnostics = (unreadable + directory.diagnostics).sortedByLocation()
         return directory
     }
 
     /// Loads and validates documents already in memory.
-    public static func load(flows flowSources: [SourceFile], agencies agencySources: [SourceFile], catalogue: StepCatalogue)
-        -> WorkflowDirectory
-    {
+    ///
+    /// Flow documents are loaded and validated concurrently, one per core, unless `parallel` is
+    /// false; results are merged in the order given, so the outcome is the same either way.
+    public static func load(
+        flows flowSources: [SourceFile], agencies agencySources: [SourceFile], catalogue: StepCatalogue,
+        parallel: Bool = true
+    ) -> WorkflowDirectory {
         let validator = FlowValidator(catalogue: catalogue)
         var diagnostics: [Diagnostic] = []
         var flows: [String: LoadedFlow] = [:]
-        for source in flowSources {
-            let (flow, found) = validator.validate(source)
+        for (source, (flow, found)) in zip(flowSources, validator.validate(flowSources, parallel: parallel)) {
             diagnostics += found
             guard let flow else { continue }
             if let first = flows[flow.name.value] {

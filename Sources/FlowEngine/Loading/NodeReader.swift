@@ -3,28 +3,33 @@
 /// every problem in the document.
 final class NodeReader {
     let file: SourceFile
+    /// The document's path, interned once: every location made here refers to it by number.
+    let fileID: SourcePaths.ID
     private(set) var diagnostics: [Diagnostic] = []
     /// The document's UTF-8 bytes and where each line starts in them (read lazily: only
     /// documents with expressions need them).
     private lazy var bytes: [UInt8] = Array(file.text.utf8)
     private lazy var lineStarts: [Int] = {
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        bytes.withUnsafeBufferPointer { buffer in
+            for offset in buffer.indices where buffer[offset] == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        }
         return starts
     }()
 
     init(file: SourceFile) {
         self.file = file
+        self.fileID = SourcePaths.shared.id(file.path)
     }
 
     // MARK: Diagnostics
 
     func location(_ node: YAMLNode) -> SourceLocation {
         let mark = node.mark
-        return SourceLocation(file: file.path, line: max(1, mark.line), column: max(1, mark.column))
+        return SourceLocation(fileID: fileID, line: max(1, mark.line), column: max(1, mark.column))
     }
 
-    var documentStart: SourceLocation { SourceLocation(file: file.path, line: 1, column: 1) }
+    var documentStart: SourceLocation { SourceLocation(fileID: fileID, line: 1, column: 1) }
 
     func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
 
@@ -45,6 +50,7 @@ final class NodeReader {
             return nil
         }
         var entries = MappingEntries()
+        entries.pairs.reserveCapacity(mapping.count)
         for (keyNode, value) in mapping {
             guard case .scalar(let scalar) = keyNode else {
                 error(.wrongType, "keys of \(what) must be plain names", at: keyNode)
@@ -220,7 +226,7 @@ final class NodeReader {
                 continue
             }
             if byte == dollar, bytes[offset + 1] == brace, bytes[offset + 2] == brace {
-                return SourceLocation(file: file.path, line: line + 1, column: column + 1)
+                return SourceLocation(fileID: fileID, line: line + 1, column: column + 1)
             }
             if byte & 0xC0 != 0x80 { column += 1 }
             offset += 1

@@ -12,44 +12,55 @@ enum ScalarResolution {
             default: return .string(text)
             }
         }
-        switch text {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "true", "True", "TRUE": return .bool(true)
-        case "false", "False", "FALSE": return .bool(false)
-        case ".inf", ".Inf", ".INF", "+.inf": return .number(.infinity)
-        case "-.inf", "-.Inf", "-.INF": return .number(-.infinity)
-        default: break
+        let utf8 = text.utf8
+        // The longest null, boolean or infinity spelling has 5 bytes.
+        if utf8.count <= 5 {
+            switch text {
+            case "", "~", "null", "Null", "NULL": return .null
+            case "true", "True", "TRUE": return .bool(true)
+            case "false", "False", "FALSE": return .bool(false)
+            case ".inf", ".Inf", ".INF", "+.inf": return .number(.infinity)
+            case "-.inf", "-.Inf", "-.INF": return .number(-.infinity)
+            default: break
+            }
         }
-        guard let first = text.unicodeScalars.first, first == "-" || first == "+" || first == "."
-                || ("0"..."9").contains(first)
+        guard let first = utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                || first == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
         else { return .string(text) }
-        if text.hasPrefix("0x"), let n = Int(text.dropFirst(2), radix: 16) { return .number(Double(n)) }
-        if text.hasPrefix("0o"), let n = Int(text.dropFirst(2), radix: 8) { return .number(Double(n)) }
-        if isDecimal(text), let n = Double(text) { return .number(n) }
+        if first == UInt8(ascii: "0"), utf8.count > 2 {
+            let second = utf8[utf8.index(after: utf8.startIndex)]
+            if second == UInt8(ascii: "x"), let n = Int(text.dropFirst(2), radix: 16) { return .number(Double(n)) }
+            if second == UInt8(ascii: "o"), let n = Int(text.dropFirst(2), radix: 8) { return .number(Double(n)) }
+        }
+        if isDecimal(utf8), let n = Double(text) { return .number(n) }
         return .string(text)
     }
 
-    /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
-    private static func isDecimal(_ text: String) -> Bool {
-        var scalars = Substring(text).unicodeScalars[...]
-        if let sign = scalars.first, sign == "-" || sign == "+" { scalars = scalars.dropFirst() }
-        let digits = scalars.prefix { ("0"..."9").contains($0) }
-        scalars = scalars.dropFirst(digits.count)
+    /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, on UTF-8 bytes (every byte of
+    /// a non-ASCII character is outside these classes).
+    private static func isDecimal(_ utf8: String.UTF8View) -> Bool {
+        var index = utf8.startIndex
+        let end = utf8.endIndex
+        func at(_ i: String.Index) -> UInt8? { i < end ? utf8[i] : nil }
+        func isDigit(_ byte: UInt8?) -> Bool { byte.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false }
+        func skipDigits() -> Int {
+            var count = 0
+            while isDigit(at(index)) { index = utf8.index(after: index); count += 1 }
+            return count
+        }
+        if let sign = at(index), sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { index = utf8.index(after: index) }
+        let digits = skipDigits()
         var fraction = 0
-        if scalars.first == "." {
-            scalars = scalars.dropFirst()
-            let more = scalars.prefix { ("0"..."9").contains($0) }
-            fraction = more.count
-            scalars = scalars.dropFirst(more.count)
+        if at(index) == UInt8(ascii: ".") {
+            index = utf8.index(after: index)
+            fraction = skipDigits()
         }
-        guard digits.count + fraction > 0 else { return false }
-        if let e = scalars.first, e == "e" || e == "E" {
-            scalars = scalars.dropFirst()
-            if let sign = scalars.first, sign == "-" || sign == "+" { scalars = scalars.dropFirst() }
-            let exponent = scalars.prefix { ("0"..."9").contains($0) }
-            guard !exponent.isEmpty else { return false }
-            scalars = scalars.dropFirst(exponent.count)
+        guard digits + fraction > 0 else { return false }
+        if let e = at(index), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+            index = utf8.index(after: index)
+            if let sign = at(index), sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { index = utf8.index(after: index) }
+            guard skipDigits() > 0 else { return false }
         }
-        return scalars.isEmpty
+        return index == end
     }
 }

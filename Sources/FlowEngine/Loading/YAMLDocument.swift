@@ -27,11 +27,15 @@ struct YAMLDocument {
 /// The event loop: one libyaml parser over a UTF-8 buffer, building nodes depth first.
 /// `compose` runs once per composer (it frees the parser when done).
 private struct Composer {
-    let path: String
+    /// The document's path, interned once.
+    let fileID: SourcePaths.ID
     var diagnostics: [Diagnostic] = []
     private var anchors: [String: YAMLNode] = [:]
     /// The key whose value is being composed: an alias value is reported there.
     private var valueKey: YAMLNode.Mark?
+    /// The items and pairs of the lists and mappings being composed, innermost last.
+    private var itemStack: [YAMLNode] = []
+    private var pairStack: [YAMLNode.Mapping.Pair] = []
     private let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
     private var event = yaml_event_t()
 
@@ -39,7 +43,7 @@ private struct Composer {
     private struct Stop: Error {}
 
     init(path: String) {
-        self.path = path
+        self.fileID = SourcePaths.shared.id(path)
     }
 
     mutating func compose(_ buffer: UnsafeBufferPointer<UInt8>) -> YAMLNode? {
@@ -86,7 +90,7 @@ private struct Composer {
     }
 
     private func location(_ mark: YAMLNode.Mark) -> SourceLocation {
-        SourceLocation(file: path, line: max(1, mark.line), column: max(1, mark.column))
+        SourceLocation(fileID: fileID, line: max(1, mark.line), column: max(1, mark.column))
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -114,18 +118,22 @@ private struct Composer {
         case YAML_SEQUENCE_START_EVENT:
             let anchor = Self.string(event.data.sequence_start.anchor)
             valueKey = nil
-            var items: [YAMLNode] = []
+            // Items gather on a stack shared by every list, then move into an array of the exact size.
+            let base = itemStack.count
             try next()
             while event.type != YAML_SEQUENCE_END_EVENT {
-                items.append(try node())
+                let item = try node()
+                itemStack.append(item)
                 try next()
             }
+            let items = Array(itemStack[base...])
+            itemStack.removeSubrange(base...)
             let node = YAMLNode.sequence(.init(items: items, mark: start))
             if let anchor { register(anchor, node) }
             return node
         case YAML_MAPPING_START_EVENT:
             let anchor = Self.string(event.data.mapping_start.anchor)
-            var pairs: [YAMLNode.Mapping.Pair] = []
+            let base = pairStack.count
             var keys = KeyIndex()
             try next()
             while event.type != YAML_MAPPING_END_EVENT {
@@ -136,15 +144,17 @@ private struct Composer {
                 let value = try node()
                 valueKey = nil
                 try next()
-                if case .scalar(let scalar) = key, let first = keys.first(scalar.string, in: pairs) {
+                if case .scalar(let scalar) = key, let first = keys.first(scalar.string, in: pairStack[base...]) {
                     diagnostics.append(.error(
                         .duplicateKey, "duplicate key '\(scalar.string)' (first at line \(first.line))",
                         at: location(scalar.mark)))
                     continue
                 }
-                keys.add(key, after: pairs)
-                pairs.append(.init(key: key, value: value))
+                keys.add(key, after: pairStack[base...])
+                pairStack.append(.init(key: key, value: value))
             }
+            let pairs = Array(pairStack[base...])
+            pairStack.removeSubrange(base...)
             let node = YAMLNode.mapping(.init(pairs: pairs, mark: start))
             if let anchor { register(anchor, node) }
             return node
@@ -176,7 +186,7 @@ private struct Composer {
         let state = parser.pointee
         let problem = state.problem.map { String(cString: $0) } ?? "invalid YAML"
         guard state.error == YAML_SCANNER_ERROR || state.error == YAML_PARSER_ERROR else {
-            return .error(.yamlSyntax, problem, at: SourceLocation(file: path, line: 1, column: 1))
+            return .error(.yamlSyntax, problem, at: SourceLocation(fileID: fileID, line: 1, column: 1))
         }
         var message = problem
         if let context = state.context.map({ String(cString: $0) }), !context.isEmpty {
@@ -192,7 +202,7 @@ private struct KeyIndex {
     private static let scanLimit = 16
     private var table: [String: YAMLNode.Mark]?
 
-    func first(_ key: String, in pairs: [YAMLNode.Mapping.Pair]) -> YAMLNode.Mark? {
+    func first(_ key: String, in pairs: ArraySlice<YAMLNode.Mapping.Pair>) -> YAMLNode.Mark? {
         if let table { return table[key] }
         for pair in pairs {
             if case .scalar(let scalar) = pair.key, scalar.string == key { return scalar.mark }
@@ -201,7 +211,7 @@ private struct KeyIndex {
     }
 
     /// Records `key`, about to be appended to `pairs`.
-    mutating func add(_ key: YAMLNode, after pairs: [YAMLNode.Mapping.Pair]) {
+    mutating func add(_ key: YAMLNode, after pairs: ArraySlice<YAMLNode.Mapping.Pair>) {
         if table == nil, pairs.count >= Self.scanLimit {
             var built: [String: YAMLNode.Mark] = [:]
             for pair in pairs { if case .scalar(let scalar) = pair.key { built[scalar.string] = scalar.mark } }

@@ -29,7 +29,11 @@ public struct FlowValidator: Sendable {
 
     /// Every diagnostic of every rule, sorted by location.
     public func validate(_ flow: Flow) -> [Diagnostic] {
-        rules.flatMap { $0.check(flow, in: context) }.sortedByLocation()
+        var context = self.context
+        context.walk = FlowWalk(flow)
+        var diagnostics: [Diagnostic] = []
+        for rule in rules { diagnostics += rule.check(flow, in: context) }
+        return diagnostics.sortedByLocation()
     }
 
     /// Loads and validates one document: the loader's diagnostics and, when a flow was read, the rules'.

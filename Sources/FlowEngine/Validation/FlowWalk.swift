@@ -1,6 +1,6 @@
 /// One state graph of a flow with what encloses it: the flow's own graph, each parallel
 /// branch and each for_each body, recursively.
-struct GraphVisit {
+struct GraphVisit: Sendable {
     var graph: StateGraph
     /// The `as` names of the for_each states around this graph, innermost last.
     var itemNames: [String]
@@ -8,48 +8,74 @@ struct GraphVisit {
     var label: String
 }
 
-extension Flow {
+/// One state in a walk: the state, its graph's visit and where it can go next.
+struct WalkedState: Sendable {
+    var state: State
+    /// Index of the state's graph in `FlowWalk.visits`.
+    var visit: Int
+    /// `state.transitions`, computed once.
+    var transitions: [Located<String>]
+}
+
+/// A flow's graphs and states, walked once per validation and shared by every rule (each rule
+/// used to walk the flow again).
+struct FlowWalk: Sendable {
     /// Every graph, the flow's first, then nested ones depth first in document order.
-    var graphVisits: [GraphVisit] {
-        var visits: [GraphVisit] = []
-        func visit(_ graph: StateGraph, items: [String], label: String) {
-            visits.append(GraphVisit(graph: graph, itemNames: items, label: label))
-            for state in graph.states {
-                switch state.kind {
-                case .parallel(let parallel):
-                    for branch in parallel.branches {
-                        visit(branch.graph, items: items, label: "branch '\(branch.name.value)'")
-                    }
-                case .forEach(let loop):
-                    visit(loop.body, items: items + [loop.itemName.value], label: "the body of '\(state.name.value)'")
-                default: break
-                }
-            }
-        }
-        visit(graph, items: [], label: "the flow")
-        return visits
+    var visits: [GraphVisit]
+    /// Every state of every graph, graph by graph, in document order.
+    var states: [WalkedState]
+    /// For each visit, the range of its states in `states`.
+    var ranges: [Range<Int>]
+
+    init(_ flow: Flow) {
+        visits = []
+        states = []
+        ranges = []
+        visit(flow.graph, items: [], label: "the flow")
     }
 
-    /// Every state of every graph, with its visit.
-    var allStates: [(state: State, visit: GraphVisit)] {
-        graphVisits.flatMap { visit in visit.graph.states.map { ($0, visit) } }
+    private mutating func visit(_ graph: StateGraph, items: [String], label: String) {
+        let index = visits.count
+        visits.append(GraphVisit(graph: graph, itemNames: items, label: label))
+        ranges.append(0..<0)
+        let first = states.count
+        states.reserveCapacity(states.count + graph.states.count)
+        for state in graph.states {
+            states.append(WalkedState(state: state, visit: index, transitions: state.transitions))
+        }
+        ranges[index] = first..<states.count
+        for state in graph.states {
+            switch state.kind {
+            case .parallel(let parallel):
+                for branch in parallel.branches {
+                    visit(branch.graph, items: items, label: "branch '\(branch.name.value)'")
+                }
+            case .forEach(let loop):
+                visit(loop.body, items: items + [loop.itemName.value], label: "the body of '\(state.name.value)'")
+            default: break
+            }
+        }
     }
+
+    /// The states of one visit's graph, in document order.
+    func states(of visit: Int) -> ArraySlice<WalkedState> { states[ranges[visit]] }
 
     /// Every name a `save`, `set` or stored outcome puts into `vars`.
     var varNames: Set<String> {
-        var names: [Located<String>?] = []
-        for (state, _) in allStates {
-            switch state.kind {
-            case .step(let s): names += [s.save] + s.catches.map(\.save)
-            case .wait(let w): if case .event(let e) = w.condition { names.append(e.save) }
-            case .approval(let a): names.append(a.save)
-            case .parallel(let p): names += [p.save] + p.catches.map(\.save)
-            case .forEach(let f): names += [f.save] + f.catches.map(\.save)
-            case .set(let s): names += s.values.map { Optional($0.name) }
+        var names: Set<String> = []
+        func add(_ name: Located<String>?) { if let name { names.insert(name.value) } }
+        for walked in states {
+            switch walked.state.kind {
+            case .step(let s): add(s.save); s.catches.forEach { add($0.save) }
+            case .wait(let w): if case .event(let e) = w.condition { add(e.save) }
+            case .approval(let a): add(a.save)
+            case .parallel(let p): add(p.save); p.catches.forEach { add($0.save) }
+            case .forEach(let f): add(f.save); f.catches.forEach { add($0.save) }
+            case .set(let s): s.values.forEach { add($0.name) }
             case .choice, .succeed, .fail: break
             }
         }
-        return Set(names.compactMap { $0?.value })
+        return names
     }
 }
 
@@ -69,28 +95,45 @@ extension State {
         }
     }
 
-    /// Every value template the state holds directly (not those of nested graphs).
-    var templates: [ValueTemplate] {
+    /// Calls `body` with every value template the state holds directly (not those of nested
+    /// graphs), in the order they are written; no array is built.
+    func forEachTemplate(_ body: (ValueTemplate) -> Void) {
+        func each(_ template: ValueTemplate?) { if let template { body(template) } }
         switch kind {
         case .step(let s):
-            var all = s.arguments.map(\.value) + [s.idempotencyKey, s.timeout].compactMap { $0 }
-            if let r = s.retry { all += [r.maxAttempts] + [r.initial, r.factor, r.maxDelay, r.budget].compactMap { $0 } }
-            return all
-        case .choice(let c): return c.branches.map(\.when)
-        case .wait(let w):
-            var all: [ValueTemplate]
-            switch w.condition {
-            case .duration(let t), .until(let t): all = [t]
-            case .event(let e): all = [e.correlation, e.lookback, e.timeout].compactMap { $0 }
+            for argument in s.arguments { body(argument.value) }
+            each(s.idempotencyKey)
+            each(s.timeout)
+            if let r = s.retry {
+                body(r.maxAttempts)
+                each(r.initial)
+                each(r.factor)
+                each(r.maxDelay)
+                each(r.budget)
             }
-            if let window = w.window { all += [window.quiet, window.zone] + [window.notAfter].compactMap { $0 } }
-            return all
-        case .approval(let a): return [a.request] + [a.approvers, a.expiresIn].compactMap { $0 }
-        case .parallel: return []
-        case .forEach(let f): return [f.items]
-        case .set(let s): return s.values.map(\.value)
-        case .succeed(let s): return [s.output].compactMap { $0 }
-        case .fail(let f): return [f.message].compactMap { $0 }
+        case .choice(let c): for branch in c.branches { body(branch.when) }
+        case .wait(let w):
+            switch w.condition {
+            case .duration(let t), .until(let t): body(t)
+            case .event(let e):
+                each(e.correlation)
+                each(e.lookback)
+                each(e.timeout)
+            }
+            if let window = w.window {
+                body(window.quiet)
+                body(window.zone)
+                each(window.notAfter)
+            }
+        case .approval(let a):
+            body(a.request)
+            each(a.approvers)
+            each(a.expiresIn)
+        case .parallel: break
+        case .forEach(let f): body(f.items)
+        case .set(let s): for value in s.values { body(value.value) }
+        case .succeed(let s): each(s.output)
+        case .fail(let f): each(f.message)
         }
     }
 }

@@ -19,6 +19,16 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     /// Parses `500ms`, `90s`, `15m`, `2h`, `1d`, `1w` and concatenations such as `1h30m`; an optional leading `-`.
     public init?(parsing text: String) {
+        // ASCII text (every flow's durations) is read as bytes; the result is the same as below.
+        var text = text
+        let ascii: TimeSpan?? = text.withUTF8 { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? .some(Self.parsingASCII(bytes)) : .none
+        }
+        if let ascii {
+            guard let span = ascii else { return nil }
+            self = span
+            return
+        }
         var chars = Substring(text.trimmingSpaces())
         var sign: Int64 = 1
         if chars.first == "-" { sign = -1; chars = chars.dropFirst() }
@@ -57,6 +67,51 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
         }
         guard number == nil else { return nil }  // a trailing number without a unit
         self.init(milliseconds: sign * total)
+    }
+
+    /// `init(parsing:)` over ASCII bytes (spaces as `Character.isWhitespace` has them).
+    private static func parsingASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> TimeSpan? {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        var index = 0, end = bytes.count
+        while index < end, isSpace(bytes[index]) { index += 1 }
+        while end > index, isSpace(bytes[end - 1]) { end -= 1 }
+        var sign: Int64 = 1
+        if index < end, bytes[index] == UInt8(ascii: "-") { sign = -1; index += 1 }
+        guard index < end else { return nil }
+        var total: Int64 = 0
+        var number: Int64?
+        while index < end {
+            let byte = bytes[index]
+            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                let (product, overflow) = (number ?? 0).multipliedReportingOverflow(by: 10)
+                guard !overflow else { return nil }
+                number = product + Int64(byte - UInt8(ascii: "0"))
+                index += 1
+                continue
+            }
+            guard let n = number else { return nil }
+            let unit: Int64
+            if byte == UInt8(ascii: "m"), index + 1 < end, bytes[index + 1] == UInt8(ascii: "s") {
+                unit = 1
+                index += 2
+            } else {
+                switch byte {
+                case UInt8(ascii: "s"): unit = 1000
+                case UInt8(ascii: "m"): unit = 60_000
+                case UInt8(ascii: "h"): unit = 3_600_000
+                case UInt8(ascii: "d"): unit = 86_400_000
+                case UInt8(ascii: "w"): unit = 604_800_000
+                default: return nil
+                }
+                index += 1
+            }
+            let (part, overflow) = n.multipliedReportingOverflow(by: unit)
+            guard !overflow else { return nil }
+            total += part
+            number = nil
+        }
+        guard number == nil else { return nil }  // a trailing number without a unit
+        return TimeSpan(milliseconds: sign * total)
     }
 
     /// The shortest canonical text: `1h30m`, `45s`, `0s`, `-15m`.

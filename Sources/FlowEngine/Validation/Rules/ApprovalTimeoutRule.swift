@@ -1,7 +1,8 @@
 /// F105: an approval expires (`expires_in`) and its expiry never leads where approval does.
 struct ApprovalTimeoutRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
-        flow.allStates.flatMap { state, _ -> [Diagnostic] in
+        context.walk(of: flow).states.flatMap { walked -> [Diagnostic] in
+            let state = walked.state
             guard case .approval(let approval) = state.kind else { return [] }
             var out: [Diagnostic] = []
             if approval.expiresIn == nil {

@@ -1,7 +1,8 @@
 /// F104: a wait for an event has a `timeout` and an `on_timeout` outcome.
 struct BoundedWaitRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
-        flow.allStates.flatMap { state, _ -> [Diagnostic] in
+        context.walk(of: flow).states.flatMap { walked -> [Diagnostic] in
+            let state = walked.state
             guard case .wait(let wait) = state.kind, case .event(let event) = wait.condition else { return [] }
             var out: [Diagnostic] = []
             if event.timeout == nil {

@@ -3,7 +3,8 @@
 struct ErrorHandlingRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for (state, _) in flow.allStates {
+        for walked in context.walk(of: flow).states {
+            let state = walked.state
             guard case .step(let step) = state.kind, let signature = context.catalogue[step.step.value] else { continue }
             var raised = signature.errors
             if step.timeout != nil { raised.insert(.timeout) }

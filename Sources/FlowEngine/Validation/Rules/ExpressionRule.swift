@@ -7,7 +7,8 @@ struct ExpressionRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
         let settings = Set(flow.settings.map(\.name.value))
         let input = Set(flow.input.map(\.name.value))
-        let vars = flow.varNames
+        let walk = context.walk(of: flow)
+        let vars = walk.varNames
         var out: [Diagnostic] = []
         func scope(_ items: [String]) -> ExpressionScope {
             ExpressionScope(roots: Self.roots.union(items), settings: settings, inputFields: input, vars: vars)
@@ -19,10 +20,10 @@ struct ExpressionRule: ValidationRule {
             case .schedule(let s): s.input.map { out += ExpressionChecking.check($0, in: flowScope) }
             }
         }
-        for visit in flow.graphVisits {
+        for visit in walk.visits {
             let here = scope(visit.itemNames)
             for state in visit.graph.states {
-                for template in state.templates { out += ExpressionChecking.check(template, in: here) }
+                state.forEachTemplate { out += ExpressionChecking.check($0, in: here) }
             }
         }
         return out.map(Self.settingDiagnostic)

@@ -1,7 +1,8 @@
 /// F106: a side-effecting step that retries has an `idempotency_key`.
 struct IdempotentRetryRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
-        flow.allStates.compactMap { state, _ in
+        context.walk(of: flow).states.compactMap { walked in
+            let state = walked.state
             guard case .step(let step) = state.kind, let retry = step.retry, retry.retries,
                   let signature = context.catalogue[step.step.value], signature.sideEffects, step.idempotencyKey == nil
             else { return nil }

@@ -3,7 +3,9 @@
 struct LoopBoundsRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for (state, visit) in flow.allStates {
+        let walk = context.walk(of: flow)
+        for walked in walk.states {
+            let state = walked.state
             if case .forEach(let loop) = state.kind {
                 if loop.maxItems == nil {
                     out.append(.error(.unboundedForEach, "for_each '\(state.name.value)' needs 'max_items'",
@@ -15,15 +17,16 @@ struct LoopBoundsRule: ValidationRule {
                     out.append(.error(.invalidValue, "concurrency must be 1 or more", at: concurrency.location))
                 }
             }
-            guard case .step(let step) = state.kind, !visit.itemNames.isEmpty,
+            let itemNames = walk.visits[walked.visit].itemNames
+            guard case .step(let step) = state.kind, !itemNames.isEmpty,
                   let signature = context.catalogue[step.step.value], signature.sideEffects
             else { continue }
             let usesItem = step.idempotencyKey?.expressions.contains { expression in
-                visit.itemNames.contains { Self.mentions(expression.text, $0) }
+                itemNames.contains { Self.mentions(expression.text, $0) }
             } ?? false
             if !usesItem {
                 out.append(.error(.sideEffectInLoop,
-                                  "'\(signature.name)' runs once per item: its idempotency_key must use '\(visit.itemNames.last!)'",
+                                  "'\(signature.name)' runs once per item: its idempotency_key must use '\(itemNames.last!)'",
                                   at: step.idempotencyKey?.location ?? step.step.location))
             }
         }

@@ -1,7 +1,8 @@
 /// F112: every non-terminal state says where to go.
 struct MissingNextRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
-        flow.allStates.compactMap { state, _ in
+        context.walk(of: flow).states.compactMap { walked in
+            let state = walked.state
             let missing: String?
             switch state.kind {
             case .step(let s): missing = s.next == nil ? "'next'" : nil

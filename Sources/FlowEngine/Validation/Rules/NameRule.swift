@@ -11,7 +11,8 @@ struct NameRule: ValidationRule {
         expect(flow.name, "flow name", allowDash: true)
         for setting in flow.settings { expect(setting.name, "setting name", allowDash: false) }
         for field in flow.input { expect(field.name, "input name", allowDash: false) }
-        for (state, _) in flow.allStates {
+        for walked in context.walk(of: flow).states {
+            let state = walked.state
             expect(state.name, "state name", allowDash: true)
             if case .set(let set) = state.kind { set.values.forEach { expect($0.name, "variable name", allowDash: false) } }
         }

@@ -2,10 +2,11 @@
 struct ReachabilityRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for visit in flow.graphVisits {
+        let walk = context.walk(of: flow)
+        for (index, visit) in walk.visits.enumerated() {
             let graph = visit.graph
             guard graph.state(named: graph.start.value) != nil else { continue }  // F101 already
-            let edges = Self.edges(of: graph)
+            let edges = Self.edges(of: walk.states(of: index))
             let seen = Self.reachable(from: [graph.start.value], in: edges)
             // One diagnostic per unreachable region: the first state in document order, naming
             // the states only it leads to.
@@ -22,10 +23,11 @@ struct ReachabilityRule: ValidationRule {
     }
 
     /// Each state's transition targets by state name (the first state of a name wins, as in `state(named:)`).
-    static func edges(of graph: StateGraph) -> [String: [String]] {
+    static func edges(of states: ArraySlice<WalkedState>) -> [String: [String]] {
         var edges: [String: [String]] = [:]
-        for state in graph.states where edges[state.name.value] == nil {
-            edges[state.name.value] = state.transitions.map(\.value)
+        edges.reserveCapacity(states.count)
+        for walked in states where edges[walked.state.name.value] == nil {
+            edges[walked.state.name.value] = walked.transitions.map(\.value)
         }
         return edges
     }

@@ -2,7 +2,8 @@
 struct RetryPolicyRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for (state, _) in flow.allStates {
+        for walked in context.walk(of: flow).states {
+            let state = walked.state
             guard case .step(let step) = state.kind, let retry = step.retry else { continue }
             if let value = retry.maxAttempts.literalValue {
                 if let n = value.numberValue, n.rounded() == n, (1...100).contains(n) {

@@ -2,16 +2,18 @@
 struct StateTargetsRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for visit in flow.graphVisits {
+        let walk = context.walk(of: flow)
+        for (index, visit) in walk.visits.enumerated() {
             let names = visit.graph.states.map(\.name.value)
+            let known = Set(names)
             func expect(_ target: Located<String>) {
-                guard !target.value.isEmpty, !names.contains(target.value) else { return }
+                guard !target.value.isEmpty, !known.contains(target.value) else { return }
                 var message = "no state '\(target.value)' in \(visit.label)"
                 if let suggestion = Spelling.closest(to: target.value, in: names) { message += "; did you mean '\(suggestion)'?" }
                 out.append(.error(.unknownState, message, at: target.location))
             }
             expect(visit.graph.start)
-            for state in visit.graph.states { state.transitions.forEach(expect) }
+            for walked in walk.states(of: index) { walked.transitions.forEach(expect) }
         }
         return out
     }

@@ -2,7 +2,8 @@
 struct StepSignatureRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for (state, _) in flow.allStates {
+        for walked in context.walk(of: flow).states {
+            let state = walked.state
             guard case .step(let step) = state.kind else { continue }
             guard let signature = context.catalogue[step.step.value] else {
                 var message = "unknown step '\(step.step.value)'"

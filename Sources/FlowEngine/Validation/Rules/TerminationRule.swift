@@ -3,19 +3,20 @@
 struct TerminationRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for visit in flow.graphVisits {
+        let walk = context.walk(of: flow)
+        for (visitIndex, visit) in walk.visits.enumerated() {
             let graph = visit.graph
+            let transitions = walk.states(of: visitIndex).map(\.transitions)
             var good: Set<String> = []
-            for state in graph.states {
+            for (index, state) in graph.states.enumerated() {
                 switch state.kind {
                 case .succeed, .fail, .wait, .approval: good.insert(state.name.value)
                 default:
                     // A state with no way on is reported by F112/F101, not here.
-                    if state.transitions.isEmpty { good.insert(state.name.value) }
+                    if transitions[index].isEmpty { good.insert(state.name.value) }
                 }
             }
             let names = Set(graph.states.map(\.name.value))
-            let transitions = graph.states.map(\.transitions)  // computed once, not once per round
             var changed = true
             while changed {
                 changed = false

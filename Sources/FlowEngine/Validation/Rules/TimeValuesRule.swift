@@ -33,6 +33,15 @@ struct TimeValuesRule: ValidationRule {
             guard !ZoneNames.isKnown(text) else { return }
             out.append(.error(.unknownZone, "unknown time zone '\(text)' (use an IANA name such as Europe/London)", at: location))
         }
+        // Flows repeat one quiet window (usually a setting) on every wait: each text is parsed once.
+        var windows: [String: Bool] = [:]
+        func isWindow(_ text: String?) -> Bool {
+            guard let text else { return false }
+            if let known = windows[text] { return known }
+            let valid = TimeWindow(parsing: text) != nil
+            windows[text] = valid
+            return valid
+        }
         for trigger in flow.triggers {
             guard case .schedule(let schedule) = trigger else { continue }
             do {
@@ -42,7 +51,8 @@ struct TimeValuesRule: ValidationRule {
             }
             zone(schedule.zone.value, at: schedule.zone.location)
         }
-        for (state, _) in flow.allStates {
+        for walked in context.walk(of: flow).states {
+            let state = walked.state
             switch state.kind {
             case .step(let step):
                 duration(step.timeout, "timeout")
@@ -58,7 +68,7 @@ struct TimeValuesRule: ValidationRule {
                     duration(e.lookback, "lookback")
                 }
                 if let window = wait.window {
-                    if let value = resolved(window.quiet), value.value.stringValue.flatMap(TimeWindow.init(parsing:)) == nil {
+                    if let value = resolved(window.quiet), !isWindow(value.value.stringValue) {
                         out.append(.error(.invalidWindow,
                                           "quiet '\(SettingDeclaration.text(value.value))' is not a window (use HH:MM-HH:MM)",
                                           at: value.location))

@@ -33,9 +33,6 @@ private struct Composer {
     private var anchors: [String: YAMLNode] = [:]
     /// The key whose value is being composed: an alias value is reported there.
     private var valueKey: YAMLNode.Mark?
-    /// The items and pairs of the lists and mappings being composed, innermost last.
-    private var itemStack: [YAMLNode] = []
-    private var pairStack: [YAMLNode.Mapping.Pair] = []
     private let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
     private var event = yaml_event_t()
 
@@ -118,22 +115,18 @@ private struct Composer {
         case YAML_SEQUENCE_START_EVENT:
             let anchor = Self.string(event.data.sequence_start.anchor)
             valueKey = nil
-            // Items gather on a stack shared by every list, then move into an array of the exact size.
-            let base = itemStack.count
+            var items: [YAMLNode] = []
             try next()
             while event.type != YAML_SEQUENCE_END_EVENT {
-                let item = try node()
-                itemStack.append(item)
+                items.append(try node())
                 try next()
             }
-            let items = Array(itemStack[base...])
-            itemStack.removeSubrange(base...)
             let node = YAMLNode.sequence(.init(items: items, mark: start))
             if let anchor { register(anchor, node) }
             return node
         case YAML_MAPPING_START_EVENT:
             let anchor = Self.string(event.data.mapping_start.anchor)
-            let base = pairStack.count
+            var pairs: [YAMLNode.Mapping.Pair] = []
             var keys = KeyIndex()
             try next()
             while event.type != YAML_MAPPING_END_EVENT {
@@ -144,17 +137,15 @@ private struct Composer {
                 let value = try node()
                 valueKey = nil
                 try next()
-                if case .scalar(let scalar) = key, let first = keys.first(scalar.string, in: pairStack[base...]) {
+                if case .scalar(let scalar) = key, let first = keys.first(scalar.string, in: pairs) {
                     diagnostics.append(.error(
                         .duplicateKey, "duplicate key '\(scalar.string)' (first at line \(first.line))",
                         at: location(scalar.mark)))
                     continue
                 }
-                keys.add(key, after: pairStack[base...])
-                pairStack.append(.init(key: key, value: value))
+                keys.add(key, after: pairs)
+                pairs.append(.init(key: key, value: value))
             }
-            let pairs = Array(pairStack[base...])
-            pairStack.removeSubrange(base...)
             let node = YAMLNode.mapping(.init(pairs: pairs, mark: start))
             if let anchor { register(anchor, node) }
             return node
@@ -202,7 +193,7 @@ private struct KeyIndex {
     private static let scanLimit = 16
     private var table: [String: YAMLNode.Mark]?
 
-    func first(_ key: String, in pairs: ArraySlice<YAMLNode.Mapping.Pair>) -> YAMLNode.Mark? {
+    func first(_ key: String, in pairs: [YAMLNode.Mapping.Pair]) -> YAMLNode.Mark? {
         if let table { return table[key] }
         for pair in pairs {
             if case .scalar(let scalar) = pair.key, scalar.string == key { return scalar.mark }
@@ -211,7 +202,7 @@ private struct KeyIndex {
     }
 
     /// Records `key`, about to be appended to `pairs`.
-    mutating func add(_ key: YAMLNode, after pairs: ArraySlice<YAMLNode.Mapping.Pair>) {
+    mutating func add(_ key: YAMLNode, after pairs: [YAMLNode.Mapping.Pair]) {
         if table == nil, pairs.count >= Self.scanLimit {
             var built: [String: YAMLNode.Mark] = [:]
             for pair in pairs { if case .scalar(let scalar) = pair.key { built[scalar.string] = scalar.mark } }

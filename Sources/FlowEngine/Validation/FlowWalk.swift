@@ -6,6 +6,11 @@ struct GraphVisit: Sendable {
     var itemNames: [String]
     /// `"the flow"`, `"branch 'x'"`, `"the for_each body of 'y'"`.
     var label: String
+    /// The graph's names, numbered: each state name once (in document order), then each
+    /// transition target that names no state. Graph rules work on these numbers.
+    var names: [String] = []
+    /// How many of `names` are state names; a number at or past it is an unknown target.
+    var stateNameCount = 0
 }
 
 /// One state in a walk: the state, its graph's visit and where it can go next.
@@ -15,6 +20,10 @@ struct WalkedState: Sendable {
     var visit: Int
     /// `state.transitions`, computed once.
     var transitions: [Located<String>]
+    /// The number of the state's name in its visit's `names` (states sharing a name share it).
+    var name: Int
+    /// The number of each transition's target in its visit's `names`.
+    var targets: [Int]
 }
 
 /// A flow's graphs and states, walked once per validation and shared by every rule (each rule
@@ -40,10 +49,25 @@ struct FlowWalk: Sendable {
         ranges.append(0..<0)
         let first = states.count
         states.reserveCapacity(states.count + graph.states.count)
-        for state in graph.states {
-            states.append(WalkedState(state: state, visit: index, transitions: state.transitions))
+        var numbers: [String: Int] = [:]
+        var names: [String] = []
+        func number(_ name: String) -> Int {
+            if let known = numbers[name] { return known }
+            names.append(name)
+            numbers[name] = names.count - 1
+            return names.count - 1
+        }
+        let stateNames = graph.states.map { number($0.name.value) }
+        let stateNameCount = names.count
+        for (position, state) in graph.states.enumerated() {
+            let transitions = state.transitions
+            states.append(WalkedState(
+                state: state, visit: index, transitions: transitions, name: stateNames[position],
+                targets: transitions.map { number($0.value) }))
         }
         ranges[index] = first..<states.count
+        visits[index].names = names
+        visits[index].stateNameCount = stateNameCount
         for state in graph.states {
             switch state.kind {
             case .parallel(let parallel):

@@ -3,40 +3,42 @@ struct ReachabilityRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let walk = context.walk(of: flow)
-        for (index, visit) in walk.visits.enumerated() {
+        for (visitIndex, visit) in walk.visits.enumerated() {
             let graph = visit.graph
-            guard graph.state(named: graph.start.value) != nil else { continue }  // F101 already
-            let edges = Self.edges(of: walk.states(of: index))
-            let seen = Self.reachable(from: [graph.start.value], in: edges)
+            let states = walk.states(of: visitIndex)
+            // F101 already reports a start that names no state.
+            guard let start = states.first(where: { $0.state.name.value == graph.start.value })?.name else { continue }
+            // Each name's transition targets (the first state of a name wins, as in `state(named:)`);
+            // unknown targets are reached but lead nowhere.
+            var edges = [[Int]?](repeating: nil, count: visit.names.count)
+            for walked in states where edges[walked.name] == nil { edges[walked.name] = walked.targets }
+            let seen = Self.reachable(from: start, in: edges)
             // One diagnostic per unreachable region: the first state in document order, naming
             // the states only it leads to.
-            var covered: Set<String> = []
-            for state in graph.states where !seen.contains(state.name.value) && !covered.contains(state.name.value) {
-                let region = Self.reachable(from: [state.name.value], in: edges).subtracting(seen).subtracting(covered)
-                covered.formUnion(region)
-                var message = "state '\(state.name.value)' is never reached from '\(graph.start.value)'"
-                if region.count > 1 { message += " (nor are the \(region.count - 1) state(s) it leads to)" }
-                out.append(.error(.unreachableState, message, at: state.name.location))
+            var covered = [Bool](repeating: false, count: visit.names.count)
+            for walked in states where !seen[walked.name] && !covered[walked.name] {
+                var region = 0
+                for (number, reached) in Self.reachable(from: walked.name, in: edges).enumerated()
+                where reached && !seen[number] && !covered[number] {
+                    covered[number] = true
+                    region += 1
+                }
+                var message = "state '\(walked.state.name.value)' is never reached from '\(graph.start.value)'"
+                if region > 1 { message += " (nor are the \(region - 1) state(s) it leads to)" }
+                out.append(.error(.unreachableState, message, at: walked.state.name.location))
             }
         }
         return out
     }
 
-    /// Each state's transition targets by state name (the first state of a name wins, as in `state(named:)`).
-    static func edges(of states: ArraySlice<WalkedState>) -> [String: [String]] {
-        var edges: [String: [String]] = [:]
-        edges.reserveCapacity(states.count)
-        for walked in states where edges[walked.state.name.value] == nil {
-            edges[walked.state.name.value] = walked.transitions.map(\.value)
-        }
-        return edges
-    }
-
-    static func reachable(from roots: [String], in edges: [String: [String]]) -> Set<String> {
-        var seen = Set(roots)
-        var queue = roots
+    /// Which name numbers `root` leads to, itself included.
+    static func reachable(from root: Int, in edges: [[Int]?]) -> [Bool] {
+        var seen = [Bool](repeating: false, count: edges.count)
+        seen[root] = true
+        var queue = [root]
         while let name = queue.popLast() {
-            for target in edges[name] ?? [] where seen.insert(target).inserted {
+            for target in edges[name] ?? [] where !seen[target] {
+                seen[target] = true
                 queue.append(target)
             }
         }

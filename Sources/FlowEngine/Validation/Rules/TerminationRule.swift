@@ -5,34 +5,34 @@ struct TerminationRule: ValidationRule {
         var out: [Diagnostic] = []
         let walk = context.walk(of: flow)
         for (visitIndex, visit) in walk.visits.enumerated() {
-            let graph = visit.graph
-            let transitions = walk.states(of: visitIndex).map(\.transitions)
-            var good: Set<String> = []
-            for (index, state) in graph.states.enumerated() {
-                switch state.kind {
-                case .succeed, .fail, .wait, .approval: good.insert(state.name.value)
+            let states = walk.states(of: visitIndex)
+            // By name number: whether some path from a state of that name ends well.
+            var good = [Bool](repeating: false, count: visit.names.count)
+            for walked in states {
+                switch walked.state.kind {
+                case .succeed, .fail, .wait, .approval: good[walked.name] = true
                 default:
                     // A state with no way on is reported by F112/F101, not here.
-                    if transitions[index].isEmpty { good.insert(state.name.value) }
+                    if walked.transitions.isEmpty { good[walked.name] = true }
                 }
             }
-            let names = Set(graph.states.map(\.name.value))
             var changed = true
             while changed {
                 changed = false
-                for (index, state) in graph.states.enumerated() where !good.contains(state.name.value) {
-                    if transitions[index].contains(where: { good.contains($0.value) || !names.contains($0.value) }) {
-                        good.insert(state.name.value)
+                for walked in states where !good[walked.name] {
+                    // An unknown target is F101's to report, so it counts as a way out here.
+                    if walked.targets.contains(where: { good[$0] || $0 >= visit.stateNameCount }) {
+                        good[walked.name] = true
                         changed = true
                     }
                 }
             }
-            let stuck = graph.states.filter { !good.contains($0.name.value) }
+            let stuck = states.filter { !good[$0.name] }
             guard let first = stuck.first else { continue }
-            let list = stuck.map { "'\($0.name.value)'" }.joined(separator: ", ")
+            let list = stuck.map { "'\($0.state.name.value)'" }.joined(separator: ", ")
             out.append(.error(.noTerminalPath,
                               "no path from \(list) reaches succeed, fail or a bounded wait (an endless loop)",
-                              at: first.name.location))
+                              at: first.state.name.location))
         }
         return out
     }

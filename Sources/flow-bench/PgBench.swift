@@ -1,33 +1,43 @@
 import FlowRuntime
 import Foundation
 
-/// Runs `pgbench` with a custom script equivalent to one store transition (claim the row, update
-/// state and release, append one history row) to show what the database itself can do.
+/// Runs `pgbench` with a custom script equivalent to one store transition as `PostgresFlowStore`
+/// writes it (one statement: update the instance's state, status, wake-up, lease and `last_seq`,
+/// append two history rows) to show what the database itself can do for that write.
 enum PgBench {
     /// The custom script; the same text is documented in docs/benchmarks.md.
     static let script = """
         \\set id random(1, 10000)
-        BEGIN;
-        UPDATE bench_instances SET lease_owner = 'w', lease_until = now() + interval '30 seconds' WHERE id = :id;
-        UPDATE bench_instances SET state = '{"n":1}', updated_at = now(), lease_owner = NULL, lease_until = NULL WHERE id = :id;
-        INSERT INTO bench_events (instance_id, at, kind, details) VALUES (:id, now(), 'state_entered', '{"n":1}');
-        END;
+        WITH moved AS (
+            UPDATE bench_instances SET state = '{"n":1}', updated_at = now(), lease_owner = NULL, lease_until = NULL,
+                last_seq = last_seq + 2
+            WHERE id = :id RETURNING last_seq - 2 AS base)
+        INSERT INTO bench_events (instance_id, seq, at, kind, details)
+        SELECT :id, moved.base + h.n, now(), h.kind, '{"n":1}'
+        FROM moved, unnest(ARRAY['step_succeeded', 'step_called']) WITH ORDINALITY AS h(kind, n);
 
         """
+
+    /// One pgbench run: clients, transactions per second (nil when it failed) and the printed line.
+    struct Figure {
+        var clients: Int
+        var tps: Double?
+        var line: String
+    }
 
     static let setup = """
         DROP TABLE IF EXISTS bench_events; DROP TABLE IF EXISTS bench_instances;
         CREATE TABLE bench_instances (id int PRIMARY KEY, state json NOT NULL, lease_owner text,
-            lease_until timestamptz, updated_at timestamptz);
+            lease_until timestamptz, updated_at timestamptz, last_seq bigint NOT NULL DEFAULT 0);
         INSERT INTO bench_instances SELECT g, '{"n":0}', NULL, NULL, now() FROM generate_series(1, 10000) g;
-        CREATE TABLE bench_events (instance_id int NOT NULL, seq bigserial, at timestamptz NOT NULL,
+        CREATE TABLE bench_events (instance_id int NOT NULL, seq bigint NOT NULL, at timestamptz NOT NULL,
             kind text NOT NULL, details jsonb NOT NULL, PRIMARY KEY (instance_id, seq));
         """
 
     /// Transactions per client (`-t`): about 5,000 in all, bounded in count rather than time.
     static func transactions(clients: Int) -> Int { max(50, 5_000 / max(1, clients)) }
 
-    static func run(settings: StoreConfiguration.PostgresSettings, clients: [Int]) -> [String] {
+    static func run(settings: StoreConfiguration.PostgresSettings, clients: [Int]) -> [Figure] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-pgbench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
@@ -36,8 +46,10 @@ enum PgBench {
             try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
             let common = ["-h", settings.host, "-p", String(settings.port), "-U", settings.username]
             let (setupStatus, _) = try execute("psql", common + ["-q", "-v", "ON_ERROR_STOP=1", "-c", setup, settings.database], settings)
-            guard setupStatus == 0 else { return ["  pgbench: setup with psql failed (exit \(setupStatus))"] }
-            var lines: [String] = []
+            guard setupStatus == 0 else {
+                return [Figure(clients: 0, tps: nil, line: "  pgbench: setup with psql failed (exit \(setupStatus))")]
+            }
+            var lines: [Figure] = []
             for count in clients {
                 let arguments = common + [
                     "-n", "-c", String(count), "-j", String(min(count, 2)), "-t", String(transactions(clients: count)),
@@ -46,12 +58,15 @@ enum PgBench {
                 let (status, output) = try execute("pgbench", arguments, settings)
                 let tps = output.split(separator: "\n").first { $0.hasPrefix("tps") }.map(String.init) ?? "no tps line"
                 let latency = output.split(separator: "\n").first { $0.hasPrefix("latency average") }.map(String.init) ?? ""
-                lines.append("  pgbench  c=\(count): \(status == 0 ? "\(tps); \(latency)" : "failed (exit \(status))")")
+                let value = status == 0 ? tps.split(separator: " ").dropFirst(2).first.flatMap { Double($0) } : nil
+                lines.append(Figure(
+                    clients: count, tps: value,
+                    line: "  pgbench  c=\(count): \(status == 0 ? "\(tps); \(latency)" : "failed (exit \(status))")"))
             }
             _ = try? execute("psql", common + ["-q", "-c", "DROP TABLE bench_events; DROP TABLE bench_instances;", settings.database], settings)
             return lines
         } catch {
-            return ["  pgbench: could not run (\(error))"]
+            return [Figure(clients: 0, tps: nil, line: "  pgbench: could not run (\(error))")]
         }
     }
 

@@ -36,7 +36,7 @@ enum StoreBenchmark {
             ) { store in try await measure(store, concurrency: concurrency, tag: "postgres") }
             lines.append("  postgres c=\(concurrency): \(result)")
         }
-        lines.append(contentsOf: PgBench.run(settings: settings, clients: concurrencies))
+        lines.append(contentsOf: PgBench.run(settings: settings, clients: concurrencies).map(\.line))
         return lines.joined(separator: "\n")
     }
 

@@ -15,6 +15,12 @@ let cases: [(name: String, summary: String, run: () async throws -> Void)] = [
     ("store", "store transitions/s at concurrency 1/16/64 vs pgbench (FLOW_BENCH_POSTGRES_URL)", {
         print(try await StoreBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"]))
     }),
+    ("worker", "InstanceWorker steps: commits/s + instance p50/p95/p99 at c=1/16/64 vs pgbench (Postgres)", {
+        try await WorkerBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
+    }),
+    ("timers", "timer lateness p50/p95/p99 with 100,000 waiting instances (Postgres)", {
+        try await TimerBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
+    }),
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

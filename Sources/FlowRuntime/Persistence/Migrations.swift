@@ -32,6 +32,7 @@ enum Migrations {
             Migration(version: 1, name: "runtime", statements: runtime(d)),
             Migration(version: 2, name: "agencies", statements: agencies(d)),
             Migration(version: 3, name: "travel", statements: travel(d)),
+            Migration(version: 4, name: "claim_index_and_last_seq", statements: claimIndexAndLastSequence(d)),
         ]
     }
 
@@ -131,6 +132,25 @@ enum Migrations {
                 claimed_at \(d.instant) NOT NULL DEFAULT \(d.now),
                 PRIMARY KEY (flow, trigger_index, fire_at)
             )
+            """,
+        ]
+    }
+
+    /// One-round-trip transitions: the instance row keeps its last history sequence number
+    /// (`last_seq`, so a commit appends without reading `MAX(seq)`), and claiming scans a partial
+    /// index of the instances that can be due, in wake-up order (`FOR UPDATE SKIP LOCKED` stops
+    /// after `limit` rows instead of filtering the whole table).
+    static func claimIndexAndLastSequence(_ d: SchemaDialect) -> [String] {
+        [
+            "ALTER TABLE flow_instances ADD COLUMN last_seq BIGINT NOT NULL DEFAULT 0",
+            """
+            UPDATE flow_instances SET last_seq = COALESCE(
+                (SELECT MAX(e.seq) FROM instance_events e WHERE e.instance_id = flow_instances.id), 0)
+            """,
+            "DROP INDEX flow_instances_due",
+            """
+            CREATE INDEX flow_instances_wake ON flow_instances (wake_at, id)
+            WHERE status IN ('running', 'waiting')
             """,
         ]
     }

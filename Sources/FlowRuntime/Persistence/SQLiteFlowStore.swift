@@ -189,14 +189,15 @@ public final class SQLiteFlowStore: FlowStore {
         try await write { _ in
             let inserted = try await exec(
                 """
-                INSERT INTO flow_instances (\(Self.instanceColumns))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO flow_instances (\(Self.instanceColumns), last_seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING RETURNING id
                 """,
                 [.text(instance.id), .text(instance.flow), .text(instance.definitionHash), .optional(instance.agencyID),
                  .text(instance.status.rawValue), .text(instance.state), .text(instance.settings),
                  .instant(instance.wakeAt), .optional(instance.idempotencyKey), .optional(instance.leaseOwner),
-                 .instant(instance.leaseUntil), .instant(instance.createdAt), .instant(instance.updatedAt)]
+                 .instant(instance.leaseUntil), .instant(instance.createdAt), .instant(instance.updatedAt),
+                 .integer(history.count)]
             )
             if inserted.isEmpty {
                 guard let key = instance.idempotencyKey,
@@ -206,7 +207,7 @@ public final class SQLiteFlowStore: FlowStore {
                 }
                 return .existing(existing)
             }
-            try await appendHistory(instanceID: instance.id, history)
+            try await appendHistory(instanceID: instance.id, after: 0, history)
             return .created(instance)
         }
     }
@@ -253,16 +254,22 @@ public final class SQLiteFlowStore: FlowStore {
             let updated = try await exec(
                 """
                 UPDATE flow_instances
-                SET state = ?, status = ?, wake_at = ?, updated_at = ?, lease_owner = ?, lease_until = ?
+                SET state = ?, status = ?, wake_at = ?, updated_at = ?, lease_owner = ?, lease_until = ?,
+                    last_seq = last_seq + ?
                 WHERE id = ? AND lease_owner = ?
-                RETURNING id
+                RETURNING last_seq
                 """,
                 [.text(transition.state), .text(transition.status.rawValue), .instant(transition.wakeAt),
                  .instant(transition.at), transition.keepLeaseUntil == nil ? .null : .text(owner),
-                 .instant(transition.keepLeaseUntil), .text(transition.instanceID), .text(owner)]
+                 .instant(transition.keepLeaseUntil), .integer(transition.history.count), .text(transition.instanceID),
+                 .text(owner)]
             )
-            guard !updated.isEmpty else { throw try await leaseFailure(instanceID: transition.instanceID, owner: owner) }
-            try await appendHistory(instanceID: transition.instanceID, transition.history)
+            guard let row = updated.first else {
+                throw try await leaseFailure(instanceID: transition.instanceID, owner: owner)
+            }
+            let last = try SQLiteRowReader(row).int("last_seq")
+            try await appendHistory(
+                instanceID: transition.instanceID, after: last - Int64(transition.history.count), transition.history)
             for event in transition.consumedEvents {
                 try await exec(
                     "UPDATE instance_inbox SET consumed_at = ? WHERE id = ? AND instance_id = ? AND consumed_at IS NULL",
@@ -294,15 +301,12 @@ public final class SQLiteFlowStore: FlowStore {
             .first.map(Self.instanceRecord)
     }
 
-    func appendHistory(instanceID: String, _ entries: [HistoryEntry]) async throws {
-        guard !entries.isEmpty else { return }
-        let last = try await exec(
-            "SELECT COALESCE(MAX(seq), 0) AS last FROM instance_events WHERE instance_id = ?", [.text(instanceID)]
-        ).first.map { try SQLiteRowReader($0).int("last") } ?? 0
+    /// Inserts entries numbered from `base + 1`; the caller advanced `last_seq` in the same transaction.
+    func appendHistory(instanceID: String, after base: Int64, _ entries: [HistoryEntry]) async throws {
         for (offset, entry) in entries.enumerated() {
             try await exec(
                 "INSERT INTO instance_events (instance_id, seq, at, kind, details) VALUES (?, ?, ?, ?, ?)",
-                [.text(instanceID), .int(last + Int64(offset) + 1), .instant(entry.at), .text(entry.kind),
+                [.text(instanceID), .int(base + Int64(offset) + 1), .instant(entry.at), .text(entry.kind),
                  .text(try StoreCoding.json(entry.details))]
             )
         }

@@ -74,14 +74,22 @@ public struct InstanceWorker<Store: FlowStore>: Service {
         logger.info("worker stopped", metadata: ["flow.owner": "\(configuration.owner)"])
     }
 
-    /// Claims one batch of due instances and runs each; returns how many were claimed.
+    /// Claims one batch of due instances and runs them concurrently (each under its own lease, so
+    /// the last of a batch does not wait for the others' commits or provider calls); returns how
+    /// many were claimed once all have finished.
     @discardableResult
     public func runOnce() async throws -> Int {
         let claimed = try await store.claimDue(
             now: clock(), owner: configuration.owner, leaseFor: configuration.lease, limit: configuration.batchSize)
         metrics?.claimBatch(claimed.count)
-        for record in claimed {
-            await run(record)
+        if claimed.count == 1 {
+            await run(claimed[0])
+        } else {
+            await withTaskGroup(of: Void.self) { group in
+                for record in claimed {
+                    group.addTask { await run(record) }
+                }
+            }
         }
         return claimed.count
     }

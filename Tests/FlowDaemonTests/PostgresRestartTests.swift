@@ -1,0 +1,37 @@
+import FlowRuntime
+import Foundation
+import Testing
+
+extension DurabilityTests {
+    @Test("Postgres restarts mid-run (pg_ctl restart -m fast, twice): the daemons reconnect, exactly once")
+    func postgresRestart() async throws {
+        guard TestPostgres.url != nil, TestPostgres.dataDirectory != nil else {
+            print("skipped: FLOW_TEST_POSTGRES_URL or FLOW_TEST_POSTGRES_DATA is not set (scripts/test.sh sets both)")
+            return
+        }
+        let database = try await TestPostgres.freshDatabase()
+        let harness = try await DurabilityHarness.make(scale: .fromEnvironment(instances: 200), database: database)
+        defer { Task { await harness.cleanUp() } }
+        let started = ContinuousClock.now
+        try await harness.createInstances()
+        let daemons = try (1...2).map { try harness.daemon("restart-daemon-\($0)") }
+        for daemon in daemons { try await daemon.start() }
+        var restarts = 0
+        for _ in 0..<2 {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 800...1600)))
+            try TestPostgres.restart()
+            restarts += 1
+        }
+        let counts = try await harness.waitUntilFinished(timeout: .seconds(120))
+        let survived = daemons.map(\.isRunning)
+        for daemon in daemons { await daemon.stop() }
+        let resolutions = try await harness.inDoubtResolutions()
+        print("""
+            durability[pg-restart]: \(harness.scale.instances) instances × \(harness.scale.sends) sends, \
+            \(restarts) Postgres restarts, statuses \(counts), accepted \(harness.fake.acceptedCount), \
+            in-doubt resolutions \(resolutions), \(ContinuousClock.now - started)
+            """)
+        #expect(survived.allSatisfy { $0 }, "a daemon did not survive the restart: \(daemons.map { $0.logTail() })")
+        harness.expectAllSucceededExactlyOnce(counts, daemons: daemons)
+    }
+}

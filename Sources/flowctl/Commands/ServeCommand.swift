@@ -53,7 +53,15 @@ struct ServeCommand: AsyncParsableCommand {
             // In sandbox mode missing credentials are expected; still show malformed ones.
             logger.log(level: sandbox ? .notice : .warning, "credentials: \(problem)")
         }
-        let endpoints = ProviderEndpoints.production
+        let endpoints: ProviderEndpoints
+        do {
+            endpoints = try ProviderEndpoints.fromEnvironment(environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        for (variable, url) in endpoints.overrides() {
+            logger.notice("provider endpoint overridden", metadata: ["flow.variable": "\(variable)", "flow.url": "\(url)"])
+        }
         let transport: any HTTPTransport
         if sandbox {
             var missing: [String] = []

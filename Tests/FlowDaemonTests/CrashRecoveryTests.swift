@@ -50,13 +50,15 @@ struct DurabilityTests {
             try await victim.start()
         }
         let counts = try await harness.waitUntilFinished(timeout: .seconds(120))
-        for daemon in daemons { await daemon.stop() }
+        var graceful: [Bool] = []
+        for daemon in daemons { graceful.append(await daemon.stop()) }
         let resolutions = try await harness.inDoubtResolutions()
         print("""
             durability[\(label)]: \(harness.scale.instances) instances × \(harness.scale.sends) sends, \
             \(daemonCount) daemon(s), \(kills) kill -9, statuses \(counts), accepted \(harness.fake.acceptedCount), \
             in-doubt resolutions \(resolutions), \(ContinuousClock.now - started)
             """)
+        #expect(graceful.allSatisfy { $0 }, "SIGTERM did not stop every daemon within 10s: \(graceful)")
         harness.expectAllSucceededExactlyOnce(counts, daemons: daemons)
     }
 }

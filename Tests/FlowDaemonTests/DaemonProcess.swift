@@ -75,17 +75,20 @@ final class DaemonProcess: Sendable {
         child.waitUntilExit()
     }
 
-    /// SIGTERM and wait (graceful shutdown); SIGKILL after `grace`.
-    func stop(grace: Duration = .seconds(10)) async {
-        guard let child = process.withLock({ p in defer { p = nil }; return p }) else { return }
-        guard child.isRunning else { return }
+    /// SIGTERM and wait (graceful shutdown); SIGKILL after `grace`. Whether it exited by itself, with 0.
+    @discardableResult
+    func stop(grace: Duration = .seconds(10)) async -> Bool {
+        guard let child = process.withLock({ p in defer { p = nil }; return p }) else { return false }
+        guard child.isRunning else { return false }
         kill(child.processIdentifier, SIGTERM)
         let deadline = ContinuousClock.now + grace
         while child.isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+        let graceful = !child.isRunning
+        if !graceful { kill(child.processIdentifier, SIGKILL) }
         child.waitUntilExit()
+        return graceful && child.terminationStatus == 0
     }
 
     /// Whether the current process is alive.

@@ -87,6 +87,9 @@ final class DurabilityHarness: Sendable {
         return """
             flow: relay
             version: 1
+            input:
+              tag: { type: string, required: true }
+              phone: { type: string, required: true }
             start: send_1
             states:
             \(states)  done:
@@ -243,21 +246,26 @@ enum TestPostgres {
         var arguments = [pgctl, "-D", dataDirectory, "-m", "fast", "-w", "-l",
                          (dataDirectory as NSString).appendingPathComponent("server.log"), "restart"]
         if getuid() == 0 { arguments = ["runuser", "-u", "postgres", "--"] + arguments }
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        child.arguments = arguments
-        child.standardInput = FileHandle.nullDevice
-        child.standardOutput = FileHandle.nullDevice
-        // A file, not a pipe: the restarted server inherits the descriptor and would hold a pipe open.
+        // posix_spawn + waitpid, not Foundation's Process: its exit monitoring never saw this
+        // child exit (the restarted server, a grandchild, keeps running), and waitUntilExit hung.
         let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("pg-restart-\(UUID()).err").path
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        child.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        try child.run()
-        child.waitUntilExit()
-        guard child.terminationStatus == 0 else {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, argv[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { throw StoreError(.unavailable, "cannot run \(arguments[0]): errno \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else {
             let text = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-            throw StoreError(.unavailable, "pg_ctl restart failed (\(child.terminationStatus)): \(text)")
+            throw StoreError(.unavailable, "pg_ctl restart failed (wait status \(status)): \(text)")
         }
     }
 }

@@ -19,12 +19,15 @@ extension DurabilityTests {
         for daemon in daemons { try await daemon.start() }
         let counts = try await harness.waitUntilFinished(timeout: .seconds(120))
         let survived = daemons.map(\.isRunning)
-        for daemon in daemons { await daemon.stop() }
+        var graceful: [Bool] = []
+        for daemon in daemons { graceful.append(await daemon.stop()) }
         print("""
             durability[shared-\(daemonCount)]: \(harness.scale.instances) instances × \(harness.scale.sends) sends, \
             statuses \(counts), accepted \(harness.fake.acceptedCount), \(ContinuousClock.now - started)
             """)
         #expect(survived.allSatisfy { $0 }, "a daemon exited: \(daemons.map { $0.logTail() })")
+        // A worker stuck on a dead connection would not finish a graceful shutdown.
+        #expect(graceful.allSatisfy { $0 }, "SIGTERM did not stop every daemon within 10s: \(graceful)")
         harness.expectAllSucceededExactlyOnce(counts, daemons: daemons)
     }
 }

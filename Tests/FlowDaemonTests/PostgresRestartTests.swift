@@ -24,7 +24,8 @@ extension DurabilityTests {
         }
         let counts = try await harness.waitUntilFinished(timeout: .seconds(120))
         let survived = daemons.map(\.isRunning)
-        for daemon in daemons { await daemon.stop() }
+        var graceful: [Bool] = []
+        for daemon in daemons { graceful.append(await daemon.stop()) }
         let resolutions = try await harness.inDoubtResolutions()
         print("""
             durability[pg-restart]: \(harness.scale.instances) instances × \(harness.scale.sends) sends, \
@@ -32,6 +33,8 @@ extension DurabilityTests {
             in-doubt resolutions \(resolutions), \(ContinuousClock.now - started)
             """)
         #expect(survived.allSatisfy { $0 }, "a daemon did not survive the restart: \(daemons.map { $0.logTail() })")
+        // A worker stuck on a dead connection would not finish a graceful shutdown.
+        #expect(graceful.allSatisfy { $0 }, "SIGTERM did not stop every daemon within 10s: \(graceful)")
         harness.expectAllSucceededExactlyOnce(counts, daemons: daemons)
     }
 }

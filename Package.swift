@@ -144,6 +144,7 @@ let package = Package(
             name: "FlowDaemonTests",
             dependencies: [
                 "FlowRuntime", "FlowEngine", "Steps", "FakeProviders",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

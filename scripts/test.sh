@@ -34,6 +34,9 @@ start_postgres() {
         -o "-h 127.0.0.1 -p $port -k $PGDATA_DIR -c fsync=off -c max_connections=300" start >/dev/null
     run_as_pg createdb -h 127.0.0.1 -p "$port" -U flow flow_test
     export FLOW_TEST_POSTGRES_URL="postgres://flow@127.0.0.1:$port/flow_test"
+    # For the restart test (Tests/FlowDaemonTests): `pg_ctl -D "$FLOW_TEST_POSTGRES_DATA" restart`,
+    # run through `runuser -u postgres --` when the tests run as root.
+    export FLOW_TEST_POSTGRES_DATA="$PGDATA_DIR"
     echo "test.sh: PostgreSQL on 127.0.0.1:$port (data in $PGDATA_DIR)"
 }
 

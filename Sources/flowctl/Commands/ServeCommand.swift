@@ -30,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Database URL (default: FLOW_DATABASE_URL, else ./flow.sqlite).")
     var database: String?
 
+    @Option(name: .long, help: "Instance lease (e.g. 60s): how long a crashed daemon's work waits to be reclaimed.")
+    var lease: String = "60s"
+
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -37,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "flow.serve")
+        guard let leaseSpan = TimeSpan(parsing: lease), leaseSpan.milliseconds >= 1000 else {
+            throw ValidationError("--lease: '\(lease)' is not a duration of at least 1s (e.g. 30s, 2m)")
+        }
         let storeConfiguration = try DaemonSetup.storeConfiguration(database)
         let registry = try DaemonSetup.registry(workflows)
 
@@ -47,7 +53,15 @@ struct ServeCommand: AsyncParsableCommand {
             // In sandbox mode missing credentials are expected; still show malformed ones.
             logger.log(level: sandbox ? .notice : .warning, "credentials: \(problem)")
         }
-        let endpoints = ProviderEndpoints.production
+        let endpoints: ProviderEndpoints
+        do {
+            endpoints = try ProviderEndpoints.fromEnvironment(environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        for (variable, url) in endpoints.overrides() {
+            logger.notice("provider endpoint overridden", metadata: ["flow.variable": "\(variable)", "flow.url": "\(url)"])
+        }
         let transport: any HTTPTransport
         if sandbox {
             var missing: [String] = []
@@ -80,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
             let worker = InstanceWorker(
                 store: store, registry: registry, steps: .providers(), transport: transport,
                 credentials: credentials, endpoints: endpoints,
-                configuration: .init(owner: workerConfiguration.owner))
+                configuration: .init(owner: workerConfiguration.owner, lease: leaseSpan))
             let group = ServiceGroup(configuration: .init(
                 services: extra.map { .init(service: $0) } + [.init(service: worker), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,0 +1,46 @@
+import FlowRuntime
+import Foundation
+import Testing
+
+extension DurabilityTests {
+    @Test("Postgres restarts mid-run (pg_ctl restart -m fast, twice): the daemons reconnect, exactly once")
+    func postgresRestart() async throws {
+        guard TestPostgres.url != nil, TestPostgres.dataDirectory != nil else {
+            print("skipped: FLOW_TEST_POSTGRES_URL or FLOW_TEST_POSTGRES_DATA is not set (scripts/test.sh sets both)")
+            return
+        }
+        let database = try await TestPostgres.freshDatabase()
+        let harness = try await DurabilityHarness.make(scale: .fromEnvironment(instances: 200), database: database)
+        defer { Task { await harness.cleanUp() } }
+        let started = ContinuousClock.now
+        try await harness.createInstances()
+        let daemons = try (1...2).map { try harness.daemon("restart-daemon-\($0)") }
+        for daemon in daemons { try await daemon.start() }
+        var restarts = 0
+        for _ in 0..<2 {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 800...1600)))
+            try TestPostgres.restart()
+            restarts += 1
+        }
+        let counts = try await harness.waitUntilFinished(timeout: .seconds(60))
+        let survived = daemons.map(\.isRunning)
+        var graceful: [Bool] = []
+        for daemon in daemons { graceful.append(await daemon.stop()) }
+        let resolutions = try await harness.inDoubtResolutions()
+        print("""
+            durability[pg-restart]: \(harness.scale.instances) instances × \(harness.scale.sends) sends, \
+            \(restarts) Postgres restarts, statuses \(counts), accepted \(harness.fake.acceptedCount), \
+            in-doubt resolutions \(resolutions), \(ContinuousClock.now - started)
+            """)
+        #expect(survived.allSatisfy { $0 }, "a daemon did not survive the restart: \(daemons.map { $0.logTail() })")
+        // Known bug, found by this test (2026-11-22): after `pg_ctl restart -m fast` a daemon may
+        // stop making progress for good — no error logged, and SIGTERM no longer shuts it down
+        // (a store call on the PostgresClient pool never returns). Still checked on every run;
+        // recorded as a known issue until the store/pool is fixed, then remove this wrapper.
+        withKnownIssue("daemons can hang after a Postgres restart (store call never returns)", isIntermittent: true) {
+            // A worker stuck on a dead connection would not finish a graceful shutdown.
+            #expect(graceful.allSatisfy { $0 }, "SIGTERM did not stop every daemon within 10s: \(graceful)")
+            harness.expectAllSucceededExactlyOnce(counts, daemons: daemons)
+        }
+    }
+}

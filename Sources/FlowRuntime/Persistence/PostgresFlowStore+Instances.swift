@@ -56,6 +56,20 @@ extension PostgresFlowStore {
         ).map(Self.instanceRecord)
     }
 
+    public func instanceCounts(flow: String?) async throws -> [InstanceStatus: Int] {
+        var counts: [InstanceStatus: Int] = [:]
+        for row in try await rows(
+            """
+            SELECT status, COUNT(*)::bigint FROM flow_instances
+            WHERE (\(flow)::text IS NULL OR flow = \(flow)) GROUP BY status
+            """
+        ) {
+            let (status, n) = try row.decode((String, Int64).self)
+            if let known = InstanceStatus(rawValue: status) { counts[known] = Int(n) }
+        }
+        return counts
+    }
+
     public func claimDue(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> [InstanceRecord] {
         guard limit > 0 else { return [] }
         return try await rows(

@@ -89,7 +89,7 @@ struct EventTests {
             _ = try await dispatcher.dispatch(event: "trip.created", payload: ["trip": ["id": "T-1"]], agency: nil,
                                               at: DaemonFixtures.start)
         }
-        #expect(error?.description.contains("client_name") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("missing the required field 'agency_id'") == true, "\(String(describing: error))")
         #expect(try await store.instances(matching: InstanceFilter()).isEmpty)
         try await store.close()
     }

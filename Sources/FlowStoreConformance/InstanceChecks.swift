@@ -78,6 +78,14 @@ enum InstanceChecks {
             #expect(try await store.instances(matching: InstanceFilter(agencyID: agency, status: .waiting)) == [a])
             #expect(try await store.instances(matching: InstanceFilter(flow: "planning", agencyID: agency)) == [b])
             #expect(try await store.instances(matching: InstanceFilter(agencyID: agency, limit: 1)).count == 1)
+            let flow = F.uniqueID("counted")
+            for status in [InstanceStatus.waiting, .waiting, .failed] {
+                try await F.create(F.instance(status: status, agencyID: agency, flow: flow), in: store)
+            }
+            #expect(try await store.instanceCounts(flow: flow) == [.waiting: 2, .failed: 1])
+            #expect(try await store.instanceCounts(flow: F.uniqueID("none")) == [:])
+            let all = try await store.instanceCounts(flow: nil)
+            #expect(all[.waiting, default: 0] >= 3 && all[.succeeded, default: 0] >= 1)
         }
     }
 

@@ -145,6 +145,11 @@ enum LedgerChecks {
             #expect(try await stores[0].claimScheduleFire(flow: flow, trigger: 1, fireAt: F.t0))
             #expect(try await stores[0].claimScheduleFire(flow: flow, trigger: 0, fireAt: F.t0 + TimeSpan(milliseconds: 1)))
             #expect(try await !stores[0].claimScheduleFire(flow: flow, trigger: 0, fireAt: F.t0))
+            // The latest claimed fire per trigger is where catch-up resumes.
+            #expect(try await stores[1].lastScheduleFire(flow: flow, trigger: 0) == F.t0 + TimeSpan(milliseconds: 1))
+            #expect(try await stores[1].lastScheduleFire(flow: flow, trigger: 1) == F.t0)
+            #expect(try await stores[1].lastScheduleFire(flow: flow, trigger: 2) == nil)
+            #expect(try await stores[1].lastScheduleFire(flow: F.uniqueID("other"), trigger: 0) == nil)
         }
     }
 

@@ -14,6 +14,8 @@ struct FlowCtl: AsyncParsableCommand {
             DryRunCommand.self,
             MigrateCommand.self,
             StartCommand.self,
+            ScheduleCommand.self,
+            InstancesCommand.self,
             ServeCommand.self,
         ]
     )

@@ -10,7 +10,7 @@ public actor InMemoryFlowStore: FlowStore {
     private var nextInboxID: Int64 = 0
     private var effects: [String: EffectRecord] = [:]
     private var notifications: [String: NotificationRow] = [:]
-    private var fires: Set<String> = []
+    private var fires: [String: Set<Instant>] = [:]
 
     struct NotificationRow {
         var claim: NotificationClaim
@@ -45,6 +45,12 @@ public actor InMemoryFlowStore: FlowStore {
                 && (filter.status == nil || $0.status == filter.status)
         }
         return Array(matching.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.prefix(filter.limit))
+    }
+
+    public func instanceCounts(flow: String?) async throws -> [InstanceStatus: Int] {
+        var counts: [InstanceStatus: Int] = [:]
+        for record in instances.values where flow == nil || record.flow == flow { counts[record.status, default: 0] += 1 }
+        return counts
     }
 
     public func claimDue(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> [InstanceRecord] {
@@ -164,6 +170,10 @@ public actor InMemoryFlowStore: FlowStore {
     }
 
     public func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool {
-        fires.insert("\(flow)#\(trigger)#\(fireAt)").inserted
+        fires["\(flow)#\(trigger)", default: []].insert(fireAt).inserted
+    }
+
+    public func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant? {
+        fires["\(flow)#\(trigger)"]?.max()
     }
 }

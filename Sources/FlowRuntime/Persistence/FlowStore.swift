@@ -21,6 +21,8 @@ public protocol FlowStore: Sendable {
     func createInstance(_ instance: InstanceRecord, history: [HistoryEntry]) async throws -> CreateInstanceResult
     func instance(id: String) async throws -> InstanceRecord?
     func instances(matching filter: InstanceFilter) async throws -> [InstanceRecord]
+    /// How many instances (of `flow`, or of every flow) are in each status; absent statuses are omitted.
+    func instanceCounts(flow: String?) async throws -> [InstanceStatus: Int]
 
     /// Leases up to `limit` instances that are due (`wakeAt <= now`, or with undelivered inbox
     /// events) and not leased by a live owner. Expired leases are reclaimed.
@@ -62,4 +64,6 @@ public protocol FlowStore: Sendable {
 
     /// Claims one fire of a schedule trigger; false when another replica already claimed it.
     func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool
+    /// The latest claimed fire of a schedule trigger (nil when it never fired): where catch-up starts.
+    func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant?
 }

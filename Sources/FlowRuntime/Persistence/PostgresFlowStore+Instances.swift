@@ -90,6 +90,20 @@ extension PostgresFlowStore {
         return inserted
     }
 
+    public func instanceCounts(flow: String?) async throws -> [InstanceStatus: Int] {
+        var counts: [InstanceStatus: Int] = [:]
+        for row in try await rows(
+            """
+            SELECT status, COUNT(*)::bigint FROM flow_instances
+            WHERE (\(flow)::text IS NULL OR flow = \(flow)) GROUP BY status
+            """
+        ) {
+            let (status, n) = try row.decode((String, Int64).self)
+            if let known = InstanceStatus(rawValue: status) { counts[known] = Int(n) }
+        }
+        return counts
+    }
+
     /// One statement. Due instances come from the partial index `flow_instances_wake` in wake-up
     /// order and instances with undelivered inbox events from `instance_inbox_pending`; each part
     /// locks with `FOR UPDATE SKIP LOCKED` and `LIMIT`, so concurrent claimers pass over each

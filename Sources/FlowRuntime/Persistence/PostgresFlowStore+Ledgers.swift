@@ -177,4 +177,10 @@ extension PostgresFlowStore {
             """
         )).isEmpty
     }
+
+    public func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant? {
+        try await rows(
+            "SELECT MAX(fire_at) AS last FROM schedule_fires WHERE flow = \(flow) AND trigger_index = \(trigger)"
+        ).first.flatMap { try $0.decode(PostgresInstant?.self)?.instant }
+    }
 }

@@ -176,4 +176,13 @@ extension SQLiteFlowStore {
             )).isEmpty
         }
     }
+
+    public func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant? {
+        try await read { _ in
+            try await exec(
+                "SELECT MAX(fire_at) AS last FROM schedule_fires WHERE flow = ? AND trigger_index = ?",
+                [.text(flow), .integer(trigger)]
+            ).first.flatMap { try SQLiteRowReader($0).optionalInstant("last") }
+        }
+    }
 }

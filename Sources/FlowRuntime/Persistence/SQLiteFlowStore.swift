@@ -228,6 +228,20 @@ public final class SQLiteFlowStore: FlowStore {
         return try await read { _ in try await exec(sql, binds).map(Self.instanceRecord) }
     }
 
+    public func instanceCounts(flow: String?) async throws -> [InstanceStatus: Int] {
+        let sql = "SELECT status, COUNT(*) AS n FROM flow_instances WHERE (? IS NULL OR flow = ?) GROUP BY status"
+        let binds: [SQLiteData] = flow.map { [.text($0), .text($0)] } ?? [.null, .null]
+        return try await read { _ in
+            var counts: [InstanceStatus: Int] = [:]
+            for row in try await exec(sql, binds) {
+                let reader = SQLiteRowReader(row)
+                guard let status = InstanceStatus(rawValue: try reader.string("status")) else { continue }
+                counts[status] = Int(try reader.int("n"))
+            }
+            return counts
+        }
+    }
+
     public func claimDue(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> [InstanceRecord] {
         guard limit > 0 else { return [] }
         return try await write { _ in

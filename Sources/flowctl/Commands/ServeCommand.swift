@@ -10,22 +10,26 @@ import Steps
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the daemon: instance worker and HTTP server (GET /health).",
+        abstract: "Run the daemon: worker, cron scheduler, HTTP server (/health, /metrics, POST /events/{name}).",
         discussion: """
-            The database is --database, else FLOW_DATABASE_URL, else ./flow.sqlite. Without Twilio and \
-            AeroAPI credentials the daemon runs in SANDBOX MODE: provider calls are answered locally \
-            (messages accepted with synthetic SIDs, no flights found) and nothing leaves the machine.
+            Each setting comes from its flag, else its environment variable, else the --config file, else \
+            the default: --port/FLOW_PORT/port (8080), --host/FLOW_HOST/host (0.0.0.0), \
+            --workflows/FLOW_WORKFLOWS/workflows (./workflows), --database/FLOW_DATABASE_URL/database \
+            (./flow.sqlite), --log-format/FLOW_LOG_FORMAT/log_format (json, or text when stdout is a \
+            terminal). Without Twilio and AeroAPI credentials the daemon runs in SANDBOX MODE: provider \
+            calls are answered locally (messages accepted with synthetic SIDs, no flights found) and \
+            nothing leaves the machine.
             """
     )
 
-    @Option(name: .long, help: "HTTP port.")
-    var port: Int = 8080
+    @Option(name: .long, help: "HTTP port (default 8080).")
+    var port: Int?
 
-    @Option(name: .long, help: "HTTP bind address.")
-    var host: String = "0.0.0.0"
+    @Option(name: .long, help: "HTTP bind address (default 0.0.0.0).")
+    var host: String?
 
-    @Option(name: .long, help: "Workflow directory (flows and agencies/).")
-    var workflows: String = "./workflows"
+    @Option(name: .long, help: "Workflow directory with flows and agencies/ (default ./workflows).")
+    var workflows: String?
 
     @Option(name: .long, help: "Database URL (default: FLOW_DATABASE_URL, else ./flow.sqlite).")
     var database: String?
@@ -33,17 +37,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Instance lease (e.g. 60s): how long a crashed daemon's work waits to be reclaimed.")
     var lease: String = "60s"
 
+    @Option(name: .long, help: "Log format: json (one object per line on stdout) or text (stderr).")
+    var logFormat: String?
+
+    @Option(name: .long, help: "Config file (YAML: port, host, workflows, database, log_format).")
+    var config: String?
+
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        let settings = try resolvedConfiguration()
+        let (port, host, workflows) = (settings.port, settings.host, settings.workflows)
+        DaemonSetup.bootstrapLogging(settings.logFormat)
+        let prometheus = PrometheusExport.bootstrap()
+        let metrics = RuntimeMetrics()
         let logger = Logger(label: "flow.serve")
         guard let leaseSpan = TimeSpan(parsing: lease), leaseSpan.milliseconds >= 1000 else {
             throw ValidationError("--lease: '\(lease)' is not a duration of at least 1s (e.g. 30s, 2m)")
         }
-        let storeConfiguration = try DaemonSetup.storeConfiguration(database)
+        let storeConfiguration = try DaemonSetup.storeConfiguration(settings.database)
         let registry = try DaemonSetup.registry(workflows)
 
         let environment = ProcessInfo.processInfo.environment
@@ -85,18 +95,26 @@ struct ServeCommand: AsyncParsableCommand {
 
         let health = HealthReport(
             store: storeConfiguration.kind, sandbox: sandbox, flows: registry.flowNames)
-        let app = buildApplication(host: host, port: port, health: health)
         let owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         let workerConfiguration = InstanceWorker<InMemoryFlowStore>.Configuration(owner: owner)
         let now = InstanceWorker<InMemoryFlowStore>.wallClock()
 
         func runGroup(_ store: some FlowStore, extra: [any Service]) async throws {
             let worker = InstanceWorker(
-                store: store, registry: registry, steps: .providers(), transport: transport,
+                store: store, registry: registry, steps: StepRegistry.providers().metered(metrics), transport: transport,
                 credentials: credentials, endpoints: endpoints,
-                configuration: .init(owner: workerConfiguration.owner, lease: leaseSpan))
+                configuration: .init(owner: workerConfiguration.owner, lease: leaseSpan), metrics: metrics)
+            let scheduler = ScheduleService(store: store, registry: registry, metrics: metrics)
+            let gauge = InstanceStatusGauge(store: store, metrics: metrics)
+            let dispatcher = EventDispatcher(store: store, registry: registry)
+            let app = buildApplication(host: host, port: port, health: health, routes: { router in
+                EventRoutes.add(to: router, dispatcher: dispatcher)
+                MetricsRoutes.add(to: router, export: prometheus)
+            })
             let group = ServiceGroup(configuration: .init(
-                services: extra.map { .init(service: $0) } + [.init(service: worker), .init(service: app)],
+                services: extra.map { .init(service: $0) } + [
+                    .init(service: worker), .init(service: scheduler), .init(service: gauge), .init(service: app),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
             logger.info("serving", metadata: [
@@ -134,8 +152,48 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
+extension ServeCommand {
+    /// Flags over environment over the --config file over defaults.
+    func resolvedConfiguration() throws -> DaemonConfiguration {
+        do {
+            var flags = DaemonConfiguration.Layer(port: port, host: host, workflows: workflows, database: database)
+            if let logFormat {
+                flags.logFormat = try DaemonConfiguration.parseLogFormat(logFormat, from: "--log-format")
+            }
+            if let port { _ = try DaemonConfiguration.parsePort("\(port)", from: "--port") }
+            let environment = try DaemonConfiguration.environment(ProcessInfo.processInfo.environment)
+            var file = DaemonConfiguration.Layer()
+            if let config {
+                guard let text = try? String(contentsOfFile: config, encoding: .utf8) else {
+                    throw ValidationError("cannot read config file: \(config)")
+                }
+                file = try DaemonConfiguration.file(SourceFile(path: config, text: text))
+            }
+            return DaemonConfiguration.resolve([flags, environment, file], terminal: isatty(STDOUT_FILENO) != 0)
+        } catch let error as DaemonConfiguration.ConfigurationError {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
 /// Shared set-up for daemon commands (serve, start).
 enum DaemonSetup {
+    /// JSON lines on stdout, or swift-log's text handler on stderr; level info.
+    static func bootstrapLogging(_ format: DaemonConfiguration.LogFormat) {
+        LoggingSystem.bootstrap { label in
+            switch format {
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = .info
+                return handler
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = .info
+                return handler
+            }
+        }
+    }
+
     static func storeConfiguration(_ database: String?) throws -> StoreConfiguration {
         do {
             return try database.map(StoreConfiguration.from(url:)) ?? StoreConfiguration.fromEnvironment()

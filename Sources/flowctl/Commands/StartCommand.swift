@@ -11,7 +11,10 @@ struct StartCommand: AsyncParsableCommand {
         abstract: "Start a flow instance in the database (exactly once per --key).",
         discussion: """
             The database is --database, else FLOW_DATABASE_URL, else ./flow.sqlite. With --key, starting \
-            again with the same key returns the existing instance instead of creating another.
+            again with the same key returns the existing instance instead of creating another. Without \
+            --key, a flow with an event trigger (e.g. trip.created, key ${{ input.trip.id }}) derives the key \
+            from the input exactly as POST /events/{name} does, so a trip starts its flow once whichever path \
+            created it.
             """
     )
 
@@ -24,7 +27,7 @@ struct StartCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Agency whose overrides apply.")
     var agency: String?
 
-    @Option(name: .long, help: "Idempotency key: the instance is created once per key.")
+    @Option(name: .long, help: "Idempotency key (default: derived from the flow's event trigger).")
     var key: String?
 
     @Option(name: .long, help: "Database URL (default: FLOW_DATABASE_URL, else ./flow.sqlite).")
@@ -50,7 +53,19 @@ struct StartCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCodes.usage
         }
-        let (flow, agency, key) = (self.flow, self.agency, self.key)
+        var derivedKey = self.key
+        if derivedKey == nil, let trigger = EventDispatcher<InMemoryFlowStore>.trigger(of: loaded.flow), trigger.key != nil {
+            do {
+                let settings = try registry.directory.effectiveSettings(flow: flow, agency: agency)
+                derivedKey = try EventDispatcher<InMemoryFlowStore>.derive(
+                    flow: loaded.flow, trigger: trigger, payload: nil, input: value, settings: .object(settings)
+                ).idempotencyKey
+            } catch {
+                FileHandle.standardError.write(Data("flowctl start: \(error) (or pass --key)\n".utf8))
+                throw ExitCodes.usage
+            }
+        }
+        let (flow, agency, key) = (self.flow, self.agency, derivedKey)
         let result: CreateInstanceResult
         do {
             result = try await storeConfiguration.withStore { store in
@@ -65,9 +80,9 @@ struct StartCommand: AsyncParsableCommand {
         }
         switch result {
         case .created(let record):
-            print("created \(record.id) (flow \(record.flow), status \(record.status.rawValue))")
+            print("created \(record.id) (flow \(record.flow), status \(record.status.rawValue)\(key.map { ", key \($0)" } ?? ""))")
         case .existing(let record):
-            print("existing \(record.id) (flow \(record.flow), status \(record.status.rawValue); key already used)")
+            print("existing \(record.id) (flow \(record.flow), status \(record.status.rawValue); key \(key ?? "") already used)")
         }
     }
 

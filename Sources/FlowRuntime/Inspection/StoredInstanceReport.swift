@@ -1,0 +1,51 @@
+public import FlowEngine
+
+/// A stored instance shown in the dry-run's shapes: the same `messages`, `timeline`, `alerts` and
+/// text rendering (`DryRunReport`), built from the instance row and its `instance_events`.
+public struct StoredInstanceReport: Sendable {
+    public var instance: InstanceRecord
+    public var report: DryRunReport
+
+    /// `definition` gives the version (`<declared>+<7 hex of the hash>`); history is the whole timeline.
+    /// `calls` counts step attempts by provider (`twilio.*` and `notify.*` as twilio, `aeroapi.*`, `openai.*`).
+    public init(instance: InstanceRecord, definition: StoredDefinition?, history: [HistoryEntry]) {
+        self.instance = instance
+        let version = definition.map { "\($0.version)+\($0.hash.prefix(7))" } ?? String(instance.definitionHash.prefix(7))
+        var calls: [String: Int] = [:]
+        for entry in history where entry.kind == "step_called" {
+            guard let step = entry.details["step"]?.stringValue,
+                  let prefix = step.split(separator: ".").first.map(String.init) else { continue }
+            let provider = prefix == "notify" ? "twilio" : prefix
+            if ["twilio", "aeroapi", "openai"].contains(provider) { calls[provider, default: 0] += 1 }
+        }
+        report = DryRunReport(
+            flow: instance.flow, version: version, agency: instance.agencyID, start: instance.createdAt,
+            end: history.last.map { max($0.at, instance.updatedAt) } ?? instance.updatedAt,
+            status: instance.status.rawValue, history: history, calls: calls)
+    }
+
+    /// Loads an instance, its definition and its whole history; nil when there is no such instance.
+    public static func load(id: String, from store: some FlowStore) async throws -> StoredInstanceReport? {
+        guard let instance = try await store.instance(id: id) else { return nil }
+        let definition = try await store.definition(hash: instance.definitionHash)
+        let history = try await store.history(instanceID: id, after: 0)
+        return StoredInstanceReport(instance: instance, definition: definition, history: history)
+    }
+
+    /// The dry-run's JSON object plus the instance's `id`, `key` and `wake_at`.
+    public var json: Value {
+        guard case .object(var members) = report.json else { return report.json }
+        members["id"] = .string(instance.id)
+        members["key"] = instance.idempotencyKey.map(Value.string) ?? .null
+        members["wake_at"] = instance.wakeAt.map(Value.instant) ?? .null
+        return .object(members)
+    }
+
+    /// The dry-run's text timeline under a line naming the instance.
+    public var text: String {
+        var head = "instance \(instance.id)"
+        if let key = instance.idempotencyKey { head += " · key \(key)" }
+        if let wake = instance.wakeAt, !instance.status.isFinished { head += " · wakes \(wake)" }
+        return head + "\n" + report.text
+    }
+}

@@ -1,0 +1,111 @@
+public import FlowEngine
+
+/// Starts the flows whose `event:` triggers name a domain event (`trip.created`), exactly once per
+/// evaluated trigger key: the instance's idempotency key is `event/<flow>/<key>`, so the same trip
+/// arriving through any path (`flowctl start`, `POST /events/trip.created`, a replica) finds the
+/// instance that already exists.
+public struct EventDispatcher<Store: FlowStore>: Sendable {
+    /// Why an event could not start a flow: bad payload, a key that does not evaluate.
+    public struct DispatchError: Error, Sendable, Hashable, CustomStringConvertible {
+        public var flow: String
+        public var message: String
+        public var description: String { "\(flow): \(message)" }
+    }
+
+    /// One flow the event started (or found already started).
+    public struct Started: Sendable, Hashable {
+        public var flow: String
+        public var key: String
+        /// False when the key was used before: the existing instance is returned.
+        public var created: Bool
+        public var instance: InstanceRecord
+    }
+
+    /// The instance key and flow input an event trigger derives from an event.
+    public struct Derived: Sendable, Hashable {
+        public var idempotencyKey: String
+        public var input: Value
+    }
+
+    public let starter: InstanceStarter<Store>
+
+    public init(store: Store, registry: DefinitionRegistry) {
+        self.starter = InstanceStarter(store: store, registry: registry)
+    }
+
+    /// The flows (current versions) with an event trigger for `event`.
+    public static func listeners(of event: String, in registry: DefinitionRegistry) -> [(flow: String, trigger: EventTrigger)] {
+        registry.flowNames.compactMap { name in
+            registry.current(name).flatMap { trigger(of: $0.flow, event: event) }.map { (name, $0) }
+        }
+    }
+
+    /// The flow's first event trigger (for `event` when given).
+    public static func trigger(of flow: Flow, event: String? = nil) -> EventTrigger? {
+        for case .event(let trigger) in flow.triggers where event == nil || trigger.event.value == event {
+            return trigger
+        }
+        return nil
+    }
+
+    /// Maps an event to the flow input (the trigger's `input:`, else the payload itself), checks it
+    /// against the flow's declared input, and evaluates the trigger key over it. The key sees
+    /// `input` (the mapped input), `event` (`name`, `payload`) and `settings`; with `payload` nil
+    /// (a direct `flowctl start`) `event` is not bound and `input` is the given input.
+    public static func derive(
+        flow: Flow, trigger: EventTrigger, payload: Value?, input given: Value? = nil, settings: Value
+    ) throws(DispatchError) -> Derived {
+        let name = flow.name.value
+        func fail(_ message: String) -> DispatchError { DispatchError(flow: name, message: message) }
+        var bindings: [String: Value] = ["settings": settings]
+        if let payload {
+            bindings["event"] = .object(["name": .string(trigger.event.value), "payload": payload])
+        }
+        var input = given ?? payload ?? .object([:])
+        if given == nil, let mapping = trigger.input {
+            do {
+                input = try ExpressionEvaluation.evaluate(mapping, in: EvaluationContext(bindings: bindings))
+            } catch {
+                throw fail("trigger input: \(error)")
+            }
+        }
+        do {
+            input = try DryRunInputCheck.typed(DryRunDocument(input), declaredBy: flow.input)
+        } catch {
+            throw fail("input: \(error)")
+        }
+        guard let keyTemplate = trigger.key else {
+            throw fail("the '\(trigger.event.value)' trigger declares no key; pass one explicitly")
+        }
+        bindings["input"] = DeclaredTypes.input(input, fields: flow.input)
+        let key: Value
+        do {
+            key = try ExpressionEvaluation.evaluate(keyTemplate, in: EvaluationContext(bindings: bindings))
+        } catch {
+            throw fail("trigger key: \(error)")
+        }
+        let text = key.stringValue ?? key.jsonText
+        guard key != .null, !text.isEmpty else { throw fail("trigger key evaluated to an empty value") }
+        return Derived(idempotencyKey: "event/\(name)/\(text)", input: input)
+    }
+
+    /// Starts every flow listening to `event` with `payload`; each at most once per key.
+    public func dispatch(event: String, payload: Value, agency: String?, at now: Instant) async throws -> [Started] {
+        var started: [Started] = []
+        for (name, trigger) in Self.listeners(of: event, in: starter.registry) {
+            guard let loaded = starter.registry.current(name) else { continue }
+            let settings = (try? starter.registry.directory.effectiveSettings(flow: name, agency: agency)) ?? [:]
+            let derived = try Self.derive(flow: loaded.flow, trigger: trigger, payload: payload,
+                                          settings: .object(settings))
+            let result = try await starter.start(
+                flow: name, input: derived.input, agency: agency, idempotencyKey: derived.idempotencyKey, at: now)
+            switch result {
+            case .created(let record):
+                started.append(Started(flow: name, key: derived.idempotencyKey, created: true, instance: record))
+            case .existing(let record):
+                started.append(Started(flow: name, key: derived.idempotencyKey, created: false, instance: record))
+            }
+        }
+        return started
+    }
+}

@@ -1,0 +1,58 @@
+public import FlowEngine
+public import Hummingbird
+import Foundation
+
+/// What `POST /events/{name}` answers: the flows the event started (or found started).
+public struct EventResponse: Sendable, Codable, ResponseEncodable {
+    public struct Started: Sendable, Codable {
+        public var flow: String
+        public var instance: String
+        public var key: String
+        public var status: String
+        /// False when an instance for this key already existed.
+        public var created: Bool
+    }
+
+    public var event: String
+    public var started: [Started]
+}
+
+/// `POST /events/{name}` with a JSON body (the event payload; `?agency=ID` selects the agency's
+/// overrides): starts every flow with an event trigger for `name`, at most once per trigger key.
+/// Answers 200 with the instances, 400 to a body that is not JSON, 422 when the payload does not
+/// fit a flow's input or key.
+public enum EventRoutes {
+    public static func add<Context: RequestContext, Store: FlowStore>(
+        to router: Router<Context>, dispatcher: EventDispatcher<Store>,
+        clock: @escaping @Sendable () -> Instant = InstanceWorker<Store>.wallClock
+    ) {
+        router.post("events/:name") { request, context -> EventResponse in
+            let name = try context.parameters.require("name")
+            var request = request
+            let buffer = try await request.collectBody(upTo: 1024 * 1024)
+            let payload: Value
+            do {
+                payload = try JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
+            } catch {
+                throw HTTPError(.badRequest, message: "the body of POST /events/\(name) must be a JSON document")
+            }
+            let agency = request.uri.queryParameters.get("agency")
+            let started: [EventDispatcher<Store>.Started]
+            do {
+                started = try await dispatcher.dispatch(event: name, payload: payload, agency: agency, at: clock())
+            } catch let error as EventDispatcher<Store>.DispatchError {
+                throw HTTPError(.unprocessableContent, message: error.description)
+            } catch let error as InstanceStarter<Store>.StartError {
+                throw HTTPError(.unprocessableContent, message: error.description)
+            }
+            context.logger.info("event dispatched", metadata: [
+                "flow.event": "\(name)", "flow.started": "\(started.filter(\.created).count)",
+                "flow.existing": "\(started.filter { !$0.created }.count)",
+            ])
+            return EventResponse(event: name, started: started.map {
+                .init(flow: $0.flow, instance: $0.instance.id, key: $0.key, status: $0.instance.status.rawValue,
+                      created: $0.created)
+            })
+        }
+    }
+}

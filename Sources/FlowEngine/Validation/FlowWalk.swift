@@ -41,7 +41,9 @@ extension Flow {
         for (state, _) in allStates {
             switch state.kind {
             case .step(let s): names += [s.save] + s.catches.map(\.save)
-            case .wait(let w): if case .event(let e) = w.condition { names.append(e.save) }
+            case .wait(let w):
+                names.append(w.save)
+                if case .event(let e) = w.condition { names.append(e.save) }
             case .approval(let a): names.append(a.save)
             case .parallel(let p): names += [p.save] + p.catches.map(\.save)
             case .forEach(let f): names += [f.save] + f.catches.map(\.save)

@@ -6,19 +6,56 @@ import FoundationEssentials
 import Foundation
 
 /// Dry-runs of the three-day flight flow (`workflows/flight-notifications.yaml` in the current
-/// directory; ~28 AeroAPI polls, 3 messages): mean and median ms per dry-run, and interpreter
-/// transitions per second replaying the dry-run's timer events through `Interpreter.apply`.
+/// directory): BA245 London → New York created 2026-07-06 10:00Z, departing 2026-07-08 21:05Z, a
+/// delay that grows three times (23:05, 00:05, 02:05), departure, landing at 04:05 New York:
+/// 28 AeroAPI lookups, 7 messages. The timed part is `DryRun.run()` alone — virtual clock,
+/// real interpreter, real executor and step code (request building, response parsing),
+/// in-memory store, fixture transport; loading and validating the flow happen once before.
+/// Then interpreter transitions per second: the same instance replayed through the pure
+/// `Interpreter.apply` (the step outcomes the dry-run recorded, timers fired in order), one core.
 enum DryRunBenchmark {
     static let input: Value = ["trip": [
         "id": "trip-1", "agency_id": "acme", "client_name": "Ana", "whatsapp": "+447700900123", "flight_number": "BA245",
-        "origin": "LHR", "destination": "EZE", "departure": .instant(Instant(iso8601: "2026-07-08T21:30:00Z")!),
+        "origin": "LHR", "destination": "JFK", "departure": .instant(.at("2026-07-08T21:05:00Z")),
     ]]
+    static let start = Instant.at("2026-07-06T10:00:00Z")
 
-    static func flight(estimatedOut: String, gate: String) -> Value {
-        ["ident": "BA245", "ident_iata": "BA245", "fa_flight_id": "BA245-1", "scheduled_out": "2026-07-08T21:30:00Z",
-         "estimated_out": .string(estimatedOut), "gate_origin": .string(gate), "status": "Scheduled",
-         "cancelled": false, "diverted": false]
+    /// An AeroAPI flight object, fields as in `contracts/aeroapi-flights.openapi.json`.
+    static func flight(
+        estimatedOut: String, gate: String?, status: String, actualOut: String? = nil, actualOn: String? = nil,
+        progress: Double = 0
+    ) -> Value {
+        func time(_ text: String?) -> Value { text.map(Value.string) ?? .null }
+        return [
+            "ident": "BAW245", "ident_iata": "BA245", "fa_flight_id": "BA245-1783400000-schedule-0001",
+            "status": .string(status), "cancelled": false, "diverted": false, "progress_percent": .number(progress),
+            "origin": ["code": "EGLL", "code_icao": "EGLL", "code_iata": "LHR", "timezone": "Europe/London",
+                       "name": "London Heathrow", "city": "London"],
+            "destination": ["code": "KJFK", "code_icao": "KJFK", "code_iata": "JFK", "timezone": "America/New_York",
+                            "name": "John F Kennedy Intl", "city": "New York"],
+            "scheduled_out": "2026-07-08T21:05:00Z", "estimated_out": .string(estimatedOut), "actual_out": time(actualOut),
+            "scheduled_off": .null, "estimated_off": .null, "actual_off": .null,
+            "scheduled_on": "2026-07-09T05:05:00Z", "estimated_on": .null, "actual_on": time(actualOn),
+            "scheduled_in": .null, "estimated_in": .null, "actual_in": .null,
+            "gate_origin": gate.map(Value.string) ?? .null, "gate_destination": .null,
+            "terminal_origin": "5", "terminal_destination": .null,
+        ]
     }
+
+    static func answer(_ from: String, _ flight: Value) -> DryRunFixtures.Answer {
+        .init(from: .at(from), status: 200, body: ["flights": [flight], "links": .null, "num_pages": 1])
+    }
+
+    static let fixtures = DryRunFixtures(aeroapi: [
+        answer("2026-07-06T00:00:00Z", flight(estimatedOut: "2026-07-08T21:05:00Z", gate: nil, status: "Scheduled")),
+        answer("2026-07-08T17:30:00Z", flight(estimatedOut: "2026-07-08T23:05:00Z", gate: "B32", status: "Scheduled / Delayed")),
+        answer("2026-07-08T20:00:00Z", flight(estimatedOut: "2026-07-09T00:05:00Z", gate: "B32", status: "Scheduled / Delayed")),
+        answer("2026-07-08T22:20:00Z", flight(estimatedOut: "2026-07-09T02:05:00Z", gate: "B32", status: "Scheduled / Delayed")),
+        answer("2026-07-09T02:10:00Z", flight(estimatedOut: "2026-07-09T02:05:00Z", gate: "B32", status: "En Route / Delayed",
+                                              actualOut: "2026-07-09T02:08:00Z")),
+        answer("2026-07-09T08:00:00Z", flight(estimatedOut: "2026-07-09T02:05:00Z", gate: "B32", status: "Arrived / Gate Arrival",
+                                              actualOut: "2026-07-09T02:08:00Z", actualOn: "2026-07-09T07:58:00Z", progress: 100)),
+    ])
 
     static func run() async throws {
         let path = "workflows/flight-notifications.yaml"
@@ -29,14 +66,8 @@ enum DryRunBenchmark {
         }
         let flow = loaded.flow
         let settings = try directory.effectiveSettings(flow: flow.name.value, agency: nil)
-        let fixtures = DryRunFixtures(aeroapi: [
-            .init(from: Instant(iso8601: "2026-07-06T00:00:00Z"), status: 200,
-                  body: ["flights": [flight(estimatedOut: "2026-07-08T21:30:00Z", gate: "B7")], "links": nil, "num_pages": 1]),
-            .init(from: Instant(iso8601: "2026-07-08T18:00:00Z"), status: 200,
-                  body: ["flights": [flight(estimatedOut: "2026-07-08T22:30:00Z", gate: "B9")], "links": nil, "num_pages": 1]),
-        ])
         let dryRun = DryRun(flow: flow, input: input, settings: .object(settings), agency: nil, fixtures: fixtures,
-                            start: Instant(iso8601: "2026-07-06T10:00:00Z")!)
+                            start: start)
         var report = try await dryRun.run()  // warm-up
         let runs = 200
         var samples: [Double] = []
@@ -48,38 +79,51 @@ enum DryRunBenchmark {
         }
         samples.sort()
         let mean = samples.reduce(0, +) / Double(runs)
-        print("dry-run of \(flow.name.value) (3 days, \(report.calls["aeroapi"] ?? 0) AeroAPI polls, "
+        print("dry-run of \(flow.name.value) (\(start) → \(report.end), \(report.calls["aeroapi"] ?? 0) AeroAPI lookups, "
               + "\(report.messages.count) messages, \(report.history.count) timeline entries, \(report.status))")
         print(String(format: "  %d runs: mean %.3f ms, median %.3f ms, p90 %.3f ms per dry-run", runs, mean,
                      samples[runs / 2], samples[runs * 9 / 10]))
-        try await transitions(flow: flow, settings: .object(settings))
+        try transitions(flow: flow, settings: .object(settings), recorded: report.history)
     }
 
-    /// Start + every timer firing until the instance ends, through the pure interpreter only
-    /// (step calls answered with canned outcomes), repeated; one core.
-    static func transitions(flow: Flow, settings: Value) async throws {
+    /// The step outputs a dry-run recorded, by call id (each `step_called` paired with the
+    /// `step_succeeded` that follows it; the case's flow runs one frame at a time).
+    static func outputs(_ history: [HistoryEntry]) -> [String: Value] {
+        var outputs: [String: Value] = [:]
+        var pending: String?
+        for entry in history {
+            if entry.kind == "step_called" { pending = entry.details["call_id"]?.stringValue }
+            if entry.kind == "step_succeeded", let call = pending {
+                outputs[call] = entry.details["output"] ?? .null
+                pending = nil
+            }
+        }
+        return outputs
+    }
+
+    /// Start + every step outcome and timer of the recorded instance through `Interpreter.apply`
+    /// alone, repeated; one core. Fails when the replay leaves the recorded path.
+    static func transitions(flow: Flow, settings: Value, recorded history: [HistoryEntry]) throws {
         let interpreter = Interpreter(flow: flow)
-        let start = Instant(iso8601: "2026-07-06T10:00:00Z")!
-        let sent: Value = ["status": "sent", "sid": "SM1"]
-        let flights: Value = ["flights": [flight(estimatedOut: "2026-07-08T21:30:00Z", gate: "B7")], "links": nil, "num_pages": 1]
+        let outputs = outputs(history)
         var count = 0
+        var finalStatus = ""
         let clock = ContinuousClock()
         let elapsed = clock.measure {
             for _ in 0..<200 {
-                var transition = interpreter.start(instanceID: "bench", input: input, settings: settings, agency: nil, at: start)
+                var transition = interpreter.start(instanceID: "dry-run", input: input, settings: settings, agency: nil,
+                                                   at: start)
                 count += 1
                 var now = start
-                for _ in 0..<10_000 {
-                    let calls = transition.actions.compactMap { action -> StepInvocation? in
+                while !transition.state.status.isFinished {
+                    let call = transition.actions.lazy.compactMap { action -> StepInvocation? in
                         if case .callStep(let invocation) = action { return invocation }
                         return nil
-                    }
-                    if let call = calls.first {
-                        let output: Value = call.step == "aeroapi.flight" ? flights : call.step == "flight.diff" ? [:] : sent
+                    }.first
+                    if let call, let output = outputs[call.callID] {
                         transition = interpreter.apply(.stepSucceeded(callID: call.callID, output: output),
                                                        to: transition.state, at: now)
-                    } else if !transition.state.status.isFinished,
-                              let timer = transition.state.timers.min(by: { $0.value < $1.value }) {
+                    } else if call == nil, let timer = transition.state.timers.min(by: { $0.value < $1.value }) {
                         now = max(now, timer.value)
                         transition = interpreter.apply(.timerFired(id: timer.key), to: transition.state, at: now)
                     } else {
@@ -87,14 +131,23 @@ enum DryRunBenchmark {
                     }
                     count += 1
                 }
+                finalStatus = transition.state.status.rawValue
             }
+        }
+        guard finalStatus == "succeeded" else {
+            print("interpreter replay left the recorded path (status \(finalStatus)); no figure")
+            exit(1)
         }
         let seconds = milliseconds(elapsed) / 1000
         print("interpreter: \(count) transitions in \(String(format: "%.3f", seconds)) s = "
-              + "\(Int(Double(count) / seconds)) transitions/s (one core, pure Interpreter.apply)")
+              + "\(Int(Double(count) / seconds)) transitions/s (one core, pure Interpreter.apply, \(count / 200) per instance)")
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
+}
+
+private extension Instant {
+    static func at(_ text: String) -> Instant { Instant(iso8601: text)! }
 }

@@ -15,6 +15,14 @@ private func untilFlow(_ due: String, window spec: SendWindowSpec?) -> Flow {
     ])
 }
 
+/// A timed wait that saves its wake-up record, and a state that reads it back.
+private let savedWakeFlow = Build.flow("wait", [
+    Build.state("wait", .wait(WaitState(
+        condition: .until(Build.lit(.string("2026-07-07T20:10:00Z"))), window: window("20:00-09:00", "Europe/London"),
+        save: Build.name("woke"), next: Build.name("done")))),
+    Build.succeed("done", Build.expr("vars.woke")),
+])
+
 private let eventFlow = Build.flow("listen", [
     Build.state("listen", .wait(WaitState(condition: .event(EventWait(
         name: Build.name("whatsapp.inbound"), correlation: Build.expr("input.phone"), lookback: Build.lit("1h"),
@@ -88,6 +96,11 @@ let waitCases: [InterpreterCase] = [
         flow: untilFlow("2026-07-07T20:10:00Z", window: window("20:00-09:00", "Europe/London")),
         events: [(.timerFired(id: "i/t1"), "2026-07-08T08:00:00Z")],
         expected: ["call notify.send #1 i/c2 key=i/c2"], status: .running),
+    InterpreterCase(
+        name: "a timed wait's save holds when it woke, when it was due and where quiet hours moved it from",
+        flow: savedWakeFlow, events: [(.timerFired(id: "i/t1"), "2026-07-08T08:00:00Z")],
+        expected: [#"complete {"at":"2026-07-08T08:00:00Z","deferred_from":"2026-07-07T20:10:00Z","due":"2026-07-07T20:10:00Z"}"#],
+        status: .succeeded),
     InterpreterCase(
         name: "an event with the right key ends the wait", flow: eventFlow,
         events: [(.eventReceived(name: "whatsapp.inbound", key: "+54911", payload: ["body": "hola"]), t0)],

@@ -13,13 +13,16 @@ enum FlightScenario {
     static let examples: String = URL(fileURLWithPath: workflows).deletingLastPathComponent()
         .appendingPathComponent("examples").path
 
-    /// Dry-runs the shipped flight-notifications flow with the agency's effective settings.
+    /// Dry-runs the shipped flight-notifications flow with the agency's effective settings,
+    /// then `settings` on top (as an override would set them).
     static func run(
-        trip: Value = trip, agency: String? = nil, fixtures: DryRunFixtures, start: Instant = .at("2026-07-06T10:00:00Z")
+        trip: Value = trip, agency: String? = nil, settings overrides: [String: Value] = [:], fixtures: DryRunFixtures,
+        start: Instant = .at("2026-07-06T10:00:00Z")
     ) async throws -> DryRunReport {
         let directory = WorkflowDirectory.load(path: workflows, catalogue: .standard)
         let flow = try directory.effectiveFlow("flight-notifications", agency: agency)
-        let settings = try directory.effectiveSettings(flow: "flight-notifications", agency: agency)
+        var settings = try directory.effectiveSettings(flow: "flight-notifications", agency: agency)
+        settings.merge(overrides) { _, new in new }
         return try await DryRun(flow: flow, input: ["trip": trip], settings: .object(settings), agency: agency,
                                 fixtures: fixtures, start: start).run()
     }
@@ -41,11 +44,12 @@ enum FlightScenario {
     static func flight(
         id: String = "BA245-1783400000-schedule-0001", scheduledOut: String = "2026-07-08T21:05:00Z",
         estimatedOut: String? = "2026-07-08T21:05:00Z", gate: String? = nil, actualOut: String? = nil,
-        estimatedOn: String? = "2026-07-09T05:05:00Z", actualOn: String? = nil, status: String = "Scheduled", cancelled: Bool = false,
+        scheduledOn: String = "2026-07-09T05:05:00Z", estimatedOn: String? = "2026-07-09T05:05:00Z", actualOn: String? = nil, status: String = "Scheduled", cancelled: Bool = false,
         diverted: Bool = false, destination: String = "JFK", progress: Double = 0
     ) -> Value {
         func time(_ text: String?) -> Value { text.map(Value.string) ?? .null }
-        let zones = ["JFK": "America/New_York", "BOS": "America/New_York", "LHR": "Europe/London"]
+        let zones = ["JFK": "America/New_York", "BOS": "America/New_York", "LHR": "Europe/London",
+                     "SIN": "Asia/Singapore"]
         return [
             "ident": "BAW245", "ident_iata": "BA245", "fa_flight_id": .string(id), "status": .string(status),
             "cancelled": .bool(cancelled), "diverted": .bool(diverted), "progress_percent": .number(progress),
@@ -56,7 +60,7 @@ enum FlightScenario {
                             "city": .string(destination)],
             "scheduled_out": .string(scheduledOut), "estimated_out": time(estimatedOut), "actual_out": time(actualOut),
             "scheduled_off": .null, "estimated_off": .null, "actual_off": .null,
-            "scheduled_on": "2026-07-09T05:05:00Z", "estimated_on": time(estimatedOn), "actual_on": time(actualOn),
+            "scheduled_on": .string(scheduledOn), "estimated_on": time(estimatedOn), "actual_on": time(actualOn),
             "scheduled_in": .null, "estimated_in": .null, "actual_in": .null,
             "gate_origin": gate.map(Value.string) ?? .null, "gate_destination": .null,
             "terminal_origin": "5", "terminal_destination": .null,

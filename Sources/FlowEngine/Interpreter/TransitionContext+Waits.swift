@@ -121,10 +121,12 @@ extension TransitionContext {
             guard case .step(let step)? = definition(of: frameID)?.kind else { return }
             do throws(FlowError) { try callStep(frameID, step, retryOf: attempt) } catch { raise(frameID, error) }
         case .sleeping(_, let due, let deferredFrom):
-            state.bindings["wake"] = .object([
+            let record: Value = .object([
                 "at": .instant(now), "due": .instant(due), "deferred_from": deferredFrom.map(Value.instant) ?? .null,
             ])
+            state.bindings["wake"] = record
             guard case .wait(let wait)? = definition(of: frameID)?.kind else { return }
+            saveVar(wait.save, record)
             transfer(frameID, to: wait.next)
         case .awaitingEvent(let name, _, _):
             guard case .wait(let wait)? = definition(of: frameID)?.kind, case .event(let eventWait) = wait.condition

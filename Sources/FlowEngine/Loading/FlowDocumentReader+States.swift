@@ -126,7 +126,7 @@ extension FlowDocumentReader {
     }
 
     func wait(_ body: YAMLNode, _ entries: MappingEntries) -> WaitState? {
-        guard let wait = reader.mapping(body, "wait", allowed: ["for", "until", "event", "window"]) else { return nil }
+        guard let wait = reader.mapping(body, "wait", allowed: ["for", "until", "event", "window", "save"]) else { return nil }
         let at = reader.location(body)
         let conditions = wait.pairs.filter { ["for", "until", "event"].contains($0.key.value) }
         guard let first = conditions.first else {
@@ -144,7 +144,12 @@ extension FlowDocumentReader {
             guard let event = eventWait(first.value) else { return nil }
             condition = .event(event)
         }
-        return WaitState(condition: condition, window: wait["window"].flatMap(window), next: name(entries["next"], "next"))
+        let save = name(wait["save"], "save")
+        if let save, case .event = condition {
+            reader.error(.conflictingKeys, "an event wait saves its payload with 'event.save', not 'save'", at: save.location)
+        }
+        return WaitState(condition: condition, window: wait["window"].flatMap(window), save: save,
+                         next: name(entries["next"], "next"))
     }
 
     private func eventWait(_ node: YAMLNode) -> EventWait? {

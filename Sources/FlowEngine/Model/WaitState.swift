@@ -12,11 +12,16 @@ public struct WaitState: Sendable {
 
     public var condition: Condition
     public var window: SendWindowSpec?
+    /// A timed wait (`for`/`until`) stores its wake-up as `vars.<save>`:
+    /// `{at, due, deferred_from}` (`deferred_from` null unless the window moved it).
+    /// An event wait saves its payload with `event.save` instead.
+    public var save: Located<String>?
     public var next: Located<String>?
 
-    public init(condition: Condition, window: SendWindowSpec?, next: Located<String>?) {
+    public init(condition: Condition, window: SendWindowSpec?, save: Located<String>? = nil, next: Located<String>?) {
         self.condition = condition
         self.window = window
+        self.save = save
         self.next = next
     }
 }

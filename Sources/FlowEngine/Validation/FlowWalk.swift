@@ -91,7 +91,9 @@ struct FlowWalk: Sendable {
         for walked in states {
             switch walked.state.kind {
             case .step(let s): add(s.save); s.catches.forEach { add($0.save) }
-            case .wait(let w): if case .event(let e) = w.condition { add(e.save) }
+            case .wait(let w):
+                add(w.save)
+                if case .event(let e) = w.condition { add(e.save) }
             case .approval(let a): add(a.save)
             case .parallel(let p): add(p.save); p.catches.forEach { add($0.save) }
             case .forEach(let f): add(f.save); f.catches.forEach { add($0.save) }

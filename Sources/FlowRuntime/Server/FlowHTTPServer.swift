@@ -18,13 +18,16 @@ public struct HealthReport: Sendable, Codable, ResponseEncodable {
     }
 }
 
-/// The daemon's HTTP surface: `GET /health`. The application is a `Service`; run it in the
-/// daemon's `ServiceGroup`.
+/// The daemon's HTTP surface: `GET /health` plus whatever `routes` adds (the Twilio webhooks:
+/// `TwilioWebhookRoutes.add` or `.addUnavailable`). The application is a `Service`; run it in
+/// the daemon's `ServiceGroup`.
 public func buildApplication(
-    host: String = "0.0.0.0", port: Int, health: HealthReport, logger: Logger = Logger(label: "flow.http")
+    host: String = "0.0.0.0", port: Int, health: HealthReport, logger: Logger = Logger(label: "flow.http"),
+    routes: (Router<BasicRequestContext>) -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router()
     router.get("health") { _, _ in health }
+    routes(router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "flow"),

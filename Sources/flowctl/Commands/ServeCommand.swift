@@ -56,6 +56,13 @@ struct ServeCommand: AsyncParsableCommand {
         for (variable, url) in endpoints.overrides() {
             logger.notice("provider endpoint overridden", metadata: ["flow.variable": "\(variable)", "flow.url": "\(url)"])
         }
+        let webhooks: Result<TwilioWebhookConfiguration, TwilioWebhookUnavailable> = sandbox
+            ? .failure(TwilioWebhookUnavailable(reason: "sandbox mode"))
+            : TwilioWebhookConfiguration.resolve(twilio: credentials.twilio, publicBaseURL: endpoints.publicBaseURL)
+        switch webhooks {
+        case .success(let configuration): logger.info("Twilio webhooks at \(configuration.publicURL)/webhooks/twilio/…")
+        case .failure(let unavailable): logger.log(level: sandbox ? .notice : .warning, "\(unavailable)")
+        }
         let transport: any HTTPTransport
         if sandbox {
             var missing: [String] = []
@@ -79,7 +86,6 @@ struct ServeCommand: AsyncParsableCommand {
 
         let health = HealthReport(
             store: storeConfiguration.kind, sandbox: sandbox, flows: registry.flowNames)
-        let app = buildApplication(host: host, port: port, health: health)
         let owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         let workerConfiguration = InstanceWorker<InMemoryFlowStore>.Configuration(owner: owner)
         let now = InstanceWorker<InMemoryFlowStore>.wallClock()
@@ -89,6 +95,13 @@ struct ServeCommand: AsyncParsableCommand {
                 store: store, registry: registry, steps: .providers(), transport: transport,
                 credentials: credentials, endpoints: endpoints,
                 configuration: .init(owner: workerConfiguration.owner))
+            let sink = StoreTwilioWebhookSink(store: store, registry: registry)
+            let app = buildApplication(host: host, port: port, health: health) { router in
+                switch webhooks {
+                case .success(let configuration): TwilioWebhookRoutes.add(to: router, sink: sink, configuration: configuration)
+                case .failure: TwilioWebhookRoutes.addUnavailable(to: router)
+                }
+            }
             let group = ServiceGroup(configuration: .init(
                 services: extra.map { .init(service: $0) } + [.init(service: worker), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -166,7 +166,7 @@ struct ServeEndToEndTests {
         }
         #expect(logged, "\((try? Self.query(database, "SELECT type, status, provider_id FROM notifications_log")) ?? [])")
         let finished = await Self.eventually(10) {
-            ((try? Self.query(database, "SELECT status FROM flow_instances")) ?? []) == ["completed"]
+            ((try? Self.query(database, "SELECT status FROM flow_instances")) ?? []) == ["succeeded"]
         }
         #expect(finished, "\((try? Self.query(database, "SELECT status FROM flow_instances")) ?? [])\n\(serveLog())")
 

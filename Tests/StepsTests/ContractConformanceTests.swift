@@ -78,14 +78,20 @@ struct ContractConformanceTests {
         let departure = Instant(iso8601: "2026-07-08T14:30:00Z")!
         let eze = (iata: "EZE", icao: "SAEZ", zone: Optional("America/Argentina/Buenos_Aires"))
         let mia = (iata: "MIA", icao: "KMIA", zone: Optional("America/New_York"))
-        fake.setFlights((0..<3).map { day in
-            FakeFlight(ident: "AR1302", faFlightID: "ARG1302-\(day)", origin: eze, destination: mia,
-                       scheduledOut: departure - .days(Int64(day))).value
-        }, for: "AR1302")
+        // As AeroAPIStepTests.pagination: one flight per page, newest first (COR +30m, day +1, day 0),
+        // the wanted one (day -1) on the third page.
+        var flights = (-1...1).map { day in
+            FakeFlight(ident: "AR1302", faFlightID: "ARG1302-\(day + 10)", origin: eze, destination: mia,
+                       scheduledOut: departure + .days(Int64(day)), blockTime: .hours(9)).value
+        }
+        flights.append(FakeFlight(
+            ident: "AR1302", faFlightID: "ARG1302-other", origin: (iata: "COR", icao: "SACO", zone: nil), destination: mia,
+            scheduledOut: departure + .minutes(30)).value)
+        fake.setFlights(flights, for: "AR1302")
         let requests = try await Self.capture(fake) { context, _ in
             let args: [String: Value] = [
-                "ident": "AR1302", "origin": "EZE", "scheduled_departure": .instant(departure - .days(2)),
-                "tolerance": .duration(.hours(2)),
+                "ident": "AR1302", "origin": "EZE", "scheduled_departure": .instant(departure - .days(1) + .hours(1)),
+                "tolerance": .duration(.hours(30)),
             ]
             _ = try #require(await AeroAPIFlightStep(limiter: RateLimiter(plan: .premium)).run(
                 StepCall(arguments: args), context: context).value)

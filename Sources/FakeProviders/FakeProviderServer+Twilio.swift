@@ -16,6 +16,8 @@ public struct FakeMessage: Sendable, Hashable {
     public var statusCallback: String?
     public var status: String
     public var dateCreated: Instant
+    /// Set by a `failed`/`undelivered` status callback.
+    public var errorCode: Int? = nil
 
     /// The Message resource JSON (snake_case, RFC 2822 dates, string counters).
     func resource(accountSid: String) -> Value {
@@ -24,7 +26,8 @@ public struct FakeMessage: Sendable, Hashable {
             "sid": .string(sid), "account_sid": .string(accountSid),
             "messaging_service_sid": messagingServiceSid.map(Value.string) ?? .null,
             "to": .string(to), "from": from.map(Value.string) ?? .null, "body": .string(body ?? ""),
-            "status": .string(status), "direction": "outbound-api", "error_code": .null, "error_message": .null,
+            "status": .string(status), "direction": "outbound-api",
+            "error_code": errorCode.map { .number(Double($0)) } ?? .null, "error_message": .null,
             "num_segments": messagingServiceSid == nil ? "1" : "0", "num_media": .string(String(mediaURLs.count)),
             "price": .null, "price_unit": "USD", "date_created": date, "date_updated": date, "date_sent": .null,
             "api_version": "2010-04-01",
@@ -93,6 +96,7 @@ extension FakeProviderServer {
                 state.messages.append(message)
                 return message
             }
+            scheduleStatusCallbacks(for: accepted)
             return Self.json(201, accepted.resource(accountSid: configuration.twilioAccountSid))
         }
     }

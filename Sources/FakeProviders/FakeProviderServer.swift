@@ -30,6 +30,11 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
         public var aeroapiUnknownIdentStatus = 200
         /// Numbers (E.164) that replied STOP: creates to them fail with 21610.
         public var optedOut: Set<String> = []
+        /// Post signed status callbacks to each message's `StatusCallback` (off by default:
+        /// in-process tests use URLs that do not exist).
+        public var sendsStatusCallbacks = false
+        /// The pause before each status callback.
+        public var statusCallbackDelay = TimeSpan(milliseconds: 100)
 
         public init() {}
     }
@@ -169,6 +174,8 @@ struct FakeState {
     var messages: [FakeMessage] = []
     var requestCounts: [FakeProvider: Int] = [:]
     var chatRequests: [Value] = []
+    var deliveryScripts: [FakeDeliveryOutcome] = []
+    var statusCallbacks: [FakeStatusCallback] = []
     var nextSid = 1
 }
 

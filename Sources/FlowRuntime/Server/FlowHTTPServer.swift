@@ -18,8 +18,9 @@ public struct HealthReport: Sendable, Codable, ResponseEncodable {
     }
 }
 
-/// The daemon's HTTP surface: `GET /health`, plus what `routes` mounts (`POST /events/{name}`,
-/// `GET /metrics`). The application is a `Service`; run it in the daemon's `ServiceGroup`.
+/// The daemon's HTTP surface: `GET /health` plus whatever `routes` mounts (`POST /events/{name}`,
+/// `GET /metrics`, the Twilio webhooks through `TwilioWebhookRoutes.add` or `.addUnavailable`).
+/// The application is a `Service`; run it in the daemon's `ServiceGroup`.
 public func buildApplication(
     host: String = "0.0.0.0", port: Int, health: HealthReport, logger: Logger = Logger(label: "flow.http"),
     routes: (Router<BasicRequestContext>) -> Void = { _ in }

@@ -16,7 +16,7 @@ public struct TwilioWebhookConfiguration: Sendable {
 
     public init(
         publicURL: String, authToken: Secret, agencyAuthTokens: [String: Secret] = [:],
-        statusPath: String = "/webhooks/twilio/status", inboundPath: String = "/webhooks/twilio/inbound"
+        statusPath: String = TwilioWebhookPaths.status, inboundPath: String = TwilioWebhookPaths.inbound
     ) {
         var base = publicURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -57,6 +57,20 @@ public enum TwilioWebhookRoutes {
                 context.logger.debug("duplicate inbound message", metadata: ["flow.message_sid": "\(message.messageSid)"])
             }
             return Response(status: .ok)
+        }
+    }
+
+    /// Both routes answering `503 Service Unavailable` (Twilio retries later): for a daemon that
+    /// cannot verify signatures because `FLOW_PUBLIC_URL` or the auth token is missing.
+    public static func addUnavailable<Context: RequestContext>(
+        to router: Router<Context>, statusPath: String = TwilioWebhookPaths.status,
+        inboundPath: String = TwilioWebhookPaths.inbound
+    ) {
+        for path in [statusPath, inboundPath] {
+            router.post(RouterPath(path)) { _, context -> Response in
+                context.logger.warning("Twilio webhook refused: webhooks are not configured (FLOW_PUBLIC_URL / auth token)")
+                return Response(status: .serviceUnavailable)
+            }
         }
     }
 
@@ -104,4 +118,33 @@ public enum TwilioWebhookRoutes {
             messageSid: sid, from: bare(from), to: bare(to), body: one("Body") ?? "", profileName: one("ProfileName"),
             accountSid: one("AccountSid"), media: media)
     }
+}
+
+extension TwilioWebhookConfiguration {
+    /// The daemon's webhook configuration, or why the webhooks cannot verify signatures (they then
+    /// answer 503). Needs the default account's auth token and the public base URL (`FLOW_PUBLIC_URL`).
+    public static func resolve(
+        twilio: TwilioCredentials?, publicBaseURL: String?
+    ) -> Result<TwilioWebhookConfiguration, TwilioWebhookUnavailable> {
+        guard let twilio else {
+            return .failure(.init(reason: "no Twilio credentials (TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN)"))
+        }
+        guard let token = twilio.authToken else {
+            return .failure(.init(reason: "TWILIO_AUTH_TOKEN is not set, so signatures cannot be verified"))
+        }
+        guard let publicBaseURL else {
+            return .failure(.init(reason: "FLOW_PUBLIC_URL is not set, so signatures cannot be verified "
+                + "and sends carry no StatusCallback"))
+        }
+        return .success(TwilioWebhookConfiguration(publicURL: publicBaseURL, authToken: token))
+    }
+}
+
+/// Why the Twilio webhooks are not served (they answer 503).
+public struct TwilioWebhookUnavailable: Error, Sendable, Hashable, CustomStringConvertible {
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
+
+    public var description: String { "Twilio webhooks answer 503: \(reason)" }
 }

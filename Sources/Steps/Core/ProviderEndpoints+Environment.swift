@@ -17,6 +17,9 @@ extension ProviderEndpoints {
     /// The environment variables that override the production base URLs.
     public static let environmentVariableNames = ["FLOW_TWILIO_URL", "FLOW_AEROAPI_URL", "FLOW_OPENAI_URL"]
 
+    /// The variable naming the daemon's public base URL (webhooks, `StatusCallback`).
+    public static let publicURLVariable = "FLOW_PUBLIC_URL"
+
     private static var environmentVariables: [(variable: String, keyPath: WritableKeyPath<ProviderEndpoints, String>)] {
         [("FLOW_TWILIO_URL", \.twilio), ("FLOW_AEROAPI_URL", \.aeroapi), ("FLOW_OPENAI_URL", \.openai)]
     }
@@ -25,17 +28,22 @@ extension ProviderEndpoints {
     /// `FLOW_TWILIO_URL` (the host; paths start with `/2010-04-01`), `FLOW_AEROAPI_URL` (the base
     /// including `/aeroapi`), `FLOW_OPENAI_URL` (the base including `/v1`). Each must be an
     /// absolute `http`/`https` URL with a host and without query, fragment or credentials.
+    /// `FLOW_PUBLIC_URL`, when set, becomes `publicBaseURL` under the same rules.
     public static func fromEnvironment(_ environment: [String: String]) throws -> ProviderEndpoints {
-        var endpoints = ProviderEndpoints.production
-        for (variable, keyPath) in environmentVariables {
+        func read(_ variable: String) throws -> String? {
             guard let raw = environment[variable]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
-                continue
+                return nil
             }
             try validate(raw, variable: variable)
             var value = raw
             while value.hasSuffix("/") { value.removeLast() }
-            endpoints[keyPath: keyPath] = value
+            return value
         }
+        var endpoints = ProviderEndpoints.production
+        for (variable, keyPath) in environmentVariables {
+            if let value = try read(variable) { endpoints[keyPath: keyPath] = value }
+        }
+        endpoints.publicBaseURL = try read(publicURLVariable)
         return endpoints
     }
 

@@ -7,11 +7,20 @@ public struct ProviderEndpoints: Sendable, Hashable {
     public var aeroapi: String
     /// `https://api.openai.com/v1` (paths start with `/chat/completions`).
     public var openai: String
+    /// The daemon's own public base URL (`FLOW_PUBLIC_URL`), where providers call back; nil when
+    /// not configured (then sends carry no `StatusCallback`).
+    public var publicBaseURL: String?
 
-    public init(twilio: String, aeroapi: String, openai: String) {
+    public init(twilio: String, aeroapi: String, openai: String, publicBaseURL: String? = nil) {
         self.twilio = Self.trimmed(twilio)
         self.aeroapi = Self.trimmed(aeroapi)
         self.openai = Self.trimmed(openai)
+        self.publicBaseURL = publicBaseURL.map(Self.trimmed)
+    }
+
+    /// `publicBaseURL` + `/webhooks/twilio/status`: the `StatusCallback` of every send, when configured.
+    public var twilioStatusCallback: String? {
+        publicBaseURL.map { $0 + TwilioWebhookPaths.status }
     }
 
     public static let production = ProviderEndpoints(

@@ -23,7 +23,7 @@ public struct TwilioSendTemplateStep: Step {
                     throw StepFailure(.permanent, code: "twilio.21656", message: "ContentVariables: \(problem)")
                 }
             }
-            try TwilioSendFields.appendCallback(args, to: &fields)
+            try TwilioSendFields.appendCallback(args, context: context, to: &fields)
             return await TwilioSendFields.send(fields, context: context)
         } catch {
             return .failure(error)
@@ -51,7 +51,7 @@ public struct TwilioSendTextStep: Step {
                 }
                 fields.append(("MediaUrl", media))
             }
-            try TwilioSendFields.appendCallback(args, to: &fields)
+            try TwilioSendFields.appendCallback(args, context: context, to: &fields)
             return await TwilioSendFields.send(fields, context: context)
         } catch {
             return .failure(error)
@@ -84,8 +84,14 @@ public enum TwilioSendFields {
         return fields
     }
 
-    static func appendCallback(_ args: StepArguments, to fields: inout [(String, String)]) throws(StepFailure) {
-        guard let callback = try args.optionalString("status_callback") else { return }
+    /// `StatusCallback`: the call's `status_callback`, else the daemon's own status webhook when
+    /// `FLOW_PUBLIC_URL` is configured, else none.
+    static func appendCallback(
+        _ args: StepArguments, context: StepContext, to fields: inout [(String, String)]
+    ) throws(StepFailure) {
+        guard let callback = try args.optionalString("status_callback") ?? context.endpoints.twilioStatusCallback else {
+            return
+        }
         guard callback.hasPrefix("https://") || callback.hasPrefix("http://") else {
             throw .badArgument("status_callback", "must be an http(s) URL")
         }

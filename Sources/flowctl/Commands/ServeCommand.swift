@@ -72,6 +72,13 @@ struct ServeCommand: AsyncParsableCommand {
         for (variable, url) in endpoints.overrides() {
             logger.notice("provider endpoint overridden", metadata: ["flow.variable": "\(variable)", "flow.url": "\(url)"])
         }
+        let webhooks: Result<TwilioWebhookConfiguration, TwilioWebhookUnavailable> = sandbox
+            ? .failure(TwilioWebhookUnavailable(reason: "sandbox mode"))
+            : TwilioWebhookConfiguration.resolve(twilio: credentials.twilio, publicBaseURL: endpoints.publicBaseURL)
+        switch webhooks {
+        case .success(let configuration): logger.info("Twilio webhooks at \(configuration.publicURL)/webhooks/twilio/…")
+        case .failure(let unavailable): logger.log(level: sandbox ? .notice : .warning, "\(unavailable)")
+        }
         let transport: any HTTPTransport
         if sandbox {
             var missing: [String] = []
@@ -107,10 +114,17 @@ struct ServeCommand: AsyncParsableCommand {
             let scheduler = ScheduleService(store: store, registry: registry, metrics: metrics)
             let gauge = InstanceStatusGauge(store: store, metrics: metrics)
             let dispatcher = EventDispatcher(store: store, registry: registry)
-            let app = buildApplication(host: host, port: port, health: health, routes: { router in
+            let sink = StoreTwilioWebhookSink(store: store, registry: registry)
+            let app = buildApplication(host: host, port: port, health: health) { router in
                 EventRoutes.add(to: router, dispatcher: dispatcher)
                 MetricsRoutes.add(to: router, export: prometheus)
-            })
+                switch webhooks {
+                case .success(let configuration):
+                    TwilioWebhookRoutes.add(to: router, sink: sink, configuration: configuration)
+                case .failure:
+                    TwilioWebhookRoutes.addUnavailable(to: router)
+                }
+            }
             let group = ServiceGroup(configuration: .init(
                 services: extra.map { .init(service: $0) } + [
                     .init(service: worker), .init(service: scheduler), .init(service: gauge), .init(service: app),

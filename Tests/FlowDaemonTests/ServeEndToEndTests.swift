@@ -1,0 +1,193 @@
+import FakeProviders
+import FlowEngine
+import Foundation
+import Steps
+import Testing
+
+/// `flowctl serve` as a child process against the three fakes on loopback: a trip departing
+/// within the hour whose flight is CANCELLED runs confirmation → AeroAPI poll → cancellation
+/// message → completion; the fake's signed status callbacks reach the daemon's webhook and land
+/// in the notification log; a forged callback is refused; SIGTERM stops the daemon cleanly.
+@Suite("flowctl serve end to end against the fakes", .serialized)
+struct ServeEndToEndTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The built `flowctl`, next to the test bundle in the build products directory.
+    static var flowctl: URL? {
+        let candidates = [CommandLine.arguments.first, Bundle.main.executablePath, Bundle.main.bundlePath]
+            .compactMap { $0 }.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("flowctl") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    static let python: String? = ["/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Runs a child to completion; returns its status and output.
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Rows of a read-only SQL query on the daemon's SQLite file, as tab-separated lines (python3's sqlite3).
+    static func query(_ database: String, _ sql: String) throws -> [String] {
+        let python = try #require(Self.python, "python3 is needed to read the SQLite file")
+        let script = """
+            import sqlite3, sys
+            c = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)
+            for row in c.execute(sys.argv[2]): print('\\t'.join('' if v is None else str(v) for v in row))
+            """
+        let (status, output) = try run(URL(fileURLWithPath: python), ["-c", script, database, sql], environment: [:])
+        try #require(status == 0, "sqlite query failed: \(output)")
+        return output.split(separator: "\n").map(String.init)
+    }
+
+    static func post(_ url: String, form: [(String, String)], signature: String?) async throws -> Int {
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/x-www-form-urlencoded")]
+        if let signature { headers.append(("X-Twilio-Signature", signature)) }
+        let request = HTTPRequestSpec(method: .post, url: url, headers: headers, body: Array(FormEncoding.encode(form).utf8))
+        return try await AsyncHTTPClientTransport().send(request, timeout: .seconds(5)).status
+    }
+
+    /// Polls `condition` every 100 ms until it holds or `seconds` pass.
+    static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return try await condition()
+    }
+
+    @Test("a cancelled flight: confirmation, poll, cancellation, delivered callbacks, forged 403, clean SIGTERM")
+    func cancelledFlight() async throws {
+        let flowctl = try #require(Self.flowctl, "flowctl not found next to \(CommandLine.arguments.first ?? "?"); build with --build-tests")
+        var configuration = FakeProviderServer.Configuration()
+        configuration.sendsStatusCallbacks = true
+        configuration.statusCallbackDelay = TimeSpan(milliseconds: 50)
+        let fake = FakeProviderServer(configuration: configuration)
+        let fakeURL = try await fake.start()
+        defer { Task { await fake.stop() } }
+
+        let now = FakeProviderServer.wallClock()
+        let departure = Instant(epochMilliseconds: (now.epochMilliseconds / 60_000 + 40) * 60_000)
+        var flight = FakeFlight(
+            ident: "AR1302", faFlightID: "ARG1302-e2e", origin: (iata: "EZE", icao: "SAEZ", zone: "America/Argentina/Buenos_Aires"),
+            destination: (iata: "MIA", icao: "KMIA", zone: "America/New_York"), scheduledOut: departure, blockTime: .hours(9))
+        flight.status = "Cancelled"
+        flight.cancelled = true
+        fake.setFlights([flight.value], for: "AR1302")
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-e2e-\(UUID().uuidString)")
+        let workflows = directory.appendingPathComponent("workflows")
+        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(
+            at: Self.repository.appendingPathComponent("workflows/flight-notifications.yaml"),
+            to: workflows.appendingPathComponent("flight-notifications.yaml"))
+        let database = directory.appendingPathComponent("flow.sqlite").path
+        let input = directory.appendingPathComponent("trip.json")
+        let trip: Value = ["trip": [
+            "id": "T-E2E-1", "agency_id": "acme", "client_name": "Ana", "whatsapp": "+5491155550000",
+            "flight_number": "AR1302", "origin": "EZE", "destination": "MIA", "departure": .string(departure.description),
+        ]]
+        try trip.jsonText.write(to: input, atomically: true, encoding: .utf8)
+
+        let port = try LoopbackPort.free()
+        let daemonURL = "http://127.0.0.1:\(port)"
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TWILIO_") && !$0.key.hasPrefix("FLOW_") }
+        environment.merge([
+            "TWILIO_ACCOUNT_SID": configuration.twilioAccountSid, "TWILIO_AUTH_TOKEN": configuration.twilioAuthToken,
+            "TWILIO_MESSAGING_SERVICE_SID": "MG" + String(repeating: "c", count: 32),
+            "AEROAPI_KEY": configuration.aeroapiKey, "OPENAI_API_KEY": configuration.openaiKey,
+            "FLOW_TWILIO_URL": fakeURL, "FLOW_AEROAPI_URL": fakeURL + "/aeroapi", "FLOW_OPENAI_URL": fakeURL + "/v1",
+            "FLOW_PUBLIC_URL": daemonURL,
+        ]) { $1 }
+
+        let serve = Process()
+        serve.executableURL = flowctl
+        serve.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--workflows", workflows.path,
+                           "--database", "sqlite://" + database]
+        serve.environment = environment
+        let log = directory.appendingPathComponent("serve.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: log)
+        serve.standardOutput = logHandle
+        serve.standardError = logHandle
+        let started = Date()
+        try serve.run()
+        defer { if serve.isRunning { serve.terminate() } }
+        func serveLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+        let healthy = await Self.eventually(20) {
+            (try? await AsyncHTTPClientTransport().send(
+                HTTPRequestSpec(method: .get, url: daemonURL + "/health"), timeout: .seconds(1)).status) == 200
+        }
+        try #require(healthy, "serve did not answer /health:\n\(serveLog())")
+        let healthyAfter = Date().timeIntervalSince(started)
+
+        let (startStatus, startOutput) = try Self.run(
+            flowctl, ["start", "flight-notifications", "--input", input.path, "--key", "T-E2E-1",
+                      "--database", "sqlite://" + database, "--workflows", workflows.path], environment: environment)
+        try #require(startStatus == 0, "flowctl start failed: \(startOutput)")
+
+        // Both messages sent, each followed by queued → sent → delivered callbacks answered 200.
+        let delivered = await Self.eventually(30) {
+            fake.acceptedCount >= 2 && fake.statusCallbacks.filter { $0.status == "delivered" }.count >= 2
+        }
+        let deliveredAfter = Date().timeIntervalSince(started)
+        #expect(delivered, "messages \(fake.acceptedMessages.count), callbacks \(fake.statusCallbacks)\n\(serveLog())")
+        let messages = fake.acceptedMessages
+        #expect(messages.count == 2)
+        #expect(messages.map(\.contentSid) == ["HXb777321419cee086713f1cb529d7fe51", "HX1672fabd1ce98f5b7d06f1306ba3afcc"])
+        #expect(messages.allSatisfy { $0.to == "whatsapp:+5491155550000" })
+        #expect(messages.allSatisfy { $0.statusCallback == daemonURL + "/webhooks/twilio/status" })
+        let confirmation = messages.first?.contentVariables ?? [:]
+        #expect(confirmation["1"] == "Ana" && confirmation["2"] == "AR1302" && confirmation["3"] == "EZE"
+            && confirmation["4"] == "MIA" && confirmation["5"]?.isEmpty == false, "\(confirmation)")
+        #expect(messages.last?.contentVariables == ["1": "Ana", "2": "AR1302"])
+        // The fake refuses AeroAPI calls without the right x-apikey (401); the flow only reaches
+        // the cancellation through an answered lookup.
+        #expect(fake.requestCount(.aeroapi) >= 1)
+        #expect(fake.statusCallbacks.allSatisfy { $0.responseStatus == 200 }, "\(fake.statusCallbacks)")
+
+        let logged = await Self.eventually(10) {
+            let rows = (try? Self.query(database, "SELECT type, status FROM notifications_log ORDER BY type")) ?? []
+            return rows == ["CANCELLED\tdelivered", "RESERVATION_CONFIRMATION\tdelivered"]
+        }
+        #expect(logged, "\((try? Self.query(database, "SELECT type, status, provider_id FROM notifications_log")) ?? [])")
+        let finished = await Self.eventually(10) {
+            ((try? Self.query(database, "SELECT status FROM flow_instances")) ?? []) == ["succeeded"]
+        }
+        #expect(finished, "\((try? Self.query(database, "SELECT status FROM flow_instances")) ?? [])\n\(serveLog())")
+
+        // A forged callback (right form, wrong key) and an unsigned one are refused.
+        let sid = try #require(messages.first?.sid)
+        let form: [(String, String)] = [
+            ("AccountSid", configuration.twilioAccountSid), ("MessageSid", sid), ("MessageStatus", "failed"),
+            ("ErrorCode", "30008"),
+        ]
+        let forged = TwilioSignature.compute(url: daemonURL + "/webhooks/twilio/status", parameters: form, authToken: "guess")
+        #expect(try await Self.post(daemonURL + "/webhooks/twilio/status", form: form, signature: forged) == 403)
+        #expect(try await Self.post(daemonURL + "/webhooks/twilio/status", form: form, signature: nil) == 403)
+        #expect(try Self.query(database, "SELECT status FROM notifications_log WHERE provider_id = '\(sid)'") == ["delivered"])
+
+        serve.terminate()  // SIGTERM
+        let stopped = await Self.eventually(15) { !serve.isRunning }
+        #expect(stopped, "serve did not stop after SIGTERM")
+        if stopped {
+            #expect(serve.terminationReason == .exit && serve.terminationStatus == 0, "\(serve.terminationStatus)\n\(serveLog())")
+        }
+        print("ServeEndToEnd timings: healthy after \(healthyAfter)s, both messages delivered after \(deliveredAfter)s, "
+              + "total \(Date().timeIntervalSince(started))s")
+    }
+}

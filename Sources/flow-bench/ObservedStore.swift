@@ -59,6 +59,9 @@ final class ObservedStore<Base: FlowStore>: FlowStore {
         try await base.createInstance(instance, history: history)
     }
     func instance(id: String) async throws -> InstanceRecord? { try await base.instance(id: id) }
+    func instanceCounts(flow: String?) async throws -> [InstanceStatus: Int] {
+        try await base.instanceCounts(flow: flow)
+    }
     func instances(matching filter: InstanceFilter) async throws -> [InstanceRecord] {
         try await base.instances(matching: filter)
     }
@@ -92,5 +95,8 @@ final class ObservedStore<Base: FlowStore>: FlowStore {
     }
     func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool {
         try await base.claimScheduleFire(flow: flow, trigger: trigger, fireAt: fireAt)
+    }
+    func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant? {
+        try await base.lastScheduleFire(flow: flow, trigger: trigger)
     }
 }

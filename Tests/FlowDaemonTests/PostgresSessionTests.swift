@@ -51,6 +51,11 @@ struct PostgresSessionTests {
                 let session = PostgresSession(connection: connection, timeout: .seconds(1), logger: store.logger)
                 let error = await #expect(throws: StoreError.self) { try await session.query("SELECT pg_sleep(20)") }
                 #expect(error?.code == .unavailable)
+                // The watch closes the connection (asynchronously: a Terminate message, then the socket).
+                let closing = ContinuousClock.now
+                while !connection.isClosed && ContinuousClock.now - closing < .seconds(5) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
                 #expect(connection.isClosed)
             }
             // The pool replaces the closed connection.

@@ -80,8 +80,8 @@ final class PostgresStatementWatch<Output: Sendable>: Sendable {
     private func check() {
         let now = NIODeadline.now()
         if let deadline, now >= deadline {
-            finish(.failure(StoreError(.unavailable, "PostgreSQL: statement timed out; connection closed")))
             connection.close().whenComplete { _ in }
+            finish(.failure(StoreError(.unavailable, "PostgreSQL: statement timed out; connection closed")))
             return
         }
         guard connection.isClosed else { return }

@@ -21,20 +21,18 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
     }
 
     /// Performs `step` at most once per key; the outcome plus timeline entries (alerts, resolutions).
+    ///
+    /// Throws the store's error when the ledger cannot be reached before the call is made: nothing
+    /// was sent and no attempt is used up — the caller abandons the transition, the lease expires,
+    /// and a later run makes the call (a database outage must not fail an instance).
     public func perform(
         _ step: any Step, call: StepCall, key: String, instanceID: String, context: StepContext
-    ) async -> (StepOutcome, [HistoryEntry]) {
+    ) async throws -> (StepOutcome, [HistoryEntry]) {
         let signature = type(of: step).signature
         let record = EffectRecord(
             key: key, instanceID: instanceID, step: signature.name, request: .object(call.arguments),
             startedAt: context.now)
-        let begun: EffectBeginResult
-        do {
-            begun = try await store.beginEffect(record)
-        } catch {
-            return (.failure(StepFailure(.transient, code: "effect.ledger_unavailable",
-                                         message: "effect ledger unavailable; call not made: \(error)")), [])
-        }
+        let begun = try await store.beginEffect(record)
         switch begun {
         case .started:
             return (await run(step, call: call, key: key, context: context), [])
@@ -44,11 +42,7 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
             let failure = Self.failure(from: existing.result)
             guard failure.isRetryable else { return (.failure(failure), []) }
             // A retryable failure means the provider refused the call: a new attempt may send.
-            do {
-                try await store.completeEffect(key: key, status: .pending, result: nil, providerID: nil)
-            } catch {
-                return (.failure(StepFailure(.transient, code: "effect.ledger_unavailable", message: "\(error)")), [])
-            }
+            try await store.completeEffect(key: key, status: .pending, result: nil, providerID: nil)
             return (await run(step, call: call, key: key, context: context), [])
         case .inDoubt(let existing):
             return await resolve(step, policy: signature.inDoubt, existing: existing, call: call, key: key, context: context)

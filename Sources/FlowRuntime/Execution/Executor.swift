@@ -102,7 +102,9 @@ public struct Executor<Store: FlowStore>: Sendable {
             var state = transition.state
             var actions: [InterpreterAction] = []
             for call in calls {
-                let (outcome, entries) = await perform(call, instanceID: state.instanceID, at: now)
+                // A store error here (effect ledger unreachable) abandons the transition: the call
+                // stays outstanding, no attempt is spent, and the next run after the lease re-issues it.
+                let (outcome, entries) = try await perform(call, instanceID: state.instanceID, at: now)
                 carried += entries
                 let next = interpreter.apply(outcome, to: state, at: now)
                 state = next.state
@@ -134,7 +136,10 @@ public struct Executor<Store: FlowStore>: Sendable {
     }
 
     /// One step attempt; the result as an interpreter event plus timeline entries (messages, alerts).
-    func perform(_ invocation: PendingCall, instanceID: String, at now: Instant) async -> (InterpreterEvent, [HistoryEntry]) {
+    /// Throws only when the effect ledger cannot be reached before a side-effecting call (nothing sent).
+    func perform(
+        _ invocation: PendingCall, instanceID: String, at now: Instant
+    ) async throws -> (InterpreterEvent, [HistoryEntry]) {
         let arguments = invocation.arguments.objectValue ?? [:]
         let call = StepCall(arguments: arguments, idempotencyKey: invocation.idempotencyKey, attempt: invocation.attempt)
         let context = StepContext(transport: transport, now: now, credentials: credentials, endpoints: endpoints)
@@ -159,7 +164,7 @@ public struct Executor<Store: FlowStore>: Sendable {
             if lease != nil, type(of: step).signature.sideEffects {
                 let key = EffectLedger<Store>.key(instanceID: instanceID,
                                                   idempotencyKey: invocation.idempotencyKey ?? invocation.callID)
-                let (result, notes) = await EffectLedger(store: store)
+                let (result, notes) = try await EffectLedger(store: store)
                     .perform(step, call: call, key: key, instanceID: instanceID, context: context)
                 outcome = result
                 entries += notes

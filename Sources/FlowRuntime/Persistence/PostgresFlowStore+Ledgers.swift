@@ -47,25 +47,23 @@ extension PostgresFlowStore {
 
     public func beginEffect(_ effect: EffectRecord) async throws -> EffectBeginResult {
         let request = try StoreCoding.json(effect.request)
-        return try await transaction { connection in
-            let inserted = try await connection.query(
+        return try await transaction { session in
+            let inserted = try await session.query(
                 """
                 INSERT INTO effects (key, instance_id, step, status, request, started_at)
                 VALUES (\(effect.key), \(effect.instanceID), \(effect.step), 'pending', \(request)::jsonb,
                         \(effect.startedAt.postgres))
                 ON CONFLICT (key) DO NOTHING RETURNING key
-                """,
-                logger: logger
-            ).collect()
+                """
+            )
             if !inserted.isEmpty { return .started }
             // Begun before: a pending one was begun by an earlier attempt that never completed.
-            let existing = try await connection.query(
+            let existing = try await session.query(
                 """
                 UPDATE effects SET status = CASE status WHEN 'pending' THEN 'in_doubt' ELSE status END
                 WHERE key = \(effect.key) RETURNING \(unescaped: Self.effectColumns)
-                """,
-                logger: logger
-            ).collect()
+                """
+            )
             guard let row = existing.first else { throw StoreError(.corrupt, "effect '\(effect.key)' vanished") }
             return StoreCoding.beginResult(existing: try Self.effectRecord(row))
         }
@@ -85,18 +83,16 @@ extension PostgresFlowStore {
     }
 
     public func effectsInDoubt(olderThan: Instant) async throws -> [EffectRecord] {
-        try await transaction { connection in
-            try await connection.query(
-                "UPDATE effects SET status = 'in_doubt' WHERE status = 'pending' AND started_at < \(olderThan.postgres)",
-                logger: logger
+        try await transaction { session in
+            try await session.query(
+                "UPDATE effects SET status = 'in_doubt' WHERE status = 'pending' AND started_at < \(olderThan.postgres)"
             )
-            return try await connection.query(
+            return try await session.query(
                 """
                 SELECT \(unescaped: Self.effectColumns) FROM effects
                 WHERE status = 'in_doubt' AND started_at < \(olderThan.postgres) ORDER BY started_at, key
-                """,
-                logger: logger
-            ).collect().map(Self.effectRecord)
+                """
+            ).map(Self.effectRecord)
         }
     }
 

@@ -12,11 +12,21 @@ public import ServiceLifecycle
 public final class PostgresFlowStore: FlowStore, Service {
     let client: PostgresClient
     let logger: Logger
+    /// The longest one statement may take before the store gives up on it and closes its connection.
+    let statementTimeout: Duration?
 
     /// Creates the store; nothing connects until `run()` is running and a query is made.
-    public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "flow.store.postgres")) {
+    ///
+    /// No statement waits longer than `statementTimeout` (nil: no limit), and none waits forever on
+    /// a connection the server closed (see `PostgresStatementWatch`): the call throws
+    /// `StoreError(.unavailable)` instead, so a database restart never wedges a caller.
+    public init(
+        configuration: PostgresClient.Configuration, statementTimeout: Duration? = .seconds(30),
+        logger: Logger = Logger(label: "flow.store.postgres")
+    ) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
+        self.statementTimeout = statementTimeout
     }
 
     /// Runs the connection pool until the task is cancelled or a graceful shutdown begins.
@@ -43,18 +53,23 @@ public final class PostgresFlowStore: FlowStore, Service {
     // MARK: Transactions
 
     /// Runs `body` in a transaction on one pooled connection; store errors pass through unchanged.
+    ///
+    /// `ROLLBACK` is skipped on a connection that is already closed (the server rolls back), and
+    /// every statement is watched, so a connection lost mid-transaction ends in an error, not a hang.
     func transaction<Result: Sendable>(
-        _ body: (PostgresConnection) async throws -> Result
+        untimed: Bool = false, _ body: (PostgresSession) async throws -> Result
     ) async throws -> Result {
-        try await mapped {
+        let timeout = untimed ? nil : statementTimeout
+        return try await mapped {
             try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
+                let session = PostgresSession(connection: connection, timeout: timeout, logger: logger)
+                try await session.query("BEGIN")
                 do {
-                    let result = try await body(connection)
-                    try await connection.query("COMMIT", logger: logger)
+                    let result = try await body(session)
+                    try await session.query("COMMIT")
                     return result
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    if !connection.isClosed { _ = try? await session.query("ROLLBACK") }
                     throw error
                 }
             }
@@ -63,7 +78,12 @@ public final class PostgresFlowStore: FlowStore, Service {
 
     /// Runs one statement outside an explicit transaction and collects its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await mapped { try await client.query(query, logger: logger).collect() }
+        try await mapped {
+            try await client.withConnection { connection in
+                try await PostgresSession(connection: connection, timeout: statementTimeout, logger: logger)
+                    .query(query)
+            }
+        }
     }
 
     /// Translates driver errors into `StoreError` without leaking connection details.
@@ -92,21 +112,19 @@ public final class PostgresFlowStore: FlowStore, Service {
 
     public func migrate() async throws {
         let dialect = SchemaDialect.postgres
-        try await transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: Migrations.bookkeeping(dialect)), logger: logger)
-            var applied: Set<Int> = []
-            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
-                .decode(Int.self) {
-                applied.insert(version)
-            }
+        // Migrations may rewrite large tables: no statement timeout, only the closed-connection check.
+        try await transaction(untimed: true) { session in
+            try await session.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))")
+            try await session.query(PostgresQuery(unsafeSQL: Migrations.bookkeeping(dialect)))
+            let applied = Set(try await session.query("SELECT version FROM schema_migrations").map {
+                try $0.decode(Int.self)
+            })
             for migration in Migrations.all(dialect) where !applied.contains(migration.version) {
                 for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await session.query(PostgresQuery(unsafeSQL: statement))
                 }
-                try await connection.query(
-                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
-                    logger: logger
+                try await session.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))"
                 )
             }
         }

@@ -1,0 +1,21 @@
+import Logging
+import PostgresNIO
+
+/// One leased connection as the store uses it: every statement is watched (deadline and
+/// closed-connection check, see `PostgresStatementWatch`) and its rows are collected.
+struct PostgresSession: Sendable {
+    let connection: PostgresConnection
+    /// Per statement; nil: no deadline, only the closed-connection check.
+    let timeout: Duration?
+    let logger: Logger
+
+    /// Runs `query` and returns all its rows.
+    @discardableResult
+    func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        let connection = connection
+        let logger = logger
+        return try await PostgresStatementWatch.run(on: connection, timeout: timeout) {
+            try await connection.query(query, logger: logger).collect()
+        }
+    }
+}

@@ -1,0 +1,66 @@
+@testable import FlowRuntime
+import Foundation
+import PostgresNIO
+import Synchronization
+import Testing
+
+/// The store's guard against statements that never return (`PostgresStatementWatch`).
+@Suite("PostgreSQL session")
+struct PostgresSessionTests {
+    /// A one-connection client configuration for the test cluster, or nil when it is not set.
+    static func configuration() throws -> PostgresClient.Configuration? {
+        guard let url = TestPostgres.url, case .postgres(let settings) = try StoreConfiguration.from(url: url) else {
+            print("skipped: FLOW_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)")
+            return nil
+        }
+        var configuration = settings.clientConfiguration(maximumConnections: 1)
+        configuration.tls = .disable
+        return configuration
+    }
+
+    @Test("A statement on a connection that has closed fails with .unavailable instead of waiting forever")
+    func closedConnection() async throws {
+        guard let configuration = try Self.configuration() else { return }
+        let started = ContinuousClock.now
+        try await PostgresFlowStore.withStore(configuration, migrate: false) { store in
+            try await store.client.withConnection { connection in
+                let session = PostgresSession(connection: connection, timeout: nil, logger: store.logger)
+                #expect(try await session.query("SELECT 1").first?.decode(Int.self) == 1)
+                try await connection.close().get()
+                // What the driver alone does here (PostgresNIO 1.33.2): the write is dropped, no answer.
+                let rawFinished = Atomic(false)
+                Task {
+                    _ = try? await connection.query("SELECT 2", logger: store.logger)
+                    rawFinished.store(true, ordering: .relaxed)
+                }
+                let error = await #expect(throws: StoreError.self) { try await session.query("SELECT 2") }
+                #expect(error?.code == .unavailable)
+                print("postgres-session: raw PostgresNIO query on the closed connection answered within "
+                      + "\(ContinuousClock.now - started): \(rawFinished.load(ordering: .relaxed))")
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test("A statement past its deadline fails with .unavailable and its connection is closed")
+    func deadline() async throws {
+        guard let configuration = try Self.configuration() else { return }
+        let started = ContinuousClock.now
+        try await PostgresFlowStore.withStore(configuration, migrate: false) { store in
+            try await store.client.withConnection { connection in
+                let session = PostgresSession(connection: connection, timeout: .seconds(1), logger: store.logger)
+                let error = await #expect(throws: StoreError.self) { try await session.query("SELECT pg_sleep(20)") }
+                #expect(error?.code == .unavailable)
+                // The watch closes the connection (asynchronously: a Terminate message, then the socket).
+                let closing = ContinuousClock.now
+                while !connection.isClosed && ContinuousClock.now - closing < .seconds(5) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(connection.isClosed)
+            }
+            // The pool replaces the closed connection.
+            #expect(try await store.rows("SELECT 3").first?.decode(Int.self) == 3)
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}

@@ -93,4 +93,8 @@ final class ObservedStore<Base: FlowStore>: FlowStore {
     func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool {
         try await base.claimScheduleFire(flow: flow, trigger: trigger, fireAt: fireAt)
     }
+    func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant? {
+        try await base.lastScheduleFire(flow: flow, trigger: trigger)
+    }
+    func instanceCounts(flow: String?) async throws -> [InstanceStatus: Int] { try await base.instanceCounts(flow: flow) }
 }

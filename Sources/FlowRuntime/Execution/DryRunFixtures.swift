@@ -80,6 +80,11 @@ public struct DryRunFixtures: Sendable {
 
     /// The entry in force at `now`, if any.
     static func answer(in timeline: [Answer], at now: Instant) -> Answer? {
-        timeline.last { ($0.from ?? Instant(epochMilliseconds: .min)) <= now }
+        answerIndex(in: timeline, at: now).map { timeline[$0] }
+    }
+
+    /// The index of the entry in force at `now`, if any.
+    static func answerIndex(in timeline: [Answer], at now: Instant) -> Int? {
+        timeline.lastIndex { ($0.from ?? Instant(epochMilliseconds: .min)) <= now }
     }
 }

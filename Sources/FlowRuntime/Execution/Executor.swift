@@ -128,11 +128,16 @@ public struct Executor<Store: FlowStore>: Sendable {
         // Outstanding calls make the instance due again, so a reclaimed lease finishes them.
         let wakeAt = PendingCall.outstanding(in: state, flow: interpreter.flow).isEmpty
             ? state.nextWakeUp : min(state.nextWakeUp ?? now, now)
-        try await store.commit(
-            TransitionRecord(instanceID: state.instanceID, status: status, state: try Self.encode(state),
-                             wakeAt: status.isFinished ? nil : wakeAt, history: history, consumedEvents: consumed,
-                             keepLeaseUntil: keepLease, at: now),
-            owner: owner)
+        var record = TransitionRecord(
+            instanceID: state.instanceID, status: status, state: "", wakeAt: status.isFinished ? nil : wakeAt,
+            history: history, consumedEvents: consumed, keepLeaseUntil: keepLease, at: now)
+        // The in-memory store encodes the state when a record is read, not on every commit.
+        if let lazy = store as? any DecodedStateCommitting {
+            try await lazy.commit(record, decoded: state, owner: owner)
+            return
+        }
+        record.state = try Self.encode(state)
+        try await store.commit(record, owner: owner)
     }
 
     /// One step attempt; the result as an interpreter event plus timeline entries (messages, alerts).
@@ -181,13 +186,9 @@ public struct Executor<Store: FlowStore>: Sendable {
         }
     }
 
-    static func encode(_ state: InstanceState) throws -> String {
-        String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-    }
+    static func encode(_ state: InstanceState) throws -> String { try InstanceStateCoding.encode(state) }
 
-    static func decode(_ text: String) throws -> InstanceState {
-        try JSONDecoder().decode(InstanceState.self, from: Data(text.utf8))
-    }
+    static func decode(_ text: String) throws -> InstanceState { try InstanceStateCoding.decode(text) }
 }
 
 import Foundation

@@ -2,9 +2,12 @@ public import FlowEngine
 
 /// A `FlowStore` in memory: for dry-runs and tests. Same semantics as the durable stores
 /// (unique idempotency keys, leases with fencing, claims under (trip, type, key)).
-public actor InMemoryFlowStore: FlowStore {
+/// States committed decoded by the executor are encoded to their text when a record is read.
+public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     private var definitions: [String: StoredDefinition] = [:]
     private var instances: [String: InstanceRecord] = [:]
+    /// Committed states whose text in `instances` is not written yet, by instance id.
+    private var unencoded: [String: InstanceState] = [:]
     private var histories: [String: [HistoryEntry]] = [:]
     private var inboxes: [String: [InboxEvent]] = [:]
     private var nextInboxID: Int64 = 0
@@ -28,7 +31,7 @@ public actor InMemoryFlowStore: FlowStore {
 
     public func createInstance(_ instance: InstanceRecord, history: [HistoryEntry]) async throws -> CreateInstanceResult {
         if let key = instance.idempotencyKey, let existing = instances.values.first(where: { $0.idempotencyKey == key }) {
-            return .existing(existing)
+            return .existing(try encoded(existing))
         }
         guard instances[instance.id] == nil else { throw StoreError(.conflict, "instance \(instance.id) exists") }
         instances[instance.id] = instance
@@ -37,14 +40,14 @@ public actor InMemoryFlowStore: FlowStore {
         return .created(instance)
     }
 
-    public func instance(id: String) async throws -> InstanceRecord? { instances[id] }
+    public func instance(id: String) async throws -> InstanceRecord? { try instances[id].map(encoded) }
 
     public func instances(matching filter: InstanceFilter) async throws -> [InstanceRecord] {
         let matching = instances.values.filter {
             (filter.flow == nil || $0.flow == filter.flow) && (filter.agencyID == nil || $0.agencyID == filter.agencyID)
                 && (filter.status == nil || $0.status == filter.status)
         }
-        return Array(matching.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.prefix(filter.limit))
+        return try matching.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.prefix(filter.limit).map(encoded)
     }
 
     public func instanceCounts(flow: String?) async throws -> [InstanceStatus: Int] {
@@ -60,8 +63,8 @@ public actor InMemoryFlowStore: FlowStore {
             let hasInbox = !(inboxes[record.id] ?? []).isEmpty
             return !leased && (hasInbox || (record.wakeAt.map { $0 <= now } ?? false))
         }.sorted { ($0.wakeAt ?? now, $0.id) < ($1.wakeAt ?? now, $1.id) }.prefix(limit)
-        return due.map { record in
-            var leased = record
+        return try due.map { record in
+            var leased = try encoded(record)
             leased.leaseOwner = owner
             leased.leaseUntil = now + leaseFor
             instances[record.id] = leased
@@ -70,6 +73,26 @@ public actor InMemoryFlowStore: FlowStore {
     }
 
     public func commit(_ transition: TransitionRecord, owner: String) async throws {
+        try apply(transition, owner: owner)
+        unencoded[transition.instanceID] = nil
+    }
+
+    func commit(_ transition: TransitionRecord, decoded state: InstanceState, owner: String) async throws {
+        try apply(transition, owner: owner)
+        unencoded[transition.instanceID] = state
+    }
+
+    /// The record with its state text written (encoding a state committed decoded, once).
+    private func encoded(_ record: InstanceRecord) throws -> InstanceRecord {
+        guard let state = unencoded[record.id] else { return record }
+        var written = record
+        written.state = try InstanceStateCoding.encode(state)
+        instances[record.id] = written
+        unencoded[record.id] = nil
+        return written
+    }
+
+    private func apply(_ transition: TransitionRecord, owner: String) throws {
         guard var record = instances[transition.instanceID] else {
             throw StoreError(.notFound, "instance \(transition.instanceID)")
         }
@@ -93,12 +116,14 @@ public actor InMemoryFlowStore: FlowStore {
     }
 
     private func append(_ entries: [HistoryEntry], to instanceID: String) {
-        var history = histories[instanceID] ?? []
+        guard !entries.isEmpty else { return }
+        // In place: copying the timeline out and back on every commit made appends quadratic.
+        var next = Int64(histories[instanceID]?.count ?? 0)
         for var entry in entries {
-            entry.sequence = Int64(history.count + 1)
-            history.append(entry)
+            next += 1
+            entry.sequence = next
+            histories[instanceID, default: []].append(entry)
         }
-        histories[instanceID] = history
     }
 
     public func deliver(_ event: InboxEvent) async throws {

@@ -1,5 +1,4 @@
 public import FlowEngine
-import Foundation
 
 /// `aeroapi.flight`: `GET /flights/{ident}` with `x-apikey`, a `start`/`end` window around the
 /// scheduled departure, `links.next` pagination up to `maxPages` (the window keeps results to a page or two); picks the instance departing
@@ -99,7 +98,7 @@ public struct AeroAPIFlightStep: Step {
             throw .transport(error, provider: "aeroapi")
         }
         guard response.status == 200 else { throw failure(response) }
-        guard let page = try? JSONDecoder().decode(Value.self, from: Data(response.body)), page["flights"]?.arrayValue != nil
+        guard let page = JSONBody.parse(response.body), page["flights"]?.arrayValue != nil
         else {
             throw StepFailure(
                 .invalidResponse, code: "aeroapi.invalid_response", message: "the reply has no flights list",
@@ -109,7 +108,7 @@ public struct AeroAPIFlightStep: Step {
     }
 
     func failure(_ response: HTTPResponseSpec) -> StepFailure {
-        let body = try? JSONDecoder().decode(Value.self, from: Data(response.body))
+        let body = JSONBody.parse(response.body)
         let title = body?["title"]?.stringValue ?? body?["detail"]?.stringValue ?? "HTTP \(response.status)"
         let message = String(title.prefix(200))
         let status = response.status

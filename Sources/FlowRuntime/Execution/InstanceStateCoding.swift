@@ -1,0 +1,24 @@
+public import FlowEngine
+import Foundation
+
+/// The stored text of an instance state: the interpreter's `Codable` state as JSON.
+/// One definition for the executor, the starter and the in-memory store, so they agree byte for byte.
+public enum InstanceStateCoding {
+    /// The state as the JSON text stores keep.
+    public static func encode(_ state: InstanceState) throws -> String {
+        String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+    }
+
+    /// The state back from its stored text.
+    public static func decode(_ text: String) throws -> InstanceState {
+        try JSONDecoder().decode(InstanceState.self, from: Data(text.utf8))
+    }
+}
+
+/// A store that can take a transition's state decoded and encode it only when someone reads the
+/// record (the in-memory store of dry-runs and tests). Same observable records as a store that
+/// encodes on every commit; the executor skips the per-commit JSON encoding for such stores.
+protocol DecodedStateCommitting: FlowStore {
+    /// `transition.state` is ignored; `state` is what the record's state text encodes.
+    func commit(_ transition: TransitionRecord, decoded state: InstanceState, owner: String) async throws
+}

@@ -53,6 +53,14 @@ public struct InstanceState: Sendable, Hashable, Codable {
     var vars: [String: Value] {
         get { bindings["vars"]?.objectValue ?? [:] }
         set { bindings["vars"] = .object(newValue) }
+        // In-place changes (`vars[name] = value`) would otherwise copy the whole table on every write:
+        // the binding is parked as `.null` (same key, same slot) so the yielded table is uniquely owned.
+        _modify {
+            var table = bindings["vars"]?.objectValue ?? [:]
+            if bindings["vars"] != nil { bindings["vars"] = .null }
+            defer { bindings["vars"] = .object(table) }
+            yield &table
+        }
     }
 }
 

@@ -8,12 +8,14 @@ extension TransitionContext {
                 callID: state.nextID("c"), attempt: previous.attempt + 1, firstAttemptAt: previous.firstAttemptAt,
                 idempotencyKey: previous.idempotencyKey, arguments: previous.arguments)
         } else {
+            // Arguments and key see the same bindings: the context is built once for all of them.
+            let context = evaluationContext(for: frameID)
             var arguments: [String: Value] = [:]
-            for argument in step.arguments { arguments[argument.name.value] = try evaluate(argument.value, in: frameID) }
+            for argument in step.arguments { arguments[argument.name.value] = try evaluate(argument.value, in: context) }
             let callID = state.nextID("c")
             let key: String
             if let template = step.idempotencyKey {
-                let value = try evaluate(template, in: frameID)
+                let value = try evaluate(template, in: context)
                 key = value.stringValue ?? value.jsonText
             } else {
                 key = callID

@@ -41,10 +41,11 @@ extension TransitionContext {
     }
 
     private mutating func awaitEvent(_ frameID: String, _ wait: EventWait) throws(FlowError) {
-        let correlation = try wait.correlation.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
+        let context = evaluationContext(for: frameID)
+        let correlation = try wait.correlation.map { (t) throws(FlowError) in try evaluate(t, in: context) }
         let key = correlation.map { $0.stringValue ?? $0.jsonText }
         if let lookbackTemplate = wait.lookback {
-            let since = now - (try evaluateDuration(lookbackTemplate, in: frameID))
+            let since = now - (try evaluateDuration(lookbackTemplate, in: context))
             if let index = state.recentEvents.firstIndex(where: {
                 $0.name == wait.name.value && (key == nil || $0.key == key) && $0.at >= since
             }) {
@@ -58,7 +59,7 @@ extension TransitionContext {
         guard let timeoutTemplate = wait.timeout else {
             throw FlowError(.expression, message: "\(wait.location): an event wait needs a timeout")
         }
-        let timeout = try evaluateDuration(timeoutTemplate, in: frameID)
+        let timeout = try evaluateDuration(timeoutTemplate, in: context)
         let timer = setTimer(at: now + timeout)
         setPhase(frameID, .awaitingEvent(name: wait.name.value, correlation: key, timer: timer))
         emit("timer_set", stateDetails(frameID, [

@@ -34,15 +34,24 @@ struct TransitionContext {
     }
 
     func evaluate(_ template: ValueTemplate, in frameID: String) throws(FlowError) -> Value {
+        try evaluate(template, in: evaluationContext(for: frameID))
+    }
+
+    /// Evaluates with a context built once, for several templates read while nothing they see changes.
+    func evaluate(_ template: ValueTemplate, in context: EvaluationContext) throws(FlowError) -> Value {
         do {
-            return try ExpressionEvaluation.evaluate(template, in: evaluationContext(for: frameID))
+            return try ExpressionEvaluation.evaluate(template, in: context)
         } catch {
             throw FlowError(.expression, message: "\(error)")
         }
     }
 
     func evaluateDuration(_ template: ValueTemplate, in frameID: String) throws(FlowError) -> TimeSpan {
-        let value = try evaluate(template, in: frameID)
+        try evaluateDuration(template, in: evaluationContext(for: frameID))
+    }
+
+    func evaluateDuration(_ template: ValueTemplate, in context: EvaluationContext) throws(FlowError) -> TimeSpan {
+        let value = try evaluate(template, in: context)
         if let span = value.durationValue { return span }
         if let text = value.stringValue, let span = TimeSpan(parsing: text) { return span }
         throw FlowError(.expression, message: "\(template.location): expected a duration, got \(value.typeName)")
@@ -146,7 +155,8 @@ struct TransitionContext {
     }
 
     private mutating func choose(_ frameID: String, _ choice: ChoiceState) throws(FlowError) {
-        for branch in choice.branches where try evaluate(branch.when, in: frameID).isTruthy {
+        let context = evaluationContext(for: frameID)
+        for branch in choice.branches where try evaluate(branch.when, in: context).isTruthy {
             transfer(frameID, to: branch.next)
             return
         }

@@ -34,14 +34,22 @@ public struct Flow: Sendable {
 public struct StateGraph: Sendable {
     public var start: Located<String>
     /// In document order.
-    public var states: [State]
+    public var states: [State] { didSet { positions = Self.positions(of: states) } }
+    /// Position in `states` by name (the first state, when a name repeats), built once per change of `states`.
+    private var positions: [String: Int]
 
     public init(start: Located<String>, states: [State]) {
         self.start = start
         self.states = states
+        self.positions = Self.positions(of: states)
     }
 
-    public func state(named name: String) -> State? { states.first { $0.name.value == name } }
+    /// The state called `name` (the first one, when invalid documents repeat a name).
+    public func state(named name: String) -> State? { positions[name].map { states[$0] } }
+
+    private static func positions(of states: [State]) -> [String: Int] {
+        Dictionary(states.indices.map { (states[$0].name.value, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// A typed field of the flow's `input`.

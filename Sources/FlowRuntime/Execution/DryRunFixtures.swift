@@ -7,12 +7,18 @@ public struct DryRunFixtures: Sendable {
         public var from: Instant?
         /// HTTP status; 200 (201 for Twilio) when the entry gives `flights`/`content`.
         public var status: Int
-        public var body: Value
+        public var body: Value {
+            didSet { text = body.jsonText }
+        }
+        /// `body` as JSON text, encoded when the fixture is built or changed rather than on every
+        /// answer: the same pages answer many polls and many dry-runs of one fixtures file.
+        public private(set) var text: String
 
         public init(from: Instant?, status: Int, body: Value) {
             self.from = from
             self.status = status
             self.body = body
+            self.text = body.jsonText
         }
     }
 

@@ -38,11 +38,20 @@ public struct Executor<Store: FlowStore>: Sendable {
         instanceID: String, input: Value, settings: Value, agency: String?, idempotencyKey: String?, at now: Instant
     ) async throws -> InstanceState {
         let first = interpreter.start(instanceID: instanceID, input: input, settings: settings, agency: agency, at: now)
-        let record = InstanceRecord(
+        // The in-memory store encodes the first state when the record is read, as for commits.
+        let lazy = store as? any DecodedStateCommitting
+        var record = InstanceRecord(
             id: instanceID, flow: interpreter.flow.name.value, definitionHash: "", agencyID: agency,
-            status: .running, state: try Self.encode(first.state), settings: settings.jsonText, wakeAt: nil,
+            status: .running, state: "", settings: settings.jsonText, wakeAt: nil,
             idempotencyKey: idempotencyKey, createdAt: now, updatedAt: now)
-        if case .existing(let existing) = try await store.createInstance(record, history: []) {
+        let created: CreateInstanceResult
+        if let lazy {
+            created = try await lazy.createInstance(record, history: [], decoded: first.state)
+        } else {
+            record.state = try Self.encode(first.state)
+            created = try await store.createInstance(record, history: [])
+        }
+        if case .existing(let existing) = created {
             return try Self.decode(existing.state)
         }
         return try await settle(first, at: now)

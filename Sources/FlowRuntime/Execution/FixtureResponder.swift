@@ -10,14 +10,11 @@ public final class FixtureResponder: Sendable {
     private let now: Mutex<Instant>
     private let counts = Mutex<[String: Int]>(["aeroapi": 0, "twilio": 0, "openai": 0])
     private let openaiCalls = Mutex(0)
-    /// The AeroAPI fixture bodies as JSON text, encoded once (the same pages answer many polls).
-    private let aeroapiTexts: [String]
 
     public init(fixtures: DryRunFixtures, endpoints: ProviderEndpoints, start: Instant) {
         self.fixtures = fixtures
         self.endpoints = endpoints
         self.now = Mutex(start)
-        self.aeroapiTexts = fixtures.aeroapi.map(\.body.jsonText)
     }
 
     /// The virtual clock the answers are chosen by.
@@ -37,7 +34,7 @@ public final class FixtureResponder: Sendable {
                 return json(200, ["flights": [], "links": nil, "num_pages": 1])
             }
             return HTTPResponseSpec(status: fixtures.aeroapi[index].status, headers: [("Content-Type", "application/json")],
-                                    text: aeroapiTexts[index])
+                                    text: fixtures.aeroapi[index].text)
         }
         if request.url.hasPrefix(endpoints.twilio) {
             let n = count("twilio")

@@ -40,6 +40,13 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
         return .created(instance)
     }
 
+    func createInstance(_ instance: InstanceRecord, history: [HistoryEntry], decoded state: InstanceState) async throws
+        -> CreateInstanceResult {
+        let result = try await createInstance(instance, history: history)
+        if case .created = result { unencoded[instance.id] = state }
+        return result
+    }
+
     public func instance(id: String) async throws -> InstanceRecord? { try instances[id].map(encoded) }
 
     public func instances(matching filter: InstanceFilter) async throws -> [InstanceRecord] {

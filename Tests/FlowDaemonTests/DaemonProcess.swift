@@ -39,7 +39,7 @@ final class DaemonProcess: Sendable {
         self.fakeConfiguration = fakeConfiguration
         self.lease = lease
         self.logPath = (logDirectory as NSString).appendingPathComponent("\(name).log")
-        self.port = try Self.freePort()
+        self.port = try LoopbackPort.free()
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
     }
 
@@ -166,30 +166,5 @@ final class DaemonProcess: Sendable {
             flowctl not found next to the test bundle (\(CommandLine.arguments[0])); build it \
             (`swift build --build-tests`) or set FLOW_FLOWCTL
             """)
-    }
-
-    /// A port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed).
-    static func freePort() throws -> Int {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LaunchError(description: "socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw LaunchError(description: "bind() failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw LaunchError(description: "getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-        #else
-        return Int.random(in: 20_000..<60_000)
-        #endif
     }
 }

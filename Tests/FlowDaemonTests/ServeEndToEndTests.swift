@@ -13,13 +13,6 @@ struct ServeEndToEndTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The built `flowctl`, next to the test bundle in the build products directory.
-    static var flowctl: URL? {
-        let candidates = [CommandLine.arguments.first, Bundle.main.executablePath, Bundle.main.bundlePath]
-            .compactMap { $0 }.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("flowctl") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
     static let python: String? = ["/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
@@ -70,7 +63,7 @@ struct ServeEndToEndTests {
 
     @Test("a cancelled flight: confirmation, poll, cancellation, delivered callbacks, forged 403, clean SIGTERM")
     func cancelledFlight() async throws {
-        let flowctl = try #require(Self.flowctl, "flowctl not found next to \(CommandLine.arguments.first ?? "?"); build with --build-tests")
+        let flowctl = URL(fileURLWithPath: try DaemonProcess.flowctlPath())
         var configuration = FakeProviderServer.Configuration()
         configuration.sendsStatusCallbacks = true
         configuration.statusCallbackDelay = TimeSpan(milliseconds: 50)

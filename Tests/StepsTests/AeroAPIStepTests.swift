@@ -104,28 +104,21 @@ struct AeroAPIStepTests {
         #expect(later.value != nil)
     }
 
-    struct ErrorCase: Sendable, CustomTestStringConvertible {
-        var reply: FakeReply
-        var errorClass: ErrorClass
-        var code: String
-        var retryAfter: TimeSpan?
-        var testDescription: String { code }
-    }
 
     @Test("provider errors map into the taxonomy; 429 is never not_found", arguments: [
-        ErrorCase(reply: .aeroapiError(status: 429), errorClass: .transient, code: "aeroapi.429", retryAfter: .seconds(6)),
-        ErrorCase(reply: .aeroapiError(status: 429, retryAfterSeconds: 20), errorClass: .transient, code: "aeroapi.429",
+        ProviderErrorCase(reply: .aeroapiError(status: 429), errorClass: .transient, code: "aeroapi.429", retryAfter: .seconds(6)),
+        ProviderErrorCase(reply: .aeroapiError(status: 429, retryAfterSeconds: 20), errorClass: .transient, code: "aeroapi.429",
                   retryAfter: .seconds(20)),
-        ErrorCase(reply: .aeroapiError(status: 500), errorClass: .transient, code: "aeroapi.500"),
-        ErrorCase(reply: .aeroapiError(status: 503), errorClass: .transient, code: "aeroapi.503"),
-        ErrorCase(reply: .aeroapiError(status: 404), errorClass: .notFound, code: "aeroapi.404"),
-        ErrorCase(reply: .aeroapiError(status: 401), errorClass: .permanent, code: "aeroapi.401"),
-        ErrorCase(reply: .aeroapiError(status: 403), errorClass: .permanent, code: "aeroapi.403"),
-        ErrorCase(reply: .aeroapiError(status: 400), errorClass: .permanent, code: "aeroapi.400"),
-        ErrorCase(reply: .raw(HTTPResponseSpec(status: 200, text: "{\"oops\":1}")), errorClass: .invalidResponse,
+        ProviderErrorCase(reply: .aeroapiError(status: 500), errorClass: .transient, code: "aeroapi.500"),
+        ProviderErrorCase(reply: .aeroapiError(status: 503), errorClass: .transient, code: "aeroapi.503"),
+        ProviderErrorCase(reply: .aeroapiError(status: 404), errorClass: .notFound, code: "aeroapi.404"),
+        ProviderErrorCase(reply: .aeroapiError(status: 401), errorClass: .permanent, code: "aeroapi.401"),
+        ProviderErrorCase(reply: .aeroapiError(status: 403), errorClass: .permanent, code: "aeroapi.403"),
+        ProviderErrorCase(reply: .aeroapiError(status: 400), errorClass: .permanent, code: "aeroapi.400"),
+        ProviderErrorCase(reply: .raw(HTTPResponseSpec(status: 200, text: "{\"oops\":1}")), errorClass: .invalidResponse,
                   code: "aeroapi.invalid_response"),
     ])
-    func errors(_ c: ErrorCase) async throws {
+    func errors(_ c: ProviderErrorCase) async throws {
         let (fake, step) = Self.fake()
         fake.script(.aeroapi, [c.reply])
         let failure = try #require(await step.run(StepCall(arguments: Self.args), context: TestSupport.context(fake)).failure)

@@ -48,31 +48,24 @@ struct OpenAIStepTests {
         #expect(failure.errorClass == .invalidResponse)
     }
 
-    struct ErrorCase: Sendable, CustomTestStringConvertible {
-        var reply: FakeReply
-        var errorClass: ErrorClass
-        var code: String
-        var retryAfter: TimeSpan?
-        var testDescription: String { code }
-    }
 
     @Test("errors map into the taxonomy, honouring retry-after-ms", arguments: [
-        ErrorCase(reply: .openAIError(status: 429, type: "tokens", code: "rate_limit_exceeded", retryAfterMilliseconds: 174),
+        ProviderErrorCase(reply: .openAIError(status: 429, type: "tokens", code: "rate_limit_exceeded", retryAfterMilliseconds: 174),
                   errorClass: .transient, code: "openai.rate_limit_exceeded", retryAfter: TimeSpan(milliseconds: 174)),
-        ErrorCase(reply: .openAIError(status: 429, type: "insufficient_quota", code: "insufficient_quota"),
+        ProviderErrorCase(reply: .openAIError(status: 429, type: "insufficient_quota", code: "insufficient_quota"),
                   errorClass: .permanent, code: "openai.insufficient_quota"),
-        ErrorCase(reply: .openAIError(status: 500, type: "server_error", code: nil), errorClass: .transient, code: "openai.server_error"),
-        ErrorCase(reply: .openAIError(status: 503, type: "service_unavailable_error", code: "server_is_overloaded"),
+        ProviderErrorCase(reply: .openAIError(status: 500, type: "server_error", code: nil), errorClass: .transient, code: "openai.server_error"),
+        ProviderErrorCase(reply: .openAIError(status: 503, type: "service_unavailable_error", code: "server_is_overloaded"),
                   errorClass: .transient, code: "openai.server_is_overloaded"),
-        ErrorCase(reply: .openAIError(status: 400, type: "invalid_request_error", code: "invalid_value"),
+        ProviderErrorCase(reply: .openAIError(status: 400, type: "invalid_request_error", code: "invalid_value"),
                   errorClass: .permanent, code: "openai.invalid_value"),
-        ErrorCase(reply: .raw(HTTPResponseSpec(status: 429, headers: [("retry-after", "3")], text: "{}")),
+        ProviderErrorCase(reply: .raw(HTTPResponseSpec(status: 429, headers: [("retry-after", "3")], text: "{}")),
                   errorClass: .transient, code: "openai.http_429", retryAfter: .seconds(3)),
-        ErrorCase(reply: .raw(HTTPResponseSpec(status: 500, headers: [("x-should-retry", "false")], text: "{}")),
+        ProviderErrorCase(reply: .raw(HTTPResponseSpec(status: 500, headers: [("x-should-retry", "false")], text: "{}")),
                   errorClass: .permanent, code: "openai.http_500"),
-        ErrorCase(reply: .openAIRefusal("I can't help with that."), errorClass: .permanent, code: "openai.refusal"),
+        ProviderErrorCase(reply: .openAIRefusal("I can't help with that."), errorClass: .permanent, code: "openai.refusal"),
     ])
-    func errors(_ c: ErrorCase) async throws {
+    func errors(_ c: ProviderErrorCase) async throws {
         let fake = FakeProviderServer()
         fake.script(.openai, [c.reply])
         let failure = try #require(await OpenAIChatStep().run(StepCall(arguments: Self.args), context: TestSupport.context(fake)).failure)

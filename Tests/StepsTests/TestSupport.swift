@@ -3,6 +3,17 @@ import FlowEngine
 import Logging
 import Steps
 import Synchronization
+import Testing
+
+/// One row of a provider error-mapping table: what the fake answers, and the failure the step
+/// must report (class, code and, where the provider says so, when to retry).
+struct ProviderErrorCase: Sendable, CustomTestStringConvertible {
+    var reply: FakeReply
+    var errorClass: ErrorClass
+    var code: String
+    var retryAfter: TimeSpan? = nil
+    var testDescription: String { code }
+}
 
 /// Shared fixtures: a fake provider server used in-process, a fixed "now", and a log capture.
 enum TestSupport {

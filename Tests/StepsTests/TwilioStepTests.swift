@@ -42,27 +42,21 @@ struct TwilioStepTests {
         #expect(message.mediaURLs == ["https://cdn.example.com/boarding.pdf"])
     }
 
-    struct ErrorCase: Sendable, CustomTestStringConvertible {
-        var reply: FakeReply
-        var errorClass: ErrorClass
-        var code: String
-        var testDescription: String { code }
-    }
 
-    static let errorCases: [ErrorCase] = [
-        ErrorCase(reply: .twilioError(code: 21211, status: 400), errorClass: .permanent, code: "twilio.21211"),
-        ErrorCase(reply: .twilioError(code: 21610, status: 400), errorClass: .permanent, code: "twilio.21610"),
-        ErrorCase(reply: .twilioError(code: 21656, status: 400), errorClass: .permanent, code: "twilio.21656"),
-        ErrorCase(reply: .twilioError(code: 20003, status: 401), errorClass: .permanent, code: "twilio.20003"),
-        ErrorCase(reply: .twilioError(code: 20429, status: 429), errorClass: .transient, code: "twilio.20429"),
-        ErrorCase(reply: .twilioError(code: 20500, status: 500), errorClass: .transient, code: "twilio.20500"),
-        ErrorCase(reply: .twilioError(code: 20503, status: 503), errorClass: .transient, code: "twilio.20503"),
-        ErrorCase(reply: .raw(HTTPResponseSpec(status: 502, text: "<html>bad gateway</html>")), errorClass: .transient,
+    static let errorCases: [ProviderErrorCase] = [
+        ProviderErrorCase(reply: .twilioError(code: 21211, status: 400), errorClass: .permanent, code: "twilio.21211"),
+        ProviderErrorCase(reply: .twilioError(code: 21610, status: 400), errorClass: .permanent, code: "twilio.21610"),
+        ProviderErrorCase(reply: .twilioError(code: 21656, status: 400), errorClass: .permanent, code: "twilio.21656"),
+        ProviderErrorCase(reply: .twilioError(code: 20003, status: 401), errorClass: .permanent, code: "twilio.20003"),
+        ProviderErrorCase(reply: .twilioError(code: 20429, status: 429), errorClass: .transient, code: "twilio.20429"),
+        ProviderErrorCase(reply: .twilioError(code: 20500, status: 500), errorClass: .transient, code: "twilio.20500"),
+        ProviderErrorCase(reply: .twilioError(code: 20503, status: 503), errorClass: .transient, code: "twilio.20503"),
+        ProviderErrorCase(reply: .raw(HTTPResponseSpec(status: 502, text: "<html>bad gateway</html>")), errorClass: .transient,
                   code: "twilio.http_502"),
     ]
 
     @Test("provider errors map into the taxonomy", arguments: errorCases)
-    func mapsErrors(_ c: ErrorCase) async throws {
+    func mapsErrors(_ c: ProviderErrorCase) async throws {
         let fake = FakeProviderServer()
         fake.script(.twilio, [c.reply])
         let outcome = await TwilioSendTemplateStep().run(StepCall(arguments: Self.template), context: TestSupport.context(fake))

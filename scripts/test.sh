@@ -43,6 +43,12 @@ start_postgres() {
 scripts/install-test-tools.sh
 start_postgres
 swift build --build-tests
-swift test --skip-build 2>&1 | tee /tmp/flow-test-output.txt
+OUTPUT=$(mktemp /tmp/flow-test-output.XXXXXX)
+swift test --skip-build 2>&1 | tee "$OUTPUT"
 status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+    # Repeat what failed at the end, where a truncated CI log still shows it.
+    echo "test.sh: swift test exited $status; the failures (whole output in $OUTPUT):"
+    grep -E "^✘ Test .*(recorded an issue|failed after)|error: |Fatal error|Test .* crashed" "$OUTPUT" | head -40 || true
+fi
 exit "$status"

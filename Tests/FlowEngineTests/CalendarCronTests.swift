@@ -86,21 +86,18 @@ struct CalendarCronTests {
         }
     }
 
-    @Test("a year of daily fires takes little time")
-    func efficiency() throws {
+    @Test("a year of weekday fires is stepped one fire at a time (the speed is `flow-bench`'s, not a test's)")
+    func yearOfWeekdayFires() throws {
         let schedule = try CronSchedule(parsing: "15 9 * * MON-FRI")
         var at = Self.t("2026-01-01T00:00:00Z")
         var fires = 0
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            while let next = schedule.nextFire(after: at, in: Self.newYork, dst: .shift),
-                next < Self.t("2027-01-01T00:00:00Z")
-            {
-                at = next
-                fires += 1
-            }
+        while let next = schedule.nextFire(after: at, in: Self.newYork, dst: .shift),
+            next < Self.t("2027-01-01T00:00:00Z")
+        {
+            #expect(next > at)
+            at = next
+            fires += 1
         }
         #expect(fires == 261)
-        #expect(elapsed < .seconds(2))
     }
 }

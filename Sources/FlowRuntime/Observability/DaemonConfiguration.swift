@@ -1,4 +1,5 @@
 public import FlowEngine
+public import Logging
 
 /// `flowctl serve`'s settings, resolved from flags, then environment, then an optional config
 /// file, then defaults (the first that sets a value wins).
@@ -10,6 +11,7 @@ public import FlowEngine
 /// | workflow directory | `--workflows` | `FLOW_WORKFLOWS` | `workflows` | ./workflows |
 /// | database URL | `--database` | `FLOW_DATABASE_URL` | `database` | ./flow.sqlite |
 /// | log format | `--log-format` | `FLOW_LOG_FORMAT` | `log_format` | json unless stdout is a terminal |
+/// | log level | `--log-level` | `FLOW_LOG_LEVEL` | `log_level` | info |
 public struct DaemonConfiguration: Sendable, Hashable {
     public enum LogFormat: String, Sendable, Hashable, CaseIterable {
         case json, text
@@ -22,14 +24,16 @@ public struct DaemonConfiguration: Sendable, Hashable {
         public var workflows: String?
         public var database: String?
         public var logFormat: LogFormat?
+        public var logLevel: Logger.Level?
 
         public init(port: Int? = nil, host: String? = nil, workflows: String? = nil, database: String? = nil,
-                    logFormat: LogFormat? = nil) {
+                    logFormat: LogFormat? = nil, logLevel: Logger.Level? = nil) {
             self.port = port
             self.host = host
             self.workflows = workflows
             self.database = database
             self.logFormat = logFormat
+            self.logLevel = logLevel
         }
     }
 
@@ -45,17 +49,23 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// nil = the embedded default (`./flow.sqlite`).
     public var database: String?
     public var logFormat: LogFormat
+    /// The lowest level logged.
+    public var logLevel: Logger.Level
 
-    public init(port: Int, host: String, workflows: String, database: String?, logFormat: LogFormat) {
+    public init(
+        port: Int, host: String, workflows: String, database: String?, logFormat: LogFormat,
+        logLevel: Logger.Level = .info
+    ) {
         self.port = port
         self.host = host
         self.workflows = workflows
         self.database = database
         self.logFormat = logFormat
+        self.logLevel = logLevel
     }
 
     /// The file keys, in the order they are documented.
-    public static let fileKeys = ["port", "host", "workflows", "database", "log_format"]
+    public static let fileKeys = ["port", "host", "workflows", "database", "log_format", "log_level"]
 
     /// Resolves the layers, highest precedence first; `terminal` picks the default log format.
     public static func resolve(_ layers: [Layer], terminal: Bool) -> DaemonConfiguration {
@@ -64,7 +74,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
             host: layers.lazy.compactMap(\.host).first ?? "0.0.0.0",
             workflows: layers.lazy.compactMap(\.workflows).first ?? "./workflows",
             database: layers.lazy.compactMap(\.database).first,
-            logFormat: layers.lazy.compactMap(\.logFormat).first ?? (terminal ? .text : .json))
+            logFormat: layers.lazy.compactMap(\.logFormat).first ?? (terminal ? .text : .json),
+            logLevel: layers.lazy.compactMap(\.logLevel).first ?? .info)
     }
 
     /// The `FLOW_*` variables.
@@ -74,6 +85,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
                           database: nonEmpty("FLOW_DATABASE_URL"))
         if let text = nonEmpty("FLOW_PORT") { layer.port = try parsePort(text, from: "FLOW_PORT") }
         if let text = nonEmpty("FLOW_LOG_FORMAT") { layer.logFormat = try parseLogFormat(text, from: "FLOW_LOG_FORMAT") }
+        if let text = nonEmpty("FLOW_LOG_LEVEL") { layer.logLevel = try parseLogLevel(text, from: "FLOW_LOG_LEVEL") }
         return layer
     }
 
@@ -104,6 +116,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
             case "workflows": layer.workflows = text
             case "database": layer.database = text
             case "log_format": layer.logFormat = try parseLogFormat(text, from: place)
+            case "log_level": layer.logLevel = try parseLogLevel(text, from: place)
             default:
                 throw ConfigurationError(message: "\(place): unknown key '\(key)' (known: \(fileKeys.joined(separator: ", ")))")
             }
@@ -125,5 +138,15 @@ public struct DaemonConfiguration: Sendable, Hashable {
             throw ConfigurationError(message: "\(place): log format '\(text)' must be json or text")
         }
         return format
+    }
+
+    /// A swift-log level name (`trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`;
+    /// any letter case); `place` names where the text came from.
+    public static func parseLogLevel(_ text: String, from place: String) throws(ConfigurationError) -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            let known = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigurationError(message: "\(place): log level '\(text)' must be one of \(known)")
+        }
+        return level
     }
 }

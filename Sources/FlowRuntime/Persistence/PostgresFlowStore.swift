@@ -14,24 +14,49 @@ public final class PostgresFlowStore: FlowStore, Service {
     let logger: Logger
     /// The longest one statement may take before the store gives up on it and closes its connection.
     let statementTimeout: Duration?
+    /// The longest a caller waits for a pooled connection (the pool has no deadline of its own).
+    let connectionTimeout: Duration?
+    /// Opened by `run()`: no connection is requested before the pool runs.
+    let poolStart = PostgresPoolStart()
 
     /// Creates the store; nothing connects until `run()` is running and a query is made.
     ///
     /// No statement waits longer than `statementTimeout` (nil: no limit), and none waits forever on
     /// a connection the server closed (see `PostgresStatementWatch`): the call throws
-    /// `StoreError(.unavailable)` instead, so a database restart never wedges a caller.
+    /// `StoreError(.unavailable)` instead, so a database restart never wedges a caller. Likewise no
+    /// caller waits longer than `connectionTimeout` (nil: no limit) for a pooled connection, which
+    /// is what a call does for as long as the database is down (see `PostgresLease`).
     public init(
         configuration: PostgresClient.Configuration, statementTimeout: Duration? = .seconds(30),
-        logger: Logger = Logger(label: "flow.store.postgres")
+        connectionTimeout: Duration? = .seconds(10), logger: Logger = Logger(label: "flow.store.postgres")
     ) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.statementTimeout = statementTimeout
+        self.connectionTimeout = connectionTimeout
     }
 
     /// Runs the connection pool until the task is cancelled or a graceful shutdown begins.
+    ///
+    /// Queries made before it starts wait for it (within `connectionTimeout`).
     public func run() async throws {
+        poolStart.open()
         await client.run()
+    }
+
+    /// Checks that the database answers `SELECT 1` within `timeout` (waiting for a connection
+    /// included); throws `StoreError(.unavailable)` otherwise. What `/health` asks.
+    public func probe(timeout: Duration = .seconds(2)) async throws {
+        _ = try await mapped {
+            try await PostgresLease.with(client, start: poolStart, timeout: timeout) { connection in
+                try await PostgresSession(connection: connection, timeout: timeout, logger: logger).query("SELECT 1")
+            }
+        }
+    }
+
+    /// Runs `body` on a pooled connection, waiting at most `connectionTimeout` for one.
+    func withConnection<Result>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await PostgresLease.with(client, start: poolStart, timeout: connectionTimeout, body)
     }
 
     /// Runs `body` with a store whose pool runs for the closure's duration; migrates first.
@@ -61,7 +86,7 @@ public final class PostgresFlowStore: FlowStore, Service {
     ) async throws -> Result {
         let timeout = untimed ? nil : statementTimeout
         return try await mapped {
-            try await client.withConnection { connection in
+            try await withConnection { connection in
                 let session = PostgresSession(connection: connection, timeout: timeout, logger: logger)
                 try await session.query("BEGIN")
                 do {
@@ -79,7 +104,7 @@ public final class PostgresFlowStore: FlowStore, Service {
     /// Runs one statement outside an explicit transaction and collects its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         try await mapped {
-            try await client.withConnection { connection in
+            try await withConnection { connection in
                 try await PostgresSession(connection: connection, timeout: statementTimeout, logger: logger)
                     .query(query)
             }

@@ -16,7 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
             the default: --port/FLOW_PORT/port (8080), --host/FLOW_HOST/host (0.0.0.0), \
             --workflows/FLOW_WORKFLOWS/workflows (./workflows), --database/FLOW_DATABASE_URL/database \
             (./flow.sqlite), --log-format/FLOW_LOG_FORMAT/log_format (json, or text when stdout is a \
-            terminal). Without Twilio and AeroAPI credentials the daemon runs in SANDBOX MODE: provider \
+            terminal), --log-level/FLOW_LOG_LEVEL/log_level (trace, debug, info, notice, warning, error, \
+            critical; info). Without Twilio and AeroAPI credentials the daemon runs in SANDBOX MODE: provider \
             calls are answered locally (messages accepted with synthetic SIDs, no flights found) and \
             nothing leaves the machine.
             """
@@ -40,13 +41,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log format: json (one object per line on stdout) or text (stderr).")
     var logFormat: String?
 
-    @Option(name: .long, help: "Config file (YAML: port, host, workflows, database, log_format).")
+    @Option(name: .long, help: "Lowest level logged: trace, debug, info, notice, warning, error, critical (default info).")
+    var logLevel: String?
+
+    @Option(name: .long, help: "Config file (YAML: port, host, workflows, database, log_format, log_level).")
     var config: String?
 
     func run() async throws {
         let settings = try resolvedConfiguration()
         let (port, host, workflows) = (settings.port, settings.host, settings.workflows)
-        DaemonSetup.bootstrapLogging(settings.logFormat)
+        DaemonSetup.bootstrapLogging(settings.logFormat, level: settings.logLevel)
         let prometheus = PrometheusExport.bootstrap()
         let metrics = RuntimeMetrics()
         let logger = Logger(label: "flow.serve")
@@ -106,7 +110,9 @@ struct ServeCommand: AsyncParsableCommand {
         let workerConfiguration = InstanceWorker<InMemoryFlowStore>.Configuration(owner: owner)
         let now = InstanceWorker<InMemoryFlowStore>.wallClock()
 
-        func runGroup(_ store: some FlowStore, extra: [any Service]) async throws {
+        func runGroup(
+            _ store: some FlowStore, extra: [any Service], storeProbe: (@Sendable () async throws -> Void)? = nil
+        ) async throws {
             let worker = InstanceWorker(
                 store: store, registry: registry, steps: StepRegistry.providers().metered(metrics), transport: transport,
                 credentials: credentials, endpoints: endpoints,
@@ -115,7 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
             let gauge = InstanceStatusGauge(store: store, metrics: metrics)
             let dispatcher = EventDispatcher(store: store, registry: registry)
             let sink = StoreTwilioWebhookSink(store: store, registry: registry)
-            let app = buildApplication(host: host, port: port, health: health) { router in
+            let app = buildApplication(host: host, port: port, health: health, storeProbe: storeProbe) { router in
                 EventRoutes.add(to: router, dispatcher: dispatcher)
                 MetricsRoutes.add(to: router, export: prometheus)
                 switch webhooks {
@@ -156,7 +162,7 @@ struct ServeCommand: AsyncParsableCommand {
                 try await PostgresFlowStore.withStore(settings.clientConfiguration(maximumConnections: 2)) { setup in
                     try await registry.publish(to: setup, at: now)
                 }
-                try await runGroup(store, extra: [store])
+                try await runGroup(store, extra: [store], storeProbe: { try await store.probe() })
             }
         } catch {
             FileHandle.standardError.write(Data("flowctl serve: \(storeConfiguration): \(error)\n".utf8))
@@ -174,6 +180,7 @@ extension ServeCommand {
             if let logFormat {
                 flags.logFormat = try DaemonConfiguration.parseLogFormat(logFormat, from: "--log-format")
             }
+            if let logLevel { flags.logLevel = try DaemonConfiguration.parseLogLevel(logLevel, from: "--log-level") }
             if let port { _ = try DaemonConfiguration.parsePort("\(port)", from: "--port") }
             let environment = try DaemonConfiguration.environment(ProcessInfo.processInfo.environment)
             var file = DaemonConfiguration.Layer()
@@ -192,17 +199,17 @@ extension ServeCommand {
 
 /// Shared set-up for daemon commands (serve, start).
 enum DaemonSetup {
-    /// JSON lines on stdout, or swift-log's text handler on stderr; level info.
-    static func bootstrapLogging(_ format: DaemonConfiguration.LogFormat) {
+    /// JSON lines on stdout, or swift-log's text handler on stderr; messages below `level` are dropped.
+    static func bootstrapLogging(_ format: DaemonConfiguration.LogFormat, level: Logger.Level = .info) {
         LoggingSystem.bootstrap { label in
             switch format {
             case .json:
                 var handler = JSONLogHandler(label: label)
-                handler.logLevel = .info
+                handler.logLevel = level
                 return handler
             case .text:
                 var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .info
+                handler.logLevel = level
                 return handler
             }
         }

@@ -1,0 +1,87 @@
+import FakeProviders
+import FlowRuntime
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A PostgreSQL cluster of one test's own (initdb in a temporary directory, a free loopback
+/// port), so the test can stop and start the server without disturbing the other tests, which
+/// share `scripts/test.sh`'s cluster. The server binaries are run as `postgres` when we are root.
+final class OwnPostgresCluster: Sendable {
+    struct CommandError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let directory: String
+    let port: Int
+    /// `postgres://flow@127.0.0.1:PORT/flow_test`.
+    var url: String { "postgres://flow@127.0.0.1:\(port)/flow_test" }
+
+    private init(directory: String, port: Int) {
+        self.directory = directory
+        self.port = port
+    }
+
+    /// Whether the tests can make one: Postgres tests are on (`FLOW_TEST_POSTGRES_URL`).
+    static var available: Bool { TestPostgres.url != nil }
+
+    /// initdb, start, createdb flow_test.
+    static func make() throws -> OwnPostgresCluster {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("flow-own-pg-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        if getuid() == 0 { try run(["chown", "postgres", directory], asPostgres: false) }
+        let cluster = OwnPostgresCluster(directory: directory, port: try LoopbackPort.free())
+        try run(["initdb", "-D", directory, "-U", "flow", "--auth=trust", "-E", "UTF8"])
+        try cluster.start()
+        try run(["createdb", "-h", "127.0.0.1", "-p", String(cluster.port), "-U", "flow", "flow_test"])
+        return cluster
+    }
+
+    /// `pg_ctl start` (waits until it accepts connections).
+    func start() throws {
+        try Self.run([
+            "pg_ctl", "-D", directory, "-w", "-l", (directory as NSString).appendingPathComponent("server.log"),
+            "-o", "-h 127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c max_connections=100", "start",
+        ])
+    }
+
+    /// `pg_ctl stop -m fast`: the server is down until `start()`.
+    func stop() throws {
+        try Self.run(["pg_ctl", "-D", directory, "-m", "fast", "-w", "stop"])
+    }
+
+    /// Stops the server (immediately) and deletes the directory.
+    func destroy() {
+        try? Self.run(["pg_ctl", "-D", directory, "-m", "immediate", "-w", "stop"])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// posix_spawn + waitpid (Foundation's Process never saw pg_ctl exit while the server it
+    /// started kept running, see `TestPostgres.restart`); stderr goes into the error.
+    private static func run(_ command: [String], asPostgres: Bool = true) throws {
+        var arguments = command
+        if asPostgres && getuid() == 0 { arguments = ["runuser", "-u", "postgres", "--"] + arguments }
+        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("own-pg-\(UUID()).err").path
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { throw CommandError(description: "cannot run \(arguments[0]): errno \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else {
+            let text = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+            throw CommandError(description: "\(command.joined(separator: " ")) failed (wait status \(status)): \(text)")
+        }
+    }
+}

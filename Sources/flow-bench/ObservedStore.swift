@@ -99,4 +99,7 @@ final class ObservedStore<Base: FlowStore>: FlowStore {
     func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant? {
         try await base.lastScheduleFire(flow: flow, trigger: trigger)
     }
+    func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant] {
+        try await base.scheduleFires(flow: flow, trigger: trigger, since: since)
+    }
 }

@@ -208,4 +208,8 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     public func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant? {
         fires["\(flow)#\(trigger)"]?.max()
     }
+
+    public func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant] {
+        (fires["\(flow)#\(trigger)"] ?? []).filter { $0 >= since }.sorted()
+    }
 }

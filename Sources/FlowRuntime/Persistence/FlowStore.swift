@@ -66,4 +66,7 @@ public protocol FlowStore: Sendable {
     func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool
     /// The latest claimed fire of a schedule trigger (nil when it never fired): where catch-up starts.
     func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant?
+    /// The claimed fires of a schedule trigger at or after `since`, ascending: what the scheduler
+    /// re-checks for a fire whose claimer died before creating its instance.
+    func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant]
 }

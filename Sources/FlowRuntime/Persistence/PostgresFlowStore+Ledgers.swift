@@ -179,4 +179,14 @@ extension PostgresFlowStore {
             "SELECT MAX(fire_at) AS last FROM schedule_fires WHERE flow = \(flow) AND trigger_index = \(trigger)"
         ).first.flatMap { try $0.decode(PostgresInstant?.self)?.instant }
     }
+
+    public func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant] {
+        try await rows(
+            """
+            SELECT fire_at FROM schedule_fires
+            WHERE flow = \(flow) AND trigger_index = \(trigger) AND fire_at >= \(since.postgres)
+            ORDER BY fire_at
+            """
+        ).map { try $0.decode(PostgresInstant.self).instant }
+    }
 }

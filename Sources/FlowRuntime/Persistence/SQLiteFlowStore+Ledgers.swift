@@ -185,4 +185,16 @@ extension SQLiteFlowStore {
             ).first.flatMap { try SQLiteRowReader($0).optionalInstant("last") }
         }
     }
+
+    public func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant] {
+        try await read { _ in
+            try await exec(
+                """
+                SELECT fire_at FROM schedule_fires WHERE flow = ? AND trigger_index = ? AND fire_at >= ?
+                ORDER BY fire_at
+                """,
+                [.text(flow), .integer(trigger), .instant(since)]
+            ).map { try SQLiteRowReader($0).instant("fire_at") }
+        }
+    }
 }

@@ -89,14 +89,34 @@ public struct EventDispatcher<Store: FlowStore>: Sendable {
         return Derived(idempotencyKey: "event/\(name)/\(text)", input: input)
     }
 
-    /// Starts every flow listening to `event` with `payload`; each at most once per key.
-    public func dispatch(event: String, payload: Value, agency: String?, at now: Instant) async throws -> [Started] {
+    /// The agency an instance runs for: `explicit` (`--agency`, `?agency=`), else the input's
+    /// `trip.agency_id`. An explicit agency that contradicts the input's is an error saying both.
+    public static func agency(explicit: String?, input: Value, flow: String) throws(DispatchError) -> String? {
+        let stated = input["trip"]?["agency_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        guard let explicit else { return stated }
+        if let stated, stated != explicit {
+            throw DispatchError(flow: flow, message: """
+                agency '\(explicit)' contradicts the input's trip.agency_id '\(stated)' (leave the agency out \
+                to use the input's, or correct the input)
+                """)
+        }
+        return explicit
+    }
+
+    /// Starts every flow listening to `event` with `payload`; each at most once per key. The agency
+    /// is `agency`, else the mapped input's `trip.agency_id` (see `agency(explicit:input:flow:)`).
+    public func dispatch(event: String, payload: Value, agency explicit: String?, at now: Instant) async throws -> [Started] {
         var started: [Started] = []
         for (name, trigger) in Self.listeners(of: event, in: starter.registry) {
             guard let loaded = starter.registry.current(name) else { continue }
-            let settings = (try? starter.registry.directory.effectiveSettings(flow: name, agency: agency)) ?? [:]
-            let derived = try Self.derive(flow: loaded.flow, trigger: trigger, payload: payload,
-                                          settings: .object(settings))
+            func derive(for agency: String?) throws -> Derived {
+                let settings = (try? starter.registry.directory.effectiveSettings(flow: name, agency: agency)) ?? [:]
+                return try Self.derive(flow: loaded.flow, trigger: trigger, payload: payload, settings: .object(settings))
+            }
+            var derived = try derive(for: explicit)
+            let agency = try Self.agency(explicit: explicit, input: derived.input, flow: name)
+            // The key and input mapping see the agency's settings.
+            if agency != explicit { derived = try derive(for: agency) }
             let result = try await starter.start(
                 flow: name, input: derived.input, agency: agency, idempotencyKey: derived.idempotencyKey, at: now)
             switch result {

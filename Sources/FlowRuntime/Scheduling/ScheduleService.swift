@@ -7,8 +7,11 @@ public import ServiceLifecycle
 /// while no daemon ran, claims each fire once across replicas (`claimScheduleFire`) and starts
 /// an instance whose idempotency key is the fire's (`schedule/<flow>/<index>/<instant>`).
 ///
-/// A claimed fire whose instance could not be created (a crash or store error in between) is
-/// retried: on the next tick in this process, and at start-up for each trigger's latest fire.
+/// Every claimed fire ends with its instance created exactly once, even when its claimer died in
+/// between: a fire this process failed to start is retried on its next tick, and every
+/// `recheckInterval` (and at start-up) each replica lists the fires claimed in the last
+/// `recheckWindow` and creates any missing instance under the fire's idempotency key, so a
+/// replica that finds the instance already created gets it back instead of a second one.
 public struct ScheduleService<Store: FlowStore>: Service {
     public struct Configuration: Sendable {
         /// How often due fires are looked for.
@@ -17,11 +20,20 @@ public struct ScheduleService<Store: FlowStore>: Service {
         public var grace: TimeSpan
         /// `catch_up: all` runs at most this many missed fires per trigger.
         public var catchUpLimit: Int
+        /// How often the claimed fires are checked for a missing instance (a claimer that died).
+        public var recheckInterval: TimeSpan
+        /// How far back that check looks.
+        public var recheckWindow: TimeSpan
 
-        public init(tick: Duration = .seconds(1), grace: TimeSpan = .minutes(1), catchUpLimit: Int = 100) {
+        public init(
+            tick: Duration = .seconds(1), grace: TimeSpan = .minutes(1), catchUpLimit: Int = 100,
+            recheckInterval: TimeSpan = .seconds(15), recheckWindow: TimeSpan = .days(2)
+        ) {
             self.tick = tick
             self.grace = grace
             self.catchUpLimit = catchUpLimit
+            self.recheckInterval = recheckInterval
+            self.recheckWindow = recheckWindow
         }
     }
 
@@ -32,7 +44,7 @@ public struct ScheduleService<Store: FlowStore>: Service {
             case started
             /// Another replica had claimed it.
             case claimedElsewhere = "claimed_elsewhere"
-            /// Claimed before; its instance was created now (it was missing).
+            /// Claimed before (here or by a replica that died); its instance was created now (it was missing).
             case recovered
             /// Claimed and its instance already existed.
             case existing
@@ -50,6 +62,15 @@ public struct ScheduleService<Store: FlowStore>: Service {
         var after: [Instant]
         /// Claimed fires whose instance is still to be created (trigger position, fire instant).
         var unstarted: [(Int, Instant)] = []
+        /// Claimed fires known to have their instance (trigger position, fire instant).
+        var verified: Set<FireKey> = []
+        /// When the claimed fires were last checked for a missing instance.
+        var lastRecheck: Instant?
+    }
+
+    struct FireKey: Hashable, Sendable {
+        var position: Int
+        var fireAt: Instant
     }
 
     public let store: Store
@@ -103,7 +124,7 @@ public struct ScheduleService<Store: FlowStore>: Service {
     }
 
     /// Reads each trigger's latest stored fire (catch-up starts there; a trigger that never fired
-    /// starts now) and makes sure that fire's instance exists.
+    /// starts now) and makes sure that fire's instance exists, and every recent claimed fire's.
     public func resume() async throws -> Cursors {
         let now = clock()
         var cursors = Cursors(after: [])
@@ -117,10 +138,41 @@ public struct ScheduleService<Store: FlowStore>: Service {
         for (position, fireAt) in cursors.unstarted {
             do {
                 let fire = try await startInstance(triggers[position], fireAt: fireAt, claimed: false)
+                recovered.verified.insert(FireKey(position: position, fireAt: fireAt))
                 if fire.outcome == .recovered { log(fire) }
             } catch {
                 recovered.unstarted.append((position, fireAt))
                 logger.error("cannot start a claimed fire", metadata: ["flow.error": "\(error)"])
+            }
+        }
+        do {
+            _ = try await recheck(&recovered)
+        } catch {
+            logger.error("cannot check the claimed fires", metadata: ["flow.error": "\(error)"])
+        }
+        return recovered
+    }
+
+    /// Creates the missing instance of every fire claimed in the last `recheckWindow` (a replica
+    /// claimed it and died before creating it); returns those it created. Each fire is looked at
+    /// once per process: afterwards it is known to have its instance.
+    public func recheck(_ cursors: inout Cursors) async throws -> [Fire] {
+        let now = clock()
+        let since = now - configuration.recheckWindow
+        cursors.lastRecheck = now
+        cursors.verified = cursors.verified.filter { $0.fireAt >= since }
+        let pending = Set(cursors.unstarted.map { FireKey(position: $0.0, fireAt: $0.1) })
+        var recovered: [Fire] = []
+        for (position, trigger) in triggers.enumerated() {
+            for fireAt in try await store.scheduleFires(flow: trigger.flow, trigger: trigger.index, since: since) {
+                let key = FireKey(position: position, fireAt: fireAt)
+                guard !cursors.verified.contains(key), !pending.contains(key) else { continue }
+                let fire = try await startInstance(trigger, fireAt: fireAt, claimed: false)
+                cursors.verified.insert(key)
+                if fire.outcome == .recovered {
+                    log(fire)
+                    recovered.append(fire)
+                }
             }
         }
         return recovered
@@ -135,6 +187,7 @@ public struct ScheduleService<Store: FlowStore>: Service {
         for (position, fireAt) in retry {
             do {
                 fires.append(try await startInstance(triggers[position], fireAt: fireAt, claimed: false))
+                cursors.verified.insert(FireKey(position: position, fireAt: fireAt))
             } catch {
                 cursors.unstarted.append((position, fireAt))
                 throw error
@@ -153,6 +206,7 @@ public struct ScheduleService<Store: FlowStore>: Service {
                 }
                 do {
                     let fire = try await startInstance(trigger, fireAt: fireAt, claimed: true)
+                    cursors.verified.insert(FireKey(position: position, fireAt: fireAt))
                     log(fire)
                     fires.append(fire)
                 } catch {
@@ -163,7 +217,8 @@ public struct ScheduleService<Store: FlowStore>: Service {
                 }
             }
         }
-        return fires
+        if let last = cursors.lastRecheck, now - last < configuration.recheckInterval { return fires }
+        return fires + (try await recheck(&cursors))
     }
 
     /// Creates the fire's instance (idempotent by its key).

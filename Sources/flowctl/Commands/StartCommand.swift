@@ -14,7 +14,8 @@ struct StartCommand: AsyncParsableCommand {
             again with the same key returns the existing instance instead of creating another. Without \
             --key, a flow with an event trigger (e.g. trip.created, key ${{ input.trip.id }}) derives the key \
             from the input exactly as POST /events/{name} does, so a trip starts its flow once whichever path \
-            created it.
+            created it. The agency is --agency, else the input's trip.agency_id (as for POST /events/{name}); an \
+            --agency that contradicts trip.agency_id is a usage error.
             """
     )
 
@@ -24,7 +25,7 @@ struct StartCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Input document (JSON or YAML).")
     var input: String
 
-    @Option(name: .long, help: "Agency whose overrides apply.")
+    @Option(name: .long, help: "Agency whose overrides apply (default: the input's trip.agency_id).")
     var agency: String?
 
     @Option(name: .long, help: "Idempotency key (default: derived from the flow's event trigger).")
@@ -53,6 +54,13 @@ struct StartCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCodes.usage
         }
+        let agency: String?
+        do {
+            agency = try EventDispatcher<InMemoryFlowStore>.agency(explicit: self.agency, input: value, flow: flow)
+        } catch {
+            FileHandle.standardError.write(Data("flowctl start: --agency: \(error.message)\n".utf8))
+            throw ExitCodes.usage
+        }
         var derivedKey = self.key
         if derivedKey == nil, let trigger = EventDispatcher<InMemoryFlowStore>.trigger(of: loaded.flow), trigger.key != nil {
             do {
@@ -65,7 +73,7 @@ struct StartCommand: AsyncParsableCommand {
                 throw ExitCodes.usage
             }
         }
-        let (flow, agency, key) = (self.flow, self.agency, derivedKey)
+        let (flow, key) = (self.flow, derivedKey)
         let result: CreateInstanceResult
         do {
             result = try await storeConfiguration.withStore { store in

@@ -30,7 +30,7 @@ public final class PostgresFlowStore: FlowStore, Service {
         configuration: PostgresClient.Configuration, statementTimeout: Duration? = .seconds(30),
         connectionTimeout: Duration? = .seconds(10), logger: Logger = Logger(label: "flow.store.postgres")
     ) {
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: PoolLogHandler.logger(logger))
         self.logger = logger
         self.statementTimeout = statementTimeout
         self.connectionTimeout = connectionTimeout

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import PostgresNIO
 import Synchronization
@@ -194,5 +195,49 @@ final class PostgresPoolStart: Sendable {
             let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
             waiter?.resume(throwing: CancellationError())
         }
+    }
+}
+
+/// The pool's background logger, less PostgresNIO's "run() hasn't been called yet" warning.
+///
+/// Leases wait for `PostgresPoolStart`, which `PostgresFlowStore.run()` opens immediately before
+/// calling `PostgresClient.run()`, so no lease is ever requested from a pool that will not run. A
+/// waiter resumed on another thread can still, rarely, reach the pool in the instant between the
+/// two calls (before `run()` sets the flag PostgresNIO checks, which is not public); the warning
+/// is then a false alarm, and it is the only message dropped.
+struct PoolLogHandler: LogHandler {
+    static let falseAlarm = "Trying to lease connection from `PostgresClient`, but `PostgresClient.run()` hasn't been called yet."
+
+    var base: any LogHandler
+
+    /// `logger` with its handler wrapped.
+    static func logger(_ logger: Logger) -> Logger {
+        let handler = PoolLogHandler(base: logger.handler)
+        return Logger(label: logger.label, factory: { _ in handler })
+    }
+
+    func log(event: LogEvent) {
+        guard event.message.description != Self.falseAlarm else { return }
+        base.log(event: event)
+    }
+
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+
+    var metadataProvider: Logger.MetadataProvider? {
+        get { base.metadataProvider }
+        set { base.metadataProvider = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
     }
 }

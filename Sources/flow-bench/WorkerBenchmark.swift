@@ -71,7 +71,8 @@ enum WorkerBenchmark {
     ) async throws -> Line {
         let total = instances(concurrency: concurrency)
         let run = UUID().uuidString.prefix(8).lowercased()
-        let starter = InstanceStarter(store: store, registry: registry)
+        let wakeup = WorkerWakeup()
+        let starter = InstanceStarter(store: store, registry: registry, wakeup: wakeup)
         try await registry.publish(to: store, at: InstanceWorker<ObservedStore<PostgresFlowStore>>.wallClock())
         let transport = FixtureTransport { _ throws(TransportError) in
             throw TransportError(.connection, "the benchmark flow makes no HTTP calls")
@@ -84,8 +85,7 @@ enum WorkerBenchmark {
                 let worker = InstanceWorker(
                     store: store, registry: registry, steps: StepRegistry(), transport: transport,
                     credentials: ProviderCredentials(),
-                    configuration: .init(owner: "bench-\(run)-w\(index)", batchSize: 1,
-                                         pollInterval: .milliseconds(5)))
+                    configuration: .init(owner: "bench-\(run)-w\(index)", batchSize: 1, wakeup: wakeup))
                 group.addTask {
                     try await worker.run()
                     return []

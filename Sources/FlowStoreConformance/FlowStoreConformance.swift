@@ -24,6 +24,8 @@ public enum FlowStoreConformance {
         Check(name: "instances filter", body: InstanceChecks.filter),
         Check(name: "claim, lease, expiry, reclaim", body: InstanceChecks.claimLeaseExpiry),
         Check(name: "concurrent claimers never share an instance", body: InstanceChecks.concurrentClaimers),
+        Check(name: "claim batch carries inbox events and the next wake-up",
+              body: ClaimChecks.batchCarriesInboxAndNextWake),
         Check(name: "commit writes and fences", body: InstanceChecks.commitFencing),
         Check(name: "history order", body: InstanceChecks.historyOrder),
         Check(name: "inbox dedup and wake-up", body: LedgerChecks.inbox),

@@ -68,6 +68,9 @@ final class ObservedStore<Base: FlowStore>: FlowStore {
     func claimDue(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> [InstanceRecord] {
         try await base.claimDue(now: now, owner: owner, leaseFor: leaseFor, limit: limit)
     }
+    func claimBatch(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> ClaimBatch {
+        try await base.claimBatch(now: now, owner: owner, leaseFor: leaseFor, limit: limit)
+    }
     func history(instanceID: String, after sequence: Int64) async throws -> [HistoryEntry] {
         try await base.history(instanceID: instanceID, after: sequence)
     }

@@ -7,8 +7,9 @@ import Steps
 /// network) started through `InstanceStarter` and run by real `InstanceWorker`s on PostgreSQL,
 /// at concurrency 1, 16 and 64 (C worker loops, and C instances in flight: each client starts an
 /// instance, waits for its final commit, starts the next). Prints store commits (transitions)/s,
-/// steps/s and p50/p95/p99 instance latency (start → final commit), then pgbench's figure for
-/// one equivalent write transaction and the ratio. See docs/benchmarks.md.
+/// steps/s and p50/p95/p99 instance latency (start → final commit), then pgbench's figures for
+/// one write transaction (a minimal one, and the store's own commit statement on its tables) and
+/// the ratios. See docs/benchmarks.md.
 enum WorkerBenchmark {
     static let steps = 4
     static let concurrencies = [1, 16, 64]
@@ -43,7 +44,8 @@ enum WorkerBenchmark {
     static func run(postgresURL: String?) async throws {
         guard let settings = try Self.settings(postgresURL) else { return }
         let registry = try registry("bench-steps", source)
-        print("worker: flow of \(steps) alert.raise steps, InstanceStarter → InstanceWorker (batch 1) on PostgreSQL")
+        print("worker: flow of \(steps) alert.raise steps, InstanceStarter → InstanceWorker (batch 1) on PostgreSQL; "
+              + "load average \(loadAverage())")
         var best64 = 0.0
         for concurrency in concurrencies {
             let configuration = settings.clientConfiguration(maximumConnections: concurrency + 4)
@@ -55,10 +57,18 @@ enum WorkerBenchmark {
         }
         let limits = PgBench.run(settings: settings, clients: concurrencies)
         for limit in limits { print(limit.line) }
-        if let limit = limits.first(where: { $0.clients == 64 })?.tps, limit > 0 {
-            print(String(format: "  c=64: %.0f commits/s = %.0f %% of pgbench's %.0f tps (target ≥ 50 %%)",
-                         best64, 100 * best64 / limit, limit))
+        for script in [PgBench.minimal.name, PgBench.flowTables.name] {
+            guard let limit = limits.first(where: { $0.script == script && $0.clients == 64 })?.tps, limit > 0 else { continue }
+            print(String(format: "  c=64: %.0f commits/s = %.0f %% of pgbench %@'s %.0f tps (target ≥ 50 %%)",
+                         best64, 100 * best64 / limit, script, limit))
         }
+        print("  load average at the end \(loadAverage())")
+    }
+
+    /// The 1, 5 and 15 minute load averages (`/proc/loadavg`), printed with every figure.
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     struct Line {
@@ -71,7 +81,8 @@ enum WorkerBenchmark {
     ) async throws -> Line {
         let total = instances(concurrency: concurrency)
         let run = UUID().uuidString.prefix(8).lowercased()
-        let starter = InstanceStarter(store: store, registry: registry)
+        let wakeup = WorkerWakeup()
+        let starter = InstanceStarter(store: store, registry: registry, wakeup: wakeup)
         try await registry.publish(to: store, at: InstanceWorker<ObservedStore<PostgresFlowStore>>.wallClock())
         let transport = FixtureTransport { _ throws(TransportError) in
             throw TransportError(.connection, "the benchmark flow makes no HTTP calls")
@@ -84,8 +95,7 @@ enum WorkerBenchmark {
                 let worker = InstanceWorker(
                     store: store, registry: registry, steps: StepRegistry(), transport: transport,
                     credentials: ProviderCredentials(),
-                    configuration: .init(owner: "bench-\(run)-w\(index)", batchSize: 1,
-                                         pollInterval: .milliseconds(5)))
+                    configuration: .init(owner: "bench-\(run)-w\(index)", batchSize: 1, wakeup: wakeup))
                 group.addTask {
                     try await worker.run()
                     return []

@@ -79,6 +79,14 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
         }
     }
 
+    /// `claimDue` with each instance's pending inbox events and the next wake-up after `now`.
+    public func claimBatch(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> ClaimBatch {
+        let leased = try await claimDue(now: now, owner: owner, leaseFor: leaseFor, limit: limit)
+        let next = instances.values.lazy.filter { !$0.status.isFinished }.compactMap(\.wakeAt).filter { $0 > now }.min()
+        return ClaimBatch(
+            claimed: leased.map { ClaimBatch.Claimed(record: $0, inbox: inboxes[$0.id] ?? []) }, nextWakeAt: next)
+    }
+
     public func commit(_ transition: TransitionRecord, owner: String) async throws {
         try apply(transition, owner: owner)
         unencoded[transition.instanceID] = nil

@@ -28,6 +28,11 @@ public protocol FlowStore: Sendable {
     /// events) and not leased by a live owner. Expired leases are reclaimed.
     func claimDue(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> [InstanceRecord]
 
+    /// Leases like `claimDue` and returns, in the same round trip, each leased instance's
+    /// undelivered inbox events and the earliest wake-up after `now` (what the worker needs to
+    /// run the batch and, when it is empty, to know how long it may sleep).
+    func claimBatch(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> ClaimBatch
+
     /// Persists one transition atomically: the new state, status and wake-up, appended history,
     /// consumed inbox events; releases or extends the lease. Fails with `StoreError.leaseLost`
     /// when `owner` no longer holds the lease (fencing).

@@ -1,4 +1,4 @@
-public import FlowEngine
+import FlowEngine
 import PostgresNIO
 
 /// Instances, claiming, transitions and history on PostgreSQL.
@@ -102,38 +102,6 @@ extension PostgresFlowStore {
             if let known = InstanceStatus(rawValue: status) { counts[known] = Int(n) }
         }
         return counts
-    }
-
-    /// One statement. Due instances come from the partial index `flow_instances_wake` in wake-up
-    /// order and instances with undelivered inbox events from `instance_inbox_pending`; each part
-    /// locks with `FOR UPDATE SKIP LOCKED` and `LIMIT`, so concurrent claimers pass over each
-    /// other's rows instead of scanning or waiting.
-    public func claimDue(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> [InstanceRecord] {
-        guard limit > 0 else { return [] }
-        return try await rows(
-            """
-            WITH due AS (
-                SELECT id FROM flow_instances
-                WHERE status IN ('running', 'waiting') AND wake_at <= \(now.postgres)
-                  AND (lease_until IS NULL OR lease_until < \(now.postgres))
-                ORDER BY wake_at, id
-                LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED
-            ), signalled AS (
-                SELECT i.id FROM flow_instances i
-                WHERE i.id IN (SELECT b.instance_id FROM instance_inbox b WHERE b.consumed_at IS NULL)
-                  AND i.status IN ('running', 'waiting')
-                  AND (i.lease_until IS NULL OR i.lease_until < \(now.postgres))
-                LIMIT \(limit)
-                FOR UPDATE OF i SKIP LOCKED
-            ), picked AS (
-                SELECT id AS picked_id FROM due UNION SELECT id FROM signalled LIMIT \(limit)
-            )
-            UPDATE flow_instances SET lease_owner = \(owner), lease_until = \((now + leaseFor).postgres)
-            FROM picked WHERE flow_instances.id = picked.picked_id
-            RETURNING \(unescaped: Self.instanceColumns)
-            """
-        ).map(Self.instanceRecord)
     }
 
     /// One statement: the fenced update of the instance (which also advances `last_seq`), the

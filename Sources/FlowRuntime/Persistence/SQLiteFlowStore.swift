@@ -242,27 +242,6 @@ public final class SQLiteFlowStore: FlowStore {
         }
     }
 
-    public func claimDue(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> [InstanceRecord] {
-        guard limit > 0 else { return [] }
-        return try await write { _ in
-            try await exec(
-                """
-                UPDATE flow_instances SET lease_owner = ?, lease_until = ?
-                WHERE id IN (
-                    SELECT i.id FROM flow_instances i
-                    WHERE i.status IN ('running', 'waiting')
-                      AND (i.lease_until IS NULL OR i.lease_until < ?)
-                      AND (i.wake_at <= ? OR EXISTS (
-                          SELECT 1 FROM instance_inbox b WHERE b.instance_id = i.id AND b.consumed_at IS NULL))
-                    ORDER BY i.wake_at IS NOT NULL, i.wake_at, i.id
-                    LIMIT ?)
-                RETURNING \(Self.instanceColumns)
-                """,
-                [.text(owner), .instant(now + leaseFor), .instant(now), .instant(now), .integer(limit)]
-            ).map(Self.instanceRecord)
-        }
-    }
-
     public func commit(_ transition: TransitionRecord, owner: String) async throws {
         try await write { _ in
             let updated = try await exec(

@@ -1,5 +1,6 @@
 public import FlowEngine
 import Foundation
+import Synchronization
 
 /// Creates instances durably: exactly once per idempotency key, on the current definition
 /// (stored by content hash). The first transition is stored with the instance and it is due at
@@ -13,10 +14,15 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
 
     public let store: Store
     public let registry: DefinitionRegistry
+    /// Rung after each created instance, so an idle worker of this process claims it at once.
+    public let wakeup: WorkerWakeup?
+    /// Definition hashes this starter already stored: a start then costs one round trip.
+    private let stored = StoredHashes()
 
-    public init(store: Store, registry: DefinitionRegistry) {
+    public init(store: Store, registry: DefinitionRegistry, wakeup: WorkerWakeup? = nil) {
         self.store = store
         self.registry = registry
+        self.wakeup = wakeup
     }
 
     /// Starts `flow` with `input` for `agency`; with a key already used, returns the existing instance.
@@ -34,9 +40,11 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
         } catch {
             throw StartError(message: "\(error)")
         }
-        try await store.saveDefinition(StoredDefinition(
+        let definition = StoredDefinition(
             name: name, hash: loaded.contentHash, version: loaded.flow.version.value, source: loaded.source.text,
-            createdAt: now))
+            createdAt: now)
+        let known = stored.contains(definition.hash)
+        if !known { try await save(definition) }
         let id = instanceID ?? UUID().uuidString.lowercased()
         let first = Interpreter(flow: loaded.flow)
             .start(instanceID: id, input: input, settings: .object(settings), agency: agency, at: now)
@@ -49,6 +57,31 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
             id: id, flow: name, definitionHash: loaded.contentHash, agencyID: agency, status: status,
             state: try Executor<Store>.encode(first.state), settings: Value.object(settings).jsonText,
             wakeAt: status.isFinished ? nil : now, idempotencyKey: idempotencyKey, createdAt: now, updatedAt: now)
-        return try await store.createInstance(record, history: history)
+        let result: CreateInstanceResult
+        do {
+            result = try await store.createInstance(record, history: history)
+        } catch let error as StoreError where known && error.code == .conflict {
+            // A foreign-key conflict when the remembered definition is gone (a database reset under a
+            // running daemon): store it again and retry once; any other conflict recurs as it was.
+            stored.forget(definition.hash)
+            try await save(definition)
+            result = try await store.createInstance(record, history: history)
+        }
+        if case .created = result { wakeup?.ring() }
+        return result
     }
+
+    private func save(_ definition: StoredDefinition) async throws {
+        try await store.saveDefinition(definition)
+        stored.insert(definition.hash)
+    }
+}
+
+/// The definition hashes a starter has stored (shared by its copies).
+private final class StoredHashes: Sendable {
+    private let hashes = Mutex<Set<String>>([])
+
+    func contains(_ hash: String) -> Bool { hashes.withLock { $0.contains(hash) } }
+    func insert(_ hash: String) { _ = hashes.withLock { $0.insert(hash) } }
+    func forget(_ hash: String) { _ = hashes.withLock { $0.remove(hash) } }
 }

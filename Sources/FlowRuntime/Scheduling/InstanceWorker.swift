@@ -4,23 +4,29 @@ public import ServiceLifecycle
 public import Steps
 
 /// A daemon worker: claims due instances under a lease, runs each on the definition it started
-/// with, and commits under the lease (fencing). Waiting instances are rows with a `wake_at`;
-/// the worker polls for due work, so an idle instance costs it no memory.
+/// with, and commits under the lease (fencing). Waiting instances are rows with a `wake_at`, so
+/// an idle instance costs it no memory. One claim statement returns the batch, the batch's inbox
+/// events and the next wake-up; with nothing due the worker sleeps until that wake-up, at most
+/// `pollInterval` (work from other processes), and is woken at once by its `WorkerWakeup`.
 public struct InstanceWorker<Store: FlowStore>: Service {
     public struct Configuration: Sendable {
         /// This worker's lease owner name (unique per process and worker).
         public var owner: String
         public var lease: TimeSpan
         public var batchSize: Int
-        /// How long to sleep when nothing was due.
+        /// The longest sleep when nothing was due: how soon work created by another process (or
+        /// an expired lease) is found. A timer due sooner wakes the worker at its instant.
         public var pollInterval: Duration
+        /// Rung by this process's starters when they create work; nil: timers and polling only.
+        public var wakeup: WorkerWakeup?
 
         public init(owner: String, lease: TimeSpan = .seconds(60), batchSize: Int = 16,
-                    pollInterval: Duration = .milliseconds(200)) {
+                    pollInterval: Duration = .milliseconds(200), wakeup: WorkerWakeup? = nil) {
             self.owner = owner
             self.lease = lease
             self.batchSize = batchSize
             self.pollInterval = pollInterval
+            self.wakeup = wakeup
         }
     }
 
@@ -56,22 +62,37 @@ public struct InstanceWorker<Store: FlowStore>: Service {
     /// The system clock, in milliseconds.
     @Sendable public static func wallClock() -> Instant { StoreCoding.wallClock() }
 
-    /// Polls until graceful shutdown; an instance in hand is finished before returning.
+    /// Claims and runs until graceful shutdown; an instance in hand is finished before returning.
     public func run() async throws {
         logger.info("worker started", metadata: ["flow.owner": "\(configuration.owner)"])
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let handled: Int
+            let seen = configuration.wakeup?.rings ?? 0
+            let pause: Duration
             do {
-                handled = try await runOnce()
+                let batch = try await claimAndRun()
+                // A full batch: more may be due, claim again at once. A partial or empty one took
+                // everything due: sleep until the next wake-up (or a ring).
+                guard batch.claimed.count < configuration.batchSize else { continue }
+                pause = idlePause(until: batch.nextWakeAt)
             } catch {
                 logger.error("claim failed", metadata: ["flow.error": "\(error)"])
-                handled = 0
+                pause = configuration.pollInterval
             }
-            if handled == 0 {
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.pollInterval) }
+            if let wakeup = configuration.wakeup {
+                await cancelWhenGracefulShutdown { await wakeup.wait(after: seen, for: pause) }
+            } else {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
             }
         }
         logger.info("worker stopped", metadata: ["flow.owner": "\(configuration.owner)"])
+    }
+
+    /// How long an idle worker sleeps: until the next wake-up (1 ms past it, as instants are
+    /// whole milliseconds), at most `pollInterval`.
+    func idlePause(until next: Instant?) -> Duration {
+        guard let next else { return configuration.pollInterval }
+        let wait = Duration.milliseconds(max(0, (next - clock()).milliseconds + 1))
+        return min(wait, configuration.pollInterval)
     }
 
     /// Claims one batch of due instances and runs them concurrently (each under its own lease, so
@@ -79,23 +100,30 @@ public struct InstanceWorker<Store: FlowStore>: Service {
     /// many were claimed once all have finished.
     @discardableResult
     public func runOnce() async throws -> Int {
-        let claimed = try await store.claimDue(
+        try await claimAndRun().claimed.count
+    }
+
+    /// One claim (instances, their inbox events and the next wake-up in one statement), then the
+    /// claimed instances run concurrently; returns the batch once all have finished.
+    func claimAndRun() async throws -> ClaimBatch {
+        let batch = try await store.claimBatch(
             now: clock(), owner: configuration.owner, leaseFor: configuration.lease, limit: configuration.batchSize)
-        metrics?.claimBatch(claimed.count)
-        if claimed.count == 1 {
-            await run(claimed[0])
-        } else {
+        metrics?.claimBatch(batch.claimed.count)
+        if batch.claimed.count == 1 {
+            await run(batch.claimed[0].record, inbox: batch.claimed[0].inbox)
+        } else if !batch.claimed.isEmpty {
             await withTaskGroup(of: Void.self) { group in
-                for record in claimed {
-                    group.addTask { await run(record) }
+                for claimed in batch.claimed {
+                    group.addTask { await run(claimed.record, inbox: claimed.inbox) }
                 }
             }
         }
-        return claimed.count
+        return batch
     }
 
-    /// Runs one claimed instance; failures are logged, and an instance that can never run is failed.
-    func run(_ record: InstanceRecord) async {
+    /// Runs one claimed instance with the inbox events the claim returned; failures are logged, and
+    /// an instance that can never run is failed.
+    func run(_ record: InstanceRecord, inbox: [InboxEvent]) async {
         var logger = logger
         logger[metadataKey: "flow.instance"] = "\(record.id)"
         logger[metadataKey: "flow.name"] = "\(record.flow)"
@@ -119,7 +147,6 @@ public struct InstanceWorker<Store: FlowStore>: Service {
         executor.lease = configuration.lease
         executor.wallClock = clock
         do {
-            let inbox = try await store.inbox(instanceID: record.id)
             var events: [(InterpreterEvent, inboxID: Int64?)] = state.timers
                 .filter { $0.value <= now }
                 .sorted { ($0.value, $0.key) < ($1.value, $1.key) }

@@ -21,7 +21,9 @@ extension InstanceState {
         }
         counter = try d["counter"].int()
         transitions = try d["transitions"].int()
-        output = d["output"].value == .null ? nil : d["output"].value
+        // Not `cond ? nil : value`: `Value` is nil-literal expressible, so that `nil` would be `.some(.null)`.
+        let output = d["output"].value
+        self.output = output == .null ? Value?.none : output
         failure = d["failure"].value == .null ? nil : try FlowError(d["failure"])
     }
 }

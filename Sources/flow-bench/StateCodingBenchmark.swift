@@ -58,7 +58,7 @@ enum StateCodingBenchmark {
         let outputs = DryRunBenchmark.outputs(try await dryRun.run().history)
         let interpreter = Interpreter(flow: flow)
         var now = DryRunBenchmark.start
-        var transition = interpreter.start(instanceID: "trip-1/flight-notifications", input: DryRunBenchmark.input,
+        var transition = interpreter.start(instanceID: "dry-run", input: DryRunBenchmark.input,
                                            settings: settings, agency: nil, at: now)
         var states = [transition.state]
         while !transition.state.status.isFinished {

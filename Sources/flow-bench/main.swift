@@ -11,6 +11,7 @@ import FlowBenchCases
 let cases: [(name: String, summary: String, run: () async throws -> Void)] = [
     ("validate", "load + validate 1,000 generated flow documents of ~200 lines", ValidateBenchmark.run),
     ("expressions", "evaluations per second of realistic expressions", { print(ExpressionBenchmark.run()) }),
+    ("state-coding", "µs per encode/decode of a stored instance state (`state-coding worker`: c=1 worker run)", StateCodingBenchmark.run),
     ("dry-run", "ms per dry-run of the 3-day flight flow; interpreter transitions/s", DryRunBenchmark.run),
     ("store", "store transitions/s at concurrency 1/16/64 vs pgbench (FLOW_BENCH_POSTGRES_URL)", {
         print(try await StoreBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"]))

@@ -2,7 +2,13 @@ extension Instant {
     /// Parses strict ISO-8601 with a zone: `2026-07-08T10:00:00Z`, `2026-07-08T07:00:00-03:00`,
     /// optional fractional seconds. A value without a zone is rejected (R5): naive times are errors.
     public init?(iso8601 text: String) {
-        let b = Array(text.utf8)
+        var text = text
+        guard let parsed = text.withUTF8({ Instant(iso8601Bytes: $0) }) else { return nil }
+        self = parsed
+    }
+
+    /// `init(iso8601:)` over the UTF-8 bytes of the text.
+    public init?(iso8601Bytes b: UnsafeBufferPointer<UInt8>) {
         var i = 0
         func digits(_ count: Int) -> Int? {
             guard i + count <= b.count else { return nil }
@@ -73,19 +79,62 @@ extension Instant {
 
     /// The instant as local wall time at a fixed UTC offset: `2026-07-08T07:00:00-03:00`.
     public func iso8601(offsetSeconds: Int) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(29)
+        writeISO8601(into: &bytes, offsetSeconds: offsetSeconds)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `iso8601(offsetSeconds:)` as UTF-8 (no quotes).
+    public func writeISO8601(into out: inout [UInt8], offsetSeconds: Int = 0) {
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var value = value
+            if value >= divisor * 10 {  // wider than `width` (years after 9999): all the digits
+                out.append(contentsOf: String(value).utf8)
+                return
+            }
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(value / divisor))
+                value %= divisor
+                divisor /= 10
+            }
+        }
         let local = epochMilliseconds + Int64(offsetSeconds) * 1000
         let seconds = local.floorDivided(by: 1000)
         let millis = Int(local - seconds * 1000)
         let days = Int(seconds.floorDivided(by: 86_400))
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let date = CivilDate(daysSinceEpoch: days)
-        var out = "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T"
-        out += "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if millis != 0 { out += ".\(pad(millis, 3))" }
-        if offsetSeconds == 0 { return out + "Z" }
-        let sign = offsetSeconds < 0 ? "-" : "+"
+        if date.year < 0 {
+            out.append(contentsOf: pad(date.year, 4).utf8)
+        } else {
+            digits(date.year, 4)
+        }
+        out.append(UInt8(ascii: "-"))
+        digits(date.month, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(date.day, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 3600 / 60, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        if millis != 0 {
+            out.append(UInt8(ascii: "."))
+            digits(millis, 3)
+        }
+        if offsetSeconds == 0 {
+            out.append(UInt8(ascii: "Z"))
+            return
+        }
+        out.append(offsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
         let magnitude = abs(offsetSeconds)
-        return out + "\(sign)\(pad(magnitude / 3600, 2)):\(pad(magnitude % 3600 / 60, 2))"
+        digits(magnitude / 3600, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(magnitude % 3600 / 60, 2)
     }
 }
 

@@ -1,17 +1,19 @@
 public import FlowEngine
-import Foundation
 
-/// The stored text of an instance state: the interpreter's `Codable` state as JSON.
-/// One definition for the executor, the starter and the in-memory store, so they agree byte for byte.
+/// The stored text of an instance state: the interpreter's state as JSON, in the document its
+/// `Codable` conformance gives through `JSONEncoder`, written and read directly
+/// (`InstanceState.storedJSON()`, `InstanceState(storedJSON:)`: no `JSONEncoder`/`JSONDecoder` per
+/// transition). States stored by earlier versions read back unchanged. One definition for the
+/// executor, the starter and the in-memory store, so they agree byte for byte.
 public enum InstanceStateCoding {
     /// The state as the JSON text stores keep.
     public static func encode(_ state: InstanceState) throws -> String {
-        String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        try state.storedJSON()
     }
 
     /// The state back from its stored text.
     public static func decode(_ text: String) throws -> InstanceState {
-        try JSONDecoder().decode(InstanceState.self, from: Data(text.utf8))
+        try InstanceState(storedJSON: text)
     }
 }
 

@@ -5,11 +5,11 @@ import Foundation
 enum StoreCoding {
     /// Encodes a value as JSON that keeps instants and durations typed (`{"$instant": …}`).
     static func json(_ value: Value) throws -> String {
-        let data = try JSONEncoder().encode(value)
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw StoreError(.corrupt, "value did not encode as UTF-8 JSON")
+        do {
+            return try value.storedJSON()
+        } catch {
+            throw StoreError(.corrupt, "value does not encode as JSON: \(error.message)")
         }
-        return text
     }
 
     static func json(_ value: Value?) throws -> String? {
@@ -19,7 +19,7 @@ enum StoreCoding {
     /// Decodes a value stored by `json(_:)`; `column` names the source in the error.
     static func value(_ text: String, column: String) throws -> Value {
         do {
-            return try JSONDecoder().decode(Value.self, from: Data(text.utf8))
+            return try StoredJSONReader.value(text)
         } catch {
             throw StoreError(.corrupt, "column \(column) holds invalid JSON")
         }

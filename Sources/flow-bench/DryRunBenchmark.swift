@@ -20,6 +20,12 @@ enum DryRunBenchmark {
     ]]
     static let start = Instant.at("2026-07-06T10:00:00Z")
 
+    /// Timed dry-runs and interpreter replays: `FLOW_BENCH_RUNS` (default 200). Instruction
+    /// counts per dry-run come from two callgrind runs with different counts (their difference
+    /// over the difference in runs), which leaves out loading and the warm-up.
+    static let runs = ProcessInfo.processInfo.environment["FLOW_BENCH_RUNS"].flatMap { Int($0) }
+        .map { max($0, 1) } ?? 200
+
     /// An AeroAPI flight object, fields as in `contracts/aeroapi-flights.openapi.json`.
     static func flight(
         estimatedOut: String, gate: String?, status: String, actualOut: String? = nil, actualOn: String? = nil,
@@ -69,7 +75,6 @@ enum DryRunBenchmark {
         let dryRun = DryRun(flow: flow, input: input, settings: .object(settings), agency: nil, fixtures: fixtures,
                             start: start)
         var report = try await dryRun.run()  // warm-up
-        let runs = 200
         var samples: [Double] = []
         let clock = ContinuousClock()
         for _ in 0..<runs {
@@ -110,7 +115,7 @@ enum DryRunBenchmark {
         var finalStatus = ""
         let clock = ContinuousClock()
         let elapsed = clock.measure {
-            for _ in 0..<200 {
+            for _ in 0..<runs {
                 var transition = interpreter.start(instanceID: "dry-run", input: input, settings: settings, agency: nil,
                                                    at: start)
                 count += 1
@@ -140,7 +145,7 @@ enum DryRunBenchmark {
         }
         let seconds = milliseconds(elapsed) / 1000
         print("interpreter: \(count) transitions in \(String(format: "%.3f", seconds)) s = "
-              + "\(Int(Double(count) / seconds)) transitions/s (one core, pure Interpreter.apply, \(count / 200) per instance)")
+              + "\(Int(Double(count) / seconds)) transitions/s (one core, pure Interpreter.apply, \(count / runs) per instance)")
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

@@ -20,17 +20,20 @@ struct TransitionContext {
     func graph(for path: [Frame.GraphSegment]) -> StateGraph? { flow.graph(at: path) }
 
     func definition(of frameID: String) -> State? {
-        guard let frame = state.frames[frameID] else { return nil }
+        guard let index = state.frames.index(forKey: frameID) else { return nil }
+        return definition(of: state.frames.values[index])
+    }
+
+    func definition(of frame: Frame) -> State? {
+        // The root frame's graph is the flow's: no path to follow.
+        if frame.graphPath.isEmpty { return flow.graph.state(named: frame.state) }
         return graph(for: frame.graphPath)?.state(named: frame.state)
     }
 
+    /// The bindings as they are (no copy), with the frame's scope and `now` laid over them.
     func evaluationContext(for frameID: String) -> EvaluationContext {
-        var bindings = state.bindings
-        if let frame = state.frames[frameID] {
-            for (name, value) in frame.scope { bindings[name] = value }
-        }
-        bindings["now"] = .instant(now)
-        return EvaluationContext(bindings: bindings)
+        let scope = state.frames.index(forKey: frameID).map { state.frames.values[$0].scope } ?? [:]
+        return EvaluationContext(bindings: state.bindings, scope: scope, now: .instant(now))
     }
 
     func evaluate(_ template: ValueTemplate, in frameID: String) throws(FlowError) -> Value {
@@ -122,7 +125,7 @@ struct TransitionContext {
     private mutating func enter(_ frameID: String) {
         guard let frame = state.frames[frameID] else { return }
         emit("state_entered", stateDetails(frameID, ["state": .string(frame.state)]))
-        guard let definition = definition(of: frameID) else {
+        guard let definition = definition(of: frame) else {
             raise(frameID, FlowError(.expression, code: "unknown_state", message: "no state named '\(frame.state)'"))
             return
         }

@@ -53,7 +53,7 @@ public struct EvaluationContext: Sendable {
 
     /// What `name` resolves to: `now`, then the scope, then the bindings.
     func value(of name: String) -> Value? {
-        if let now, name == "now" { return now }
+        if let now, name.utf8.count == 3, name == "now" { return now }
         if !scope.isEmpty, let value = scope[name] { return value }
         return bindings[name]
     }

@@ -25,7 +25,7 @@ extension TransitionContext {
         }
         let deadline = try step.timeout.map { (t) throws(FlowError) in now + (try evaluateDuration(t, in: frameID)) }
         setPhase(frameID, .awaitingStep(attempt))
-        let stateName = state.frames[frameID]?.state ?? ""
+        let stateName = frameIndex(frameID).map { state.frames.values[$0].state } ?? ""
         actions.append(.callStep(StepInvocation(
             callID: attempt.callID, step: step.step.value, arguments: attempt.arguments,
             idempotencyKey: attempt.idempotencyKey, attempt: attempt.attempt, deadline: deadline, state: stateName,
@@ -40,7 +40,7 @@ extension TransitionContext {
     func awaiting(callID: String) -> (String, Frame.StepAttempt, StepState)? {
         for (id, frame) in state.frames {
             guard case .awaitingStep(let attempt) = frame.phase, attempt.callID == callID,
-                  case .step(let step)? = definition(of: id)?.kind
+                  case .step(let step)? = definition(of: frame)?.kind
             else { continue }
             return (id, attempt, step)
         }
@@ -53,11 +53,11 @@ extension TransitionContext {
             return
         }
         emit("step_succeeded", stateDetails(frameID, [
-            "state": .string(state.frames[frameID]?.state ?? ""), "step": .string(step.step.value),
-            "attempt": .number(Double(attempt.attempt)), "output": output,
+            "state": .string(frameIndex(frameID).map { state.frames.values[$0].state } ?? ""),
+            "step": .string(step.step.value), "attempt": .number(Double(attempt.attempt)), "output": output,
         ]))
         saveVar(step.save, output)
-        state.frames[frameID]?.lastOutput = output
+        if let index = frameIndex(frameID) { state.frames.values[index].lastOutput = output }
         transfer(frameID, to: step.next)
     }
 

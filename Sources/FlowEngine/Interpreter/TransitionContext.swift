@@ -19,8 +19,18 @@ struct TransitionContext {
 
     func graph(for path: [Frame.GraphSegment]) -> StateGraph? { flow.graph(at: path) }
 
+    /// Where frame `id` sits in `state.frames`: one string comparison when it is the only frame
+    /// (the usual case), a hash lookup otherwise.
+    func frameIndex(_ id: String) -> Dictionary<String, Frame>.Index? {
+        if state.frames.count == 1 {
+            let first = state.frames.startIndex
+            return state.frames.keys[first] == id ? first : nil
+        }
+        return state.frames.index(forKey: id)
+    }
+
     func definition(of frameID: String) -> State? {
-        guard let index = state.frames.index(forKey: frameID) else { return nil }
+        guard let index = frameIndex(frameID) else { return nil }
         return definition(of: state.frames.values[index])
     }
 
@@ -32,7 +42,7 @@ struct TransitionContext {
 
     /// The bindings as they are (no copy), with the frame's scope and `now` laid over them.
     func evaluationContext(for frameID: String) -> EvaluationContext {
-        let scope = state.frames.index(forKey: frameID).map { state.frames.values[$0].scope } ?? [:]
+        let scope = frameIndex(frameID).map { state.frames.values[$0].scope } ?? [:]
         return EvaluationContext(bindings: state.bindings, scope: scope, now: .instant(now))
     }
 
@@ -86,7 +96,8 @@ struct TransitionContext {
     }
 
     mutating func setPhase(_ frameID: String, _ phase: Frame.Phase) {
-        state.frames[frameID]?.phase = phase
+        guard let index = frameIndex(frameID) else { return }
+        state.frames.values[index].phase = phase
     }
 
     mutating func saveVar(_ name: Located<String>?, _ value: Value) {
@@ -99,12 +110,14 @@ struct TransitionContext {
     /// Moves a frame to `next`, or ends it when there is no next state.
     mutating func transfer(_ frameID: String, to next: Located<String>?) {
         guard let next else {
-            let output = state.frames[frameID]?.lastOutput ?? .null
+            let output = frameIndex(frameID).map { state.frames.values[$0].lastOutput } ?? .null
             end(frameID, output: output)
             return
         }
-        state.frames[frameID]?.state = next.value
-        state.frames[frameID]?.phase = .entering
+        if let index = frameIndex(frameID) {
+            state.frames.values[index].state = next.value
+            state.frames.values[index].phase = .entering
+        }
         queue.append(frameID)
     }
 
@@ -112,7 +125,7 @@ struct TransitionContext {
     mutating func drain() {
         while !queue.isEmpty {
             let frameID = queue.removeFirst()
-            guard let frame = state.frames[frameID], case .entering = frame.phase else { continue }
+            guard let index = frameIndex(frameID), case .entering = state.frames.values[index].phase else { continue }
             guard budget > 0 else {
                 failInstance(FlowError(.expression, code: "state_budget", message: "more than the allowed states in one transition (a loop?)"))
                 return
@@ -123,7 +136,8 @@ struct TransitionContext {
     }
 
     private mutating func enter(_ frameID: String) {
-        guard let frame = state.frames[frameID] else { return }
+        guard let index = frameIndex(frameID) else { return }
+        let frame = state.frames.values[index]
         emit("state_entered", stateDetails(frameID, ["state": .string(frame.state)]))
         guard let definition = definition(of: frame) else {
             raise(frameID, FlowError(.expression, code: "unknown_state", message: "no state named '\(frame.state)'"))

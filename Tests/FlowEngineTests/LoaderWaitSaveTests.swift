@@ -31,7 +31,8 @@ struct LoaderWaitSaveTests {
     func timedWaitKeepsItsSave(_ wait: String, _ line: Int) throws {
         let (flow, diagnostics) = load(document(wait: wait))
         #expect(diagnostics.filter { $0.severity == .error }.isEmpty, "\(diagnostics)")
-        let state = try #require(try #require(flow).graph.state(named: "pause"))
+        let loaded = try #require(flow)
+        let state = try #require(loaded.graph.state(named: "pause"))
         guard case .wait(let wait) = state.kind else {
             Issue.record("not a wait")
             return
@@ -56,7 +57,8 @@ struct LoaderWaitSaveTests {
         let wait = "      event: { name: flight.updated, timeout: 1h, save: update }"
         let (flow, diagnostics) = load(document(wait: wait))
         #expect(diagnostics.filter { $0.code == DiagnosticCode.conflictingKeys }.isEmpty)
-        let state = try #require(try #require(flow).graph.state(named: "pause"))
+        let loaded = try #require(flow)
+        let state = try #require(loaded.graph.state(named: "pause"))
         guard case .wait(let wait) = state.kind, case .event(let event) = wait.condition else {
             Issue.record("not an event wait")
             return

@@ -14,7 +14,11 @@ public enum FlightDiff {
     public static func evaluate(previous: Value?, current: Value, threshold: TimeSpan = defaultThreshold) -> Value {
         let previous = previous?.objectValue
         var notified = previous ?? [:]
-        var result: [String: Value] = ["delayed": .null, "gate_change": .null]
+        notified.reserveCapacity(notified.count + 6)
+        var result: [String: Value] = [:]
+        result.reserveCapacity(12)
+        result["delayed"] = .null
+        result["gate_change"] = .null
         let parts = (current["status_parts"]?.arrayValue ?? []).compactMap { $0.stringValue?.lowercased() }
 
         let cancelled = current["cancelled"]?.boolValue == true
@@ -77,7 +81,16 @@ public enum FlightDiff {
     }
 
     private static func nonEmpty(_ value: Value?) -> String? {
-        guard let text = value?.stringValue?.trimmingSpaces(), !text.isEmpty else { return nil }
-        return String(text)
+        guard let text = value?.stringValue else { return nil }
+        // Nothing to trim when both ends are ASCII and not white space (a gate such as "B32").
+        if let first = text.utf8.first, let last = text.utf8.last, !isSpaceOrNonASCII(first), !isSpaceOrNonASCII(last) {
+            return text
+        }
+        let trimmed = text.trimmingSpaces()
+        return trimmed.isEmpty ? nil : String(trimmed)
+    }
+
+    private static func isSpaceOrNonASCII(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 }

@@ -25,7 +25,8 @@ extension TransitionContext {
         }
         let deadline = try step.timeout.map { (t) throws(FlowError) in now + (try evaluateDuration(t, in: frameID)) }
         setPhase(frameID, .awaitingStep(attempt))
-        let stateName = frameIndex(frameID).map { state.frames.values[$0].state } ?? ""
+        var stateName = ""
+        if let index = frameIndex(frameID) { stateName = state.frames.values[index].state }
         actions.append(.callStep(StepInvocation(
             callID: attempt.callID, step: step.step.value, arguments: attempt.arguments,
             idempotencyKey: attempt.idempotencyKey, attempt: attempt.attempt, deadline: deadline, state: stateName,
@@ -52,9 +53,11 @@ extension TransitionContext {
             emit("ignored", ["reason": .string("no step awaits call \(callID)")])
             return
         }
+        var stateName = ""
+        if let index = frameIndex(frameID) { stateName = state.frames.values[index].state }
         emit("step_succeeded", stateDetails(frameID, [
-            "state": .string(frameIndex(frameID).map { state.frames.values[$0].state } ?? ""),
-            "step": .string(step.step.value), "attempt": .number(Double(attempt.attempt)), "output": output,
+            "state": .string(stateName), "step": .string(step.step.value), "attempt": .number(Double(attempt.attempt)),
+            "output": output,
         ]))
         saveVar(step.save, output)
         if let index = frameIndex(frameID) { state.frames.values[index].lastOutput = output }

@@ -13,6 +13,8 @@ struct TransitionContext {
         self.now = now
         self.state = state
         self.budget = budget
+        // A transition usually notes a few entries and a call or a timer: one allocation, no regrowth.
+        actions.reserveCapacity(8)
     }
 
     // MARK: Lookups
@@ -31,13 +33,16 @@ struct TransitionContext {
 
     func definition(of frameID: String) -> State? {
         guard let index = frameIndex(frameID) else { return nil }
-        return definition(of: state.frames.values[index])
+        return definition(named: state.frames.values[index].state, at: state.frames.values[index].graphPath)
     }
 
-    func definition(of frame: Frame) -> State? {
+    func definition(of frame: Frame) -> State? { definition(named: frame.state, at: frame.graphPath) }
+
+    /// The state `name` of the graph at `path` (a frame's fields, read without copying the frame).
+    func definition(named name: String, at path: [Frame.GraphSegment]) -> State? {
         // The root frame's graph is the flow's: no path to follow.
-        if frame.graphPath.isEmpty { return flow.graph.state(named: frame.state) }
-        return graph(for: frame.graphPath)?.state(named: frame.state)
+        if path.isEmpty { return flow.graph.state(named: name) }
+        return graph(for: path)?.state(named: name)
     }
 
     /// The bindings as they are (no copy), with the frame's scope and `now` laid over them.
@@ -110,7 +115,8 @@ struct TransitionContext {
     /// Moves a frame to `next`, or ends it when there is no next state.
     mutating func transfer(_ frameID: String, to next: Located<String>?) {
         guard let next else {
-            let output = frameIndex(frameID).map { state.frames.values[$0].lastOutput } ?? .null
+            var output = Value.null
+            if let index = frameIndex(frameID) { output = state.frames.values[index].lastOutput }
             end(frameID, output: output)
             return
         }
@@ -138,9 +144,10 @@ struct TransitionContext {
     private mutating func enter(_ frameID: String) {
         guard let index = frameIndex(frameID) else { return }
         let frame = state.frames.values[index]
-        emit("state_entered", stateDetails(frameID, ["state": .string(frame.state)]))
+        let stateName = frame.state
+        emit("state_entered", stateDetails(frameID, ["state": .string(stateName)]))
         guard let definition = definition(of: frame) else {
-            raise(frameID, FlowError(.expression, code: "unknown_state", message: "no state named '\(frame.state)'"))
+            raise(frameID, FlowError(.expression, code: "unknown_state", message: "no state named '\(stateName)'"))
             return
         }
         do throws(FlowError) {
@@ -158,7 +165,7 @@ struct TransitionContext {
             case .fail(let fail):
                 let message = try fail.message.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
                 let code = fail.error?.value ?? "failed"
-                let text = message?.stringValue ?? message?.jsonText ?? "the flow failed in state '\(frame.state)'"
+                let text = message?.stringValue ?? message?.jsonText ?? "the flow failed in state '\(stateName)'"
                 setPhase(frameID, .failed(FlowError(ErrorClass(rawValue: code) ?? .permanent, code: code, message: text)))
                 endFailed(frameID)
             case .wait(let wait): try startWait(frameID, wait)

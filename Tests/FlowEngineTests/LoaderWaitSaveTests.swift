@@ -24,9 +24,9 @@ struct LoaderWaitSaveTests {
     }
 
     @Test(arguments: [
-        ("      for: 15m\n      save: woke", 7),
-        ("      until: ${{ input.due }}\n      save: woke", 7),
-        ("      for: 0s\n      window: { quiet: \"20:00-09:00\", zone: Europe/London }\n      save: woke", 8),
+        ("      for: 15m\n      save: woke", 8),
+        ("      until: ${{ input.due }}\n      save: woke", 8),
+        ("      for: 0s\n      window: { quiet: \"20:00-09:00\", zone: Europe/London }\n      save: woke", 9),
     ])
     func timedWaitKeepsItsSave(_ wait: String, _ line: Int) throws {
         let (flow, diagnostics) = load(document(wait: wait))
@@ -50,7 +50,7 @@ struct LoaderWaitSaveTests {
         #expect(diagnostic.code.rawValue == "Y009")
         #expect(diagnostic.severity == .error)
         #expect(diagnostic.message.contains("event.save"))
-        #expect(diagnostic.location == SourceLocation(file: "w.yaml", line: 7, column: 13))
+        #expect(diagnostic.location == SourceLocation(file: "w.yaml", line: 8, column: 13))
     }
 
     @Test func eventWaitSavesThroughEventSave() throws {

@@ -13,8 +13,9 @@ import FlowEngine
 /// replayed (default 200).
 enum ReplayBenchmark {
     static let input: Value = ["trip": [
-        "id": "trip-1", "agency_id": "acme", "client_name": "Ana", "whatsapp": "+447700900123", "flight_number": "BA245",
-        "origin": "LHR", "destination": "JFK", "departure": .instant(.at("2026-07-08T21:05:00Z")),
+        "id": "trip-1", "agency_id": "acme", "client_name": "Ana", "whatsapp": "+447700900123",
+        "flight_number": "BA245", "origin": "LHR", "destination": "JFK",
+        "departure": .instant(.at("2026-07-08T21:05:00Z")),
     ]]
     static let start = Instant.at("2026-07-06T10:00:00Z")
 
@@ -31,7 +32,8 @@ enum ReplayBenchmark {
                 .string(String($0).trimmingCharacters(in: .whitespaces))
             }),
             "cancelled": false, "diverted": false, "progress_percent": .number(progress),
-            "scheduled_out": time("2026-07-08T21:05:00Z"), "estimated_out": time(estimatedOut), "actual_out": time(actualOut),
+            "scheduled_out": time("2026-07-08T21:05:00Z"), "estimated_out": time(estimatedOut),
+            "actual_out": time(actualOut),
             "scheduled_on": time("2026-07-09T05:05:00Z"), "estimated_on": .null, "actual_on": time(actualOn),
             "actual_off": .null, "actual_in": .null, "gate_origin": gate.map(Value.string) ?? .null,
             "diversion_airport": .null,
@@ -60,8 +62,8 @@ enum ReplayBenchmark {
             return phases.last { $0.from <= now }?.snapshot ?? .null
         case "flight.diff":
             let previous = arguments["previous"].flatMap { $0.isNull ? nil : $0 }
-            return FlightDiff.evaluate(previous: previous, current: arguments["current"] ?? .null,
-                                       threshold: arguments["delay_threshold"]?.durationValue ?? FlightDiff.defaultThreshold)
+            let threshold = arguments["delay_threshold"]?.durationValue ?? FlightDiff.defaultThreshold
+            return FlightDiff.evaluate(previous: previous, current: arguments["current"] ?? .null, threshold: threshold)
         case "notify.send":
             return ["status": "sent", "type": arguments["type"] ?? .null, "key": arguments["key"] ?? .null,
                     "to": arguments["to"] ?? .null, "sid": "SM0001"]
@@ -96,8 +98,9 @@ enum ReplayBenchmark {
                     }.first
                     if let call {
                         calls += 1
-                        transition = interpreter.apply(.stepSucceeded(callID: call.callID, output: output(of: call, at: now)),
-                                                       to: transition.state, at: now)
+                        let answer = output(of: call, at: now)
+                        let event = InterpreterEvent.stepSucceeded(callID: call.callID, output: answer)
+                        transition = interpreter.apply(event, to: transition.state, at: now)
                     } else if let timer = transition.state.timers.min(by: { $0.value < $1.value }) {
                         now = max(now, timer.value)
                         transition = interpreter.apply(.timerFired(id: timer.key), to: transition.state, at: now)
@@ -112,7 +115,8 @@ enum ReplayBenchmark {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("replay: \(runs) instances, \(count / runs) transitions and \(calls / runs) step calls each, "
               + "final \(final?.status.rawValue ?? "?") \(final?.output?.jsonText ?? "")")
-        print("  \(count) transitions in \(String(format: "%.3f", seconds)) s = \(Int(Double(count) / seconds)) transitions/s")
+        print("  \(count) transitions in \(String(format: "%.3f", seconds)) s = "
+              + "\(Int(Double(count) / seconds)) transitions/s")
     }
 }
 

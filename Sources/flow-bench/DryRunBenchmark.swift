@@ -146,7 +146,8 @@ enum DryRunBenchmark {
         }
         let seconds = milliseconds(elapsed) / 1000
         print("interpreter: \(count) transitions in \(String(format: "%.3f", seconds)) s = "
-              + "\(Int(Double(count) / seconds)) transitions/s (one core, pure Interpreter.apply, \(count / runs) per instance)")
+              + "\(Int(Double(count) / seconds)) transitions/s "
+              + "(one core, pure Interpreter.apply, \(count / runs) per instance)")
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

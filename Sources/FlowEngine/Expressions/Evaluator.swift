@@ -15,7 +15,9 @@ struct Evaluator {
         case .literal(let value, _):
             return value
         case .name(let name, let offset):
-            guard let value = context.value(of: name) else { throw failure("'\(name)' is not defined here", at: offset) }
+            guard let value = context.value(of: name) else {
+                throw failure("'\(name)' is not defined here", at: offset)
+            }
             return value
         case .list(let items, _):
             var values: [Value] = []

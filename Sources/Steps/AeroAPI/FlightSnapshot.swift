@@ -47,7 +47,8 @@ public enum FlightSnapshot {
     /// AeroAPI sends) is split on bytes; other text by characters, with the same result.
     static func statusParts(_ status: String) -> [String] {
         guard status.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return status.split(separator: "/").map { String(String($0).trimmingSpacesAndNewlines) }.filter { !$0.isEmpty }
+            return status.split(separator: "/").map { String(String($0).trimmingSpacesAndNewlines) }
+                .filter { !$0.isEmpty }
         }
         var parts: [String] = []
         var utf8 = status.utf8[...]

@@ -7,9 +7,11 @@ import FoundationEssentials
 #endif
 import Foundation
 import FlowBenchCases
+import FlowEngine
 
 let cases: [(name: String, summary: String, run: () throws -> Void)] = [
     ("validate", "load + validate 1,000 generated flow documents of ~200 lines", ValidateBenchmark.run),
+    ("replay", "the interpreter alone on the dry-run's three-day flight (step answers made here)", ReplayBenchmark.run),
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

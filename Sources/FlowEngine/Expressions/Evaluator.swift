@@ -1,7 +1,7 @@
 /// Walks a parsed expression against bindings. `base` is the document location of the
 /// expression's first character; node offsets are added to it for error locations.
 struct Evaluator {
-    var bindings: [String: Value]
+    var context: EvaluationContext
     var base: SourceLocation
 
     func location(_ offset: Int) -> SourceLocation { base.advanced(byColumns: offset) }
@@ -15,7 +15,9 @@ struct Evaluator {
         case .literal(let value, _):
             return value
         case .name(let name, let offset):
-            guard let value = bindings[name] else { throw failure("'\(name)' is not defined here", at: offset) }
+            guard let value = context.value(of: name) else {
+                throw failure("'\(name)' is not defined here", at: offset)
+            }
             return value
         case .list(let items, _):
             var values: [Value] = []

@@ -1,22 +1,34 @@
 import Synchronization
 
-/// Parse results by expression text, shared by every thread, so that an expression evaluated
-/// millions of times is lexed and parsed once.
+/// Parse results by expression text, shared by every thread: an `ExpressionSource` takes its
+/// `CompiledExpression` from here when it is made (at load), so equal texts are lexed and parsed
+/// once per process and evaluation never takes the lock.
 final class ExpressionCache: Sendable {
     static let shared = ExpressionCache()
 
     /// Past this many distinct texts the cache starts over (flows have far fewer).
     static let capacity = 50_000
 
-    private let entries = Mutex<[String: ParsedExpression]>([:])
+    private let entries = Mutex<[String: CompiledExpression]>([:])
 
-    func parsed(_ text: String) -> ParsedExpression {
+    func compiled(_ text: String) -> CompiledExpression {
         if let hit = entries.withLock({ $0[text] }) { return hit }
-        let parsed = ExpressionParser.parse(text)
+        let compiled = CompiledExpression(ExpressionParser.parse(text))
         entries.withLock { table in
             if table.count >= Self.capacity { table.removeAll(keepingCapacity: true) }
-            table[text] = parsed
+            table[text] = compiled
         }
-        return parsed
+        return compiled
+    }
+}
+
+/// One expression text parsed: the tree and its syntax errors, immutable and shared.
+final class CompiledExpression: Sendable {
+    let expression: Expression
+    let errors: [SyntaxError]
+
+    init(_ parsed: ParsedExpression) {
+        self.expression = parsed.expression
+        self.errors = parsed.errors
     }
 }

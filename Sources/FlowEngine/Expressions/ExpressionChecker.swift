@@ -6,7 +6,7 @@ public enum ExpressionChecking {
     /// literals fails), literal unknown airport codes in `airport("XXX")` (E306). Locations point
     /// at the exact character inside the document.
     public static func check(_ source: ExpressionSource, in scope: ExpressionScope) -> [Diagnostic] {
-        let parsed = ExpressionCache.shared.parsed(source.text)
+        let parsed = source.compiled
         var checker = ExpressionChecker(scope: scope, base: source.location)
         for error in parsed.errors {
             checker.report(.expressionSyntax, error.message, at: error.offset)
@@ -118,7 +118,7 @@ struct ExpressionChecker {
     private mutating func fold(_ expression: Expression) -> Bool {
         guard expression.isConstant else { return true }
         do {
-            _ = try Evaluator(bindings: [:], base: base).evaluate(expression)
+            _ = try Evaluator(context: EvaluationContext(bindings: [:]), base: base).evaluate(expression)
             return true
         } catch {
             diagnostics.append(.error(.expressionType, error.message, at: error.location))

@@ -1,5 +1,5 @@
 /// Evaluates `${{ … }}` expressions and value templates. Pure: time comes in through bindings
-/// (`now`), never from a clock. Parse results are cached by text.
+/// (`now`), never from a clock. Each expression was parsed when its source was made.
 public enum ExpressionEvaluation {
     /// A whole-value `.expression` keeps its type; `.interpolation` always yields a string;
     /// lists and objects evaluate recursively; literals are returned as they are.
@@ -36,12 +36,12 @@ public enum ExpressionEvaluation {
     public static func evaluate(_ source: ExpressionSource, in context: EvaluationContext) throws(EvaluationError)
         -> Value
     {
-        let parsed = ExpressionCache.shared.parsed(source.text)
+        let parsed = source.compiled
         if let first = parsed.errors.first {
             throw EvaluationError(
                 message: "syntax error: \(first.message)", location: source.location.advanced(byColumns: first.offset))
         }
-        let evaluator = Evaluator(bindings: context.bindings, base: source.location)
+        let evaluator = Evaluator(context: context, base: source.location)
         return try evaluator.evaluate(parsed.expression)
     }
 }

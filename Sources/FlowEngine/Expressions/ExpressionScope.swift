@@ -35,8 +35,26 @@ public struct EvaluationError: Error, Sendable, Hashable, CustomStringConvertibl
 /// The values expression names resolve to (`input`, `settings`, `vars`, `now`, …).
 public struct EvaluationContext: Sendable {
     public var bindings: [String: Value]
+    /// Names that shadow `bindings` (a frame's `item`, `index`), read before them.
+    var scope: [String: Value] = [:]
+    /// `now`, read before `scope` and `bindings`: the interpreter passes its state's bindings as
+    /// they are instead of copying them to add `now` and the frame scope.
+    var now: Value?
 
     public init(bindings: [String: Value]) {
         self.bindings = bindings
+    }
+
+    init(bindings: [String: Value], scope: [String: Value], now: Value) {
+        self.bindings = bindings
+        self.scope = scope
+        self.now = now
+    }
+
+    /// What `name` resolves to: `now`, then the scope, then the bindings.
+    func value(of name: String) -> Value? {
+        if let now, name.utf8.count == 3, name == "now" { return now }
+        if !scope.isEmpty, let value = scope[name] { return value }
+        return bindings[name]
     }
 }

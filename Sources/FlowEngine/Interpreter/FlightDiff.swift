@@ -14,7 +14,11 @@ public enum FlightDiff {
     public static func evaluate(previous: Value?, current: Value, threshold: TimeSpan = defaultThreshold) -> Value {
         let previous = previous?.objectValue
         var notified = previous ?? [:]
-        var result: [String: Value] = ["delayed": .null, "gate_change": .null]
+        notified.reserveCapacity(notified.count + 6)
+        var result: [String: Value] = [:]
+        result.reserveCapacity(12)
+        result["delayed"] = .null
+        result["gate_change"] = .null
         let parts = (current["status_parts"]?.arrayValue ?? []).compactMap { $0.stringValue?.lowercased() }
 
         let cancelled = current["cancelled"]?.boolValue == true
@@ -46,11 +50,11 @@ public enum FlightDiff {
         result["gate"] = (newGate ?? oldGate).map(Value.string) ?? .null
 
         let landed = !diverted && (current["actual_on"].map { !$0.isNull } == true || current["actual_in"].map { !$0.isNull } == true
-            || parts.contains { $0.contains("arrived") || $0.contains("landed") }
+            || parts.contains { contains($0, "arrived") || contains($0, "landed") }
             || (current["progress_percent"]?.numberValue ?? 0) >= 100)
         result["landed"] = .bool(landed)
         let departed = current["actual_out"].map { !$0.isNull } == true || current["actual_off"].map { !$0.isNull } == true
-            || parts.contains { $0.contains("en route") || $0.contains("departed") } || landed
+            || parts.contains { contains($0, "en route") || contains($0, "departed") } || landed
         result["departed"] = .bool(departed)
         let liveEstimate = current["estimated_out"]?.instantValue ?? previous?["estimated_out"]?.instantValue ?? scheduled
         result["departure_estimate"] = liveEstimate.map(Value.instant) ?? .null
@@ -60,8 +64,33 @@ public enum FlightDiff {
         return .object(result)
     }
 
+    /// Whether `text` holds `word` (plain ASCII) as a run of bytes: Foundation's `contains` goes
+    /// through `NSString` and locale-aware search, ~30× dearer, for the same answer here.
+    private static func contains(_ text: String, _ word: StaticString) -> Bool {
+        let needle = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        var text = text
+        return text.withUTF8 { haystack in
+            guard haystack.count >= needle.count else { return false }
+            for start in 0...(haystack.count - needle.count) {
+                var k = 0
+                while k < needle.count, haystack[start + k] == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            return false
+        }
+    }
+
     private static func nonEmpty(_ value: Value?) -> String? {
-        guard let text = value?.stringValue?.trimmingSpaces(), !text.isEmpty else { return nil }
-        return String(text)
+        guard let text = value?.stringValue else { return nil }
+        // Nothing to trim when both ends are ASCII and not white space (a gate such as "B32").
+        if let first = text.utf8.first, let last = text.utf8.last, !isSpaceOrNonASCII(first), !isSpaceOrNonASCII(last) {
+            return text
+        }
+        let trimmed = text.trimmingSpaces()
+        return trimmed.isEmpty ? nil : String(trimmed)
+    }
+
+    private static func isSpaceOrNonASCII(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 }

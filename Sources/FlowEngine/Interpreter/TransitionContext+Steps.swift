@@ -25,7 +25,8 @@ extension TransitionContext {
         }
         let deadline = try step.timeout.map { (t) throws(FlowError) in now + (try evaluateDuration(t, in: frameID)) }
         setPhase(frameID, .awaitingStep(attempt))
-        let stateName = state.frames[frameID]?.state ?? ""
+        var stateName = ""
+        if let index = frameIndex(frameID) { stateName = state.frames.values[index].state }
         actions.append(.callStep(StepInvocation(
             callID: attempt.callID, step: step.step.value, arguments: attempt.arguments,
             idempotencyKey: attempt.idempotencyKey, attempt: attempt.attempt, deadline: deadline, state: stateName,
@@ -40,7 +41,7 @@ extension TransitionContext {
     func awaiting(callID: String) -> (String, Frame.StepAttempt, StepState)? {
         for (id, frame) in state.frames {
             guard case .awaitingStep(let attempt) = frame.phase, attempt.callID == callID,
-                  case .step(let step)? = definition(of: id)?.kind
+                  case .step(let step)? = definition(of: frame)?.kind
             else { continue }
             return (id, attempt, step)
         }
@@ -52,12 +53,14 @@ extension TransitionContext {
             emit("ignored", ["reason": .string("no step awaits call \(callID)")])
             return
         }
+        var stateName = ""
+        if let index = frameIndex(frameID) { stateName = state.frames.values[index].state }
         emit("step_succeeded", stateDetails(frameID, [
-            "state": .string(state.frames[frameID]?.state ?? ""), "step": .string(step.step.value),
-            "attempt": .number(Double(attempt.attempt)), "output": output,
+            "state": .string(stateName), "step": .string(step.step.value), "attempt": .number(Double(attempt.attempt)),
+            "output": output,
         ]))
         saveVar(step.save, output)
-        state.frames[frameID]?.lastOutput = output
+        if let index = frameIndex(frameID) { state.frames.values[index].lastOutput = output }
         transfer(frameID, to: step.next)
     }
 

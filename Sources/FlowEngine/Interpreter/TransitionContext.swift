@@ -13,24 +13,42 @@ struct TransitionContext {
         self.now = now
         self.state = state
         self.budget = budget
+        // A transition usually notes a few entries and a call or a timer: one allocation, no regrowth.
+        actions.reserveCapacity(8)
     }
 
     // MARK: Lookups
 
     func graph(for path: [Frame.GraphSegment]) -> StateGraph? { flow.graph(at: path) }
 
-    func definition(of frameID: String) -> State? {
-        guard let frame = state.frames[frameID] else { return nil }
-        return graph(for: frame.graphPath)?.state(named: frame.state)
+    /// Where frame `id` sits in `state.frames`: one string comparison when it is the only frame
+    /// (the usual case), a hash lookup otherwise.
+    func frameIndex(_ id: String) -> Dictionary<String, Frame>.Index? {
+        if state.frames.count == 1 {
+            let first = state.frames.startIndex
+            return state.frames.keys[first] == id ? first : nil
+        }
+        return state.frames.index(forKey: id)
     }
 
+    func definition(of frameID: String) -> State? {
+        guard let index = frameIndex(frameID) else { return nil }
+        return definition(named: state.frames.values[index].state, at: state.frames.values[index].graphPath)
+    }
+
+    func definition(of frame: Frame) -> State? { definition(named: frame.state, at: frame.graphPath) }
+
+    /// The state `name` of the graph at `path` (a frame's fields, read without copying the frame).
+    func definition(named name: String, at path: [Frame.GraphSegment]) -> State? {
+        // The root frame's graph is the flow's: no path to follow.
+        if path.isEmpty { return flow.graph.state(named: name) }
+        return graph(for: path)?.state(named: name)
+    }
+
+    /// The bindings as they are (no copy), with the frame's scope and `now` laid over them.
     func evaluationContext(for frameID: String) -> EvaluationContext {
-        var bindings = state.bindings
-        if let frame = state.frames[frameID] {
-            for (name, value) in frame.scope { bindings[name] = value }
-        }
-        bindings["now"] = .instant(now)
-        return EvaluationContext(bindings: bindings)
+        let scope = frameIndex(frameID).map { state.frames.values[$0].scope } ?? [:]
+        return EvaluationContext(bindings: state.bindings, scope: scope, now: .instant(now))
     }
 
     func evaluate(_ template: ValueTemplate, in frameID: String) throws(FlowError) -> Value {
@@ -83,7 +101,8 @@ struct TransitionContext {
     }
 
     mutating func setPhase(_ frameID: String, _ phase: Frame.Phase) {
-        state.frames[frameID]?.phase = phase
+        guard let index = frameIndex(frameID) else { return }
+        state.frames.values[index].phase = phase
     }
 
     mutating func saveVar(_ name: Located<String>?, _ value: Value) {
@@ -96,12 +115,15 @@ struct TransitionContext {
     /// Moves a frame to `next`, or ends it when there is no next state.
     mutating func transfer(_ frameID: String, to next: Located<String>?) {
         guard let next else {
-            let output = state.frames[frameID]?.lastOutput ?? .null
+            var output = Value.null
+            if let index = frameIndex(frameID) { output = state.frames.values[index].lastOutput }
             end(frameID, output: output)
             return
         }
-        state.frames[frameID]?.state = next.value
-        state.frames[frameID]?.phase = .entering
+        if let index = frameIndex(frameID) {
+            state.frames.values[index].state = next.value
+            state.frames.values[index].phase = .entering
+        }
         queue.append(frameID)
     }
 
@@ -109,7 +131,7 @@ struct TransitionContext {
     mutating func drain() {
         while !queue.isEmpty {
             let frameID = queue.removeFirst()
-            guard let frame = state.frames[frameID], case .entering = frame.phase else { continue }
+            guard let index = frameIndex(frameID), case .entering = state.frames.values[index].phase else { continue }
             guard budget > 0 else {
                 failInstance(FlowError(.expression, code: "state_budget", message: "more than the allowed states in one transition (a loop?)"))
                 return
@@ -120,10 +142,12 @@ struct TransitionContext {
     }
 
     private mutating func enter(_ frameID: String) {
-        guard let frame = state.frames[frameID] else { return }
-        emit("state_entered", stateDetails(frameID, ["state": .string(frame.state)]))
-        guard let definition = definition(of: frameID) else {
-            raise(frameID, FlowError(.expression, code: "unknown_state", message: "no state named '\(frame.state)'"))
+        guard let index = frameIndex(frameID) else { return }
+        let frame = state.frames.values[index]
+        let stateName = frame.state
+        emit("state_entered", stateDetails(frameID, ["state": .string(stateName)]))
+        guard let definition = definition(of: frame) else {
+            raise(frameID, FlowError(.expression, code: "unknown_state", message: "no state named '\(stateName)'"))
             return
         }
         do throws(FlowError) {
@@ -141,7 +165,7 @@ struct TransitionContext {
             case .fail(let fail):
                 let message = try fail.message.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
                 let code = fail.error?.value ?? "failed"
-                let text = message?.stringValue ?? message?.jsonText ?? "the flow failed in state '\(frame.state)'"
+                let text = message?.stringValue ?? message?.jsonText ?? "the flow failed in state '\(stateName)'"
                 setPhase(frameID, .failed(FlowError(ErrorClass(rawValue: code) ?? .permanent, code: code, message: text)))
                 endFailed(frameID)
             case .wait(let wait): try startWait(frameID, wait)

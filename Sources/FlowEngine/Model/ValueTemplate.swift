@@ -1,13 +1,19 @@
 /// The text of one `${{ … }}` expression and where its first character stands in the document.
 public struct ExpressionSource: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The expression without the `${{` and `}}` delimiters.
-    public var text: String
+    public var text: String {
+        didSet { compiled = ExpressionCache.shared.compiled(text) }
+    }
     /// Location of the first character of `text`.
     public var location: SourceLocation
+    /// `text` parsed once, when the source is made (shared by equal texts); not part of equality
+    /// or coding (`ExpressionSource+Compiled.swift`).
+    private(set) var compiled: CompiledExpression
 
     public init(_ text: String, at location: SourceLocation) {
         self.text = text
         self.location = location
+        self.compiled = ExpressionCache.shared.compiled(text)
     }
 
     public var description: String { "${{ \(text) }}" }

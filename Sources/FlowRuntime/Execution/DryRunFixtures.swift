@@ -8,17 +8,23 @@ public struct DryRunFixtures: Sendable {
         /// HTTP status; 200 (201 for Twilio) when the entry gives `flights`/`content`.
         public var status: Int
         public var body: Value {
-            didSet { text = body.jsonText }
+            didSet {
+                text = body.jsonText
+                bytes = Array(text.utf8)
+            }
         }
         /// `body` as JSON text, encoded when the fixture is built or changed rather than on every
         /// answer: the same pages answer many polls and many dry-runs of one fixtures file.
         public private(set) var text: String
+        /// `text` as UTF-8, the response body served.
+        public private(set) var bytes: [UInt8]
 
         public init(from: Instant?, status: Int, body: Value) {
             self.from = from
             self.status = status
             self.body = body
             self.text = body.jsonText
+            self.bytes = Array(text.utf8)
         }
     }
 

@@ -34,7 +34,7 @@ public final class FixtureResponder: Sendable {
                 return json(200, ["flights": [], "links": nil, "num_pages": 1])
             }
             return HTTPResponseSpec(status: fixtures.aeroapi[index].status, headers: [("Content-Type", "application/json")],
-                                    text: fixtures.aeroapi[index].text)
+                                    body: fixtures.aeroapi[index].bytes)
         }
         if request.url.hasPrefix(endpoints.twilio) {
             let n = count("twilio")
@@ -42,7 +42,9 @@ public final class FixtureResponder: Sendable {
                 return json(answer.status, answer.body)
             }
             let sid = "SM" + String(repeating: "0", count: 32 - String(n).count) + String(n)
-            return json(201, ["sid": .string(sid), "status": "queued"])
+            // What `json(201, ["sid": …, "status": "queued"])` writes (keys sorted; the sid needs no escaping).
+            return HTTPResponseSpec(status: 201, headers: [("Content-Type", "application/json")],
+                                    text: "{\"sid\":\"\(sid)\",\"status\":\"queued\"}")
         }
         if request.url.hasPrefix(endpoints.openai) {
             count("openai")

@@ -25,11 +25,10 @@ public enum FlightSnapshot {
     /// The snapshot of one AeroAPI flight object.
     public static func make(from flight: [String: Value], fetchedAt: Instant) -> Value {
         var out: [String: Value] = [:]
+        out.reserveCapacity(40)
         for key in copiedStrings { out[key] = flight[key]?.stringValue.map(Value.string) ?? .null }
         let status = flight["status"]?.stringValue ?? ""
-        out["status_parts"] = .array(
-            status.split(separator: "/").map { Value.string(String(String($0).trimmingSpacesAndNewlines)) }
-                .filter { $0 != .string("") })
+        out["status_parts"] = .array(statusParts(status).map(Value.string))
         out["cancelled"] = .bool(flight["cancelled"]?.boolValue ?? false)
         let diverted = flight["diverted"]?.boolValue ?? false
         out["diverted"] = .bool(diverted)
@@ -43,6 +42,29 @@ public enum FlightSnapshot {
         out["fetched_at"] = .instant(fetchedAt)
         return .object(out)
     }
+
+    /// The status text split at `/`, each part trimmed, empty parts dropped. ASCII text (what
+    /// AeroAPI sends) is split on bytes; other text by characters, with the same result.
+    static func statusParts(_ status: String) -> [String] {
+        guard status.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return status.split(separator: "/").map { String(String($0).trimmingSpacesAndNewlines) }
+                .filter { !$0.isEmpty }
+        }
+        var parts: [String] = []
+        var utf8 = status.utf8[...]
+        while !utf8.isEmpty {
+            let end = utf8.firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
+            var part = utf8[utf8.startIndex..<end]
+            while let first = part.first, isSpace(first) { part = part.dropFirst() }
+            while let last = part.last, isSpace(last) { part = part.dropLast() }
+            if !part.isEmpty { parts.append(String(decoding: part, as: UTF8.self)) }
+            utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
+        }
+        return parts
+    }
+
+    /// ASCII white space as `Character.isWhitespace` sees it.
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
 
     /// The scheduled gate departure, or the runway one when the gate time is unknown.
     static func scheduledDeparture(_ flight: [String: Value]) -> Instant? {

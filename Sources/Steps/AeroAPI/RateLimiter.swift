@@ -54,10 +54,20 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    /// Keys are held as hashes, so a heap dump or debug print shows no secret.
+    /// Keys are held as hashes, so a heap dump or debug print shows no secret: the first 12
+    /// bytes of the SHA-256, each in lowercase hex without a leading zero (as `String(_:radix:)`
+    /// writes it), written as bytes rather than as 12 strings joined.
     static func fingerprint(_ key: String) -> String {
-        SHA256.hash(data: Array(key.utf8)).prefix(12).map { String($0, radix: 16) }.joined()
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        for byte in SHA256.hash(data: Array(key.utf8)).prefix(12) {
+            if byte >= 16 { text.append(hexDigits[Int(byte >> 4)]) }
+            text.append(hexDigits[Int(byte & 15)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 extension TimeSpan {

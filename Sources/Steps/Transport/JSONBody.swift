@@ -44,14 +44,18 @@ public enum JSONBody {
             }
         }
 
+        /// Members are collected in order and the dictionary is built once at its final size
+        /// (growing it member by member rehashes a 30-key flight object five times); a repeated
+        /// key keeps its last value, as assigning in order did.
         mutating func object(depth: Int) -> Value? {
             index += 1
-            var members: [String: Value] = [:]
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                return .object([:])
             }
+            var members: [(String, Value)] = []
+            members.reserveCapacity(8)
             while true {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
@@ -59,13 +63,13 @@ public enum JSONBody {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
                 index += 1
                 guard let member = value(depth: depth + 1) else { return nil }
-                members[key] = member
+                members.append((key, member))
                 skipSpace()
                 guard index < bytes.count else { return nil }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                 guard bytes[index] == UInt8(ascii: "}") else { return nil }
                 index += 1
-                return .object(members)
+                return .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
             }
         }
 

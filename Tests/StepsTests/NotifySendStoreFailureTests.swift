@@ -74,6 +74,14 @@ final class FlakyStore: FlowStore, NotificationLogReading {
     }
 }
 
+/// A settable clock for the worker.
+final class ManualClock: Sendable {
+    private let current: Mutex<Instant>
+    init(_ start: Instant) { current = Mutex(start) }
+    var now: Instant { current.withLock { $0 } }
+    func advance(_ span: TimeSpan) { current.withLock { $0 = $0 + span } }
+}
+
 /// `notify.send` when the notification log is unreachable: no retry attempt is spent, nothing is
 /// sent twice, nothing is lost.
 @Suite("notify.send under store failures")
@@ -173,20 +181,20 @@ struct NotifySendStoreFailureTests {
         #expect(!directory.diagnostics.hasErrors, "\(directory.diagnostics)")
         let registry = DefinitionRegistry(directory: directory)
         let start = Instant(iso8601: "2026-07-08T10:00:00Z")!
-        let clock = Mutex(start)
+        let clock = ManualClock(start)
         _ = try await InstanceStarter(store: store, registry: registry)
             .start(flow: "remind", input: [:], agency: nil, idempotencyKey: "r", at: start)
         let worker = InstanceWorker(
             store: store, registry: registry, steps: .providers(), transport: fake, credentials: fake.credentials,
             endpoints: .local("http://fake.local"), configuration: .init(owner: "w", lease: .seconds(60)),
-            clock: { clock.withLock { $0 } })
+            clock: { clock.now })
         store.fail(["claimNotification"])
         #expect(try await worker.runOnce() == 1)
         #expect(fake.acceptedCount == 0)
         let interrupted = try #require(try await store.instances(matching: InstanceFilter()).first)
         #expect(interrupted.status == .running)  // not failed: max_attempts 1 was not used up
         store.fail([])
-        clock.withLock { $0 = $0 + .minutes(2) }  // the lease of the interrupted run expires
+        clock.advance(.minutes(2))  // the lease of the interrupted run expires
         #expect(try await worker.runOnce() == 1)
         #expect(fake.acceptedCount == 1)
         #expect(try await store.instances(matching: InstanceFilter()).first?.status == .succeeded)

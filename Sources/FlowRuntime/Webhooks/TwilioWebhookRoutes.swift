@@ -88,7 +88,7 @@ public enum TwilioWebhookRoutes {
         let signature = request.headers[.init("X-Twilio-Signature")!]
         let url = configuration.publicURL + request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
         let account = form.first { $0.0 == "AccountSid" }?.1
-        guard let token = configuration.authToken(forAccount: account) else {
+        guard let token = configuration.signingToken(forAccount: account) else {
             logger.notice("rejected Twilio webhook: unknown AccountSid", metadata: ["flow.path": "\(request.uri.path)"])
             return nil
         }
@@ -130,7 +130,7 @@ public enum TwilioWebhookRoutes {
 extension TwilioWebhookConfiguration {
     /// The token that signs requests of `account` (the form's `AccountSid`): an agency's account's
     /// token, the default account's, or nil for an account this daemon does not know.
-    public func authToken(forAccount account: String?) -> Secret? {
+    public func signingToken(forAccount account: String?) -> Secret? {
         guard let account else { return authToken }
         if account == defaultAccountSid { return authToken }
         if let token = agencyAuthTokens[account] { return token }

@@ -18,6 +18,10 @@ public struct FakeMessage: Sendable, Hashable {
     public var dateCreated: Instant
     /// Set by a `failed`/`undelivered` status callback.
     public var errorCode: Int? = nil
+    /// The account it was created in (the URL path's `AccountSid`).
+    public var accountSid: String = ""
+    /// The Basic-auth user that created it (the account SID, or an API key SID).
+    public var authUsername: String = ""
 
     /// The Message resource JSON (snake_case, RFC 2822 dates, string counters).
     func resource(accountSid: String) -> Value {
@@ -40,19 +44,20 @@ public struct FakeMessage: Sendable, Hashable {
 extension FakeProviderServer {
     func handleTwilio(_ request: FakeRequest) async -> HTTPResponseSpec {
         if request.method == "POST" { countRequest(.twilio) }
-        let account = configuration.twilioAccountSid
-        guard authorizedTwilio(request) else {
+        let path = request.path.dropFirst("/2010-04-01/Accounts/".count)
+        let account = String(path.prefix { $0 != "/" })
+        guard let user = authorizedTwilio(request, account: account) else {
             return Self.twilioError(20003, 401, "Authentication Error - invalid username")
         }
         let prefix = "/2010-04-01/Accounts/\(account)/Messages"
         guard request.path.hasPrefix(prefix) else { return Self.twilioError(20404, 404, "The requested resource was not found") }
         let rest = String(request.path.dropFirst(prefix.count))
         switch (request.method, rest) {
-        case ("POST", ".json"): return await createMessage(request)
-        case ("GET", ".json"): return listMessages(request)
+        case ("POST", ".json"): return await createMessage(request, account: account, user: user)
+        case ("GET", ".json"): return listMessages(request, account: account)
         case ("GET", _) where rest.hasPrefix("/") && rest.hasSuffix(".json"):
             let sid = String(rest.dropFirst().dropLast(5))
-            guard let message = state.withLock({ $0.messages.first { $0.sid == sid } }) else {
+            guard let message = state.withLock({ $0.messages.first { $0.sid == sid && $0.accountSid == account } }) else {
                 return Self.twilioError(20404, 404, "The requested resource \(request.path) was not found")
             }
             return Self.json(200, message.resource(accountSid: account))
@@ -61,18 +66,32 @@ extension FakeProviderServer {
         }
     }
 
-    func authorizedTwilio(_ request: FakeRequest) -> Bool {
+    /// The Basic-auth user when the request authenticates for `account` (the URL path's): the
+    /// account's SID and auth token, or (default account only) the API key pair; nil otherwise.
+    func authorizedTwilio(_ request: FakeRequest, account: String) -> String? {
         guard let header = request.header("Authorization"), header.hasPrefix("Basic "),
             let decoded = Data(base64Encoded: String(header.dropFirst(6))).flatMap({ String(data: $0, encoding: .utf8) }),
             let colon = decoded.firstIndex(of: ":")
-        else { return false }
+        else { return nil }
         let user = String(decoded[..<colon])
         let password = String(decoded[decoded.index(after: colon)...])
-        return (user == configuration.twilioAccountSid && password == configuration.twilioAuthToken)
-            || (user == configuration.twilioAPIKeySid && password == configuration.twilioAPIKeySecret)
+        if account == configuration.twilioAccountSid {
+            let ok = (user == account && password == configuration.twilioAuthToken)
+                || (user == configuration.twilioAPIKeySid && password == configuration.twilioAPIKeySecret)
+            return ok ? user : nil
+        }
+        guard let other = configuration.twilioOtherAccounts.first(where: { $0.accountSid == account }),
+              user == account, password == other.authToken
+        else { return nil }
+        return user
     }
 
-    func createMessage(_ request: FakeRequest) async -> HTTPResponseSpec {
+    /// The auth token of one of the fake's accounts.
+    func twilioAuthToken(account: String) -> String {
+        configuration.twilioOtherAccounts.first { $0.accountSid == account }?.authToken ?? configuration.twilioAuthToken
+    }
+
+    func createMessage(_ request: FakeRequest, account: String, user: String) async -> HTTPResponseSpec {
         guard request.header("Content-Type")?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
             return Self.twilioError(20001, 400, "Bad request: expected application/x-www-form-urlencoded")
         }
@@ -90,6 +109,8 @@ extension FakeProviderServer {
             default: return Self.twilioError(20500, 500, "Internal Server Error")
             }
             message.dateCreated = clock()
+            message.accountSid = account
+            message.authUsername = user
             let accepted = state.withLock { state in
                 message.sid = "SM" + String(format: "%032x", state.nextSid)
                 state.nextSid += 1
@@ -97,7 +118,7 @@ extension FakeProviderServer {
                 return message
             }
             scheduleStatusCallbacks(for: accepted)
-            return Self.json(201, accepted.resource(accountSid: configuration.twilioAccountSid))
+            return Self.json(201, accepted.resource(accountSid: account))
         }
     }
 
@@ -168,7 +189,7 @@ extension FakeProviderServer {
             status: service != nil ? "accepted" : "queued", dateCreated: Instant(epochMilliseconds: 0)))
     }
 
-    func listMessages(_ request: FakeRequest) -> HTTPResponseSpec {
+    func listMessages(_ request: FakeRequest, account: String) -> HTTPResponseSpec {
         let pageSize = request.queryValue("PageSize").flatMap(Int.init) ?? 50
         let page = request.queryValue("Page").flatMap(Int.init) ?? 0
         guard (1...1000).contains(pageSize), page >= 0 else { return Self.twilioError(20001, 400, "Invalid paging") }
@@ -179,10 +200,10 @@ extension FakeProviderServer {
         }
         let to = request.queryValue("To")
         let matching = state.withLock { $0.messages }.filter { message in
-            (to == nil || message.to == to) && (after == nil || message.dateCreated >= after!)
+            message.accountSid == account && (to == nil || message.to == to)
+                && (after == nil || message.dateCreated >= after!)
         }.reversed()  // newest first, as Twilio lists
         let slice = Array(matching.dropFirst(page * pageSize).prefix(pageSize))
-        let account = configuration.twilioAccountSid
         var query = request.query.filter { $0.0 != "Page" }
         query.append(("Page", String(page + 1)))
         let hasMore = matching.count > (page + 1) * pageSize
@@ -197,18 +218,20 @@ extension FakeProviderServer {
         ]))
     }
 
-    /// A status callback for an accepted message, signed as Twilio would sign it for `url`.
+    /// A status callback for an accepted message, signed as Twilio would sign it for `url` (with
+    /// the auth token of the message's account).
     public func signedStatusCallback(sid: String, status: String, errorCode: Int? = nil, url: String)
         -> (parameters: [(String, String)], signature: String)
     {
         let message = state.withLock { $0.messages.first { $0.sid == sid } }
+        let account = message?.accountSid ?? configuration.twilioAccountSid
         var params: [(String, String)] = [
-            ("AccountSid", configuration.twilioAccountSid), ("ApiVersion", "2010-04-01"), ("ChannelPrefix", "whatsapp"),
+            ("AccountSid", account), ("ApiVersion", "2010-04-01"), ("ChannelPrefix", "whatsapp"),
             ("From", message?.from ?? "whatsapp:+14155238886"), ("MessageSid", sid), ("MessageStatus", status),
             ("SmsSid", sid), ("SmsStatus", status), ("To", message?.to ?? ""),
         ]
         if let errorCode { params.append(("ErrorCode", String(errorCode))) }
-        let signature = TwilioSignature.compute(url: url, parameters: params, authToken: configuration.twilioAuthToken)
+        let signature = TwilioSignature.compute(url: url, parameters: params, authToken: twilioAuthToken(account: account))
         return (params, signature)
     }
 

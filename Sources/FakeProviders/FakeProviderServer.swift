@@ -22,6 +22,9 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
         public var twilioAuthToken = "fake-twilio-token"
         public var twilioAPIKeySid = "SK" + String(repeating: "b", count: 32)
         public var twilioAPIKeySecret = "fake-twilio-key-secret"
+        /// More Twilio accounts (agencies' own), each authenticated with its SID and auth token;
+        /// each sees only its own messages, and its status callbacks are signed with its token.
+        public var twilioOtherAccounts: [FakeTwilioAccount] = []
         public var aeroapiKey = "fake-aeroapi-key"
         public var openaiKey = "sk-fake-openai-key"
         /// Flights per AeroAPI page.
@@ -158,6 +161,17 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
         let task = server.withLock { task in defer { task = nil }; return task }
         task?.cancel()
         _ = try? await task?.value
+    }
+}
+
+/// A further Twilio account the fake accepts (an agency's own).
+public struct FakeTwilioAccount: Sendable, Hashable {
+    public var accountSid: String
+    public var authToken: String
+
+    public init(accountSid: String, authToken: String) {
+        self.accountSid = accountSid
+        self.authToken = authToken
     }
 }
 

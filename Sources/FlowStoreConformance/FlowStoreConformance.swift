@@ -31,6 +31,8 @@ public enum FlowStoreConformance {
         Check(name: "inbox dedup and wake-up", body: LedgerChecks.inbox),
         Check(name: "effect ledger transitions", body: LedgerChecks.effects),
         Check(name: "notification claim is unique under concurrency", body: LedgerChecks.notifications),
+        Check(name: "delivery statuses keep their precedence", body: NotificationChecks.statusPrecedence),
+        Check(name: "caps count what may reach the traveller", body: NotificationChecks.capsCount),
         Check(name: "schedule fires once under concurrency", body: LedgerChecks.scheduleFires),
         Check(name: "instants round-trip to the millisecond", body: LedgerChecks.instants),
         Check(name: "hostile strings are bound, not spliced", body: LedgerChecks.hostileStrings),

@@ -113,7 +113,8 @@ public struct Executor<Store: FlowStore>: Sendable {
             for call in calls {
                 // A store error here (effect ledger unreachable) abandons the transition: the call
                 // stays outstanding, no attempt is spent, and the next run after the lease re-issues it.
-                let (outcome, entries) = try await perform(call, instanceID: state.instanceID, at: now)
+                let agency = state.bindings["instance"]?.objectValue?["agency"]?.stringValue
+                let (outcome, entries) = try await perform(call, instanceID: state.instanceID, agency: agency, at: now)
                 carried += entries
                 let next = interpreter.apply(outcome, to: state, at: now)
                 state = next.state
@@ -151,17 +152,21 @@ public struct Executor<Store: FlowStore>: Sendable {
 
     /// One step attempt; the result as an interpreter event plus timeline entries (messages, alerts).
     /// Throws only when the effect ledger cannot be reached before a side-effecting call (nothing sent).
+    /// The instance's agency picks its own Twilio account, when it has one (`ProviderCredentials.forAgency`).
     func perform(
-        _ invocation: PendingCall, instanceID: String, at now: Instant
+        _ invocation: PendingCall, instanceID: String, agency: String? = nil, at now: Instant
     ) async throws -> (InterpreterEvent, [HistoryEntry]) {
         let arguments = invocation.arguments.objectValue ?? [:]
         let call = StepCall(arguments: arguments, idempotencyKey: invocation.idempotencyKey, attempt: invocation.attempt)
-        let context = StepContext(transport: transport, now: now, credentials: credentials, endpoints: endpoints)
+        let context = StepContext(
+            transport: transport, now: now, credentials: credentials.forAgency(agency), endpoints: endpoints)
         let outcome: StepOutcome
         var entries: [HistoryEntry] = []
         switch invocation.step {
         case StepSignature.notifySend.name:
-            outcome = await NotifySendStep(store: store, instanceID: instanceID).run(call, context: context)
+            // A notification-log failure throws: the transition is abandoned, no attempt is spent.
+            outcome = try await NotifySendStep(store: store, instanceID: instanceID, callID: invocation.callID)
+                .perform(call, context: context)
             if let result = outcome.value { entries += NotificationTimeline.entries(for: result, arguments: arguments, at: now) }
         case StepSignature.alertRaise.name:
             let code = arguments["code"]?.stringValue ?? "ALERT"

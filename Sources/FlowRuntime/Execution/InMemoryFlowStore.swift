@@ -191,20 +191,23 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
         let id = Self.key(tripID, type, key)
         guard notifications[id] != nil else { throw StoreError(.notFound, "notification \(type)/\(key)") }
         notifications[id]?.status = status
-        notifications[id]?.providerID = providerID
+        if let providerID { notifications[id]?.providerID = providerID }
         notifications[id]?.error = error
     }
 
+    /// Applies `NotificationStatusOrder`: only a status of higher rank replaces the logged one.
     public func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
-        for (id, row) in notifications where row.providerID == providerID {
+        for (id, row) in notifications
+        where row.providerID == providerID && NotificationStatusOrder.supersedes(status, row.status) {
             notifications[id]?.status = status
-            notifications[id]?.error = errorCode
+            if let errorCode { notifications[id]?.error = errorCode }
         }
     }
 
+    /// Rows not in `NotificationStatusOrder.uncountedForCaps`.
     public func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
         notifications.values.filter { row in
-            row.status != "failed" && row.status != "suppressed" && row.claim.at >= since
+            !NotificationStatusOrder.uncountedForCaps.contains(row.status) && row.claim.at >= since
                 && (tripID == nil || row.claim.tripID == tripID) && (agencyID == nil || row.claim.agencyID == agencyID)
         }.count
     }
@@ -219,5 +222,15 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
 
     public func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant] {
         (fires["\(flow)#\(trigger)"] ?? []).filter { $0 >= since }.sorted()
+    }
+}
+
+extension InMemoryFlowStore: NotificationLogReading {
+    public func notification(tripID: String, type: String, key: String) async throws -> NotificationLogEntry? {
+        notifications[Self.key(tripID, type, key)].map { row in
+            NotificationLogEntry(
+                tripID: row.claim.tripID, type: row.claim.type, key: row.claim.key, instanceID: row.claim.instanceID,
+                status: row.status, providerID: row.providerID, error: row.error, createdAt: row.claim.at)
+        }
     }
 }

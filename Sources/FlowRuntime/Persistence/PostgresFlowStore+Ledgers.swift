@@ -140,18 +140,26 @@ extension PostgresFlowStore {
         }
     }
 
+    /// Applies `NotificationStatusOrder`: only a status of higher rank replaces the logged one.
     public func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
+        let groups = NotificationStatusOrder.rankedGroups
+        precondition(groups.count == 4, "the CASE below names four ranked groups")
         _ = try await rows(
             """
             UPDATE notifications_log SET status = \(status), error = COALESCE(\(errorCode), error),
                 updated_at = \(StoreCoding.wallClock().postgres)
             WHERE provider_id = \(providerID)
+              AND (CASE WHEN status = ANY(\(groups[0].statuses)) THEN \(groups[0].rank)
+                        WHEN status = ANY(\(groups[1].statuses)) THEN \(groups[1].rank)
+                        WHEN status = ANY(\(groups[2].statuses)) THEN \(groups[2].rank)
+                        WHEN status = ANY(\(groups[3].statuses)) THEN \(groups[3].rank)
+                        ELSE 1 END) < \(NotificationStatusOrder.rank(status))
             """
         )
     }
 
     public func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
-        let uncounted = StoreCoding.uncountedNotificationStatuses
+        let uncounted = NotificationStatusOrder.uncountedForCaps
         let rows = try await rows(
             """
             SELECT COUNT(*)::bigint FROM notifications_log
@@ -188,5 +196,24 @@ extension PostgresFlowStore {
             ORDER BY fire_at
             """
         ).map { try $0.decode(PostgresInstant.self).instant }
+    }
+}
+
+extension PostgresFlowStore: NotificationLogReading {
+    public func notification(tripID: String, type: String, key: String) async throws -> NotificationLogEntry? {
+        try await rows(
+            """
+            SELECT trip_id, type, key, instance_id, status, provider_id, error, created_at FROM notifications_log
+            WHERE trip_id = \(tripID) AND type = \(type) AND key = \(key)
+            """
+        ).first.map { row in
+            let r = row.makeRandomAccess()
+            return NotificationLogEntry(
+                tripID: try r["trip_id"].decode(String.self), type: try r["type"].decode(String.self),
+                key: try r["key"].decode(String.self), instanceID: try r["instance_id"].decode(String?.self),
+                status: try r["status"].decode(String.self), providerID: try r["provider_id"].decode(String?.self),
+                error: try r["error"].decode(String?.self),
+                createdAt: try r["created_at"].decode(PostgresInstant.self).instant)
+        }
     }
 }

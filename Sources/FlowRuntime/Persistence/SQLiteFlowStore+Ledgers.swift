@@ -140,17 +140,29 @@ extension SQLiteFlowStore {
         }
     }
 
+    /// Applies `NotificationStatusOrder`: only a status of higher rank replaces the logged one.
     public func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
+        var rankCase = "CASE"
+        var rankBinds: [SQLiteData] = []
+        for group in NotificationStatusOrder.rankedGroups {
+            rankCase += " WHEN status IN (\(group.statuses.map { _ in "?" }.joined(separator: ", "))) THEN ?"
+            rankBinds += group.statuses.map { .text($0) } + [.integer(group.rank)]
+        }
+        rankCase += " ELSE 1 END"
         try await write { _ in
             _ = try await exec(
-                "UPDATE notifications_log SET status = ?, error = COALESCE(?, error), updated_at = ? WHERE provider_id = ?",
-                [.text(status), .optional(errorCode), .instant(StoreCoding.wallClock()), .text(providerID)]
+                """
+                UPDATE notifications_log SET status = ?, error = COALESCE(?, error), updated_at = ?
+                WHERE provider_id = ? AND (\(rankCase)) < ?
+                """,
+                [.text(status), .optional(errorCode), .instant(StoreCoding.wallClock()), .text(providerID)] + rankBinds
+                    + [.integer(NotificationStatusOrder.rank(status))]
             )
         }
     }
 
     public func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
-        let uncounted = StoreCoding.uncountedNotificationStatuses
+        let uncounted = NotificationStatusOrder.uncountedForCaps
         var sql = """
             SELECT COUNT(*) AS n FROM notifications_log
             WHERE created_at >= ? AND status NOT IN (\(uncounted.map { _ in "?" }.joined(separator: ", ")))
@@ -195,6 +207,27 @@ extension SQLiteFlowStore {
                 """,
                 [.text(flow), .integer(trigger), .instant(since)]
             ).map { try SQLiteRowReader($0).instant("fire_at") }
+        }
+    }
+}
+
+extension SQLiteFlowStore: NotificationLogReading {
+    public func notification(tripID: String, type: String, key: String) async throws -> NotificationLogEntry? {
+        try await read { _ in
+            try await exec(
+                """
+                SELECT trip_id, type, key, instance_id, status, provider_id, error, created_at FROM notifications_log
+                WHERE trip_id = ? AND type = ? AND key = ?
+                """,
+                [.text(tripID), .text(type), .text(key)]
+            ).first.map { row in
+                let r = SQLiteRowReader(row)
+                return NotificationLogEntry(
+                    tripID: try r.string("trip_id"), type: try r.string("type"), key: try r.string("key"),
+                    instanceID: try r.optionalString("instance_id"), status: try r.string("status"),
+                    providerID: try r.optionalString("provider_id"), error: try r.optionalString("error"),
+                    createdAt: try r.instant("created_at"))
+            }
         }
     }
 }

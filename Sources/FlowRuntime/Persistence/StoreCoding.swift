@@ -52,7 +52,4 @@ enum StoreCoding {
     static func wallClock() -> Instant {
         Instant(epochMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
     }
-
-    /// Notification statuses that do not count towards caps.
-    static let uncountedNotificationStatuses = ["failed", "undelivered"]
 }

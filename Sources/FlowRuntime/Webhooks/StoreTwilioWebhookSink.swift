@@ -13,8 +13,8 @@ public import Logging
 ///
 /// Statuses: only outcomes are written (`delivered`, `read`, `undelivered`, `failed`,
 /// `canceled`); progress (`queued`, `accepted`, `scheduled`, `sending`, `sent`) leaves the log at
-/// `sent`, as the send step recorded it. Among outcomes the last callback wins: the store has
-/// no read by provider id to order them.
+/// `sent`, as the send step recorded it. Callbacks may arrive out of order: the store keeps the
+/// status of highest rank (`NotificationStatusOrder`: `read` > `delivered` > failures > `sent`).
 public struct StoreTwilioWebhookSink<Store: FlowStore>: TwilioWebhookSink {
     /// The notification type inbound messages are logged under.
     public static var inboundType: String { "whatsapp.inbound" }

@@ -9,19 +9,23 @@ public struct TwilioWebhookConfiguration: Sendable {
     public var publicURL: String
     /// The auth token of the default account.
     public var authToken: Secret
+    /// The default account's SID. When set, a request whose `AccountSid` is neither it nor an
+    /// agency's account is refused (403); when nil, such requests are checked with `authToken`.
+    public var defaultAccountSid: String?
     /// Auth tokens of agencies with their own Twilio account, by `AccountSid`.
     public var agencyAuthTokens: [String: Secret]
     public var statusPath: String
     public var inboundPath: String
 
     public init(
-        publicURL: String, authToken: Secret, agencyAuthTokens: [String: Secret] = [:],
+        publicURL: String, authToken: Secret, defaultAccountSid: String? = nil, agencyAuthTokens: [String: Secret] = [:],
         statusPath: String = TwilioWebhookPaths.status, inboundPath: String = TwilioWebhookPaths.inbound
     ) {
         var base = publicURL
         while base.hasSuffix("/") { base.removeLast() }
         self.publicURL = base
         self.authToken = authToken
+        self.defaultAccountSid = defaultAccountSid
         self.agencyAuthTokens = agencyAuthTokens
         self.statusPath = statusPath
         self.inboundPath = inboundPath
@@ -84,7 +88,10 @@ public enum TwilioWebhookRoutes {
         let signature = request.headers[.init("X-Twilio-Signature")!]
         let url = configuration.publicURL + request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
         let account = form.first { $0.0 == "AccountSid" }?.1
-        let token = account.flatMap { configuration.agencyAuthTokens[$0] } ?? configuration.authToken
+        guard let token = configuration.signingToken(forAccount: account) else {
+            logger.notice("rejected Twilio webhook: unknown AccountSid", metadata: ["flow.path": "\(request.uri.path)"])
+            return nil
+        }
         guard TwilioSignature.verify(signature: signature, url: url, parameters: form, authToken: token.exposed) else {
             logger.notice("rejected Twilio webhook: bad or missing signature", metadata: ["flow.path": "\(request.uri.path)"])
             return nil
@@ -121,10 +128,20 @@ public enum TwilioWebhookRoutes {
 }
 
 extension TwilioWebhookConfiguration {
+    /// The token that signs requests of `account` (the form's `AccountSid`): an agency's account's
+    /// token, the default account's, or nil for an account this daemon does not know.
+    public func signingToken(forAccount account: String?) -> Secret? {
+        guard let account else { return authToken }
+        if account == defaultAccountSid { return authToken }
+        if let token = agencyAuthTokens[account] { return token }
+        return defaultAccountSid == nil ? authToken : nil
+    }
+
     /// The daemon's webhook configuration, or why the webhooks cannot verify signatures (they then
-    /// answer 503). Needs the default account's auth token and the public base URL (`FLOW_PUBLIC_URL`).
+    /// answer 503). Needs the default account's auth token and the public base URL (`FLOW_PUBLIC_URL`);
+    /// requests of agencies' own accounts are verified with their tokens.
     public static func resolve(
-        twilio: TwilioCredentials?, publicBaseURL: String?
+        twilio: TwilioCredentials?, publicBaseURL: String?, agencyAccounts: TwilioAgencyAccounts = TwilioAgencyAccounts()
     ) -> Result<TwilioWebhookConfiguration, TwilioWebhookUnavailable> {
         guard let twilio else {
             return .failure(.init(reason: "no Twilio credentials (TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN)"))
@@ -136,7 +153,9 @@ extension TwilioWebhookConfiguration {
             return .failure(.init(reason: "FLOW_PUBLIC_URL is not set, so signatures cannot be verified "
                 + "and sends carry no StatusCallback"))
         }
-        return .success(TwilioWebhookConfiguration(publicURL: publicBaseURL, authToken: token))
+        return .success(TwilioWebhookConfiguration(
+            publicURL: publicBaseURL, authToken: token, defaultAccountSid: twilio.accountSid,
+            agencyAuthTokens: agencyAccounts.authTokensByAccountSid))
     }
 }
 

@@ -42,17 +42,24 @@ public struct TwilioCredentials: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// What steps authenticate with. Built once at start-up from the environment; per-agency Twilio
-/// accounts override `twilio` through `withTwilio(_:)`.
+/// What steps authenticate with. Built once at start-up from the environment; an instance of an
+/// agency with its own Twilio account gets `forAgency(_:)`, where that account replaces `twilio`.
 public struct ProviderCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The default Twilio account.
     public var twilio: TwilioCredentials?
     public var aeroapiKey: Secret?
     public var openaiKey: Secret?
+    /// Agencies' own Twilio accounts (`TWILIO_<AGENCY>_…`).
+    public var agencyTwilio: TwilioAgencyAccounts
 
-    public init(twilio: TwilioCredentials? = nil, aeroapiKey: Secret? = nil, openaiKey: Secret? = nil) {
+    public init(
+        twilio: TwilioCredentials? = nil, aeroapiKey: Secret? = nil, openaiKey: Secret? = nil,
+        agencyTwilio: TwilioAgencyAccounts = TwilioAgencyAccounts()
+    ) {
         self.twilio = twilio
         self.aeroapiKey = aeroapiKey
         self.openaiKey = openaiKey
+        self.agencyTwilio = agencyTwilio
     }
 
     /// The same credentials with an agency's own Twilio account.
@@ -62,9 +69,16 @@ public struct ProviderCredentials: Sendable, Hashable, CustomStringConvertible, 
         return copy
     }
 
+    /// The credentials an instance of `agency` calls providers with: its own Twilio account when
+    /// it has one, else the default account.
+    public func forAgency(_ agency: String?) -> ProviderCredentials {
+        agencyTwilio.account(forAgency: agency).map(withTwilio) ?? self
+    }
+
     public var description: String {
         "ProviderCredentials(twilio: \(twilio.map(\.description) ?? "none"), "
-            + "aeroapi: \(aeroapiKey == nil ? "none" : "<redacted>"), openai: \(openaiKey == nil ? "none" : "<redacted>"))"
+            + "aeroapi: \(aeroapiKey == nil ? "none" : "<redacted>"), openai: \(openaiKey == nil ? "none" : "<redacted>")"
+            + (agencyTwilio.isEmpty ? "" : ", agencies: \(agencyTwilio)") + ")"
     }
 
     public var debugDescription: String { description }

@@ -67,6 +67,14 @@ struct ServeCommand: AsyncParsableCommand {
             // In sandbox mode missing credentials are expected; still show malformed ones.
             logger.log(level: sandbox ? .notice : .warning, "credentials: \(problem)")
         }
+        // Agencies' own Twilio accounts (TWILIO_<AGENCY>_…): an unusable one stops the start-up.
+        do {
+            let (agencyAccounts, warnings) = try TwilioAgencyAccounts.load(environment)
+            for warning in warnings { logger.warning("credentials: \(warning)") }
+            credentials.agencyTwilio = agencyAccounts
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let endpoints: ProviderEndpoints
         do {
             endpoints = try ProviderEndpoints.fromEnvironment(environment)
@@ -78,7 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let webhooks: Result<TwilioWebhookConfiguration, TwilioWebhookUnavailable> = sandbox
             ? .failure(TwilioWebhookUnavailable(reason: "sandbox mode"))
-            : TwilioWebhookConfiguration.resolve(twilio: credentials.twilio, publicBaseURL: endpoints.publicBaseURL)
+            : TwilioWebhookConfiguration.resolve(
+                twilio: credentials.twilio, publicBaseURL: endpoints.publicBaseURL, agencyAccounts: credentials.agencyTwilio)
         switch webhooks {
         case .success(let configuration): logger.info("Twilio webhooks at \(configuration.publicURL)/webhooks/twilio/…")
         case .failure(let unavailable): logger.log(level: sandbox ? .notice : .warning, "\(unavailable)")

@@ -1,0 +1,202 @@
+import FakeProviders
+import FlowEngine
+import FlowRuntime
+import Steps
+import Synchronization
+import Testing
+
+/// An in-memory store whose named operations fail while listed in `failing` (a database outage).
+final class FlakyStore: FlowStore, NotificationLogReading {
+    struct Outage: Error, CustomStringConvertible {
+        var operation: String
+        var description: String { "store unreachable (\(operation))" }
+    }
+
+    let base = InMemoryFlowStore()
+    let failing = Mutex<Set<String>>([])
+
+    func fail(_ operations: Set<String>) { failing.withLock { $0 = operations } }
+    private func check(_ operation: String) throws {
+        if failing.withLock({ $0.contains(operation) }) { throw Outage(operation: operation) }
+    }
+
+    func migrate() async throws { try await base.migrate() }
+    func saveDefinition(_ definition: StoredDefinition) async throws { try await base.saveDefinition(definition) }
+    func definition(hash: String) async throws -> StoredDefinition? { try await base.definition(hash: hash) }
+    func createInstance(_ instance: InstanceRecord, history: [HistoryEntry]) async throws -> CreateInstanceResult {
+        try await base.createInstance(instance, history: history)
+    }
+    func instance(id: String) async throws -> InstanceRecord? { try await base.instance(id: id) }
+    func instances(matching filter: InstanceFilter) async throws -> [InstanceRecord] {
+        try await base.instances(matching: filter)
+    }
+    func instanceCounts(flow: String?) async throws -> [InstanceStatus: Int] { try await base.instanceCounts(flow: flow) }
+    func claimDue(now: Instant, owner: String, leaseFor: TimeSpan, limit: Int) async throws -> [InstanceRecord] {
+        try await base.claimDue(now: now, owner: owner, leaseFor: leaseFor, limit: limit)
+    }
+    func commit(_ transition: TransitionRecord, owner: String) async throws { try await base.commit(transition, owner: owner) }
+    func history(instanceID: String, after sequence: Int64) async throws -> [HistoryEntry] {
+        try await base.history(instanceID: instanceID, after: sequence)
+    }
+    func deliver(_ event: InboxEvent) async throws { try await base.deliver(event) }
+    func inbox(instanceID: String) async throws -> [InboxEvent] { try await base.inbox(instanceID: instanceID) }
+    func beginEffect(_ effect: EffectRecord) async throws -> EffectBeginResult { try await base.beginEffect(effect) }
+    func completeEffect(key: String, status: EffectRecord.Status, result: Value?, providerID: String?) async throws {
+        try await base.completeEffect(key: key, status: status, result: result, providerID: providerID)
+    }
+    func effectsInDoubt(olderThan: Instant) async throws -> [EffectRecord] { try await base.effectsInDoubt(olderThan: olderThan) }
+    func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
+        try check("claimNotification")
+        return try await base.claimNotification(claim)
+    }
+    func updateNotification(
+        tripID: String, type: String, key: String, status: String, providerID: String?, error: String?
+    ) async throws {
+        try check("updateNotification")
+        try await base.updateNotification(tripID: tripID, type: type, key: key, status: status, providerID: providerID,
+                                          error: error)
+    }
+    func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
+        try await base.updateNotificationStatus(providerID: providerID, status: status, errorCode: errorCode)
+    }
+    func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
+        try check("countNotifications")
+        return try await base.countNotifications(tripID: tripID, agencyID: agencyID, since: since)
+    }
+    func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool {
+        try await base.claimScheduleFire(flow: flow, trigger: trigger, fireAt: fireAt)
+    }
+    func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant? {
+        try await base.lastScheduleFire(flow: flow, trigger: trigger)
+    }
+    func notification(tripID: String, type: String, key: String) async throws -> NotificationLogEntry? {
+        try await base.notification(tripID: tripID, type: type, key: key)
+    }
+}
+
+/// A settable clock for the worker.
+final class ManualClock: Sendable {
+    private let current: Mutex<Instant>
+    init(_ start: Instant) { current = Mutex(start) }
+    var now: Instant { current.withLock { $0 } }
+    func advance(_ span: TimeSpan) { current.withLock { $0 = $0 + span } }
+}
+
+/// `notify.send` when the notification log is unreachable: no retry attempt is spent, nothing is
+/// sent twice, nothing is lost.
+@Suite("notify.send under store failures")
+struct NotifySendStoreFailureTests {
+    static let contentSid = "HX" + String(repeating: "a", count: 32)
+    static let call = StepCall(
+        arguments: ["trip_id": "T1", "type": "REMINDER_24H", "key": "k", "to": "+5491155550000",
+                    "template": "recordatorio", "content_sid": .string(contentSid), "variables": ["1": "Ana"],
+                    "caps": ["per_trip_per_day": 3]],
+        idempotencyKey: "T1/REMINDER_24H/k")
+
+    static func step(_ store: FlakyStore, callID: String = "i1/c1") -> NotifySendStep<FlakyStore> {
+        NotifySendStep(store: store, instanceID: "i1", callID: callID)
+    }
+
+    @Test("a store failure before the send throws and sends nothing; the re-issued call sends once",
+          arguments: ["claimNotification", "countNotifications"])
+    func failureBeforeSend(_ operation: String) async throws {
+        let fake = FakeProviderServer()
+        let store = FlakyStore()
+        store.fail([operation])
+        await #expect(throws: FlakyStore.Outage.self) {
+            _ = try await Self.step(store).perform(Self.call, context: TestSupport.context(fake))
+        }
+        #expect(fake.acceptedCount == 0)
+        store.fail([])
+        let first = try await Self.step(store).perform(Self.call, context: TestSupport.context(fake))
+        #expect(first.value?["status"] == "sent")
+        #expect(fake.acceptedCount == 1)
+        // Re-issued once more (a lost commit): answered from the log, not sent again.
+        let again = try await Self.step(store).perform(Self.call, context: TestSupport.context(fake))
+        #expect(again.value?["status"] == "sent")
+        #expect(again.value?["sid"] == first.value?["sid"])
+        #expect(fake.acceptedCount == 1)
+        // Another call with the same claim is a duplicate.
+        let other = try await Self.step(store, callID: "i1/c9").perform(Self.call, context: TestSupport.context(fake))
+        #expect(other.value?["status"] == "duplicate")
+        #expect(fake.acceptedCount == 1)
+    }
+
+    @Test("a store failure after the provider accepted keeps the send; the re-issue finds it at Twilio")
+    func failureAfterSend() async throws {
+        let fake = FakeProviderServer()
+        let store = FlakyStore()
+        store.fail(["updateNotification"])
+        let first = try await Self.step(store).perform(Self.call, context: TestSupport.context(fake))
+        #expect(first.value?["status"] == "sent")
+        #expect(fake.acceptedCount == 1)
+        #expect(try await store.notification(tripID: "T1", type: "REMINDER_24H", key: "k")?.status == "claimed")
+        store.fail([])
+        let again = try await Self.step(store).perform(Self.call, context: TestSupport.context(fake))
+        #expect(again.value?["status"] == "sent")
+        #expect(again.value?["sid"] == first.value?["sid"])
+        #expect(fake.acceptedCount == 1)
+        let row = try await store.notification(tripID: "T1", type: "REMINDER_24H", key: "k")
+        #expect(row?.status == "sent")
+        #expect(row?.providerID == first.value?["sid"]?.stringValue)
+    }
+
+    @Test("outside the runtime (run) a store failure is a transient step failure")
+    func runMapsToTransient() async throws {
+        let fake = FakeProviderServer()
+        let store = FlakyStore()
+        store.fail(["claimNotification"])
+        let outcome = await Self.step(store).run(Self.call, context: TestSupport.context(fake))
+        #expect(outcome.failure?.code == "store.unavailable")
+        #expect(outcome.failure?.errorClass == .transient)
+    }
+
+    static let flow = """
+        flow: remind
+        version: 1
+        start: send
+        states:
+          send:
+            step: notify.send
+            with:
+              trip_id: T1
+              type: REMINDER_24H
+              to: "+5491155550000"
+              template: recordatorio
+              content_sid: \(contentSid)
+              variables: { "1": "Ana" }
+            idempotency_key: "T1/REMINDER_24H"
+            retry: { max_attempts: 1 }
+            next: done
+          done:
+            succeed: true
+        """
+
+    @Test("in the worker a store outage spends no retry attempt: the instance resumes and sends once")
+    func workerKeepsRetryBudget() async throws {
+        let fake = FakeProviderServer()
+        let store = FlakyStore()
+        let directory = WorkflowDirectory.load(
+            flows: [SourceFile(path: "remind.yaml", text: Self.flow)], agencies: [], catalogue: .standard)
+        #expect(!directory.diagnostics.hasErrors, "\(directory.diagnostics)")
+        let registry = DefinitionRegistry(directory: directory)
+        let start = Instant(iso8601: "2026-07-08T10:00:00Z")!
+        let clock = ManualClock(start)
+        _ = try await InstanceStarter(store: store, registry: registry)
+            .start(flow: "remind", input: [:], agency: nil, idempotencyKey: "r", at: start)
+        let worker = InstanceWorker(
+            store: store, registry: registry, steps: .providers(), transport: fake, credentials: fake.credentials,
+            endpoints: .local("http://fake.local"), configuration: .init(owner: "w", lease: .seconds(60)),
+            clock: { clock.now })
+        store.fail(["claimNotification"])
+        #expect(try await worker.runOnce() == 1)
+        #expect(fake.acceptedCount == 0)
+        let interrupted = try #require(try await store.instances(matching: InstanceFilter()).first)
+        #expect(interrupted.status == .running)  // not failed: max_attempts 1 was not used up
+        store.fail([])
+        clock.advance(.minutes(2))  // the lease of the interrupted run expires
+        #expect(try await worker.runOnce() == 1)
+        #expect(fake.acceptedCount == 1)
+        #expect(try await store.instances(matching: InstanceFilter()).first?.status == .succeeded)
+    }
+}

@@ -66,4 +66,17 @@ public protocol FlowStore: Sendable {
     func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool
     /// The latest claimed fire of a schedule trigger (nil when it never fired): where catch-up starts.
     func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant?
+
+    // MARK: Travel domain (trips, conversations)
+
+    /// Inserts the trip or updates its booking fields by id (`created_at` kept). An agency the
+    /// `agencies` table does not know yet gets a row named after its id.
+    func upsertTrip(_ trip: TripRecord) async throws
+    func trip(id: String) async throws -> TripRecord?
+    /// Every trip booked for a WhatsApp number (E.164), by departure then id.
+    func trips(whatsapp: String) async throws -> [TripRecord]
+    /// Appends one turn; the trip must exist (`notFound` otherwise).
+    func appendConversation(_ turn: ConversationTurn) async throws
+    /// The last `limit` turns of a trip, oldest first.
+    func conversation(tripID: String, limit: Int) async throws -> [ConversationTurn]
 }

@@ -89,14 +89,26 @@ public struct EventDispatcher<Store: FlowStore>: Sendable {
         return Derived(idempotencyKey: "event/\(name)/\(text)", input: input)
     }
 
-    /// Starts every flow listening to `event` with `payload`; each at most once per key.
+    /// Starts every flow listening to `event` with `payload`; each at most once per key. A
+    /// `trip.created` payload's trip is recorded in `trips` (`TripRecorder`) once every
+    /// listener accepted the payload, before any flow starts.
     public func dispatch(event: String, payload: Value, agency: String?, at now: Instant) async throws -> [Started] {
         var started: [Started] = []
+        var accepted: [(name: String, derived: Derived)] = []
         for (name, trigger) in Self.listeners(of: event, in: starter.registry) {
             guard let loaded = starter.registry.current(name) else { continue }
             let settings = (try? starter.registry.directory.effectiveSettings(flow: name, agency: agency)) ?? [:]
-            let derived = try Self.derive(flow: loaded.flow, trigger: trigger, payload: payload,
-                                          settings: .object(settings))
+            accepted.append((name, try Self.derive(flow: loaded.flow, trigger: trigger, payload: payload,
+                                                   settings: .object(settings))))
+        }
+        if event == TripRecorder<Store>.event {
+            do {
+                try await TripRecorder(store: starter.store).record(payload, agency: agency, at: now)
+            } catch let error as TripRecord.DocumentError {
+                throw DispatchError(flow: "trips", message: error.description)
+            }
+        }
+        for (name, derived) in accepted {
             let result = try await starter.start(
                 flow: name, input: derived.input, agency: agency, idempotencyKey: derived.idempotencyKey, at: now)
             switch result {

@@ -42,11 +42,12 @@ public enum TravellerTrips {
         return .several(candidates)
     }
 
-    /// Whether the text names the trip's flight number ("AR 1662", "ar1662") or its id.
+    /// Whether the text names the trip's flight number ("AR 1662", "ar1662") or its id (as a whole word).
     static func mentions(_ text: String, _ trip: TripRecord) -> Bool {
         let compact = String(text.uppercased().filter { $0.isLetter || $0.isNumber })
         let flight = String(trip.flightNumber.uppercased().filter { $0.isLetter || $0.isNumber })
-        return (!flight.isEmpty && compact.contains(flight)) || text.contains(trip.id)
+        let words = text.split { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        return (!flight.isEmpty && compact.contains(flight)) || words.contains { $0 == trip.id }
     }
 
     /// A trip as flows see it: the booking fields (`departure` an instant), `documents` (from the

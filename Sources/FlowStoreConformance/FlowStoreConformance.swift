@@ -36,5 +36,11 @@ public enum FlowStoreConformance {
         Check(name: "schedule fires once under concurrency", body: LedgerChecks.scheduleFires),
         Check(name: "instants round-trip to the millisecond", body: LedgerChecks.instants),
         Check(name: "hostile strings are bound, not spliced", body: LedgerChecks.hostileStrings),
+    ] + travelChecks
+
+    /// The travel tables' checks: trips and conversations (also run against the in-memory store).
+    public static let travelChecks: [Check] = [
+        Check(name: "trips upsert and lookup by WhatsApp number", body: TravelChecks.trips),
+        Check(name: "conversation turns, last N oldest first", body: TravelChecks.conversations),
     ]
 }

@@ -105,4 +105,11 @@ final class ObservedStore<Base: FlowStore>: FlowStore {
     func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant] {
         try await base.scheduleFires(flow: flow, trigger: trigger, since: since)
     }
+    func upsertTrip(_ trip: TripRecord) async throws { try await base.upsertTrip(trip) }
+    func trip(id: String) async throws -> TripRecord? { try await base.trip(id: id) }
+    func trips(whatsapp: String) async throws -> [TripRecord] { try await base.trips(whatsapp: whatsapp) }
+    func appendConversation(_ turn: ConversationTurn) async throws { try await base.appendConversation(turn) }
+    func conversation(tripID: String, limit: Int) async throws -> [ConversationTurn] {
+        try await base.conversation(tripID: tripID, limit: limit)
+    }
 }

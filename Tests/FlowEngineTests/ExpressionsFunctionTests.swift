@@ -76,6 +76,7 @@ struct ExpressionsFunctionTests {
         ("default(0, 10)", 0), ("is_null(null)", true), ("is_null(0)", false), ("abs(-2)", 2),
         ("abs(-5m)", .duration(.minutes(5))),
         ("round(2.345, 2)", 2.35), ("round(2.5)", 3), ("floor(2.7)", 2), ("ceil(2.1)", 3),
+        ("matches_keyword('Viajo a Chile', ['hi'])", false), ("matches_keyword('¿Información?', 'informacion')", true),
     ]
 
     @Test("every function", arguments: cases)

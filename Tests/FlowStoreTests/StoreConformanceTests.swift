@@ -24,6 +24,11 @@ import Testing
         try await check.run(try #require(Harnesses.postgres))
     }
 
+    @Test(arguments: FlowStoreConformance.travelChecks)
+    func inMemoryTravel(_ check: FlowStoreConformance.Check) async throws {
+        try await check.run(StoreHarness(name: "memory") { body in try await body(InMemoryFlowStore()) })
+    }
+
     /// CI must fail, not skip, when the PostgreSQL tests could not run.
     @Test func postgresRunsInCI() {
         if ProcessInfo.processInfo.environment["CI"] == "true" {

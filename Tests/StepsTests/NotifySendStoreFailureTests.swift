@@ -69,6 +69,16 @@ final class FlakyStore: FlowStore, NotificationLogReading {
     func lastScheduleFire(flow: String, trigger: Int) async throws -> Instant? {
         try await base.lastScheduleFire(flow: flow, trigger: trigger)
     }
+    func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant] {
+        try await base.scheduleFires(flow: flow, trigger: trigger, since: since)
+    }
+    func upsertTrip(_ trip: TripRecord) async throws { try await base.upsertTrip(trip) }
+    func trip(id: String) async throws -> TripRecord? { try await base.trip(id: id) }
+    func trips(whatsapp: String) async throws -> [TripRecord] { try await base.trips(whatsapp: whatsapp) }
+    func appendConversation(_ turn: ConversationTurn) async throws { try await base.appendConversation(turn) }
+    func conversation(tripID: String, limit: Int) async throws -> [ConversationTurn] {
+        try await base.conversation(tripID: tripID, limit: limit)
+    }
     func notification(tripID: String, type: String, key: String) async throws -> NotificationLogEntry? {
         try await base.notification(tripID: tripID, type: type, key: key)
     }

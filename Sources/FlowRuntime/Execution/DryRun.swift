@@ -32,6 +32,7 @@ public struct DryRun: Sendable {
         let endpoints = ProviderEndpoints.production
         let responder = FixtureResponder(fixtures: fixtures, endpoints: endpoints, start: start)
         let store = InMemoryFlowStore()
+        try await seed(store)
         let credentials = ProviderCredentials(
             twilio: .authToken(accountSid: "AC" + String(repeating: "0", count: 32), token: "dry-run",
                                messagingServiceSid: "MG" + String(repeating: "0", count: 32)),
@@ -72,5 +73,16 @@ public struct DryRun: Sendable {
         let end = state.status.isFinished ? (history.last?.at ?? now) : horizon
         return DryRunReport(flow: flow.name.value, version: version ?? String(flow.version.value), agency: agency, start: start,
                             end: end, status: state.status.rawValue, history: history, calls: responder.calls)
+    }
+
+    /// The fixtures' trips and conversation turns, in the store before the instance starts.
+    private func seed(_ store: InMemoryFlowStore) async throws {
+        for trip in fixtures.trips { try await store.upsertTrip(trip) }
+        for turn in fixtures.conversations {
+            let agency = try await store.trip(id: turn.tripID)?.agencyID
+            try await store.appendConversation(ConversationTurn(
+                tripID: turn.tripID, agencyID: agency, sender: turn.sender, message: turn.message, intent: turn.intent,
+                providerID: turn.providerID, at: turn.at ?? start))
+        }
     }
 }

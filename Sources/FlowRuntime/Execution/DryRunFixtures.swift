@@ -52,19 +52,44 @@ public struct DryRunFixtures: Sendable {
         }
     }
 
+    /// An earlier conversation turn (`at` defaults to the dry-run's start; order is kept).
+    public struct Turn: Sendable, Hashable {
+        public var tripID: String
+        public var sender: ConversationTurn.Sender
+        public var message: String
+        public var intent: String?
+        public var providerID: String?
+        public var at: Instant?
+        public init(tripID: String, sender: ConversationTurn.Sender, message: String, intent: String? = nil,
+                    providerID: String? = nil, at: Instant? = nil) {
+            self.tripID = tripID
+            self.sender = sender
+            self.message = message
+            self.intent = intent
+            self.providerID = providerID
+            self.at = at
+        }
+    }
+
     public var aeroapi: [Answer]
     public var twilio: [Answer]
     public var openai: [Answer]
     public var approvals: [Approval]
     public var events: [Event]
+    /// Rows of `trips` the dry-run's store starts with (what `trips.for_traveller` finds).
+    public var trips: [TripRecord]
+    /// Conversation turns the dry-run's store starts with (what `conversation.recent` reads).
+    public var conversations: [Turn]
 
     public init(aeroapi: [Answer] = [], twilio: [Answer] = [], openai: [Answer] = [], approvals: [Approval] = [],
-                events: [Event] = []) {
+                events: [Event] = [], trips: [TripRecord] = [], conversations: [Turn] = []) {
         self.aeroapi = aeroapi
         self.twilio = twilio
         self.openai = openai
         self.approvals = approvals
         self.events = events
+        self.trips = trips
+        self.conversations = conversations
     }
 
     /// Reads a fixtures file (YAML or JSON).
@@ -82,12 +107,15 @@ public struct DryRunFixtures: Sendable {
     public init(_ document: DryRunDocument) throws(DryRunError) {
         let reader = DryRunFixturesReader()
         let root = try reader.map(document, "the fixtures document",
-                                  allowed: ["aeroapi", "twilio", "openai", "approvals", "events"])
+                                  allowed: ["aeroapi", "twilio", "openai", "approvals", "events", "trips",
+                                           "conversations"])
         aeroapi = try reader.answers(root["aeroapi"], "aeroapi", okStatus: 200, bodyKeys: ["flights", "links", "num_pages"])
         twilio = try reader.answers(root["twilio"], "twilio", okStatus: 201, bodyKeys: [])
         openai = try reader.answers(root["openai"], "openai", okStatus: 200, bodyKeys: ["content"])
         approvals = try reader.approvals(root["approvals"])
         events = try reader.events(root["events"])
+        trips = try reader.trips(root["trips"])
+        conversations = try reader.conversations(root["conversations"], tripIDs: Set(trips.map(\.id)))
     }
 
     /// The entry in force at `now`, if any.

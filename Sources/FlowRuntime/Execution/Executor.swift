@@ -175,6 +175,12 @@ public struct Executor<Store: FlowStore>: Sendable {
             outcome = .success(["code": .string(code), "message": .string(message)])
         case StepSignature.flightDiff.name:
             outcome = FlightDiffStep().runPure(arguments)
+        case StepSignature.tripsForTraveller.name:
+            outcome = await TripsForTravellerStep(store: store).run(call, context: context)
+        case StepSignature.conversationRecent.name:
+            outcome = await ConversationRecentStep(store: store).run(call, context: context)
+        case StepSignature.conversationAppend.name:
+            outcome = await ConversationAppendStep(store: store).run(call, context: context)
         default:
             guard let step = steps[invocation.step] else {
                 outcome = .failure(StepFailure(.permanent, code: "step.unknown", message: "no step named '\(invocation.step)'"))

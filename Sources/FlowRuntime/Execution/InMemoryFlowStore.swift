@@ -14,6 +14,9 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     private var effects: [String: EffectRecord] = [:]
     private var notifications: [String: NotificationRow] = [:]
     private var fires: [String: Set<Instant>] = [:]
+    /// Travel domain rows (`InMemoryFlowStore+Travel.swift`).
+    var tripRows: [String: TripRecord] = [:]
+    var conversationRows: [ConversationTurn] = []
 
     struct NotificationRow {
         var claim: NotificationClaim

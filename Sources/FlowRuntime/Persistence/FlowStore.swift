@@ -74,4 +74,17 @@ public protocol FlowStore: Sendable {
     /// The claimed fires of a schedule trigger at or after `since`, ascending: what the scheduler
     /// re-checks for a fire whose claimer died before creating its instance.
     func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant]
+
+    // MARK: Travel domain (trips, conversations)
+
+    /// Inserts the trip or updates its booking fields by id (`created_at` kept). An agency the
+    /// `agencies` table does not know yet gets a row named after its id.
+    func upsertTrip(_ trip: TripRecord) async throws
+    func trip(id: String) async throws -> TripRecord?
+    /// Every trip booked for a WhatsApp number (E.164), by departure then id.
+    func trips(whatsapp: String) async throws -> [TripRecord]
+    /// Appends one turn; the trip must exist (`notFound` otherwise).
+    func appendConversation(_ turn: ConversationTurn) async throws
+    /// The last `limit` turns of a trip, oldest first.
+    func conversation(tripID: String, limit: Int) async throws -> [ConversationTurn]
 }

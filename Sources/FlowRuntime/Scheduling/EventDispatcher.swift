@@ -105,8 +105,11 @@ public struct EventDispatcher<Store: FlowStore>: Sendable {
 
     /// Starts every flow listening to `event` with `payload`; each at most once per key. The agency
     /// is `agency`, else the mapped input's `trip.agency_id` (see `agency(explicit:input:flow:)`).
+    /// A `trip.created` payload's trip is recorded in `trips` (`TripRecorder`) once every listener
+    /// accepted the payload, before any flow starts.
     public func dispatch(event: String, payload: Value, agency explicit: String?, at now: Instant) async throws -> [Started] {
         var started: [Started] = []
+        var accepted: [(name: String, derived: Derived, agency: String?)] = []
         for (name, trigger) in Self.listeners(of: event, in: starter.registry) {
             guard let loaded = starter.registry.current(name) else { continue }
             func derive(for agency: String?) throws -> Derived {
@@ -117,6 +120,17 @@ public struct EventDispatcher<Store: FlowStore>: Sendable {
             let agency = try Self.agency(explicit: explicit, input: derived.input, flow: name)
             // The key and input mapping see the agency's settings.
             if agency != explicit { derived = try derive(for: agency) }
+            accepted.append((name, derived, agency))
+        }
+        if event == TripRecorder<Store>.event {
+            let agency = try Self.agency(explicit: explicit, input: payload, flow: "trips")
+            do {
+                try await TripRecorder(store: starter.store).record(payload, agency: agency, at: now)
+            } catch let error as TripRecord.DocumentError {
+                throw DispatchError(flow: "trips", message: error.description)
+            }
+        }
+        for (name, derived, agency) in accepted {
             let result = try await starter.start(
                 flow: name, input: derived.input, agency: agency, idempotencyKey: derived.idempotencyKey, at: now)
             switch result {

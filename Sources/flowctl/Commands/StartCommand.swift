@@ -73,6 +73,15 @@ struct StartCommand: AsyncParsableCommand {
                 throw ExitCodes.usage
             }
         }
+        // A trip input is recorded in `trips` (the concierge finds travellers' trips there).
+        if let trip = value["trip"], trip.objectValue != nil {
+            do throws(TripRecord.DocumentError) {
+                _ = try TripRecord(trip: trip, agency: agency, instanceID: nil, at: Instant(epochMilliseconds: 0))
+            } catch {
+                FileHandle.standardError.write(Data("flowctl start: \(input): \(error)\n".utf8))
+                throw ExitCodes.usage
+            }
+        }
         let (flow, key) = (self.flow, derivedKey)
         let result: CreateInstanceResult
         do {
@@ -98,8 +107,9 @@ struct StartCommand: AsyncParsableCommand {
         _ store: some FlowStore, registry: DefinitionRegistry, flow: String, input: Value, agency: String?,
         key: String?
     ) async throws -> CreateInstanceResult {
-        try await InstanceStarter(store: store, registry: registry).start(
-            flow: flow, input: input, agency: agency, idempotencyKey: key,
-            at: InstanceWorker<InMemoryFlowStore>.wallClock())
+        let now = InstanceWorker<InMemoryFlowStore>.wallClock()
+        try await TripRecorder(store: store).record(input, agency: agency, at: now)
+        return try await InstanceStarter(store: store, registry: registry).start(
+            flow: flow, input: input, agency: agency, idempotencyKey: key, at: now)
     }
 }

@@ -120,6 +120,7 @@ let package = Package(
             dependencies: [
                 "FlowRuntime", "FlowEngine", "FlowStoreConformance",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: swiftSettings
         ),

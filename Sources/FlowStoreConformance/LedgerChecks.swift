@@ -125,6 +125,10 @@ enum LedgerChecks {
             for type in NotificationType.allCases {
                 #expect(try await store.claimNotification(F.claim(trip: trip, type: type.rawValue, key: "all")))
             }
+            // Inbound WhatsApp messages are logged (and deduplicated) under their own type (migration 5).
+            let inbound = StoreTwilioWebhookSink<InMemoryFlowStore>.inboundType
+            #expect(try await store.claimNotification(F.claim(trip: "inbound:" + trip, type: inbound, key: "SM1")))
+            #expect(try await !store.claimNotification(F.claim(trip: "inbound:" + trip, type: inbound, key: "SM1")))
             await #expect(throws: (any Error).self) {
                 _ = try await store.claimNotification(F.claim(trip: trip, type: "TERMINAL_CHANGE"))
             }

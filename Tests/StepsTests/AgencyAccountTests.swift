@@ -18,12 +18,15 @@ struct AgencyAccountTests {
     static let flow = """
         flow: greet
         version: 1
+        input:
+          phone: { type: string, required: true }
         start: send
         states:
           send:
             step: twilio.send_text
             with: { to: "${{ input.phone }}", body: "Hola" }
             idempotency_key: "greet/${{ input.phone }}"
+            propagates: [transient, permanent, timeout]
             next: done
           done:
             succeed: true

@@ -177,6 +177,7 @@ struct NotifySendStoreFailureTests {
               variables: { "1": "Ana" }
             idempotency_key: "T1/REMINDER_24H"
             retry: { max_attempts: 1 }
+            propagates: [permanent, limit]
             next: done
           done:
             succeed: true

@@ -182,6 +182,10 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     private static func key(_ trip: String, _ type: String, _ key: String) -> String { "\(trip)\u{1F}\(type)\u{1F}\(key)" }
 
     public func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
+        // The same closed list of types as the SQL stores' CHECK (R16).
+        guard Migrations.notificationTypes.contains(claim.type) else {
+            throw StoreError(.conflict, "notification type '\(claim.type)' is not one of the log's types")
+        }
         let key = Self.key(claim.tripID, claim.type, claim.key)
         guard notifications[key] == nil else { return false }
         notifications[key] = NotificationRow(claim: claim, status: "claimed")

@@ -11,9 +11,9 @@ struct Migration: Sendable {
 ///
 /// Each migration is applied in one transaction together with its `schema_migrations` row, so
 /// a migration is either wholly applied or not at all; `migrate()` is idempotent. Never edit a
-/// released migration: append a new one. The notification type CHECK is generated from
-/// `NotificationType.allCases` (R16); adding a type needs a new migration that replaces the
-/// constraint.
+/// released migration: append a new one. The notification type CHECK is a closed list (R16):
+/// `notificationTypes` is what the current schema allows; adding a type needs a new migration
+/// that replaces the constraint (see `inboundNotificationType`).
 enum Migrations {
     /// The bookkeeping table, created before anything else.
     static func bookkeeping(_ d: SchemaDialect) -> String {
@@ -33,6 +33,7 @@ enum Migrations {
             Migration(version: 2, name: "agencies", statements: agencies(d)),
             Migration(version: 3, name: "travel", statements: travel(d)),
             Migration(version: 4, name: "claim_index_and_last_seq", statements: claimIndexAndLastSequence(d)),
+            Migration(version: 5, name: "inbound_notification_type", statements: inboundNotificationType(d)),
         ]
     }
 
@@ -231,25 +232,7 @@ enum Migrations {
             )
             """,
             "CREATE INDEX trips_agency ON trips (agency_id, departure_at)",
-            """
-            CREATE TABLE notifications_log (
-                id \(d.serialKey),
-                trip_id TEXT NOT NULL,
-                agency_id TEXT,
-                instance_id TEXT,
-                type TEXT NOT NULL \(d.check("type", in: NotificationType.allCases.map(\.rawValue))),
-                key TEXT NOT NULL,
-                status TEXT NOT NULL DEFAULT 'claimed',
-                provider_id TEXT,
-                error TEXT,
-                recipient TEXT NOT NULL,
-                template TEXT NOT NULL,
-                \(d.json("variables")),
-                created_at \(d.instant) NOT NULL,
-                updated_at \(d.instant) NOT NULL,
-                UNIQUE (trip_id, type, key)
-            )
-            """,
+            notificationsLog(d, named: "notifications_log", types: notificationTypesV3),
             "CREATE INDEX notifications_log_agency ON notifications_log (agency_id, created_at)",
             "CREATE INDEX notifications_log_provider ON notifications_log (provider_id)",
             """

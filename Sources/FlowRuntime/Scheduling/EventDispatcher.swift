@@ -29,8 +29,9 @@ public struct EventDispatcher<Store: FlowStore>: Sendable {
 
     public let starter: InstanceStarter<Store>
 
-    public init(store: Store, registry: DefinitionRegistry) {
-        self.starter = InstanceStarter(store: store, registry: registry)
+    /// `wakeup` is rung for each created instance, so an idle worker of this process claims it at once.
+    public init(store: Store, registry: DefinitionRegistry, wakeup: WorkerWakeup? = nil) {
+        self.starter = InstanceStarter(store: store, registry: registry, wakeup: wakeup)
     }
 
     /// The flows (current versions) with an event trigger for `event`.

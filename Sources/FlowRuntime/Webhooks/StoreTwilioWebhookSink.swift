@@ -26,12 +26,15 @@ public struct StoreTwilioWebhookSink<Store: FlowStore>: TwilioWebhookSink {
     public let conciergeFlow: String
     public let clock: @Sendable () -> Instant
     public let logger: Logger
+    /// Rung when an inbound message starts the concierge, so an idle worker claims it at once.
+    public let wakeup: WorkerWakeup?
 
     public init(
         store: Store, registry: DefinitionRegistry, conciergeFlow: String = "concierge",
         clock: @escaping @Sendable () -> Instant = InstanceWorker<Store>.wallClock,
-        logger: Logger = Logger(label: "flow.webhooks")
+        logger: Logger = Logger(label: "flow.webhooks"), wakeup: WorkerWakeup? = nil
     ) {
+        self.wakeup = wakeup
         self.store = store
         self.registry = registry
         self.conciergeFlow = conciergeFlow
@@ -70,7 +73,7 @@ public struct StoreTwilioWebhookSink<Store: FlowStore>: TwilioWebhookSink {
             }
             return claimed
         }
-        let result = try await InstanceStarter(store: store, registry: registry).start(
+        let result = try await InstanceStarter(store: store, registry: registry, wakeup: wakeup).start(
             flow: conciergeFlow, input: input, agency: nil, idempotencyKey: "whatsapp.inbound:" + message.messageSid,
             at: now)
         switch result {

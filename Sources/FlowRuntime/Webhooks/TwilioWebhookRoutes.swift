@@ -48,7 +48,14 @@ public enum TwilioWebhookRoutes {
                 return Response(status: .forbidden)
             }
             guard let status = deliveryStatus(form) else { return Response(status: .badRequest) }
-            try await sink.deliveryStatus(status)
+            do {
+                try await sink.deliveryStatus(status)
+            } catch {
+                context.logger.error("Twilio status callback not recorded (answered 500; Twilio retries)", metadata: [
+                    "flow.message_sid": "\(status.messageSid)", "flow.error": "\(error)",
+                ])
+                return Response(status: .internalServerError)
+            }
             return Response(status: .ok)
         }
         router.post(RouterPath(configuration.inboundPath)) { request, context -> Response in
@@ -56,7 +63,15 @@ public enum TwilioWebhookRoutes {
                 return Response(status: .forbidden)
             }
             guard let message = inboundMessage(form) else { return Response(status: .badRequest) }
-            let fresh = try await sink.inboundMessage(message)
+            let fresh: Bool
+            do {
+                fresh = try await sink.inboundMessage(message)
+            } catch {
+                context.logger.error("inbound message not recorded (answered 500; Twilio retries)", metadata: [
+                    "flow.message_sid": "\(message.messageSid)", "flow.error": "\(error)",
+                ])
+                return Response(status: .internalServerError)
+            }
             if !fresh {
                 context.logger.debug("duplicate inbound message", metadata: ["flow.message_sid": "\(message.messageSid)"])
             }

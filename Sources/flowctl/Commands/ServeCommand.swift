@@ -122,14 +122,16 @@ struct ServeCommand: AsyncParsableCommand {
         func runGroup(
             _ store: some FlowStore, extra: [any Service], storeProbe: (@Sendable () async throws -> Void)? = nil
         ) async throws {
+            // Instances created in this process (events, inbound messages) wake an idle worker at once.
+            let wakeup = WorkerWakeup()
             let worker = InstanceWorker(
                 store: store, registry: registry, steps: StepRegistry.providers().metered(metrics), transport: transport,
                 credentials: credentials, endpoints: endpoints,
-                configuration: .init(owner: workerConfiguration.owner, lease: leaseSpan), metrics: metrics)
+                configuration: .init(owner: workerConfiguration.owner, lease: leaseSpan, wakeup: wakeup), metrics: metrics)
             let scheduler = ScheduleService(store: store, registry: registry, metrics: metrics)
             let gauge = InstanceStatusGauge(store: store, metrics: metrics)
-            let dispatcher = EventDispatcher(store: store, registry: registry)
-            let sink = StoreTwilioWebhookSink(store: store, registry: registry)
+            let dispatcher = EventDispatcher(store: store, registry: registry, wakeup: wakeup)
+            let sink = StoreTwilioWebhookSink(store: store, registry: registry, wakeup: wakeup)
             let app = buildApplication(host: host, port: port, health: health, storeProbe: storeProbe) { router in
                 EventRoutes.add(to: router, dispatcher: dispatcher)
                 MetricsRoutes.add(to: router, export: prometheus)

@@ -61,10 +61,15 @@ struct StartCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("flowctl start: --agency: \(error.message)\n".utf8))
             throw ExitCodes.usage
         }
+        if let agency, registry.directory.agencies[agency] == nil {
+            FileHandle.standardError.write(Data(
+                "flowctl start: note: agency '\(agency)' has no document in \(workflows)/agencies; the flow's defaults apply\n".utf8))
+        }
         var derivedKey = self.key
         if derivedKey == nil, let trigger = EventDispatcher<InMemoryFlowStore>.trigger(of: loaded.flow), trigger.key != nil {
             do {
-                let settings = try registry.directory.effectiveSettings(flow: flow, agency: agency)
+                let overridden = agency.flatMap { registry.directory.agencies[$0] != nil ? $0 : nil }
+                let settings = try registry.directory.effectiveSettings(flow: flow, agency: overridden)
                 derivedKey = try EventDispatcher<InMemoryFlowStore>.derive(
                     flow: loaded.flow, trigger: trigger, payload: nil, input: value, settings: .object(settings)
                 ).idempotencyKey

@@ -1,0 +1,44 @@
+import FlowEngine
+@testable import FlowRuntime
+import Foundation
+import SQLiteNIO
+import Testing
+
+/// Migration 5 on a SQLite database that is at version 4 with rows in the notification log: the
+/// rows survive the table rebuild and inbound messages become accepted (PostgreSQL replaces the
+/// constraint; the conformance suite runs the whole chain on both backends).
+@Suite("Migration 5: the inbound notification type")
+struct MigrationInboundTypeTests {
+    @Test("a version-4 SQLite log keeps its rows and accepts whatsapp.inbound after migrate")
+    func sqliteRebuildKeepsRows() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flow-m5-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try await SQLiteFlowStore.open(.file(path: path), migrate: false)
+        let dialect = SchemaDialect.sqlite
+        _ = try await store.connection.query(Migrations.bookkeeping(dialect))
+        for migration in Migrations.all(dialect) where migration.version <= 4 {
+            for statement in migration.statements { _ = try await store.connection.query(statement) }
+            _ = try await store.connection.query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(migration.version), '\(migration.name)', 0)")
+        }
+        let now = Instant(iso8601: "2026-07-08T10:00:00Z")!
+        func claim(_ type: String, key: String) -> NotificationClaim {
+            NotificationClaim(tripID: "T1", agencyID: "acme", type: type, key: key, instanceID: "i1",
+                              to: "+5491155550000", template: "t", variables: ["1": "Ana"], at: now)
+        }
+        #expect(try await store.claimNotification(claim("REMINDER_24H", key: "k1")))
+        try await store.updateNotification(tripID: "T1", type: "REMINDER_24H", key: "k1", status: "sent",
+                                           providerID: "SM1", error: nil)
+        await #expect(throws: (any Error).self) { _ = try await store.claimNotification(claim("whatsapp.inbound", key: "SMa")) }
+
+        try await store.migrate()
+        #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5])
+        let kept = try await store.notification(tripID: "T1", type: "REMINDER_24H", key: "k1")
+        #expect(kept?.status == "sent")
+        #expect(kept?.providerID == "SM1")
+        #expect(try await store.claimNotification(claim("whatsapp.inbound", key: "SMa")))
+        #expect(try await !store.claimNotification(claim("REMINDER_24H", key: "k1")))
+        await #expect(throws: (any Error).self) { _ = try await store.claimNotification(claim("TERMINAL_CHANGE", key: "x")) }
+        try await store.close()
+    }
+}

@@ -37,6 +37,15 @@ public final class DefinitionRegistry: Sendable {
     /// The current version of a flow: its model and content hash.
     public func current(_ name: String) -> LoadedFlow? { directory.flows[name] }
 
+    /// The settings an instance of `flow` runs with for `agency`: the agency's overrides when
+    /// `workflows/agencies/` has a document for it, the flow's defaults otherwise (most agencies
+    /// override nothing; the agency id still belongs to the instance: credentials, caps, the log).
+    /// - Throws: `WorkflowDirectory.SettingsError` for an unknown flow or an override that does not fit.
+    public func runtimeSettings(flow name: String, agency: String?) throws -> [String: Value] {
+        let overridden = agency.flatMap { directory.agencies[$0] != nil ? $0 : nil }
+        return try directory.effectiveSettings(flow: name, agency: overridden)
+    }
+
     /// Saves every loaded flow's definition (idempotent: definitions are keyed by content hash).
     public func publish(to store: some FlowStore, at now: Instant) async throws {
         for name in flowNames {

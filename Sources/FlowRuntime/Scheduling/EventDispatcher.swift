@@ -114,7 +114,12 @@ public struct EventDispatcher<Store: FlowStore>: Sendable {
         for (name, trigger) in Self.listeners(of: event, in: starter.registry) {
             guard let loaded = starter.registry.current(name) else { continue }
             func derive(for agency: String?) throws -> Derived {
-                let settings = (try? starter.registry.directory.effectiveSettings(flow: name, agency: agency)) ?? [:]
+                let settings: [String: Value]
+                do {
+                    settings = try starter.registry.runtimeSettings(flow: name, agency: agency)
+                } catch {
+                    throw DispatchError(flow: name, message: "settings: \(error)")
+                }
                 return try Self.derive(flow: loaded.flow, trigger: trigger, payload: payload, settings: .object(settings))
             }
             var derived = try derive(for: explicit)

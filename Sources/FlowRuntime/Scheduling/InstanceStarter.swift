@@ -26,8 +26,7 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
     }
 
     /// Starts `flow` with `input` for `agency`; with a key already used, returns the existing instance.
-    /// The settings are the agency's overrides when `workflows/agencies/` has a document for it, the
-    /// flow's defaults otherwise.
+    /// Settings: `DefinitionRegistry.runtimeSettings(flow:agency:)`.
     public func start(
         flow name: String, input: Value, agency: String?, idempotencyKey: String?, instanceID: String? = nil,
         at now: Instant
@@ -38,10 +37,7 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
         }
         let settings: [String: Value]
         do {
-            // An agency without an override document (most agencies) runs on the flow's defaults;
-            // the agency id is still the instance's (credentials, caps, the notification log).
-            let overridden = agency.flatMap { registry.directory.agencies[$0] != nil ? $0 : nil }
-            settings = try registry.directory.effectiveSettings(flow: name, agency: overridden)
+            settings = try registry.runtimeSettings(flow: name, agency: agency)
         } catch {
             throw StartError(message: "\(error)")
         }

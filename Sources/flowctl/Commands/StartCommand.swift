@@ -68,8 +68,7 @@ struct StartCommand: AsyncParsableCommand {
         var derivedKey = self.key
         if derivedKey == nil, let trigger = EventDispatcher<InMemoryFlowStore>.trigger(of: loaded.flow), trigger.key != nil {
             do {
-                let overridden = agency.flatMap { registry.directory.agencies[$0] != nil ? $0 : nil }
-                let settings = try registry.directory.effectiveSettings(flow: flow, agency: overridden)
+                let settings = try registry.runtimeSettings(flow: flow, agency: agency)
                 derivedKey = try EventDispatcher<InMemoryFlowStore>.derive(
                     flow: loaded.flow, trigger: trigger, payload: nil, input: value, settings: .object(settings)
                 ).idempotencyKey

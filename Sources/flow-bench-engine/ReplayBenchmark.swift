@@ -2,6 +2,7 @@
 import FoundationEssentials
 #endif
 import Foundation
+import FlowBenchCases
 import FlowEngine
 
 /// The interpreter alone on the three-day flight of `flow-bench dry-run` (run from the repository
@@ -79,7 +80,7 @@ enum ReplayBenchmark {
             exit(1)
         }
         let settings = Value.object(try directory.effectiveSettings(flow: loaded.flow.name.value, agency: nil))
-        let interpreter = Interpreter(flow: loaded.flow)
+        let replay = InstanceReplay(flow: loaded.flow)
         let runs = ProcessInfo.processInfo.environment["FLOW_BENCH_RUNS"].flatMap { Int($0) }.map { max($0, 1) } ?? 200
         var count = 0
         var calls = 0
@@ -87,29 +88,11 @@ enum ReplayBenchmark {
         let clock = ContinuousClock()
         let elapsed = clock.measure {
             for _ in 0..<runs {
-                var transition = interpreter.start(instanceID: "dry-run", input: input, settings: settings, agency: nil,
-                                                   at: start)
-                count += 1
-                var now = start
-                while !transition.state.status.isFinished {
-                    let call = transition.actions.lazy.compactMap { action -> StepInvocation? in
-                        if case .callStep(let invocation) = action { return invocation }
-                        return nil
-                    }.first
-                    if let call {
-                        calls += 1
-                        let answer = output(of: call, at: now)
-                        let event = InterpreterEvent.stepSucceeded(callID: call.callID, output: answer)
-                        transition = interpreter.apply(event, to: transition.state, at: now)
-                    } else if let timer = transition.state.timers.min(by: { $0.value < $1.value }) {
-                        now = max(now, timer.value)
-                        transition = interpreter.apply(.timerFired(id: timer.key), to: transition.state, at: now)
-                    } else {
-                        break
-                    }
-                    count += 1
-                }
-                final = transition.state
+                let outcome = replay.run(instanceID: "dry-run", input: input, settings: settings, start: start,
+                                         answer: { call, now in output(of: call, at: now) })
+                count += outcome.transitions
+                calls += outcome.calls
+                final = outcome.final
             }
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

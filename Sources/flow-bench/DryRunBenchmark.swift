@@ -1,3 +1,4 @@
+import FlowBenchCases
 import FlowEngine
 import FlowRuntime
 #if canImport(FoundationEssentials)
@@ -110,34 +111,17 @@ enum DryRunBenchmark {
     /// Start + every step outcome and timer of the recorded instance through `Interpreter.apply`
     /// alone, repeated; one core. Fails when the replay leaves the recorded path.
     static func transitions(flow: Flow, settings: Value, recorded history: [HistoryEntry]) throws {
-        let interpreter = Interpreter(flow: flow)
+        let replay = InstanceReplay(flow: flow)
         let outputs = outputs(history)
         var count = 0
         var finalStatus = ""
         let clock = ContinuousClock()
         let elapsed = clock.measure {
             for _ in 0..<runs {
-                var transition = interpreter.start(instanceID: "dry-run", input: input, settings: settings, agency: nil,
-                                                   at: start)
-                count += 1
-                var now = start
-                while !transition.state.status.isFinished {
-                    let call = transition.actions.lazy.compactMap { action -> StepInvocation? in
-                        if case .callStep(let invocation) = action { return invocation }
-                        return nil
-                    }.first
-                    if let call, let output = outputs[call.callID] {
-                        transition = interpreter.apply(.stepSucceeded(callID: call.callID, output: output),
-                                                       to: transition.state, at: now)
-                    } else if call == nil, let timer = transition.state.timers.min(by: { $0.value < $1.value }) {
-                        now = max(now, timer.value)
-                        transition = interpreter.apply(.timerFired(id: timer.key), to: transition.state, at: now)
-                    } else {
-                        break
-                    }
-                    count += 1
-                }
-                finalStatus = transition.state.status.rawValue
+                let outcome = replay.run(instanceID: "dry-run", input: input, settings: settings, start: start,
+                                         answer: { call, _ in outputs[call.callID] })
+                count += outcome.transitions
+                finalStatus = outcome.final.status.rawValue
             }
         }
         guard finalStatus == "succeeded" else {

@@ -1,3 +1,4 @@
+import FlowBenchCases
 import FlowEngine
 import FlowRuntime
 #if canImport(FoundationEssentials)
@@ -70,27 +71,10 @@ enum StateCodingBenchmark {
         let dryRun = DryRun(flow: flow, input: DryRunBenchmark.input, settings: settings, agency: nil,
                             fixtures: DryRunBenchmark.fixtures, start: DryRunBenchmark.start)
         let outputs = DryRunBenchmark.outputs(try await dryRun.run().history)
-        let interpreter = Interpreter(flow: flow)
-        var now = DryRunBenchmark.start
-        var transition = interpreter.start(instanceID: "dry-run", input: DryRunBenchmark.input,
-                                           settings: settings, agency: nil, at: now)
-        var states = [transition.state]
-        while !transition.state.status.isFinished {
-            let call = transition.actions.lazy.compactMap { action -> StepInvocation? in
-                if case .callStep(let invocation) = action { return invocation }
-                return nil
-            }.first
-            if let call, let output = outputs[call.callID] {
-                transition = interpreter.apply(.stepSucceeded(callID: call.callID, output: output),
-                                               to: transition.state, at: now)
-            } else if call == nil, let timer = transition.state.timers.min(by: { $0.value < $1.value }) {
-                now = max(now, timer.value)
-                transition = interpreter.apply(.timerFired(id: timer.key), to: transition.state, at: now)
-            } else {
-                break
-            }
-            states.append(transition.state)
-        }
+        var states: [InstanceState] = []
+        _ = InstanceReplay(flow: flow).run(
+            instanceID: "dry-run", input: DryRunBenchmark.input, settings: settings, start: DryRunBenchmark.start,
+            answer: { call, _ in outputs[call.callID] }, visit: { states.append($0) })
         return states
     }
 

@@ -41,24 +41,10 @@ struct ConciergeServeTests {
 
         let port = try LoopbackPort.free()
         let daemonURL = "http://127.0.0.1:\(port)"
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TWILIO_") && !$0.key.hasPrefix("FLOW_") }
-        environment.merge([
-            "TWILIO_ACCOUNT_SID": configuration.twilioAccountSid, "TWILIO_AUTH_TOKEN": configuration.twilioAuthToken,
-            "TWILIO_MESSAGING_SERVICE_SID": "MG" + String(repeating: "c", count: 32),
-            "AEROAPI_KEY": configuration.aeroapiKey, "OPENAI_API_KEY": configuration.openaiKey,
-            "FLOW_TWILIO_URL": fakeURL, "FLOW_AEROAPI_URL": fakeURL + "/aeroapi", "FLOW_OPENAI_URL": fakeURL + "/v1",
-            "FLOW_PUBLIC_URL": daemonURL,
-        ]) { $1 }
-        let serve = Process()
-        serve.executableURL = flowctl
-        serve.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--workflows", workflows.path,
-                           "--database", "sqlite://" + database]
-        serve.environment = environment
+        let environment = E.daemonEnvironment(configuration, fakeURL: fakeURL, daemonURL: daemonURL)
         let log = directory.appendingPathComponent("serve.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let logHandle = try FileHandle(forWritingTo: log)
-        serve.standardOutput = logHandle
-        serve.standardError = logHandle
+        let serve = try E.serveProcess(
+            flowctl, port: port, workflows: workflows, database: database, environment: environment, log: log)
         try serve.run()
         defer { if serve.isRunning { serve.terminate() } }
         func serveLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }

@@ -51,6 +51,39 @@ struct ServeEndToEndTests {
         return try await AsyncHTTPClientTransport().send(request, timeout: .seconds(5)).status
     }
 
+    /// The environment of a `flowctl serve` against the fakes at `fakeURL` with credentials from
+    /// `configuration` and `daemonURL` as its public URL (the caller's own TWILIO_/FLOW_ left out).
+    static func daemonEnvironment(
+        _ configuration: FakeProviderServer.Configuration, fakeURL: String, daemonURL: String
+    ) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TWILIO_") && !$0.key.hasPrefix("FLOW_") }
+        environment.merge([
+            "TWILIO_ACCOUNT_SID": configuration.twilioAccountSid, "TWILIO_AUTH_TOKEN": configuration.twilioAuthToken,
+            "TWILIO_MESSAGING_SERVICE_SID": "MG" + String(repeating: "c", count: 32),
+            "AEROAPI_KEY": configuration.aeroapiKey, "OPENAI_API_KEY": configuration.openaiKey,
+            "FLOW_TWILIO_URL": fakeURL, "FLOW_AEROAPI_URL": fakeURL + "/aeroapi", "FLOW_OPENAI_URL": fakeURL + "/v1",
+            "FLOW_PUBLIC_URL": daemonURL,
+        ]) { $1 }
+        return environment
+    }
+
+    /// A `flowctl serve` on 127.0.0.1:`port` over `workflows` and the SQLite file `database`,
+    /// writing its output to `log` (not started).
+    static func serveProcess(
+        _ flowctl: URL, port: Int, workflows: URL, database: String, environment: [String: String], log: URL
+    ) throws -> Process {
+        let serve = Process()
+        serve.executableURL = flowctl
+        serve.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--workflows", workflows.path,
+                           "--database", "sqlite://" + database]
+        serve.environment = environment
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: log)
+        serve.standardOutput = logHandle
+        serve.standardError = logHandle
+        return serve
+    }
+
     /// Polls `condition` every 100 ms until it holds or `seconds` pass.
     static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -97,25 +130,11 @@ struct ServeEndToEndTests {
 
         let port = try LoopbackPort.free()
         let daemonURL = "http://127.0.0.1:\(port)"
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TWILIO_") && !$0.key.hasPrefix("FLOW_") }
-        environment.merge([
-            "TWILIO_ACCOUNT_SID": configuration.twilioAccountSid, "TWILIO_AUTH_TOKEN": configuration.twilioAuthToken,
-            "TWILIO_MESSAGING_SERVICE_SID": "MG" + String(repeating: "c", count: 32),
-            "AEROAPI_KEY": configuration.aeroapiKey, "OPENAI_API_KEY": configuration.openaiKey,
-            "FLOW_TWILIO_URL": fakeURL, "FLOW_AEROAPI_URL": fakeURL + "/aeroapi", "FLOW_OPENAI_URL": fakeURL + "/v1",
-            "FLOW_PUBLIC_URL": daemonURL,
-        ]) { $1 }
+        let environment = Self.daemonEnvironment(configuration, fakeURL: fakeURL, daemonURL: daemonURL)
 
-        let serve = Process()
-        serve.executableURL = flowctl
-        serve.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--workflows", workflows.path,
-                           "--database", "sqlite://" + database]
-        serve.environment = environment
         let log = directory.appendingPathComponent("serve.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let logHandle = try FileHandle(forWritingTo: log)
-        serve.standardOutput = logHandle
-        serve.standardError = logHandle
+        let serve = try Self.serveProcess(
+            flowctl, port: port, workflows: workflows, database: database, environment: environment, log: log)
         let started = Date()
         try serve.run()
         defer { if serve.isRunning { serve.terminate() } }

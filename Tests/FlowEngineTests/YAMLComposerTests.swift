@@ -29,8 +29,11 @@ struct YAMLComposerTests {
     func duplicateKeys(text: String, expected: [String]) throws {
         let document = compose(text)
         #expect(summary(document.diagnostics) == expected)
-        guard case .mapping(let root) = try #require(document.root) else { Issue.record("no mapping"); return }
-        #expect(Set(root.pairs.compactMap(\.key.scalar?.string)).count == root.pairs.count)
+        let tree = document.tree
+        let root = try #require(document.root)
+        #expect(root.isMapping)
+        let pairs = tree.pairs(root)
+        #expect(Set(pairs.compactMap { tree.scalar($0.key) }).count == pairs.count)
     }
 
     @Test func duplicateInLargeMappingUsesTheTable() throws {
@@ -39,9 +42,10 @@ struct YAMLComposerTests {
         #expect(summary(document.diagnostics) == [
             "41:1 Y002 duplicate key 'k3' (first at line 4)", "42:1 Y002 duplicate key 'k39' (first at line 40)",
         ])
-        guard case .mapping(let root) = try #require(document.root) else { Issue.record("no mapping"); return }
-        #expect(root.pairs.count == 40)
-        #expect(root.pairs[3].value.scalar?.string == "3")
+        let tree = document.tree
+        let root = try #require(document.root)
+        #expect(tree.count(root) == 40)
+        #expect(tree.scalar(tree.value(root, 3)) == "3")
     }
 
     @Test func anchorsAndAliasesAreReportedWhereWritten() throws {
@@ -53,9 +57,12 @@ struct YAMLComposerTests {
             "3:1 Y008 YAML aliases are not allowed in flows (the value repeats line 1)",
         ])
         // The alias still reads as the anchored mapping.
-        guard case .mapping(let root) = try #require(document.root) else { Issue.record("no mapping"); return }
-        guard case .mapping(let b) = root.pairs[1].value else { Issue.record("alias not resolved"); return }
-        #expect(b.pairs.first?.key.scalar?.string == "k")
+        let tree = document.tree
+        let root = try #require(document.root)
+        let b = tree.value(root, 1)
+        #expect(b.isMapping)
+        #expect(tree.pairs(b).first.flatMap { tree.scalar($0.key) } == "k")
+        #expect(tree.items(tree.value(root, 2)) == [b])
     }
 
     @Test(arguments: [
@@ -77,14 +84,19 @@ struct YAMLComposerTests {
         #expect(summary(compose("# only a comment\n").diagnostics) == ["1:1 Y007 the document is empty"])
         let document = compose("top:\n  - 'quoted'\n  - plain ü\n  - é: x\n")
         #expect(document.diagnostics.isEmpty)
-        guard case .mapping(let root) = try #require(document.root),
-              case .sequence(let list) = root.pairs[0].value
-        else { Issue.record("shape"); return }
-        #expect(list.items.map(\.mark.line) == [2, 3, 4])
-        #expect(list.items.map(\.mark.column) == [5, 5, 5])
-        #expect(list.items[0].scalar?.style == .singleQuoted)
-        #expect(list.items[1].scalar?.string == "plain ü")
-        guard case .mapping(let inner) = list.items[2] else { Issue.record("inner"); return }
-        #expect(inner.pairs[0].value.mark.column == 8)  // columns count characters, not bytes
+        let tree = document.tree
+        let root = try #require(document.root)
+        let list = tree.value(root, 0)
+        #expect(list.isSequence)
+        let items = tree.items(list)
+        #expect(items.map { tree.mark($0).line } == [2, 3, 4])
+        #expect(items.map { tree.mark($0).column } == [5, 5, 5])
+        #expect(tree.style(items[0]) == .singleQuoted)
+        #expect(tree.scalar(items[0]) == "quoted")
+        #expect(tree.scalar(items[1]) == "plain ü")
+        #expect(tree.scalar(items[1], equals: "plain ü"))
+        #expect(!tree.scalar(items[1], equals: "plain u"))
+        #expect(items[2].isMapping)
+        #expect(tree.mark(tree.value(items[2], 0)).column == 8)  // columns count characters, not bytes
     }
 }

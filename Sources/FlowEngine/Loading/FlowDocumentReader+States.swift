@@ -17,43 +17,56 @@ extension FlowDocumentReader {
         "fail": [],
     ]
 
-    /// For each kind: its keyword, `description` and its sibling keys.
-    static let allowedKeys: [String: Set<String>] = Dictionary(
-        uniqueKeysWithValues: kinds.map { kind in (kind, Set([kind, "description"] + (siblingKeys[kind] ?? []))) })
+    /// For each kind (in the order of `kinds`): its keyword, `description` and its sibling keys.
+    /// Arrays, not sets: a state has a handful of keys, and a scan of a few short names costs
+    /// less than hashing each of them.
+    static let allowedKeys: [[String]] = kinds.map { kind in [kind, "description"] + (siblingKeys[kind] ?? []) }
 
     func state(named name: Located<String>, _ node: YAMLNode) -> State? {
         let at = reader.location(node)
-        guard case .mapping = node else {
+        guard node.isMapping else {
             reader.error(.wrongType, "state '\(name.value)' must be a mapping, found \(reader.describe(node))", at: node)
             return nil
         }
         guard let probe = reader.mapping(node, "state '\(name.value)'", allowed: Self.stateKeys) else { return nil }
-        let present = probe.pairs.filter { Self.kinds.contains($0.key.value) }
-        guard let kindEntry = present.first else {
+        // The kind keywords present: their positions in `probe` and the first one's in `kinds`.
+        var present: [Int] = []
+        var kindIndex = 0
+        for (position, entry) in probe.pairs.enumerated() {
+            guard let kind = Self.kinds.firstIndex(of: entry.key.value) else { continue }
+            if present.isEmpty { kindIndex = kind }
+            present.append(position)
+        }
+        guard let first = present.first else {
             reader.error(.missingKey, "state '\(name.value)' needs one of: \(Self.kinds.joined(separator: ", "))", at: name.location)
             return nil
         }
         if present.count > 1 {
-            let names = present.map(\.key.value).joined(separator: "' and '")
-            reader.error(.conflictingKeys, "state '\(name.value)' has two kinds: '\(names)'", at: present[1].key.location)
+            let names = present.map { probe.pairs[$0].key.value }.joined(separator: "' and '")
+            reader.error(
+                .conflictingKeys, "state '\(name.value)' has two kinds: '\(names)'", at: probe.pairs[present[1]].key.location)
             return nil
         }
-        let kind = kindEntry.key.value
-        let allowedHere = Self.allowedKeys[kind] ?? [kind, "description"]
-        for entry in probe.pairs where !allowedHere.contains(entry.key.value) {
-            reader.error(.unknownKey, "'\(entry.key.value)' does not apply to a \(kind) state", at: entry.key.location)
+        let kindKey = probe.pairs[first]
+        let kind = kindKey.key.value
+        let allowedHere = Self.allowedKeys[kindIndex]
+        var entries = probe
+        if probe.pairs.contains(where: { !allowedHere.contains($0.key.value) }) {
+            for entry in probe.pairs where !allowedHere.contains(entry.key.value) {
+                reader.error(.unknownKey, "'\(entry.key.value)' does not apply to a \(kind) state", at: entry.key.location)
+            }
+            entries.pairs.removeAll { !allowedHere.contains($0.key.value) }
         }
-        let entries = MappingEntries(pairs: probe.pairs.filter { allowedHere.contains($0.key.value) })
         let description = entries["description"].flatMap { reader.string($0, "description")?.value }
-        let body = kindEntry.value
+        let body = kindKey.value
         let stateKind: StateKind?
         switch kind {
         case "step": stateKind = step(body, entries).map(StateKind.step)
         case "choice": stateKind = choice(body, entries).map(StateKind.choice)
         case "wait": stateKind = wait(body, entries).map(StateKind.wait)
         case "approval": stateKind = approval(body).map(StateKind.approval)
-        case "parallel": stateKind = parallel(body, entries, at: kindEntry.key.location).map(StateKind.parallel)
-        case "for_each": stateKind = forEach(body, entries, at: kindEntry.key.location).map(StateKind.forEach)
+        case "parallel": stateKind = parallel(body, entries, at: kindKey.key.location).map(StateKind.parallel)
+        case "for_each": stateKind = forEach(body, entries, at: kindKey.key.location).map(StateKind.forEach)
         case "set": stateKind = set(body, entries).map(StateKind.set)
         case "succeed": stateKind = succeed(body).map(StateKind.succeed)
         default: stateKind = fail(body).map(StateKind.fail)
@@ -234,7 +247,7 @@ extension FlowDocumentReader {
     }
 
     func set(_ body: YAMLNode, _ entries: MappingEntries) -> SetState? {
-        guard case .mapping = body else {
+        guard body.isMapping else {
             reader.error(.wrongType, "set must be a mapping of names to values, found \(reader.describe(body))", at: body)
             return nil
         }
@@ -242,7 +255,7 @@ extension FlowDocumentReader {
     }
 
     func succeed(_ body: YAMLNode) -> SucceedState? {
-        if case .scalar = body {
+        if body.isScalar {
             guard reader.bool(body, "succeed") != nil else { return nil }
             return SucceedState(output: nil)
         }
@@ -251,7 +264,7 @@ extension FlowDocumentReader {
     }
 
     func fail(_ body: YAMLNode) -> FailState? {
-        if case .scalar = body {
+        if body.isScalar {
             return FailState(error: reader.string(body, "fail"), message: nil)
         }
         guard let entries = reader.mapping(body, "fail", allowed: ["error", "message"]) else { return nil }

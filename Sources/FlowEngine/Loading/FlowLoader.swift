@@ -15,7 +15,7 @@ public enum FlowLoader {
     public static func load(_ file: SourceFile) -> (Flow?, [Diagnostic]) {
         let document = YAMLDocument(file)
         guard let root = document.root else { return (nil, document.diagnostics) }
-        let reader = NodeReader(file: file)
+        let reader = NodeReader(file: file, tree: document.tree)
         let flow = FlowDocumentReader(reader: reader).flow(root)
         return (flow, document.diagnostics + reader.diagnostics)
     }
@@ -114,7 +114,7 @@ struct FlowDocumentReader {
     func inputFields(_ node: YAMLNode, _ what: String) -> [InputField] {
         guard let entries = reader.mapping(node, what) else { return [] }
         return entries.pairs.compactMap { entry in
-            if case .scalar = entry.value, let typeName = reader.string(entry.value, "type") {
+            if entry.value.isScalar, let typeName = reader.string(entry.value, "type") {
                 return InputField(name: entry.key, type: valueType(typeName), required: true)
             }
             let keys = ["type", "required", "description", "properties"]

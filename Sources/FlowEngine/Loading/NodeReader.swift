@@ -3,6 +3,8 @@
 /// every problem in the document.
 final class NodeReader {
     let file: SourceFile
+    /// The composed document the nodes belong to.
+    let tree: YAMLTree
     /// The document's path, interned once: every location made here refers to it by number.
     let fileID: SourcePaths.ID
     private(set) var diagnostics: [Diagnostic] = []
@@ -17,16 +19,17 @@ final class NodeReader {
         return starts
     }()
 
-    init(file: SourceFile) {
+    init(file: SourceFile, tree: YAMLTree) {
         self.file = file
+        self.tree = tree
         self.fileID = SourcePaths.shared.id(file.path)
     }
 
     // MARK: Diagnostics
 
     func location(_ node: YAMLNode) -> SourceLocation {
-        let mark = node.mark
-        return SourceLocation(fileID: fileID, line: max(1, mark.line), column: max(1, mark.column))
+        let record = tree.records[Int(node.index)]
+        return SourceLocation(fileID: fileID, line: max(1, Int(record.line)), column: max(1, Int(record.column)))
     }
 
     var documentStart: SourceLocation { SourceLocation(fileID: fileID, line: 1, column: 1) }
@@ -44,22 +47,26 @@ final class NodeReader {
     // MARK: Structure
 
     /// The entries of a mapping; reports a non-mapping (Y003) and keys outside `allowed` (Y004).
-    func mapping(_ node: YAMLNode, _ what: String, allowed: [String]? = nil) -> MappingEntries? {
-        guard case .mapping(let mapping) = node else {
-            error(.wrongType, "\(what) must be a mapping, found \(describe(node))", at: node)
+    /// `what` is only built when there is a problem to report.
+    func mapping(_ node: YAMLNode, _ what: @autoclosure () -> String, allowed: [String]? = nil) -> MappingEntries? {
+        guard node.isMapping else {
+            error(.wrongType, "\(what()) must be a mapping, found \(describe(node))", at: node)
             return nil
         }
+        let count = tree.count(node)
         var entries = MappingEntries()
-        entries.pairs.reserveCapacity(mapping.count)
-        for (keyNode, value) in mapping {
-            guard case .scalar(let scalar) = keyNode else {
-                error(.wrongType, "keys of \(what) must be plain names", at: keyNode)
+        entries.pairs.reserveCapacity(count)
+        for pair in 0..<count {
+            let keyNode = tree.key(node, pair), value = tree.value(node, pair)
+            guard keyNode.isScalar else {
+                error(.wrongType, "keys of \(what()) must be plain names", at: keyNode)
                 continue
             }
-            let key = Located(scalar.string, at: location(keyNode))
-            if let allowed, !allowed.contains(scalar.string) {
-                var message = "unknown key '\(scalar.string)' in \(what)"
-                if let suggestion = Spelling.closest(to: scalar.string, in: allowed) {
+            let name = tree.string(keyNode)
+            let key = Located(name, at: location(keyNode))
+            if let allowed, !allowed.contains(name) {
+                var message = "unknown key '\(name)' in \(what())"
+                if let suggestion = Spelling.closest(to: name, in: allowed) {
                     message += "; did you mean '\(suggestion)'?"
                 }
                 error(.unknownKey, message, at: keyNode)
@@ -72,26 +79,27 @@ final class NodeReader {
 
     /// The items of a sequence; reports a non-sequence (Y003).
     func sequence(_ node: YAMLNode, _ what: String) -> [YAMLNode]? {
-        guard case .sequence(let sequence) = node else {
+        guard node.isSequence else {
             error(.wrongType, "\(what) must be a list, found \(describe(node))", at: node)
             return nil
         }
-        return Array(sequence)
+        return tree.items(node)
     }
 
     /// A list, or a single scalar standing for a one-item list.
     func sequenceOrScalar(_ node: YAMLNode, _ what: String) -> [YAMLNode]? {
-        if case .scalar = node { return [node] }
+        if node.isScalar { return [node] }
         return sequence(node, what)
     }
 
     func describe(_ node: YAMLNode) -> String {
-        switch node {
-        case .mapping: "a mapping"
-        case .sequence: "a list"
-        case .scalar(let scalar):
-            if scalar.style == .plain, case .null = ScalarResolution.value(of: scalar.string) { "nothing (null)" }
-            else { "'\(scalar.string.prefix(40))'" }
+        switch node.kind {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .scalar:
+            let text = tree.string(node)
+            if tree.style(node) == .plain, case .null = ScalarResolution.value(of: text) { return "nothing (null)" }
+            return "'\(text.prefix(40))'"
         }
     }
 
@@ -99,20 +107,21 @@ final class NodeReader {
 
     /// A string scalar (plain numbers and booleans are read as their text).
     func string(_ node: YAMLNode, _ what: String) -> Located<String>? {
-        guard case .scalar(let scalar) = node else {
+        guard node.isScalar else {
             error(.wrongType, "\(what) must be text, found \(describe(node))", at: node)
             return nil
         }
-        if scalar.style == .plain, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
+        let text = tree.string(node)
+        if tree.style(node) == .plain, text.isEmpty || text == "~" || text == "null" {
             error(.wrongType, "\(what) must be text, found nothing (null)", at: node)
             return nil
         }
-        return Located(scalar.string, at: location(node))
+        return Located(text, at: location(node))
     }
 
     func int(_ node: YAMLNode, _ what: String) -> Located<Int>? {
-        if case .scalar(let scalar) = node, scalar.style == .plain,
-           case .number(let n) = ScalarResolution.value(of: scalar.string), n.rounded() == n, abs(n) < 1e15 {
+        if node.isScalar, tree.style(node) == .plain,
+           case .number(let n) = ScalarResolution.value(of: tree.string(node)), n.rounded() == n, abs(n) < 1e15 {
             return Located(Int(n), at: location(node))
         }
         error(.wrongType, "\(what) must be a whole number, found \(describe(node))", at: node)
@@ -120,8 +129,8 @@ final class NodeReader {
     }
 
     func bool(_ node: YAMLNode, _ what: String) -> Bool? {
-        if case .scalar(let scalar) = node, scalar.style == .plain,
-           case .bool(let b) = ScalarResolution.value(of: scalar.string) {
+        if node.isScalar, tree.style(node) == .plain,
+           case .bool(let b) = ScalarResolution.value(of: tree.string(node)) {
             return b
         }
         error(.wrongType, "\(what) must be true or false, found \(describe(node))", at: node)
@@ -163,16 +172,17 @@ final class NodeReader {
     }
 
     private func literal(_ node: YAMLNode) -> Value {
-        switch node {
-        case .scalar(let scalar):
-            return scalar.style == .plain ? ScalarResolution.value(of: scalar.string) : .string(scalar.string)
-        case .sequence(let sequence):
-            return .array(sequence.map(literal))
-        case .mapping(let mapping):
+        switch node.kind {
+        case .scalar:
+            let text = tree.string(node)
+            return tree.style(node) == .plain ? ScalarResolution.value(of: text) : .string(text)
+        case .sequence:
+            return .array(tree.items(node).map(literal))
+        case .mapping:
             var object: [String: Value] = [:]
-            for (key, value) in mapping {
-                guard let name = key.scalar?.string else { continue }
-                object[name] = literal(value)
+            for pair in 0..<tree.count(node) {
+                guard let name = tree.scalar(tree.key(node, pair)) else { continue }
+                object[name] = literal(tree.value(node, pair))
             }
             return .object(object)
         }
@@ -181,19 +191,23 @@ final class NodeReader {
     /// A value that may hold `${{ … }}` expressions anywhere inside.
     func template(_ node: YAMLNode) -> ValueTemplate {
         let at = location(node)
-        switch node {
-        case .scalar(let scalar):
-            guard TemplateSplitter.hasOpener(scalar.string) else {
-                return .literal(scalar.style == .plain ? ScalarResolution.value(of: scalar.string) : .string(scalar.string), at)
+        switch node.kind {
+        case .scalar:
+            let text = tree.string(node)
+            guard TemplateSplitter.hasOpener(text) else {
+                return .literal(tree.style(node) == .plain ? ScalarResolution.value(of: text) : .string(text), at)
             }
-            return TemplateSplitter(reader: self).split(scalar.string, at: at)
-        case .sequence(let sequence):
-            return .list(sequence.map(template), at)
-        case .mapping(let mapping):
+            return TemplateSplitter(reader: self).split(text, at: at)
+        case .sequence:
+            return .list(tree.items(node).map(template), at)
+        case .mapping:
+            let count = tree.count(node)
             var members: [ValueTemplate.Member] = []
-            for (key, value) in mapping {
-                guard let name = key.scalar?.string else { continue }
-                members.append(.init(key: Located(name, at: location(key)), value: template(value)))
+            members.reserveCapacity(count)
+            for pair in 0..<count {
+                let key = tree.key(node, pair)
+                guard let name = tree.scalar(key) else { continue }
+                members.append(.init(key: Located(name, at: location(key)), value: template(tree.value(node, pair))))
             }
             return .object(members, at)
         }

@@ -2,12 +2,14 @@ internal import CYaml
 
 /// A composed YAML document plus the problems found while composing it.
 ///
-/// Composes libyaml's events directly into `YAMLNode`s. A duplicated key is reported at its
+/// Composes libyaml's events directly into a flat `YAMLTree`. A duplicated key is reported at its
 /// second occurrence (Y002) and that pair is dropped, so one run reports every duplicate and
 /// the rest of the document is still read. Syntax errors (Y001) carry libyaml's problem,
 /// context and position. Anchors and aliases are reported (Y008) where they are written; an
 /// alias still stands for its anchored node, so the rest of the document is read as written.
 struct YAMLDocument {
+    /// The document's nodes.
+    var tree: YAMLTree
     /// The root node, or nil when the text is empty or not valid YAML.
     var root: YAMLNode?
     var diagnostics: [Diagnostic]
@@ -16,6 +18,7 @@ struct YAMLDocument {
         var text = file.text
         var composer = Composer(path: file.path)
         root = text.withUTF8 { composer.compose($0) }
+        tree = composer.tree
         diagnostics = composer.diagnostics
         if root == nil, diagnostics.isEmpty {
             let start = SourceLocation(file: file.path, line: 1, column: 1)
@@ -30,6 +33,10 @@ private struct Composer {
     /// The document's path, interned once.
     let fileID: SourcePaths.ID
     var diagnostics: [Diagnostic] = []
+    var tree = YAMLTree()
+    /// The children of the mappings and lists being composed; each moves to `tree.children`
+    /// in one piece when its end event arrives.
+    private var pending: [Int32] = []
     private var anchors: [String: YAMLNode] = [:]
     /// The key whose value is being composed: an alias value is reported there.
     private var valueKey: YAMLNode.Mark?
@@ -44,6 +51,10 @@ private struct Composer {
     }
 
     mutating func compose(_ buffer: UnsafeBufferPointer<UInt8>) -> YAMLNode? {
+        // Scalars are at most the document's bytes; a node takes a few bytes of text at least.
+        tree.text.reserveCapacity(buffer.count)
+        tree.records.reserveCapacity(buffer.count / 8)
+        tree.children.reserveCapacity(buffer.count / 8)
         yaml_parser_initialize(parser)
         yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
         yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
@@ -95,71 +106,96 @@ private struct Composer {
         return String(cString: pointer)
     }
 
+    /// Appends a record for a node starting at `start` and returns its node.
+    private mutating func record(
+        _ kind: YAMLNode.Kind, at start: yaml_mark_t, first: Int, count: Int, style: YAMLNode.Style = .plain
+    ) -> YAMLNode {
+        let index = Int32(tree.records.count)
+        tree.records.append(YAMLTree.Record(
+            line: Int32(clamping: Int(start.line) + 1), column: Int32(clamping: Int(start.column) + 1),
+            first: Int32(first), count: Int32(count), kind: kind, style: style))
+        return YAMLNode(index: index, kind: kind)
+    }
+
+    /// Moves the children pending from `base` on into the tree as the node's entries.
+    private mutating func close(_ node: YAMLNode, pendingFrom base: Int, count: Int) {
+        let index = Int(node.index)
+        tree.records[index].first = Int32(tree.children.count)
+        tree.records[index].count = Int32(count)
+        tree.children.append(contentsOf: pending[base...])
+        pending.removeSubrange(base...)
+    }
+
     /// The node whose first event is the current one.
     private mutating func node() throws -> YAMLNode {
-        let start = mark(event.start_mark)
+        let start = event.start_mark
         switch event.type {
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
-            let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
-            let style: YAMLNode.Scalar.Style = switch scalar.style {
+            let style: YAMLNode.Style = switch scalar.style {
             case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
             case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
             case YAML_LITERAL_SCALAR_STYLE: .literal
             case YAML_FOLDED_SCALAR_STYLE: .folded
             default: .plain
             }
-            let node = YAMLNode.scalar(.init(string: text, style: style, mark: start))
-            if let anchor = Self.string(scalar.anchor) { register(anchor, node) }
-            return node
+            let first = tree.text.count
+            tree.text.append(contentsOf: UnsafeBufferPointer(start: scalar.value, count: scalar.length))
+            let scalarNode = record(.scalar, at: start, first: first, count: scalar.length, style: style)
+            if let anchor = Self.string(scalar.anchor) { register(anchor, scalarNode) }
+            return scalarNode
         case YAML_SEQUENCE_START_EVENT:
             let anchor = Self.string(event.data.sequence_start.anchor)
             valueKey = nil
-            var items: [YAMLNode] = []
+            let list = record(.sequence, at: start, first: 0, count: 0)
+            let base = pending.count
             try next()
             while event.type != YAML_SEQUENCE_END_EVENT {
-                items.append(try node())
+                pending.append(try node().index)
                 try next()
             }
-            let node = YAMLNode.sequence(.init(items: items, mark: start))
-            if let anchor { register(anchor, node) }
-            return node
+            close(list, pendingFrom: base, count: pending.count - base)
+            if let anchor { register(anchor, list) }
+            return list
         case YAML_MAPPING_START_EVENT:
             let anchor = Self.string(event.data.mapping_start.anchor)
-            var pairs: [YAMLNode.Mapping.Pair] = []
+            let mapping = record(.mapping, at: start, first: 0, count: 0)
+            let base = pending.count
             var keys = KeyIndex()
             try next()
             while event.type != YAML_MAPPING_END_EVENT {
                 valueKey = nil
                 let key = try node()
                 try next()
-                valueKey = key.mark
+                valueKey = tree.mark(key)
                 let value = try node()
                 valueKey = nil
                 try next()
-                if case .scalar(let scalar) = key, let first = keys.first(scalar.string, in: pairs) {
+                if key.isScalar, let first = keys.first(key, in: tree, pending: pending[base...]) {
                     diagnostics.append(.error(
-                        .duplicateKey, "duplicate key '\(scalar.string)' (first at line \(first.line))",
-                        at: location(scalar.mark)))
+                        .duplicateKey, "duplicate key '\(tree.string(key))' (first at line \(first.line))",
+                        at: location(tree.mark(key))))
                     continue
                 }
-                keys.add(key, after: pairs)
-                pairs.append(.init(key: key, value: value))
+                keys.add(key, in: tree, pending: pending[base...])
+                pending.append(key.index)
+                pending.append(value.index)
             }
-            let node = YAMLNode.mapping(.init(pairs: pairs, mark: start))
-            if let anchor { register(anchor, node) }
-            return node
+            close(mapping, pendingFrom: base, count: (pending.count - base) / 2)
+            if let anchor { register(anchor, mapping) }
+            return mapping
         case YAML_ALIAS_EVENT:
-            guard let name = Self.string(event.data.alias.anchor), let node = anchors[name] else {
-                diagnostics.append(.error(.yamlSyntax, "found undefined alias", at: location(start)))
+            guard let name = Self.string(event.data.alias.anchor), let anchored = anchors[name] else {
+                diagnostics.append(.error(.yamlSyntax, "found undefined alias", at: location(mark(start))))
                 throw Stop()
             }
             diagnostics.append(.error(
-                .aliasUnsupported, "YAML aliases are not allowed in flows (the value repeats line \(node.mark.line))",
-                at: location(valueKey ?? node.mark)))
-            return node
+                .aliasUnsupported,
+                "YAML aliases are not allowed in flows (the value repeats line \(tree.mark(anchored).line))",
+                at: location(valueKey ?? tree.mark(anchored))))
+            return anchored
         default:
-            diagnostics.append(.error(.yamlSyntax, "unexpected YAML event", at: location(start)))
+            diagnostics.append(.error(.yamlSyntax, "unexpected YAML event", at: location(mark(start))))
             throw Stop()
         }
     }
@@ -169,7 +205,7 @@ private struct Composer {
         anchors[anchor] = node
         diagnostics.append(.error(
             .aliasUnsupported, "YAML anchors are not allowed in flows; repeat the value instead",
-            at: location(node.mark)))
+            at: location(tree.mark(node))))
     }
 
     /// libyaml's problem, with its context, at the problem's position.
@@ -187,28 +223,47 @@ private struct Composer {
     }
 }
 
-/// Finds a mapping's earlier scalar key: a scan while the mapping is small (flows' mappings
-/// are), a table once it grows, so huge mappings stay linear.
+/// Finds a mapping's earlier scalar key: a byte comparison with each earlier key while the
+/// mapping is small (flows' mappings are), a table once it grows, so huge mappings stay linear.
 private struct KeyIndex {
     private static let scanLimit = 16
     private var table: [String: YAMLNode.Mark]?
 
-    func first(_ key: String, in pairs: [YAMLNode.Mapping.Pair]) -> YAMLNode.Mark? {
-        if let table { return table[key] }
-        for pair in pairs {
-            if case .scalar(let scalar) = pair.key, scalar.string == key { return scalar.mark }
+    /// The mark of an earlier key with the text of `key`; `pending` holds the mapping's keys
+    /// and values so far, alternating.
+    func first(_ key: YAMLNode, in tree: YAMLTree, pending: ArraySlice<Int32>) -> YAMLNode.Mark? {
+        if let table { return table[tree.string(key)] }
+        let record = tree.records[Int(key.index)]
+        return tree.text.withUnsafeBufferPointer { text in
+            let bytes = UnsafeBufferPointer(rebasing: text[Int(record.first)..<Int(record.first + record.count)])
+            var position = pending.startIndex
+            while position < pending.endIndex {
+                let earlier = tree.records[Int(pending[position])]
+                position += 2
+                guard earlier.kind == .scalar, earlier.count == record.count else { continue }
+                let candidate = UnsafeBufferPointer(
+                    rebasing: text[Int(earlier.first)..<Int(earlier.first + earlier.count)])
+                if candidate.elementsEqual(bytes) {
+                    return YAMLNode.Mark(line: Int(earlier.line), column: Int(earlier.column))
+                }
+            }
+            return nil
         }
-        return nil
     }
 
-    /// Records `key`, about to be appended to `pairs`.
-    mutating func add(_ key: YAMLNode, after pairs: [YAMLNode.Mapping.Pair]) {
-        if table == nil, pairs.count >= Self.scanLimit {
+    /// Records `key`, about to be appended after the pairs in `pending`.
+    mutating func add(_ key: YAMLNode, in tree: YAMLTree, pending: ArraySlice<Int32>) {
+        if table == nil, pending.count / 2 >= Self.scanLimit {
             var built: [String: YAMLNode.Mark] = [:]
-            for pair in pairs { if case .scalar(let scalar) = pair.key { built[scalar.string] = scalar.mark } }
+            var position = pending.startIndex
+            while position < pending.endIndex {
+                let earlier = tree.node(pending[position])
+                if earlier.isScalar { built[tree.string(earlier)] = tree.mark(earlier) }
+                position += 2
+            }
             table = built
         }
-        guard table != nil, case .scalar(let scalar) = key else { return }
-        table?[scalar.string] = scalar.mark
+        guard table != nil, key.isScalar else { return }
+        table?[tree.string(key)] = tree.mark(key)
     }
 }

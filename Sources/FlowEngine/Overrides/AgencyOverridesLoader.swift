@@ -14,7 +14,7 @@ public enum AgencyOverridesLoader {
     public static func load(_ file: SourceFile) -> (AgencyOverrides?, [Diagnostic]) {
         let document = YAMLDocument(file)
         guard let root = document.root else { return (nil, document.diagnostics) }
-        let reader = NodeReader(file: file)
+        let reader = NodeReader(file: file, tree: document.tree)
         let overrides = read(root, reader)
         return (overrides, document.diagnostics + reader.diagnostics)
     }

@@ -49,6 +49,55 @@ struct OverrideTests {
         #expect(dir.diagnostics.allSatisfy { $0.location.file == "a.yaml" && $0.location.line == 4 })
     }
 
+    /// A flow whose retry numbers come from settings: the defaults fit F117's ranges, and the
+    /// settings' own bounds are loose, so only the merged flow can break them.
+    static let retryFlow = SourceFile(path: "r.yaml", text: """
+        flow: r
+        version: 1
+        input:
+          ident: string
+        settings:
+          attempts: { type: integer, default: 3, overridable: true }
+          first_delay: { type: duration, default: 5s, overridable: true }
+          cap: { type: duration, default: 5m, overridable: true }
+        start: look
+        states:
+          look:
+            step: aeroapi.flight
+            with: { ident: "${{ input.ident }}", origin: MAD, scheduled_departure: "2026-07-08T10:00:00Z" }
+            retry:
+              max_attempts: ${{ settings.attempts }}
+              initial: ${{ settings.first_delay }}
+              max_delay: ${{ settings.cap }}
+            catch: [ { errors: [transient, permanent, not_found, timeout, limit], next: done } ]
+            next: done
+          done:
+            succeed: true
+        """)
+
+    @Test(arguments: [
+        ("settings: { attempts: 0 }", "F117 max_attempts must be a whole number from 1 to 100, found 0", 27),
+        ("settings: { cap: 1s }", "F117 max_delay (1s) is shorter than initial (5s)", 22),
+        ("settings: { first_delay: 10m }", "F117 max_delay (5m) is shorter than initial (10m)", 30),
+    ])
+    func retryNumbersFromSettingsAreRevalidatedWithTheOverride(_ settings: String, _ expected: String, _ column: Int) {
+        let agency = SourceFile(path: "a.yaml", text: "agency: acme\nflows:\n  r:\n    \(settings)\n")
+        let dir = WorkflowDirectory.load(flows: [Self.retryFlow], agencies: [agency], catalogue: .standard)
+        #expect(dir.diagnostics.map(\.code.rawValue) == ["O406"])
+        #expect(dir.diagnostics.first?.message.contains(expected) == true)
+        // The culprit is the override's value (the last one given, for max_delay < initial).
+        #expect(dir.diagnostics.first?.location.file == "a.yaml")
+        #expect(dir.diagnostics.first?.location.line == 4)
+        #expect(dir.diagnostics.first?.location.column == column)
+    }
+
+    @Test func retryNumbersFromSettingsAreCheckedInTheFlowItself() {
+        let text = Self.retryFlow.text.replacingOccurrences(of: "default: 3,", with: "default: 0,")
+        let result = FlowValidator(catalogue: .standard).validate(SourceFile(path: "r.yaml", text: text))
+        #expect(result.diagnostics.map(\.code.rawValue) == ["F117"])
+        #expect(result.diagnostics.first?.location.line == 6)  // at the setting's default
+    }
+
     @Test func unknownAgencyThrows() {
         let dir = directory("agency: acme\n")
         #expect(throws: WorkflowDirectory.SettingsError.self) { try dir.effectiveSettings(flow: "f", agency: "other") }

@@ -1,3 +1,8 @@
+// CYaml is Yams's copy of libyaml: a target of the Yams package, not a product, so Package.swift
+// cannot name it (`.product(name:package:)` only takes products). The import resolves because
+// SwiftPM builds CYaml for the `Yams` product we depend on and hands its module map to every
+// target that depends on Yams. See "Why the composer imports CYaml" in docs/benchmarks.md for
+// what would break it.
 internal import CYaml
 
 /// A composed YAML document plus the problems found while composing it.

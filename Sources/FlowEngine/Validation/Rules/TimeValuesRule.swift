@@ -9,12 +9,7 @@ import Foundation
 struct TimeValuesRule: ValidationRule {
     func check(_ flow: Flow, in context: ValidationContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        func resolved(_ template: ValueTemplate?) -> Located<Value>? {
-            guard let template else { return nil }
-            if let value = template.literalValue { return Located(value, at: template.location) }
-            guard case .expression(let expression) = template, expression.text.hasPrefix("settings.") else { return nil }
-            return flow.setting(named: String(expression.text.dropFirst("settings.".count)))?.defaultValue
-        }
+        func resolved(_ template: ValueTemplate?) -> Located<Value>? { flow.settledValue(of: template) }
         func duration(_ template: ValueTemplate?, _ what: String) {
             guard let value = resolved(template) else { return }
             if let text = value.value.stringValue, TimeSpan(parsing: text) != nil { return }

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#endif
+import Foundation  // memchr (libc)
+
 /// Typed, located reads from composed YAML nodes. Every problem becomes a diagnostic at the node it
 /// concerns; reads return nil (or a neutral value) and loading goes on, so one pass reports
 /// every problem in the document.
@@ -14,7 +19,14 @@ final class NodeReader {
     private lazy var lineStarts: [Int] = {
         var starts = [0]
         bytes.withUnsafeBufferPointer { buffer in
-            for offset in buffer.indices where buffer[offset] == UInt8(ascii: "\n") { starts.append(offset + 1) }
+            guard let base = buffer.baseAddress else { return }
+            // memchr finds each newline many bytes at a time.
+            var offset = 0
+            while offset < buffer.count,
+                  let found = memchr(base + offset, Int32(UInt8(ascii: "\n")), buffer.count - offset) {
+                offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                starts.append(offset)
+            }
         }
         return starts
     }()

@@ -24,7 +24,7 @@ final class NodeReader {
             var offset = 0
             while offset < buffer.count,
                   let found = memchr(base + offset, Int32(UInt8(ascii: "\n")), buffer.count - offset) {
-                offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found)) + 1
                 starts.append(offset)
             }
         }

@@ -176,13 +176,13 @@ private struct Composer {
                 let value = try node()
                 valueKey = nil
                 try next()
-                if key.isScalar, let first = keys.first(key, in: tree, pending: pending[base...]) {
+                if key.isScalar, let first = keys.first(key, in: tree, pending: pending, from: base) {
                     diagnostics.append(.error(
                         .duplicateKey, "duplicate key '\(tree.string(key))' (first at line \(first.line))",
                         at: location(tree.mark(key))))
                     continue
                 }
-                keys.add(key, in: tree, pending: pending[base...])
+                if keys.records(pairs: (pending.count - base) / 2) { keys.add(key, in: tree, pending: pending, from: base) }
                 pending.append(key.index)
                 pending.append(value.index)
             }
@@ -235,14 +235,14 @@ private struct KeyIndex {
     private var table: [String: YAMLNode.Mark]?
 
     /// The mark of an earlier key with the text of `key`; `pending` holds the mapping's keys
-    /// and values so far, alternating.
-    func first(_ key: YAMLNode, in tree: YAMLTree, pending: ArraySlice<Int32>) -> YAMLNode.Mark? {
+    /// and values so far, alternating, from `base` on (arrays, not slices: a slice retains).
+    func first(_ key: YAMLNode, in tree: YAMLTree, pending: [Int32], from base: Int) -> YAMLNode.Mark? {
         if let table { return table[tree.string(key)] }
         let record = tree.records[Int(key.index)]
         return tree.text.withUnsafeBufferPointer { text in
             let bytes = UnsafeBufferPointer(rebasing: text[Int(record.first)..<Int(record.first + record.count)])
-            var position = pending.startIndex
-            while position < pending.endIndex {
+            var position = base
+            while position < pending.count {
                 let earlier = tree.records[Int(pending[position])]
                 position += 2
                 guard earlier.kind == .scalar, earlier.count == record.count else { continue }
@@ -256,12 +256,16 @@ private struct KeyIndex {
         }
     }
 
-    /// Records `key`, about to be appended after the pairs in `pending`.
-    mutating func add(_ key: YAMLNode, in tree: YAMLTree, pending: ArraySlice<Int32>) {
-        if table == nil, pending.count / 2 >= Self.scanLimit {
+    /// Whether `add` must run for a key that follows `pairs` pairs: only once the table exists
+    /// or is due (small mappings are scanned instead).
+    func records(pairs: Int) -> Bool { table != nil || pairs >= Self.scanLimit }
+
+    /// Records `key`, about to be appended after the pairs in `pending` (from `base` on).
+    mutating func add(_ key: YAMLNode, in tree: YAMLTree, pending: [Int32], from base: Int) {
+        if table == nil, (pending.count - base) / 2 >= Self.scanLimit {
             var built: [String: YAMLNode.Mark] = [:]
-            var position = pending.startIndex
-            while position < pending.endIndex {
+            var position = base
+            while position < pending.count {
                 let earlier = tree.node(pending[position])
                 if earlier.isScalar { built[tree.string(earlier)] = tree.mark(earlier) }
                 position += 2

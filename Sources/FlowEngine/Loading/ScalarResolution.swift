@@ -15,7 +15,7 @@ enum ScalarResolution {
         let utf8 = text.utf8
         // The longest null, boolean or infinity spelling has 5 bytes; only those starting with a
         // letter, `~` or a dot/sign are compared (a digit cannot start one).
-        if utf8.count <= 5, let first = utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
+        if utf8.count <= 5, !(utf8.first.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false) {
             switch text {
             case "", "~", "null", "Null", "NULL": return .null
             case "true", "True", "TRUE": return .bool(true)

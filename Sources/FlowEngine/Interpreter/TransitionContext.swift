@@ -143,13 +143,15 @@ struct TransitionContext {
 
     private mutating func enter(_ frameID: String) {
         guard let index = frameIndex(frameID) else { return }
-        let frame = state.frames.values[index]
-        let stateName = frame.state
-        emit("state_entered", stateDetails(frameID, ["state": .string(stateName)]))
-        guard let definition = definition(of: frame) else {
+        let stateName = state.frames.values[index].state
+        let path = state.frames.values[index].graphPath
+        // The note's `{state: name}` is the graph's, built once (no dictionary per entry).
+        guard let (definition, details) = (path.isEmpty ? flow.graph : graph(for: path))?.entry(named: stateName) else {
+            emit("state_entered", stateDetails(frameID, ["state": .string(stateName)]))
             raise(frameID, FlowError(.expression, code: "unknown_state", message: "no state named '\(stateName)'"))
             return
         }
+        emit("state_entered", stateDetails(frameID, details))
         do throws(FlowError) {
             switch definition.kind {
             case .step(let step): try callStep(frameID, step, retryOf: nil)
@@ -161,7 +163,7 @@ struct TransitionContext {
                 transfer(frameID, to: set.next)
             case .succeed(let succeed):
                 let output = try succeed.output.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
-                end(frameID, output: output ?? frame.lastOutput)
+                end(frameID, output: output ?? lastOutput(of: frameID))
             case .fail(let fail):
                 let message = try fail.message.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
                 let code = fail.error?.value ?? "failed"
@@ -176,6 +178,10 @@ struct TransitionContext {
         } catch {
             raise(frameID, error)
         }
+    }
+
+    private func lastOutput(of frameID: String) -> Value {
+        frameIndex(frameID).map { state.frames.values[$0].lastOutput } ?? .null
     }
 
     private mutating func choose(_ frameID: String, _ choice: ChoiceState) throws(FlowError) {

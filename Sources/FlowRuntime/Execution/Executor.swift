@@ -51,7 +51,8 @@ public struct Executor<Store: FlowStore>: Sendable {
             idempotencyKey: idempotencyKey, createdAt: now, updatedAt: now)
         let created: CreateInstanceResult
         if let decodedStore {
-            created = try await decodedStore.createInstance(record, history: [], decoded: first.state, settings: settings)
+            created = try await decodedStore.createInstance(
+                record, history: [], decoded: first.state, settings: settings)
         } else {
             record.state = try Self.encode(first.state)
             record.settings = settings.jsonText

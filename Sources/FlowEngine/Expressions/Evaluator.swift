@@ -26,6 +26,7 @@ struct Evaluator {
             return .array(values)
         case .object(let members, _):
             var values: [String: Value] = [:]
+            values.reserveCapacity(members.count)
             for member in members { values[member.key] = try evaluate(member.value) }
             return .object(values)
         case .member(let baseExpression, let field, let offset):

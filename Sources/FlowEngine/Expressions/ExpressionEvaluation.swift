@@ -27,6 +27,7 @@ public enum ExpressionEvaluation {
             return .array(values)
         case .object(let members, _):
             var values: [String: Value] = [:]
+            values.reserveCapacity(members.count)
             for member in members { values[member.key.value] = try evaluate(member.value, in: context) }
             return .object(values)
         }

@@ -55,6 +55,14 @@ public struct EvaluationContext: Sendable {
     func value(of name: String) -> Value? {
         if let now, name.utf8.count == 3, name == "now" { return now }
         if !scope.isEmpty, let value = scope[name] { return value }
-        return bindings[name]
+        // An instance's bindings are a handful of roots (`input`, `settings`, `vars`, `instance`,
+        // `wake`): comparing the short names is cheaper than hashing the one looked up.
+        guard bindings.count <= 8 else { return bindings[name] }
+        var index = bindings.startIndex
+        while index != bindings.endIndex {
+            if bindings.keys[index] == name { return bindings.values[index] }
+            bindings.formIndex(after: &index)
+        }
+        return nil
     }
 }

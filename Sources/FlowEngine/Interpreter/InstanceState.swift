@@ -55,10 +55,17 @@ public struct InstanceState: Sendable, Hashable, Codable {
         set { bindings["vars"] = .object(newValue) }
         // In-place changes (`vars[name] = value`) would otherwise copy the whole table on every write:
         // the binding is parked as `.null` (same key, same slot) so the yielded table is uniquely owned.
+        // The binding is found once and written back at the same index.
         _modify {
-            var table = bindings["vars"]?.objectValue ?? [:]
-            if bindings["vars"] != nil { bindings["vars"] = .null }
-            defer { bindings["vars"] = .object(table) }
+            guard let index = bindings.index(forKey: "vars") else {
+                var table: [String: Value] = [:]
+                defer { bindings["vars"] = .object(table) }
+                yield &table
+                return
+            }
+            var table = bindings.values[index].objectValue ?? [:]
+            bindings.values[index] = .null
+            defer { bindings.values[index] = .object(table) }
             yield &table
         }
     }

@@ -1,16 +1,21 @@
 /// Step calls, their outcomes, and retries with backoff.
 extension TransitionContext {
     /// Starts an attempt: the first one (`retryOf` nil) evaluates arguments and the idempotency key.
-    mutating func callStep(_ frameID: String, _ step: StepState, retryOf previous: Frame.StepAttempt?) throws(FlowError) {
+    /// `entering` is the frame as the caller already read it (one copy of the stored frame).
+    mutating func callStep(
+        _ frameID: String, _ step: StepState, retryOf previous: Frame.StepAttempt?, entering: Frame? = nil
+    ) throws(FlowError) {
+        let frame = entering ?? frameIndex(frameID).map { state.frames.values[$0] }
+        // Arguments, key and timeout see the same bindings: the context is built once for all of them.
+        let context = evaluationContext(scope: frame?.scope ?? [:])
         let attempt: Frame.StepAttempt
         if let previous {
             attempt = Frame.StepAttempt(
                 callID: state.nextID("c"), attempt: previous.attempt + 1, firstAttemptAt: previous.firstAttemptAt,
                 idempotencyKey: previous.idempotencyKey, arguments: previous.arguments)
         } else {
-            // Arguments and key see the same bindings: the context is built once for all of them.
-            let context = evaluationContext(for: frameID)
             var arguments: [String: Value] = [:]
+            arguments.reserveCapacity(step.arguments.count)
             for argument in step.arguments { arguments[argument.name.value] = try evaluate(argument.value, in: context) }
             let callID = state.nextID("c")
             let key: String
@@ -23,10 +28,9 @@ extension TransitionContext {
             attempt = Frame.StepAttempt(
                 callID: callID, attempt: 1, firstAttemptAt: now, idempotencyKey: key, arguments: .object(arguments))
         }
-        let deadline = try step.timeout.map { (t) throws(FlowError) in now + (try evaluateDuration(t, in: frameID)) }
+        let deadline = try step.timeout.map { (t) throws(FlowError) in now + (try evaluateDuration(t, in: context)) }
         setPhase(frameID, .awaitingStep(attempt))
-        var stateName = ""
-        if let index = frameIndex(frameID) { stateName = state.frames.values[index].state }
+        let stateName = frame?.state ?? ""
         actions.append(.callStep(StepInvocation(
             callID: attempt.callID, step: step.step.value, arguments: attempt.arguments,
             idempotencyKey: attempt.idempotencyKey, attempt: attempt.attempt, deadline: deadline, state: stateName,
@@ -37,24 +41,22 @@ extension TransitionContext {
         ]))
     }
 
-    /// The frame waiting for `callID` with its step state, if any.
-    func awaiting(callID: String) -> (String, Frame.StepAttempt, StepState)? {
+    /// The frame waiting for `callID` with its step state and the state's name, if any.
+    func awaiting(callID: String) -> (String, Frame.StepAttempt, StepState, String)? {
         for (id, frame) in state.frames {
             guard case .awaitingStep(let attempt) = frame.phase, attempt.callID == callID,
                   case .step(let step)? = definition(of: frame)?.kind
             else { continue }
-            return (id, attempt, step)
+            return (id, attempt, step, frame.state)
         }
         return nil
     }
 
     mutating func stepSucceeded(callID: String, output: Value) {
-        guard let (frameID, attempt, step) = awaiting(callID: callID) else {
+        guard let (frameID, attempt, step, stateName) = awaiting(callID: callID) else {
             emit("ignored", ["reason": .string("no step awaits call \(callID)")])
             return
         }
-        var stateName = ""
-        if let index = frameIndex(frameID) { stateName = state.frames.values[index].state }
         emit("step_succeeded", stateDetails(frameID, [
             "state": .string(stateName), "step": .string(step.step.value), "attempt": .number(Double(attempt.attempt)),
             "output": output,
@@ -65,11 +67,10 @@ extension TransitionContext {
     }
 
     mutating func stepFailed(callID: String, error: StepError) {
-        guard let (frameID, attempt, step) = awaiting(callID: callID) else {
+        guard let (frameID, attempt, step, stateName) = awaiting(callID: callID) else {
             emit("ignored", ["reason": .string("no step awaits call \(callID)")])
             return
         }
-        let stateName = state.frames[frameID]?.state ?? ""
         emit("step_failed", stateDetails(frameID, [
             "state": .string(stateName), "step": .string(step.step.value), "attempt": .number(Double(attempt.attempt)),
             "error": error.flowError.value,

@@ -1,11 +1,14 @@
 /// Waits (timers, send windows, events) and approvals.
 extension TransitionContext {
-    mutating func startWait(_ frameID: String, _ wait: WaitState) throws(FlowError) {
-        let stateName = state.frames[frameID]?.state ?? ""
+    /// `frame` is frame `frameID` as the caller read it; nothing the templates read changes until
+    /// the timer is set, so they share one context.
+    mutating func startWait(_ frameID: String, _ wait: WaitState, entering frame: Frame) throws(FlowError) {
+        let stateName = frame.state
+        let context = evaluationContext(scope: frame.scope)
         let due: Instant
         switch wait.condition {
-        case .duration(let template): due = now + (try evaluateDuration(template, in: frameID))
-        case .until(let template): due = max(now, try evaluateInstant(template, in: frameID))
+        case .duration(let template): due = now + (try evaluateDuration(template, in: context))
+        case .until(let template): due = max(now, try evaluateInstant(template, in: context))
         case .event(let eventWait):
             try awaitEvent(frameID, eventWait)
             return
@@ -13,14 +16,14 @@ extension TransitionContext {
         var wake = due
         var deferredFrom: Instant? = nil
         if let window = wait.window {
-            let quiet = try evaluate(window.quiet, in: frameID)
-            let zone = try evaluate(window.zone, in: frameID)
+            let quiet = try evaluate(window.quiet, in: context)
+            let zone = try evaluate(window.zone, in: context)
             guard let quietText = quiet.stringValue, let zoneText = zone.stringValue,
                   let quietWindow = TimeWindow(parsing: quietText), let rules = ZoneRules(identifier: zoneText)
             else {
                 throw FlowError(.expression, message: "\(window.location): window needs HH:MM-HH:MM and an IANA zone")
             }
-            let notAfter = try window.notAfter.map { (t) throws(FlowError) in try evaluateInstant(t, in: frameID) }
+            let notAfter = try window.notAfter.map { (t) throws(FlowError) in try evaluateInstant(t, in: context) }
             let decision = SendWindow(quiet: quietWindow, zone: rules).schedule(due, notAfter: notAfter)
             wake = decision.wakeAt
             if decision.isDeferred {

@@ -48,7 +48,13 @@ struct TransitionContext {
     /// The bindings as they are (no copy), with the frame's scope and `now` laid over them.
     func evaluationContext(for frameID: String) -> EvaluationContext {
         let scope = frameIndex(frameID).map { state.frames.values[$0].scope } ?? [:]
-        return EvaluationContext(bindings: state.bindings, scope: scope, now: .instant(now))
+        return evaluationContext(scope: scope)
+    }
+
+    /// The same, with the scope of a frame the caller has already read (reading a field of a
+    /// stored frame copies the whole frame).
+    func evaluationContext(scope: [String: Value]) -> EvaluationContext {
+        EvaluationContext(bindings: state.bindings, scope: scope, now: .instant(now))
     }
 
     func evaluate(_ template: ValueTemplate, in frameID: String) throws(FlowError) -> Value {
@@ -76,7 +82,11 @@ struct TransitionContext {
     }
 
     func evaluateInstant(_ template: ValueTemplate, in frameID: String) throws(FlowError) -> Instant {
-        let value = try evaluate(template, in: frameID)
+        try evaluateInstant(template, in: evaluationContext(for: frameID))
+    }
+
+    func evaluateInstant(_ template: ValueTemplate, in context: EvaluationContext) throws(FlowError) -> Instant {
+        let value = try evaluate(template, in: context)
         if let instant = value.instantValue { return instant }
         if let text = value.stringValue, let instant = Instant(iso8601: text) { return instant }
         throw FlowError(.expression, message: "\(template.location): expected an instant, got \(value.typeName)")
@@ -131,44 +141,55 @@ struct TransitionContext {
     mutating func drain() {
         while !queue.isEmpty {
             let frameID = queue.removeFirst()
-            guard let index = frameIndex(frameID), case .entering = state.frames.values[index].phase else { continue }
+            // One copy of the frame for the check and the entry.
+            guard let index = frameIndex(frameID) else { continue }
+            let frame = state.frames.values[index]
+            guard case .entering = frame.phase else { continue }
             guard budget > 0 else {
                 failInstance(FlowError(.expression, code: "state_budget", message: "more than the allowed states in one transition (a loop?)"))
                 return
             }
             budget -= 1
-            enter(frameID)
+            enter(frameID, frame)
         }
     }
 
-    private mutating func enter(_ frameID: String) {
-        guard let index = frameIndex(frameID) else { return }
-        let frame = state.frames.values[index]
+    /// Enters the state of `frame` (frame `frameID` as it is stored, read once by `drain`).
+    private mutating func enter(_ frameID: String, _ frame: Frame) {
         let stateName = frame.state
-        emit("state_entered", stateDetails(frameID, ["state": .string(stateName)]))
-        guard let definition = definition(of: frame) else {
+        let path = frame.graphPath
+        // The note's `{state: name}` is the graph's, built once (no dictionary per entry).
+        guard let (definition, details) = (path.isEmpty ? flow.graph : graph(for: path))?.entry(named: stateName) else {
+            emit("state_entered", stateDetails(frameID, ["state": .string(stateName)]))
             raise(frameID, FlowError(.expression, code: "unknown_state", message: "no state named '\(stateName)'"))
             return
         }
+        emit("state_entered", stateDetails(frameID, details))
         do throws(FlowError) {
             switch definition.kind {
-            case .step(let step): try callStep(frameID, step, retryOf: nil)
-            case .choice(let choice): try choose(frameID, choice)
+            case .step(let step): try callStep(frameID, step, retryOf: nil, entering: frame)
+            case .choice(let choice): try choose(frameID, choice, scope: frame.scope)
             case .set(let set):
                 for assignment in set.values {
-                    state.vars[assignment.name.value] = try evaluate(assignment.value, in: frameID)
+                    // Rebuilt per assignment: later values see earlier ones.
+                    state.vars[assignment.name.value] = try evaluate(
+                        assignment.value, in: evaluationContext(scope: frame.scope))
                 }
                 transfer(frameID, to: set.next)
             case .succeed(let succeed):
-                let output = try succeed.output.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
+                let output = try succeed.output.map { (t) throws(FlowError) in
+                    try evaluate(t, in: evaluationContext(scope: frame.scope))
+                }
                 end(frameID, output: output ?? frame.lastOutput)
             case .fail(let fail):
-                let message = try fail.message.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
+                let message = try fail.message.map { (t) throws(FlowError) in
+                    try evaluate(t, in: evaluationContext(scope: frame.scope))
+                }
                 let code = fail.error?.value ?? "failed"
                 let text = message?.stringValue ?? message?.jsonText ?? "the flow failed in state '\(stateName)'"
                 setPhase(frameID, .failed(FlowError(ErrorClass(rawValue: code) ?? .permanent, code: code, message: text)))
                 endFailed(frameID)
-            case .wait(let wait): try startWait(frameID, wait)
+            case .wait(let wait): try startWait(frameID, wait, entering: frame)
             case .approval(let approval): try requestApproval(frameID, approval)
             case .parallel(let parallel): try startParallel(frameID, parallel)
             case .forEach(let forEach): try startForEach(frameID, forEach)
@@ -178,8 +199,8 @@ struct TransitionContext {
         }
     }
 
-    private mutating func choose(_ frameID: String, _ choice: ChoiceState) throws(FlowError) {
-        let context = evaluationContext(for: frameID)
+    private mutating func choose(_ frameID: String, _ choice: ChoiceState, scope: [String: Value]) throws(FlowError) {
+        let context = evaluationContext(scope: scope)
         for branch in choice.branches where try evaluate(branch.when, in: context).isTruthy {
             transfer(frameID, to: branch.next)
             return

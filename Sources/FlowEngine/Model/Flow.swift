@@ -34,18 +34,37 @@ public struct Flow: Sendable {
 public struct StateGraph: Sendable {
     public var start: Located<String>
     /// In document order.
-    public var states: [State] { didSet { positions = Self.positions(of: states) } }
+    public var states: [State] {
+        didSet {
+            positions = Self.positions(of: states)
+            enteredDetails = Self.enteredDetails(of: states)
+        }
+    }
     /// Position in `states` by name (the first state, when a name repeats), built once per change of `states`.
     private var positions: [String: Int]
+    /// `{state: name}` for each state of `states`, in order: the details of the interpreter's
+    /// `state_entered` timeline note, built once per change of `states` instead of on every entry.
+    private var enteredDetails: [[String: Value]]
 
     public init(start: Located<String>, states: [State]) {
         self.start = start
         self.states = states
         self.positions = Self.positions(of: states)
+        self.enteredDetails = Self.enteredDetails(of: states)
     }
 
     /// The state called `name` (the first one, when invalid documents repeat a name).
     public func state(named name: String) -> State? { positions[name].map { states[$0] } }
+
+    /// The state called `name` with the details of its `state_entered` note (`{state: name}`).
+    func entry(named name: String) -> (state: State, details: [String: Value])? {
+        guard let position = positions[name] else { return nil }
+        return (states[position], enteredDetails[position])
+    }
+
+    private static func enteredDetails(of states: [State]) -> [[String: Value]] {
+        states.map { ["state": .string($0.name.value)] }
+    }
 
     private static func positions(of states: [State]) -> [String: Int] {
         Dictionary(states.indices.map { (states[$0].name.value, $0) }, uniquingKeysWith: { first, _ in first })

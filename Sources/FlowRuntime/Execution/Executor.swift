@@ -1,4 +1,5 @@
 public import FlowEngine
+import Logging
 public import Steps
 
 /// Drives the interpreter: applies an event, performs the actions (step calls through the
@@ -19,6 +20,10 @@ public struct Executor<Store: FlowStore>: Sendable {
     public var lease: TimeSpan?
     /// The wall clock that lease deadlines are measured on.
     public var wallClock: @Sendable () -> Instant = { StoreCoding.wallClock() }
+    /// `store` when it takes states decoded (the in-memory store): cast once, not on every commit.
+    private let decodedStore: (any DecodedStateCommitting)?
+    /// The steps' logger (`StepContext`'s default label), made once rather than for every call.
+    private let stepLogger = Logger(label: "flow.steps")
 
     public init(
         interpreter: Interpreter, store: Store, steps: StepRegistry, transport: any HTTPTransport,
@@ -31,6 +36,7 @@ public struct Executor<Store: FlowStore>: Sendable {
         self.credentials = credentials
         self.endpoints = endpoints
         self.owner = owner
+        self.decodedStore = store as? any DecodedStateCommitting
     }
 
     /// Creates the instance in the store and runs it until it waits or ends.
@@ -38,17 +44,18 @@ public struct Executor<Store: FlowStore>: Sendable {
         instanceID: String, input: Value, settings: Value, agency: String?, idempotencyKey: String?, at now: Instant
     ) async throws -> InstanceState {
         let first = interpreter.start(instanceID: instanceID, input: input, settings: settings, agency: agency, at: now)
-        // The in-memory store encodes the first state when the record is read, as for commits.
-        let lazy = store as? any DecodedStateCommitting
+        // The in-memory store encodes the first state and the settings when the record is read, as for commits.
         var record = InstanceRecord(
             id: instanceID, flow: interpreter.flow.name.value, definitionHash: "", agencyID: agency,
-            status: .running, state: "", settings: settings.jsonText, wakeAt: nil,
+            status: .running, state: "", settings: "", wakeAt: nil,
             idempotencyKey: idempotencyKey, createdAt: now, updatedAt: now)
         let created: CreateInstanceResult
-        if let lazy {
-            created = try await lazy.createInstance(record, history: [], decoded: first.state)
+        if let decodedStore {
+            created = try await decodedStore.createInstance(
+                record, history: [], decoded: first.state, settings: settings)
         } else {
             record.state = try Self.encode(first.state)
+            record.settings = settings.jsonText
             created = try await store.createInstance(record, history: [])
         }
         if case .existing(let existing) = created {
@@ -136,18 +143,28 @@ public struct Executor<Store: FlowStore>: Sendable {
             case .cancelled: .cancelled
             }
         // Outstanding calls make the instance due again, so a reclaimed lease finishes them.
-        let wakeAt = PendingCall.outstanding(in: state, flow: interpreter.flow).isEmpty
-            ? state.nextWakeUp : min(state.nextWakeUp ?? now, now)
+        let wakeAt = awaitsCall(state) ? min(state.nextWakeUp ?? now, now) : state.nextWakeUp
         var record = TransitionRecord(
             instanceID: state.instanceID, status: status, state: "", wakeAt: status.isFinished ? nil : wakeAt,
             history: history, consumedEvents: consumed, keepLeaseUntil: keepLease, at: now)
         // The in-memory store encodes the state when a record is read, not on every commit.
-        if let lazy = store as? any DecodedStateCommitting {
-            try await lazy.commit(record, decoded: state, owner: owner)
+        if let decodedStore {
+            try await decodedStore.commit(record, decoded: state, owner: owner)
             return
         }
         record.state = try Self.encode(state)
         try await store.commit(record, owner: owner)
+    }
+
+    /// Whether a frame awaits a step call: `PendingCall.outstanding(in:flow:)` is not empty (same
+    /// test, without building and sorting the calls).
+    private func awaitsCall(_ state: InstanceState) -> Bool {
+        state.frames.values.contains { frame in
+            guard case .awaitingStep = frame.phase, let graph = interpreter.flow.graph(at: frame.graphPath),
+                  case .step? = graph.state(named: frame.state)?.kind
+            else { return false }
+            return true
+        }
     }
 
     /// One step attempt; the result as an interpreter event plus timeline entries (messages, alerts).
@@ -159,7 +176,8 @@ public struct Executor<Store: FlowStore>: Sendable {
         let arguments = invocation.arguments.objectValue ?? [:]
         let call = StepCall(arguments: arguments, idempotencyKey: invocation.idempotencyKey, attempt: invocation.attempt)
         let context = StepContext(
-            transport: transport, now: now, credentials: credentials.forAgency(agency), endpoints: endpoints)
+            transport: transport, now: now, logger: stepLogger, credentials: credentials.forAgency(agency),
+            endpoints: endpoints)
         let outcome: StepOutcome
         var entries: [HistoryEntry] = []
         switch invocation.step {

@@ -2,12 +2,15 @@ public import FlowEngine
 
 /// A `FlowStore` in memory: for dry-runs and tests. Same semantics as the durable stores
 /// (unique idempotency keys, leases with fencing, claims under (trip, type, key)).
-/// States committed decoded by the executor are encoded to their text when a record is read.
+/// States committed decoded by the executor (and the settings an instance starts with) are
+/// encoded to their text when a record is read.
 public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     private var definitions: [String: StoredDefinition] = [:]
     private var instances: [String: InstanceRecord] = [:]
     /// Committed states whose text in `instances` is not written yet, by instance id.
     private var unencoded: [String: InstanceState] = [:]
+    /// Effective settings of instances created decoded whose text in `instances` is not written yet.
+    private var unencodedSettings: [String: Value] = [:]
     private var histories: [String: [HistoryEntry]] = [:]
     private var inboxes: [String: [InboxEvent]] = [:]
     private var nextInboxID: Int64 = 0
@@ -43,10 +46,14 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
         return .created(instance)
     }
 
-    func createInstance(_ instance: InstanceRecord, history: [HistoryEntry], decoded state: InstanceState) async throws
-        -> CreateInstanceResult {
+    func createInstance(
+        _ instance: InstanceRecord, history: [HistoryEntry], decoded state: InstanceState, settings: Value
+    ) async throws -> CreateInstanceResult {
         let result = try await createInstance(instance, history: history)
-        if case .created = result { unencoded[instance.id] = state }
+        if case .created = result {
+            unencoded[instance.id] = state
+            unencodedSettings[instance.id] = settings
+        }
         return result
     }
 
@@ -100,47 +107,69 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
         unencoded[transition.instanceID] = state
     }
 
-    /// The record with its state text written (encoding a state committed decoded, once).
+    /// The record with its state and settings texts written (encoding what was committed decoded, once).
     private func encoded(_ record: InstanceRecord) throws -> InstanceRecord {
-        guard let state = unencoded[record.id] else { return record }
+        let state = unencoded[record.id]
+        let settings = unencodedSettings[record.id]
+        guard state != nil || settings != nil else { return record }
         var written = record
-        written.state = try InstanceStateCoding.encode(state)
+        if let state {
+            written.state = try InstanceStateCoding.encode(state)
+            unencoded[record.id] = nil
+        }
+        if let settings {
+            written.settings = settings.jsonText
+            unencodedSettings[record.id] = nil
+        }
         instances[record.id] = written
-        unencoded[record.id] = nil
         return written
     }
 
     private func apply(_ transition: TransitionRecord, owner: String) throws {
-        guard var record = instances[transition.instanceID] else {
+        // The record is changed where it is stored: one lookup, no copy of the record.
+        guard let index = instances.index(forKey: transition.instanceID) else {
             throw StoreError(.notFound, "instance \(transition.instanceID)")
         }
-        if let holder = record.leaseOwner, holder != owner, (record.leaseUntil ?? transition.at) > transition.at {
+        let stored = instances.values[index]
+        if let holder = stored.leaseOwner, holder != owner, (stored.leaseUntil ?? transition.at) > transition.at {
             throw StoreError(.leaseLost, "instance \(transition.instanceID) is leased by another owner")
         }
+        update(&instances.values[index], with: transition, owner: owner)
+        append(transition.history, to: transition.instanceID)
+        guard !transition.consumedEvents.isEmpty else { return }
+        let consumed = Set(transition.consumedEvents)
+        inboxes[transition.instanceID]?.removeAll { consumed.contains($0.id) }
+    }
+
+    private func update(_ record: inout InstanceRecord, with transition: TransitionRecord, owner: String) {
         record.status = transition.status
         record.state = transition.state
         record.wakeAt = transition.wakeAt
         record.updatedAt = transition.at
         record.leaseOwner = transition.keepLeaseUntil == nil ? nil : owner
         record.leaseUntil = transition.keepLeaseUntil
-        instances[record.id] = record
-        append(transition.history, to: record.id)
-        let consumed = Set(transition.consumedEvents)
-        inboxes[record.id]?.removeAll { consumed.contains($0.id) }
     }
 
     public func history(instanceID: String, after sequence: Int64) async throws -> [HistoryEntry] {
-        (histories[instanceID] ?? []).filter { $0.sequence > sequence }
+        let timeline = histories[instanceID] ?? []
+        // Sequences increase from 1: when the first entry is after `sequence`, all are (no copy, no filter).
+        if let first = timeline.first, first.sequence > sequence { return timeline }
+        return timeline.filter { $0.sequence > sequence }
     }
 
     private func append(_ entries: [HistoryEntry], to instanceID: String) {
         guard !entries.isEmpty else { return }
-        // In place: copying the timeline out and back on every commit made appends quadratic.
-        var next = Int64(histories[instanceID]?.count ?? 0)
+        // In place (copying the timeline out and back on every commit made appends quadratic),
+        // with one lookup of the instance's timeline for all the entries.
+        Self.append(entries, to: &histories[instanceID, default: []])
+    }
+
+    private static func append(_ entries: [HistoryEntry], to timeline: inout [HistoryEntry]) {
+        var next = Int64(timeline.count)
         for var entry in entries {
             next += 1
             entry.sequence = next
-            histories[instanceID, default: []].append(entry)
+            timeline.append(entry)
         }
     }
 

@@ -23,7 +23,9 @@ public enum InstanceStateCoding {
 protocol DecodedStateCommitting: FlowStore {
     /// `transition.state` is ignored; `state` is what the record's state text encodes.
     func commit(_ transition: TransitionRecord, decoded state: InstanceState, owner: String) async throws
-    /// `instance.state` is ignored when the instance is created; `state` is what its state text encodes.
-    func createInstance(_ instance: InstanceRecord, history: [HistoryEntry], decoded state: InstanceState) async throws
-        -> CreateInstanceResult
+    /// `instance.state` and `instance.settings` are ignored when the instance is created; `state` and
+    /// `settings` are what their texts encode (written when the record is read).
+    func createInstance(
+        _ instance: InstanceRecord, history: [HistoryEntry], decoded state: InstanceState, settings: Value
+    ) async throws -> CreateInstanceResult
 }

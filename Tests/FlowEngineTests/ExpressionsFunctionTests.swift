@@ -50,6 +50,21 @@ struct ExpressionsFunctionTests {
             "last_allowed_before(instant('2026-07-09T07:30:00Z'), '20:00-09:00', 'Europe/London')",
             instant("2026-07-08T18:59:00Z")
         ),
+        // days and languages
+        ("start_of_next_day(instant('2026-07-08T20:45:00Z'), 'Europe/London')", instant("2026-07-08T23:00:00Z")),
+        ("start_of_next_day(instant('2026-07-08T23:00:00Z'), 'Europe/London')", instant("2026-07-09T23:00:00Z")),
+        ("start_of_next_day(instant('2026-07-09T02:00:00Z'), 'America/Argentina/Buenos_Aires')",
+         instant("2026-07-09T03:00:00Z")),
+        (
+            "format_human_in(instant('2026-07-08T21:05:00Z'), 'Europe/London', 'LHR', 'en')",
+            "Wed 8 Jul 22:05 (LHR)"
+        ),
+        (
+            "format_human_in(instant('2026-07-08T21:05:00Z'), 'Europe/London', 'LHR', 'es')",
+            "Mié 8 Jul 22:05 hs (LHR)"
+        ),
+        ("format_local_in(instant('2026-07-08T14:30:00Z'), 'America/Argentina/Buenos_Aires', 'en')", "8 Jul 11:30"),
+        ("format_local_in(instant('2026-07-08T14:30:00Z'), 'America/Argentina/Buenos_Aires', 'es')", "8 Jul 11:30 hs"),
         // strings
         ("upper('eze')", "EZE"), ("lower('LHR')", "lhr"), ("trim('  hola ')", "hola"),
         ("contains('AR1234', 'AR')", true), ("contains([1, 2], 2)", true), ("contains({a: 1}, 'b')", false),
@@ -110,6 +125,8 @@ struct ExpressionsFunctionTests {
         arguments: [
             "len(5)", "sum([1, 'a'])", "sort([1, 'a'])", "min(1, 'a')", "number('abc')", "round_to(now, 0s)",
             "from_local('2026-07-08T10:00:00Z', 'UTC')", "split('a', '')", "keys([1])", "format_time(1, 'UTC')",
+            "start_of_next_day('2026-07-08', 'UTC')", "start_of_next_day(now, 'Mars/Olympus')",
+            "format_human_in(now, 'UTC', 'LHR', 'pt')", "format_local_in(now, 'UTC', 'EN')",
         ])
     func wrongTypes(text: String) {
         let name = String(text.prefix { $0 != "(" })

@@ -130,10 +130,11 @@ import Testing
             "LANDING_WELCOME 2026-07-09T12:00:00Z landing_welcome_es",  // quiet until 08:00 New York
         ]),
         ("patagonia", [
-            "RESERVATION_CONFIRMATION 2026-07-06T10:00:00Z copy_confirmacion_reserva",
-            "REMINDER_24H 2026-07-07T06:30:00Z recordatorio_48h",  // 48h before: 22:05 London → 07:30
+            // language: en — the English templates, its own 48h reminder.
+            "RESERVATION_CONFIRMATION 2026-07-06T10:00:00Z reservation_confirmation_en",
+            "REMINDER_24H 2026-07-07T06:30:00Z reminder_48h_en",  // 48h before: 22:05 London → 07:30
             // 17m is under patagonia's 20m threshold: no DELAYED; landing welcome disabled.
-            "BOARDING 2026-07-08T20:47:00Z embarcando",
+            "BOARDING 2026-07-08T20:47:00Z boarding_en",
         ]),
     ] as [(String?, [String])])
     func agencyOverridesChangeWhatIsSentAndWhen(agency: String?, expected: [String]) async throws {

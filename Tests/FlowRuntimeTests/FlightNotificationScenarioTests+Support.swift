@@ -17,14 +17,31 @@ enum FlightScenario {
     /// then `settings` on top (as an override would set them).
     static func run(
         trip: Value = trip, agency: String? = nil, settings overrides: [String: Value] = [:], fixtures: DryRunFixtures,
-        start: Instant = .at("2026-07-06T10:00:00Z")
+        start: Instant = .at("2026-07-06T10:00:00Z"), directory: WorkflowDirectory? = nil
     ) async throws -> DryRunReport {
-        let directory = WorkflowDirectory.load(path: workflows, catalogue: .standard)
+        let directory = directory ?? WorkflowDirectory.load(path: workflows, catalogue: .standard)
         let flow = try directory.effectiveFlow("flight-notifications", agency: agency)
         var settings = try directory.effectiveSettings(flow: "flight-notifications", agency: agency)
         settings.merge(overrides) { _, new in new }
         return try await DryRun(flow: flow, input: ["trip": trip], settings: .object(settings), agency: agency,
                                 fixtures: fixtures, start: start).run()
+    }
+
+    /// The shipped flow with these agency documents (`agencies/<name>.yaml` text) instead of the shipped ones,
+    /// validated as `flowctl validate` would: its `diagnostics` hold any override error.
+    static func directory(agencies: [String: String]) throws -> WorkflowDirectory {
+        let path = workflows + "/flight-notifications.yaml"
+        let flow = SourceFile(path: path, text: try String(contentsOfFile: path, encoding: .utf8))
+        return WorkflowDirectory.load(
+            flows: [flow],
+            agencies: agencies.sorted { $0.key < $1.key }.map { SourceFile(path: "agencies/\($0.key).yaml", text: $0.value) },
+            catalogue: .standard, parallel: false)
+    }
+
+    /// An agency document overriding flight-notifications settings (`key: value` YAML lines).
+    static func agency(_ name: String, _ settings: String...) -> String {
+        "agency: \(name)\nflows:\n  flight-notifications:\n    settings:\n"
+            + settings.map { "      \($0)\n" }.joined()
     }
 
     /// LHR → JFK, BA245, scheduled 2026-07-08 22:05 London (21:05Z), arriving 01:05 New York (05:05Z).

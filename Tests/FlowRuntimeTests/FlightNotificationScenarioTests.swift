@@ -174,20 +174,4 @@ import Testing
         #expect(report.calls["aeroapi"] == 3)
         #expect(report.types == ["RESERVATION_CONFIRMATION", "REMINDER_24H"])
     }
-
-    /// The per-trip AeroAPI budget (lowered to 8 as an agency may) stops the watch with an alert:
-    /// the 8th lookup is the boarding one at 20:30; nothing is polled after it.
-    @Test func theAeroAPIBudgetStopsTheWatchWithAnAlert() async throws {
-        let report = try await S.run(settings: ["aeroapi_budget": 8], fixtures: DryRunFixtures(aeroapi: [
-            S.answer("2026-07-08T00:00:00Z", S.flight(gate: "B32")),
-            S.answer("2026-07-08T21:10:00Z", Self.departed),
-            S.answer("2026-07-09T05:00:00Z", Self.arrived),
-        ]))
-        #expect(report.status == "succeeded")
-        #expect(report.alerts.map { $0["code"] } == ["AEROAPI_BUDGET_EXCEEDED"])
-        #expect(report.alerts.first?["at"] == Value.instant(.at("2026-07-08T20:45:00Z")))
-        #expect(report.calls["aeroapi"] == 8)
-        #expect(report.types == ["RESERVATION_CONFIRMATION", "REMINDER_24H", "BOARDING"])
-        #expect(report.history.last?.details["output"]?["outcome"] == "aeroapi_budget_exhausted")
-    }
 }

@@ -30,8 +30,7 @@ public final class FixtureResponder: Sendable {
 
     func answer(_ request: HTTPRequestSpec) -> HTTPResponseSpec {
         let at = now.withLock { $0 }
-        let url = request.url.utf8
-        if url.starts(with: endpoints.aeroapi.utf8) {
+        if request.url.hasPrefix(endpoints.aeroapi) {
             counts.withLock { $0.aeroapi += 1 }
             guard let index = DryRunFixtures.answerIndex(in: fixtures.aeroapi, at: at) else {
                 return json(200, ["flights": [], "links": nil, "num_pages": 1])
@@ -39,7 +38,7 @@ public final class FixtureResponder: Sendable {
             return HTTPResponseSpec(status: fixtures.aeroapi[index].status, headers: Self.jsonHeaders,
                                     body: fixtures.aeroapi[index].bytes)
         }
-        if url.starts(with: endpoints.twilio.utf8) {
+        if request.url.hasPrefix(endpoints.twilio) {
             let n = counts.withLock { $0.twilio += 1; return $0.twilio }
             if let answer = DryRunFixtures.answer(in: fixtures.twilio, at: at), answer.status >= 300 {
                 return json(answer.status, answer.body)
@@ -49,7 +48,7 @@ public final class FixtureResponder: Sendable {
             return HTTPResponseSpec(status: 201, headers: Self.jsonHeaders,
                                     text: "{\"sid\":\"\(sid)\",\"status\":\"queued\"}")
         }
-        if url.starts(with: endpoints.openai.utf8) {
+        if request.url.hasPrefix(endpoints.openai) {
             counts.withLock { $0.openai += 1 }
             let index = openaiCalls.withLock { n in defer { n += 1 }; return n }
             let timed = fixtures.openai.contains { $0.from != nil }

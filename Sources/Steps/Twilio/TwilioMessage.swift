@@ -40,7 +40,8 @@ public struct TwilioMessage: Sendable, Hashable, Decodable {
     /// The resource from a JSON body already read into a `Value`, field by field as
     /// `init(from:)` decodes it (without `JSONDecoder`): `sid` must be a string; the other fields
     /// may be absent or null; a field of another type, or a body that is not an object, is nil.
-    /// `error_code` must be a whole number.
+    /// `error_code` must be a whole number (`21211.0` and `2e4` count, as for `JSONDecoder`). One
+    /// difference: a key repeated in the body keeps its last value here, its first in `JSONDecoder`.
     public init?(json value: Value) {
         guard case .object(let fields) = value, case .string(let sid)? = fields["sid"] else { return nil }
         func text(_ key: String) -> String?? {

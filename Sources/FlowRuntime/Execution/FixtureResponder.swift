@@ -8,7 +8,7 @@ public final class FixtureResponder: Sendable {
     public let fixtures: DryRunFixtures
     public let endpoints: ProviderEndpoints
     private let now: Mutex<Instant>
-    private let counts = Mutex<[String: Int]>(["aeroapi": 0, "twilio": 0, "openai": 0])
+    private let counts = Mutex(Counts())
     private let openaiCalls = Mutex(0)
 
     public init(fixtures: DryRunFixtures, endpoints: ProviderEndpoints, start: Instant) {
@@ -20,7 +20,9 @@ public final class FixtureResponder: Sendable {
     /// The virtual clock the answers are chosen by.
     public func advance(to instant: Instant) { now.withLock { $0 = instant } }
 
-    public var calls: [String: Int] { counts.withLock { $0 } }
+    public var calls: [String: Int] {
+        counts.withLock { ["aeroapi": $0.aeroapi, "twilio": $0.twilio, "openai": $0.openai] }
+    }
 
     public var transport: FixtureTransport {
         FixtureTransport { [self] request throws(TransportError) in self.answer(request) }
@@ -29,25 +31,25 @@ public final class FixtureResponder: Sendable {
     func answer(_ request: HTTPRequestSpec) -> HTTPResponseSpec {
         let at = now.withLock { $0 }
         if request.url.hasPrefix(endpoints.aeroapi) {
-            count("aeroapi")
+            counts.withLock { $0.aeroapi += 1 }
             guard let index = DryRunFixtures.answerIndex(in: fixtures.aeroapi, at: at) else {
                 return json(200, ["flights": [], "links": nil, "num_pages": 1])
             }
-            return HTTPResponseSpec(status: fixtures.aeroapi[index].status, headers: [("Content-Type", "application/json")],
+            return HTTPResponseSpec(status: fixtures.aeroapi[index].status, headers: Self.jsonHeaders,
                                     body: fixtures.aeroapi[index].bytes)
         }
         if request.url.hasPrefix(endpoints.twilio) {
-            let n = count("twilio")
+            let n = counts.withLock { $0.twilio += 1; return $0.twilio }
             if let answer = DryRunFixtures.answer(in: fixtures.twilio, at: at), answer.status >= 300 {
                 return json(answer.status, answer.body)
             }
             let sid = "SM" + String(repeating: "0", count: 32 - String(n).count) + String(n)
             // What `json(201, ["sid": …, "status": "queued"])` writes (keys sorted; the sid needs no escaping).
-            return HTTPResponseSpec(status: 201, headers: [("Content-Type", "application/json")],
+            return HTTPResponseSpec(status: 201, headers: Self.jsonHeaders,
                                     text: "{\"sid\":\"\(sid)\",\"status\":\"queued\"}")
         }
         if request.url.hasPrefix(endpoints.openai) {
-            count("openai")
+            counts.withLock { $0.openai += 1 }
             let index = openaiCalls.withLock { n in defer { n += 1 }; return n }
             let timed = fixtures.openai.contains { $0.from != nil }
             let answer = timed ? DryRunFixtures.answer(in: fixtures.openai, at: at)
@@ -65,12 +67,16 @@ public final class FixtureResponder: Sendable {
         return json(404, ["error": .string("dry-run: no fixture provider for \(request.url)")])
     }
 
-    @discardableResult
-    private func count(_ provider: String) -> Int {
-        counts.withLock { $0[provider, default: 0] += 1; return $0[provider]! }
+    private func json(_ status: Int, _ body: Value) -> HTTPResponseSpec {
+        HTTPResponseSpec(status: status, headers: Self.jsonHeaders, text: body.jsonText)
     }
 
-    private func json(_ status: Int, _ body: Value) -> HTTPResponseSpec {
-        HTTPResponseSpec(status: status, headers: [("Content-Type", "application/json")], text: body.jsonText)
+    private static let jsonHeaders: [(name: String, value: String)] = [("Content-Type", "application/json")]
+
+    /// Calls answered per provider (`calls` reports them by name).
+    private struct Counts {
+        var aeroapi = 0
+        var twilio = 0
+        var openai = 0
     }
 }

@@ -38,7 +38,7 @@ public struct AeroAPIFlightStep: Step {
     func lookup(_ call: StepCall, context: StepContext) async throws(StepFailure) -> Value {
         let args = StepArguments(call.arguments)
         let ident = try args.string("ident")
-        guard !ident.isEmpty, ident.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+        guard !ident.isEmpty, Self.isIdent(ident) else {
             throw .badArgument("ident", "must be letters, digits and dashes")
         }
         let origin = try args.string("origin").uppercased()
@@ -76,6 +76,22 @@ public struct AeroAPIFlightStep: Step {
         throw StepFailure(
             .notFound, code: "aeroapi.no_matching_instance",
             message: "no \(ident) departing \(origin) within \(tolerance) of \(scheduled.iso8601) (\(pages) page(s))")
+    }
+
+    /// Letters, digits and dashes only. Text of ASCII letters, digits and dashes (flight numbers)
+    /// passes on bytes, each such byte being a character of its own; anything else is checked by
+    /// characters, as before.
+    static func isIdent(_ ident: String) -> Bool {
+        for byte in ident.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
+                continue
+            default:
+                return ident.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+            }
+        }
+        return true
     }
 
     func firstURL(base: String, ident: String, byID: Bool, scheduled: Instant, tolerance: TimeSpan) -> String {

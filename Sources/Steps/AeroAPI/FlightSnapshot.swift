@@ -18,7 +18,7 @@ public enum FlightSnapshot {
     }
 
     static let copiedStrings = [
-        "fa_flight_id", "ident", "ident_iata", "status", "gate_origin", "gate_destination", "terminal_origin",
+        "fa_flight_id", "ident", "ident_iata", "gate_origin", "gate_destination", "terminal_origin",
         "terminal_destination", "baggage_claim", "aircraft_type",
     ]
 
@@ -27,18 +27,20 @@ public enum FlightSnapshot {
         var out: [String: Value] = [:]
         out.reserveCapacity(40)
         for key in copiedStrings { out[key] = flight[key]?.stringValue.map(Value.string) ?? .null }
-        let status = flight["status"]?.stringValue ?? ""
-        out["status_parts"] = .array(statusParts(status).map(Value.string))
+        let status = flight["status"]?.stringValue
+        out["status"] = status.map(Value.string) ?? .null
+        out["status_parts"] = .array(statusParts(status ?? "").map(Value.string))
         out["cancelled"] = .bool(flight["cancelled"]?.boolValue ?? false)
         let diverted = flight["diverted"]?.boolValue ?? false
         out["diverted"] = .bool(diverted)
         out["progress_percent"] = flight["progress_percent"]?.numberValue.map(Value.number) ?? .null
         out["origin"] = airport(flight["origin"])
-        out["destination"] = airport(flight["destination"])
+        let destination = airport(flight["destination"])
+        out["destination"] = destination
         for key in timeKeys { out[key] = instant(flight[key]) }
         out["departure_delay_seconds"] = flight["departure_delay"]?.numberValue.map(Value.number) ?? .null
         out["arrival_delay_seconds"] = flight["arrival_delay"]?.numberValue.map(Value.number) ?? .null
-        out["diversion_airport"] = diverted ? (out["destination"]?["iata"] ?? .null) : .null
+        out["diversion_airport"] = diverted ? (destination["iata"] ?? .null) : .null
         out["fetched_at"] = .instant(fetchedAt)
         return .object(out)
     }

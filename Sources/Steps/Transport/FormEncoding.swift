@@ -1,8 +1,24 @@
 /// `application/x-www-form-urlencoded`, as Twilio speaks it: ordered, repeatable fields.
 public enum FormEncoding {
     /// Encodes fields in order; spaces become `+`, everything but unreserved characters is escaped.
+    /// Written as bytes straight into the string's storage (at most three bytes per input byte).
     public static func encode(_ fields: [(String, String)]) -> String {
-        fields.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
+        var capacity = fields.count
+        for (name, value) in fields { capacity += 3 * (name.utf8.count + value.utf8.count) + 1 }
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var count = 0
+            for (index, field) in fields.enumerated() {
+                if index > 0 {
+                    buffer[count] = UInt8(ascii: "&")
+                    count += 1
+                }
+                count = write(field.0, into: buffer, at: count)
+                buffer[count] = UInt8(ascii: "=")
+                count += 1
+                count = write(field.1, into: buffer, at: count)
+            }
+            return count
+        }
     }
 
     /// Decodes a body or query into ordered fields. Nil when an escape is malformed or the bytes
@@ -21,20 +37,31 @@ public enum FormEncoding {
 
     /// Percent-encodes one name or value (RFC 3986 unreserved characters stay, space is `+`).
     public static func escape(_ text: String) -> String {
-        var out = ""
+        String(unsafeUninitializedCapacity: 3 * text.utf8.count) { buffer in write(text, into: buffer, at: 0) }
+    }
+
+    /// Writes `text` escaped into `buffer` from `start` (room for three bytes per byte of `text`
+    /// needed); returns the index after the last byte written. Escapes use upper-case hex digits.
+    private static func write(_ text: String, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        var count = start
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
                 UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
+                buffer[count] = byte
+                count += 1
             case UInt8(ascii: " "):
-                out += "+"
+                buffer[count] = UInt8(ascii: "+")
+                count += 1
             default:
-                out += "%" + hex(byte >> 4) + hex(byte & 0xF)
+                buffer[count] = UInt8(ascii: "%")
+                buffer[count + 1] = hexDigit(byte >> 4)
+                buffer[count + 2] = hexDigit(byte & 0xF)
+                count += 3
             }
         }
-        return out
+        return count
     }
 
     static func unescape(_ text: Substring) -> String? {
@@ -53,8 +80,8 @@ public enum FormEncoding {
         return String(validating: bytes, as: UTF8.self)
     }
 
-    private static func hex(_ nibble: UInt8) -> String {
-        String(UnicodeScalar(nibble < 10 ? nibble + 48 : nibble + 55))
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? nibble + 48 : nibble + 55
     }
 
     private static func nibble(_ c: UInt8) -> UInt8? {

@@ -188,18 +188,32 @@ public enum JSONBody {
                 while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
                 return index - from
             }
-            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let negative = index < bytes.count && bytes[index] == UInt8(ascii: "-")
+            if negative { index += 1 }
             let leadingZero = index < bytes.count && bytes[index] == 0x30
             let whole = digits()
             guard whole > 0, !(leadingZero && whole > 1) else { return nil }
-            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            let wholeEnd = index
+            let fraction = index < bytes.count && bytes[index] == UInt8(ascii: ".")
+            if fraction {
                 index += 1
                 guard digits() > 0 else { return nil }
             }
-            if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            let exponent = index < bytes.count
+                && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E"))
+            if exponent {
                 index += 1
                 if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
                 guard digits() > 0 else { return nil }
+            }
+            // A whole number of up to 15 digits is exact as a Double: no text and no `strtod`
+            // (`-0` stays negative zero, as `Double("-0")` reads it).
+            if !fraction, !exponent, whole <= 15 {
+                var magnitude: Int64 = 0
+                for k in (wholeEnd - whole)..<wholeEnd {
+                    magnitude = magnitude * 10 + Int64(bytes[k] - 0x30)
+                }
+                return .number(negative ? -Double(magnitude) : Double(magnitude))
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             guard let number = Double(text), number.isFinite else { return nil }

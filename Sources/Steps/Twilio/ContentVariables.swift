@@ -12,9 +12,11 @@ public enum ContentVariables {
     }
 
     /// Renders variables (`{"1": "Ana", "2": 3}`) into the JSON string Twilio wants; numbers,
-    /// booleans and instants become strings, keys are sorted.
+    /// booleans and instants become strings, keys are sorted. The text is what `Value.jsonText`
+    /// writes for the object of those strings, written as bytes without building the object.
     public static func encode(_ variables: [String: Value]) -> Result<String, Problem> {
-        var strings: [String: Value] = [:]
+        var members: [(key: String, text: String)] = []
+        members.reserveCapacity(variables.count)
         for (key, value) in variables {
             guard !key.isEmpty else { return .failure(Problem(key: key, reason: "has an empty name")) }
             let text: String
@@ -24,17 +26,58 @@ public enum ContentVariables {
             default: text = value.interpolationText
             }
             if let problem = check(key: key, value: text) { return .failure(problem) }
-            strings[key] = .string(text)
+            members.append((key, text))
         }
-        return .success(Value.object(strings).jsonText)
+        members.sort { $0.key < $1.key }
+        var out: [UInt8] = []
+        out.reserveCapacity(members.reduce(2) { $0 + $1.key.utf8.count + $1.text.utf8.count + 6 })
+        out.append(UInt8(ascii: "{"))
+        for (index, member) in members.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendJSONString(member.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendJSONString(member.text, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return .success(String(decoding: out, as: UTF8.self))
     }
 
-    /// The rule for one value, shared with the fake server.
-    public static func check(key: String, value: String) -> Problem? {
-        if value.trimmingSpacesAndNewlines.isEmpty { return Problem(key: key, reason: "is empty") }
-        if value.contains(where: { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" }) {
-            return Problem(key: key, reason: "contains a newline or tab")
+    /// A JSON string literal as `Value.jsonText` writes one: `"` and `\` escaped, `\n`, `\r`, `\t`
+    /// by name, other control characters as `\u00xx` (lower-case hex), everything else as is.
+    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
+            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                for digit in "\\u00".utf8 { out.append(digit) }
+                out.append(lowerHex(byte >> 4))
+                out.append(lowerHex(byte & 15))
+            default: out.append(byte)
+            }
         }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func lowerHex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble + 48 : nibble + 87 }
+
+    /// The rule for one value, shared with the fake server. A newline, carriage return or tab is
+    /// always a character of its own (or `\r\n`), so looking for its byte finds the same values as
+    /// looking for the character; ASCII text is blank when every byte is ASCII white space.
+    public static func check(key: String, value: String) -> Problem? {
+        var ascii = true
+        var blank = true
+        var breaks = false
+        for byte in value.utf8 {
+            if byte >= 0x80 { ascii = false }
+            if byte == 0x0A || byte == 0x09 || byte == 0x0D { breaks = true }
+            if byte != 0x20 && !(0x09...0x0D).contains(byte) { blank = false }
+        }
+        if (ascii ? blank : value.trimmingSpacesAndNewlines.isEmpty) { return Problem(key: key, reason: "is empty") }
+        if breaks { return Problem(key: key, reason: "contains a newline or tab") }
         return nil
     }
 }

@@ -34,7 +34,7 @@ public struct TwilioClient: Sendable {
 
     /// `POST …/Messages.json`: 201 with the Message resource.
     public func create(_ fields: [(String, String)]) async -> Result<TwilioMessage, StepFailure> {
-        await exchange(createRequest(fields), expecting: 201)
+        await exchangeMessage(createRequest(fields))
     }
 
     /// `GET …/Messages/{Sid}.json`.
@@ -42,7 +42,8 @@ public struct TwilioClient: Sendable {
         guard TwilioIdentifiers.isMessageSid(sid) else {
             return .failure(.badArgument("sid", "is not a message SID"))
         }
-        return await exchange(HTTPRequestSpec(method: .get, url: "\(messagesPath)/\(sid).json", headers: headers), expecting: 200)
+        return await exchangeMessage(
+            HTTPRequestSpec(method: .get, url: "\(messagesPath)/\(sid).json", headers: headers))
     }
 
     /// `GET …/Messages.json?To=…&DateSent>=…`, following `next_page_uri` for up to `maxPages`.
@@ -93,6 +94,30 @@ public struct TwilioClient: Sendable {
         }
     }
 
+    /// One Message resource: read with `JSONBody` and `TwilioMessage(json:)` rather than `JSONDecoder`
+    /// (same fields, same failures).
+    func exchangeMessage(_ request: HTTPRequestSpec) async -> Result<TwilioMessage, StepFailure> {
+        let response: HTTPResponseSpec
+        do {
+            response = try await transport.send(request, timeout: timeout)
+        } catch {
+            return .failure(.transport(error, provider: "twilio"))
+        }
+        guard (200..<300).contains(response.status) else {
+            return .failure(TwilioErrorMapping.failure(status: response.status, body: response.body))
+        }
+        guard let body = JSONBody.parse(response.body), let message = TwilioMessage(json: body) else {
+            return .failure(Self.invalidResponse(status: response.status))
+        }
+        return .success(message)
+    }
+
+    static func invalidResponse(status: Int) -> StepFailure {
+        StepFailure(
+            .invalidResponse, code: "twilio.invalid_response", message: "HTTP \(status) body is not a Twilio resource",
+            providerStatus: status)
+    }
+
     func exchange<Response: Decodable>(_ request: HTTPRequestSpec, expecting status: Int) async
         -> Result<Response, StepFailure>
     {
@@ -108,9 +133,7 @@ public struct TwilioClient: Sendable {
         do {
             return .success(try JSONDecoder().decode(Response.self, from: Data(response.body)))
         } catch {
-            return .failure(StepFailure(
-                .invalidResponse, code: "twilio.invalid_response",
-                message: "HTTP \(response.status) body is not a Twilio resource", providerStatus: response.status))
+            return .failure(Self.invalidResponse(status: response.status))
         }
     }
 }

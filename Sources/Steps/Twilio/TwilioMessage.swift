@@ -37,6 +37,42 @@ public struct TwilioMessage: Sendable, Hashable, Decodable {
         dateCreated = try c.decodeIfPresent(String.self, forKey: .dateCreated).flatMap(RFC2822.parse)
     }
 
+    /// The resource from a JSON body already read into a `Value`, field by field as
+    /// `init(from:)` decodes it (without `JSONDecoder`): `sid` must be a string; the other fields
+    /// may be absent or null; a field of another type, or a body that is not an object, is nil.
+    /// `error_code` must be a whole number (`21211.0` and `2e4` count, as for `JSONDecoder`). One
+    /// difference: a key repeated in the body keeps its last value here, its first in `JSONDecoder`.
+    public init?(json value: Value) {
+        guard case .object(let fields) = value, case .string(let sid)? = fields["sid"] else { return nil }
+        func text(_ key: String) -> String?? {
+            switch fields[key] {
+            case nil, .null?: .some(nil)
+            case .string(let value)?: .some(value)
+            default: nil
+            }
+        }
+        guard let status = text("status"), let to = text("to"), let from = text("from"), let body = text("body"),
+            let direction = text("direction"), let service = text("messaging_service_sid"),
+            let errorMessage = text("error_message"), let dateCreated = text("date_created")
+        else { return nil }
+        switch fields["error_code"] {
+        case nil, .null?: errorCode = nil
+        case .number(let number)?:
+            guard let code = Int(exactly: number) else { return nil }
+            errorCode = code
+        default: return nil
+        }
+        self.sid = sid
+        self.status = status
+        self.to = to
+        self.from = from
+        self.body = body
+        self.direction = direction
+        self.messagingServiceSid = service
+        self.errorMessage = errorMessage
+        self.dateCreated = dateCreated.flatMap(RFC2822.parse)
+    }
+
     /// The step result: `{sid, status, to, from?, messaging_service_sid?}`.
     public var resultValue: Value {
         var out: [String: Value] = ["sid": .string(sid), "status": status.map(Value.string) ?? .null]

@@ -70,7 +70,7 @@ struct ProviderBytesEquivalenceTests {
         ["zeta": "z", "Alpha": "a", "éclair": "e", "": "x"],
         [:],
     ] as [[String: String]])
-    func contentVariablesJSONAsBefore(_ strings: [String: String]) {
+    func contentVariablesJSONAsBefore(_ strings: [String: String]) throws {
         let variables = strings.mapValues(Value.string)
         let expected = Value.object(variables).jsonText
         let problemKey = strings.first { ContentVariables.check(key: $0.key, value: $0.value) != nil || $0.key.isEmpty }

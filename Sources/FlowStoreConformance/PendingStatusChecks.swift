@@ -87,7 +87,7 @@ enum PendingStatusChecks {
 
     /// Keeping a pending status deletes those first received more than the retention earlier.
     static func retention(_ harness: StoreHarness) async throws {
-        try await harness.withStore { store in
+        try await harness.withStore { store async throws in
             let old = F.uniqueID("SM")
             let recent = F.uniqueID("SM")
             let retention = MessageStatusReport.pendingRetention

@@ -117,7 +117,7 @@ extension FakeProviderServer {
                 state.messages.append(message)
                 return message
             }
-            scheduleStatusCallbacks(for: accepted)
+            await scheduleStatusCallbacks(for: accepted)
             return Self.json(201, accepted.resource(accountSid: account))
         }
     }

@@ -189,6 +189,8 @@ struct FakeState {
     var requestCounts: [FakeProvider: Int] = [:]
     var chatRequests: [Value] = []
     var deliveryScripts: [FakeDeliveryOutcome] = []
+    /// How many of the next messages with a `StatusCallback` post their callbacks before the create is answered.
+    var earlyCallbackMessages = 0
     var statusCallbacks: [FakeStatusCallback] = []
     var nextSid = 1
 }

@@ -29,25 +29,26 @@ enum NotificationChecks {
         return (row?.status, row?.error)
     }
 
+    /// Callbacks in arrival order, the status they end at and the error the row keeps.
+    static let precedenceCases: [([(String, String?)], String, String?)] = [
+        ([("delivered", nil), ("read", nil)], "read", nil),
+        ([("read", nil), ("delivered", nil)], "read", nil),
+        ([("read", nil), ("sent", nil), ("queued", nil)], "read", nil),
+        ([("delivered", nil), ("sent", nil)], "delivered", nil),
+        ([("queued", nil)], "sent", nil),
+        ([("failed", "30008"), ("sent", nil)], "failed", "30008"),
+        ([("undelivered", "63016"), ("failed", "30008")], "undelivered", "63016"),
+        ([("undelivered", "63016"), ("delivered", nil)], "delivered", "63016"),
+        ([("failed", "30008"), ("read", nil)], "read", "30008"),
+        ([("delivered", nil), ("undelivered", "63016")], "delivered", nil),
+        ([("read", nil), ("canceled", nil)], "read", nil),
+        ([("sent", nil), ("canceled", nil)], "canceled", nil),
+    ]
+
     static func statusPrecedence(_ harness: StoreHarness) async throws {
         try await harness.withStore { store in
             let trip = F.uniqueID("trip")
-            // (callbacks in arrival order, expected status, expected error)
-            let cases: [([(String, String?)], String, String?)] = [
-                ([("delivered", nil), ("read", nil)], "read", nil),
-                ([("read", nil), ("delivered", nil)], "read", nil),
-                ([("read", nil), ("sent", nil), ("queued", nil)], "read", nil),
-                ([("delivered", nil), ("sent", nil)], "delivered", nil),
-                ([("queued", nil)], "sent", nil),
-                ([("failed", "30008"), ("sent", nil)], "failed", "30008"),
-                ([("undelivered", "63016"), ("failed", "30008")], "undelivered", "63016"),
-                ([("undelivered", "63016"), ("delivered", nil)], "delivered", "63016"),
-                ([("failed", "30008"), ("read", nil)], "read", "30008"),
-                ([("delivered", nil), ("undelivered", "63016")], "delivered", nil),
-                ([("read", nil), ("canceled", nil)], "read", nil),
-                ([("sent", nil), ("canceled", nil)], "canceled", nil),
-            ]
-            for (callbacks, status, error) in cases {
+            for (callbacks, status, error) in precedenceCases {
                 let (got, gotError) = try await after(callbacks.map { ($0.0, $0.1) }, store: store, trip: trip)
                 #expect(got == status, "\(callbacks.map(\.0)) should end at \(status)")
                 #expect(gotError == error, "\(callbacks.map(\.0)) should keep error \(error ?? "nil")")

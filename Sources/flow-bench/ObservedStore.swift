@@ -93,6 +93,12 @@ final class ObservedStore<Base: FlowStore>: FlowStore {
     func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
         try await base.updateNotificationStatus(providerID: providerID, status: status, errorCode: errorCode)
     }
+    func recordMessageStatus(_ report: MessageStatusReport) async throws -> MessageStatusOutcome {
+        try await base.recordMessageStatus(report)
+    }
+    func pendingMessageStatus(messageSid: String) async throws -> MessageStatusReport? {
+        try await base.pendingMessageStatus(messageSid: messageSid)
+    }
     func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
         try await base.countNotifications(tripID: tripID, agencyID: agencyID, since: since)
     }

@@ -59,6 +59,13 @@ final class FlakyStore: FlowStore, NotificationLogReading {
     func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
         try await base.updateNotificationStatus(providerID: providerID, status: status, errorCode: errorCode)
     }
+    func recordMessageStatus(_ report: MessageStatusReport) async throws -> MessageStatusOutcome {
+        try check("recordMessageStatus")
+        return try await base.recordMessageStatus(report)
+    }
+    func pendingMessageStatus(messageSid: String) async throws -> MessageStatusReport? {
+        try await base.pendingMessageStatus(messageSid: messageSid)
+    }
     func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
         try check("countNotifications")
         return try await base.countNotifications(tripID: tripID, agencyID: agencyID, since: since)

@@ -15,7 +15,9 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     private var inboxes: [String: [InboxEvent]] = [:]
     private var nextInboxID: Int64 = 0
     private var effects: [String: EffectRecord] = [:]
-    private var notifications: [String: NotificationRow] = [:]
+    var notifications: [String: NotificationRow] = [:]
+    /// Statuses for message ids no row carries yet (`InMemoryFlowStore+MessageStatuses.swift`).
+    var pendingStatuses: [String: MessageStatusReport] = [:]
     private var fires: [String: Set<Instant>] = [:]
     /// Travel domain rows (`InMemoryFlowStore+Travel.swift`).
     var tripRows: [String: TripRecord] = [:]
@@ -229,6 +231,7 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
         notifications[id]?.status = status
         if let providerID { notifications[id]?.providerID = providerID }
         notifications[id]?.error = error
+        if let providerID { applyPendingStatus(providerID: providerID) }
     }
 
     /// Applies `NotificationStatusOrder`: only a status of higher rank replaces the logged one.

@@ -60,8 +60,19 @@ public protocol FlowStore: Sendable {
 
     /// Claims (trip, type, key) under the unique constraint; false when already claimed.
     func claimNotification(_ claim: NotificationClaim) async throws -> Bool
+    /// Writes a row's status after a send. When `providerID` is set, statuses that arrived for that
+    /// message id before it was recorded (`recordMessageStatus` answered `.pending`) are applied with
+    /// `NotificationStatusOrder` and removed, atomically with the write.
     func updateNotification(tripID: String, type: String, key: String, status: String, providerID: String?, error: String?) async throws
+    /// Applies a status to the row with this provider id (`NotificationStatusOrder`); unknown ids are ignored.
     func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws
+    /// Applies a delivery status to the row carrying `report.messageSid` like `updateNotificationStatus`;
+    /// when no row carries it yet, keeps it (merged by precedence, duplicates idempotent) until
+    /// `updateNotification` records that id, and deletes pending rows older than
+    /// `MessageStatusReport.pendingRetention`.
+    func recordMessageStatus(_ report: MessageStatusReport) async throws -> MessageStatusOutcome
+    /// The status waiting for a message id no log row carries yet, or nil.
+    func pendingMessageStatus(messageSid: String) async throws -> MessageStatusReport?
     /// Notifications sent (claimed and not failed) for caps: per trip or per agency since an instant.
     func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int
 

@@ -34,6 +34,7 @@ enum Migrations {
             Migration(version: 3, name: "travel", statements: travel(d)),
             Migration(version: 4, name: "claim_index_and_last_seq", statements: claimIndexAndLastSequence(d)),
             Migration(version: 5, name: "inbound_notification_type", statements: inboundNotificationType(d)),
+            Migration(version: 6, name: "pending_message_statuses", statements: pendingMessageStatuses(d)),
         ]
     }
 

@@ -125,39 +125,6 @@ extension PostgresFlowStore {
         )).isEmpty
     }
 
-    public func updateNotification(
-        tripID: String, type: String, key: String, status: String, providerID: String?, error: String?
-    ) async throws {
-        let updated = try await rows(
-            """
-            UPDATE notifications_log SET status = \(status), provider_id = COALESCE(\(providerID), provider_id),
-                error = \(error), updated_at = \(StoreCoding.wallClock().postgres)
-            WHERE trip_id = \(tripID) AND type = \(type) AND key = \(key) RETURNING id
-            """
-        )
-        guard !updated.isEmpty else {
-            throw StoreError(.notFound, "no notification claimed for trip '\(tripID)', \(type), '\(key)'")
-        }
-    }
-
-    /// Applies `NotificationStatusOrder`: only a status of higher rank replaces the logged one.
-    public func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
-        let groups = NotificationStatusOrder.rankedGroups
-        precondition(groups.count == 4, "the CASE below names four ranked groups")
-        _ = try await rows(
-            """
-            UPDATE notifications_log SET status = \(status), error = COALESCE(\(errorCode), error),
-                updated_at = \(StoreCoding.wallClock().postgres)
-            WHERE provider_id = \(providerID)
-              AND (CASE WHEN status = ANY(\(groups[0].statuses)) THEN \(groups[0].rank)
-                        WHEN status = ANY(\(groups[1].statuses)) THEN \(groups[1].rank)
-                        WHEN status = ANY(\(groups[2].statuses)) THEN \(groups[2].rank)
-                        WHEN status = ANY(\(groups[3].statuses)) THEN \(groups[3].rank)
-                        ELSE 1 END) < \(NotificationStatusOrder.rank(status))
-            """
-        )
-    }
-
     public func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
         let uncounted = NotificationStatusOrder.uncountedForCaps
         let rows = try await rows(

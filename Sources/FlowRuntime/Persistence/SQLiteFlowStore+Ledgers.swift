@@ -137,28 +137,13 @@ extension SQLiteFlowStore {
             guard !updated.isEmpty else {
                 throw StoreError(.notFound, "no notification claimed for trip '\(tripID)', \(type), '\(key)'")
             }
+            if let providerID { try await applyPendingStatus(providerID: providerID) }
         }
     }
 
     /// Applies `NotificationStatusOrder`: only a status of higher rank replaces the logged one.
     public func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
-        var rankCase = "CASE"
-        var rankBinds: [SQLiteData] = []
-        for group in NotificationStatusOrder.rankedGroups {
-            rankCase += " WHEN status IN (\(group.statuses.map { _ in "?" }.joined(separator: ", "))) THEN ?"
-            rankBinds += group.statuses.map { .text($0) } + [.integer(group.rank)]
-        }
-        rankCase += " ELSE 1 END"
-        try await write { _ in
-            _ = try await exec(
-                """
-                UPDATE notifications_log SET status = ?, error = COALESCE(?, error), updated_at = ?
-                WHERE provider_id = ? AND (\(rankCase)) < ?
-                """,
-                [.text(status), .optional(errorCode), .instant(StoreCoding.wallClock()), .text(providerID)] + rankBinds
-                    + [.integer(NotificationStatusOrder.rank(status))]
-            )
-        }
+        try await write { _ in try await applyStatus(providerID: providerID, status: status, errorCode: errorCode) }
     }
 
     public func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {

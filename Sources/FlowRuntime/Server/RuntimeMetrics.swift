@@ -4,56 +4,56 @@ public import Steps
 
 /// The daemon's metrics through swift-metrics (exported by the Prometheus backend at `/metrics`):
 /// instances by status, transitions, step latency, provider errors, timer lateness, claim batch
-/// size, schedule fires.
+/// size, schedule fires. Each metric's handler is made once per label set (`MetricHandles`).
 public struct RuntimeMetrics: Sendable {
     /// Where the metrics go: the bootstrapped backend by default.
-    public let factory: any MetricsFactory
+    public var factory: any MetricsFactory { handles.factory }
+    /// The counters, timers, recorders and gauges, made once per label set.
+    private let handles: MetricHandles
 
     /// Metrics through `factory`; by default the one `MetricsSystem` was bootstrapped with.
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
-        self.factory = factory
+        self.handles = MetricHandles(factory: factory)
     }
 
     /// One claim; `size` instances were leased.
     public func claimBatch(_ size: Int) {
-        Recorder(label: "flow_claim_batch_size", factory: factory).record(size)
+        handles.recorder("flow_claim_batch_size").record(size)
     }
 
     /// One run of a claimed instance from status `from` to `to`.
     public func transition(flow: String, from: String, to: String, duration: Duration) {
-        Counter(label: "flow_transitions_total", dimensions: [("flow", flow), ("to", to)], factory: factory).increment()
-        Metrics.Timer(label: "flow_instance_run_seconds", dimensions: [("flow", flow)], factory: factory).record(duration: duration)
+        handles.counter("flow_transitions_total", [("flow", flow), ("to", to)]).increment()
+        handles.timer("flow_instance_run_seconds", [("flow", flow)]).record(duration: duration)
     }
 
     /// How late a due timer was handled.
     public func timerLateness(_ lateness: TimeSpan) {
-        Metrics.Timer(label: "flow_timer_lateness_seconds", factory: factory).recordMilliseconds(max(0, lateness.milliseconds))
+        handles.timer("flow_timer_lateness_seconds").recordMilliseconds(max(0, lateness.milliseconds))
     }
 
     /// One step attempt's duration.
     public func stepLatency(step: String, succeeded: Bool, duration: Duration) {
         let outcome = succeeded ? "ok" : "error"
-        Metrics.Timer(label: "flow_step_seconds", dimensions: [("step", step), ("outcome", outcome)], factory: factory)
-            .record(duration: duration)
+        handles.timer("flow_step_seconds", [("step", step), ("outcome", outcome)]).record(duration: duration)
     }
 
     /// A failed step attempt, by step, error class and code (`twilio.21211`, `transport.timeout`).
     public func providerError(step: String, failure: StepFailure) {
-        Counter(label: "flow_provider_errors_total", dimensions: [
+        handles.counter("flow_provider_errors_total", [
             ("step", step), ("class", failure.errorClass.rawValue), ("code", failure.code),
-        ], factory: factory).increment()
+        ]).increment()
     }
 
     /// The stored instances per status (every status is set, absent ones to 0).
     public func instances(_ counts: [InstanceStatus: Int]) {
         for status in InstanceStatus.allCases {
-            Gauge(label: "flow_instances", dimensions: [("status", status.rawValue)], factory: factory).record(counts[status] ?? 0)
+            handles.gauge("flow_instances", [("status", status.rawValue)]).record(counts[status] ?? 0)
         }
     }
 
     /// A schedule fire this daemon handled, by outcome (`started`, `claimed_elsewhere`, …).
     public func scheduleFire(flow: String, outcome: String) {
-        Counter(
-            label: "flow_schedule_fires_total", dimensions: [("flow", flow), ("outcome", outcome)], factory: factory).increment()
+        handles.counter("flow_schedule_fires_total", [("flow", flow), ("outcome", outcome)]).increment()
     }
 }

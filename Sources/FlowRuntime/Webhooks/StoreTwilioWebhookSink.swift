@@ -15,6 +15,10 @@ public import Logging
 /// `canceled`); progress (`queued`, `accepted`, `scheduled`, `sending`, `sent`) leaves the log at
 /// `sent`, as the send step recorded it. Callbacks may arrive out of order: the store keeps the
 /// status of highest rank (`NotificationStatusOrder`: `read` > `delivered` > failures > `sent`).
+/// A status for a message id the log does not carry yet (the callback beat the send step's record,
+/// or the daemon crashed between send and record) is kept durably (`FlowStore.recordMessageStatus`,
+/// table `pending_message_statuses`) and applied when the send records the id; callbacks of every
+/// account (the default one and agencies' own, each verified with its token) are stored alike.
 public struct StoreTwilioWebhookSink<Store: FlowStore>: TwilioWebhookSink {
     /// The notification type inbound messages are logged under.
     public static var inboundType: String { "whatsapp.inbound" }
@@ -49,12 +53,17 @@ public struct StoreTwilioWebhookSink<Store: FlowStore>: TwilioWebhookSink {
             ])
             return
         }
-        try await store.updateNotificationStatus(
-            providerID: status.messageSid, status: status.status, errorCode: status.errorCode.map(String.init))
-        logger.info("delivery status", metadata: [
+        let outcome = try await store.recordMessageStatus(MessageStatusReport(
+            messageSid: status.messageSid, accountSid: status.accountSid, status: status.status,
+            errorCode: status.errorCode.map(String.init), receivedAt: clock()))
+        let metadata: Logger.Metadata = [
             "flow.message_sid": "\(status.messageSid)", "flow.status": "\(status.status)",
             "flow.error_code": "\(status.errorCode.map(String.init) ?? "-")",
-        ])
+        ]
+        switch outcome {
+        case .logged: logger.info("delivery status", metadata: metadata)
+        case .pending: logger.notice("delivery status kept until the send records its message id", metadata: metadata)
+        }
     }
 
     public func inboundMessage(_ message: TwilioInboundMessage) async throws -> Bool {

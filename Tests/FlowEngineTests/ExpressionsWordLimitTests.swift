@@ -5,7 +5,8 @@ import Testing
 @Suite("limit_words")
 struct ExpressionsWordLimitTests {
     static func evaluate(_ text: String, _ bindings: [String: Value] = [:]) throws -> Value {
-        try ExpressionEvaluation.evaluate(ExpressionSource(text, at: .unknown()), in: EvaluationContext(bindings: bindings))
+        try ExpressionEvaluation.evaluate(
+            ExpressionSource(text, at: .unknown()), in: EvaluationContext(bindings: bindings))
     }
 
     static let cases: [(text: String, limit: Int, expected: String)] = [

@@ -34,7 +34,7 @@ extension StepSignature {
     /// The latest itinerary version of a trip (implemented by the runtime over `itineraries`).
     public static let itineraryLatest = StepSignature(
         name: "itinerary.latest",
-        summary: "The trip's latest saved itinerary: {found, version, day_count, days, generated_at}",
+        summary: "The trip's latest saved itinerary: {found, version, day_count, days, titles, generated_at}",
         parameters: [
             .init("trip_id", .string, "the trip"),
         ],

@@ -101,8 +101,8 @@ public struct ItinerarySaveStep<Store: FlowStore>: Sendable {
 
 /// `itinerary.latest`: the trip's latest itinerary version.
 ///
-/// Result: `{found, version, day_count, days, generated_at}`; `found: false` (and nulls, no days)
-/// when none was saved.
+/// Result: `{found, version, day_count, days, titles, generated_at}` where `titles` has one text per
+/// day, its items' titles joined with ", "; `found: false` (nulls, no days) when none was saved.
 public struct ItineraryLatestStep<Store: FlowStore>: Sendable {
     public static var signature: StepSignature { .itineraryLatest }
 
@@ -124,12 +124,17 @@ public struct ItineraryLatestStep<Store: FlowStore>: Sendable {
             return .failure(StepFailure(.transient, code: "store.unavailable", message: "itineraries: \(error)"))
         }
         guard let record else {
-            return .success(["found": false, "version": .null, "day_count": 0, "days": [], "generated_at": .null])
+            return .success([
+                "found": false, "version": .null, "day_count": 0, "days": [], "titles": [], "generated_at": .null,
+            ])
         }
         let days = record.itinerary["days"]?.arrayValue ?? []
+        let titles = days.map { day in
+            Value.string((day["items"]?.arrayValue ?? []).compactMap { $0["title"]?.stringValue }.joined(separator: ", "))
+        }
         return .success([
             "found": true, "version": .number(Double(record.version)), "day_count": .number(Double(days.count)),
-            "days": .array(days), "generated_at": .instant(record.generatedAt),
+            "days": .array(days), "titles": .array(titles), "generated_at": .instant(record.generatedAt),
         ])
     }
 }

@@ -33,8 +33,9 @@ struct ItineraryScenarioTests {
 
     @Test("a delay band is an overridable setting")
     func delayOverride() async throws {
+        // Departure 7 days 13 hours after the start: the 7–30 days band.
         let report = try await S.run(fixtures: DryRunFixtures(openai: [S.answer(Self.madrid)]),
-                                     settings: ["delay_days": "45m"])
+                                     settings: ["delay_weeks": .duration(.minutes(45))])
         #expect(S.called(report, "openai.chat").first?.at == S.start + .minutes(45))
     }
 
@@ -45,7 +46,7 @@ struct ItineraryScenarioTests {
         (["return": .null], "2026-07-09", 3, "setting"),
         (["return": "2026-09-30T10:00:00+02:00"], "2026-07-09", 14, "return"),
     ])
-    func tripLength(extra: [String: Value], first: String, days: Int, from: String) async throws {
+    func tripLength(extra: [String: Value], first: String, days: Int, source: String) async throws {
         let report = try await S.run(trip: S.trip(extra), fixtures: DryRunFixtures(
             openai: [S.answer(S.days(from: first, count: days))]))
         #expect(report.status == "succeeded")
@@ -54,7 +55,8 @@ struct ItineraryScenarioTests {
         let prompt = S.called(report, "openai.chat").first?.details["input"]?["messages"]?[1]?["content"]?.stringValue
         #expect(prompt?.contains("Exactamente \(days) día") == true)
         #expect(S.results(report, "itinerary.save").first?["day_count"] == .number(Double(days)))
-        _ = from
+        let output = report.history.last { $0.kind == "completed" }?.details["output"]
+        #expect(output?["days"] == .number(Double(days)) && output?["length_from"] == .string(source))
     }
 
     @Test("a valid itinerary is saved as version 1, a re-run saves version 2, each then ITINERARY_READY")

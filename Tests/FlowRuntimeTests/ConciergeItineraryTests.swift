@@ -40,7 +40,7 @@ struct ConciergeItineraryTests {
     @Test("a one-day itinerary, with a day's titles cut to 12 words")
     func oneDay() async throws {
         let titles = (1...8).map { "Lugar número \($0)" }
-        let one = DryRunFixtures.SavedItinerary(tripID: "trip-mad", itinerary: ["days": [day("2026-07-09", titles)]])
+        let one = DryRunFixtures.SavedItinerary(tripID: "trip-mad", itinerary: ["days": [Self.day("2026-07-09", titles)]])
         let report = try await S.run(body: "itinerario", fixtures: DryRunFixtures(trips: [S.madrid], itineraries: [one]))
         #expect(S.replies(report) == [
             "Tu itinerario para Madrid tiene 1 día. Día 1: Lugar número 1, Lugar número 2, Lugar número 3, "

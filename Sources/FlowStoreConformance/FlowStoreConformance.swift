@@ -42,9 +42,11 @@ public enum FlowStoreConformance {
         Check(name: "hostile strings are bound, not spliced", body: LedgerChecks.hostileStrings),
     ] + travelChecks
 
-    /// The travel tables' checks: trips and conversations (also run against the in-memory store).
+    /// The travel tables' checks: trips, conversations and itineraries (also run against the in-memory store).
     public static let travelChecks: [Check] = [
         Check(name: "trips upsert and lookup by WhatsApp number", body: TravelChecks.trips),
         Check(name: "conversation turns, last N oldest first", body: TravelChecks.conversations),
+        Check(name: "itinerary versions increase per trip", body: ItineraryChecks.versions),
+        Check(name: "concurrent itinerary saves get distinct versions", body: ItineraryChecks.concurrentVersions),
     ]
 }

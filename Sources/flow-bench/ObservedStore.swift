@@ -118,4 +118,8 @@ final class ObservedStore<Base: FlowStore>: FlowStore {
     func conversation(tripID: String, limit: Int) async throws -> [ConversationTurn] {
         try await base.conversation(tripID: tripID, limit: limit)
     }
+    func saveItinerary(_ draft: ItineraryDraft) async throws -> ItineraryRecord { try await base.saveItinerary(draft) }
+    func latestItinerary(tripID: String) async throws -> ItineraryRecord? {
+        try await base.latestItinerary(tripID: tripID)
+    }
 }

@@ -26,7 +26,7 @@ enum EventFixtures {
 struct EventTests {
     typealias F = EventFixtures
 
-    @Test("trip.created starts flight-notifications once per trip, through any path")
+    @Test("trip.created starts flight-notifications and itinerary once per trip, through any path")
     func oncePerTrip() async throws {
         let store = try await DaemonFixtures.temporarySQLite()
         let registry = DefinitionRegistry(path: F.workflows)
@@ -35,11 +35,12 @@ struct EventTests {
         let now = DaemonFixtures.start
 
         let first = try await dispatcher.dispatch(event: "trip.created", payload: F.trip("T-1"), agency: "acme", at: now)
-        #expect(first.map(\.flow) == ["flight-notifications"])
-        #expect(first.map(\.created) == [true])
+        #expect(first.map(\.flow) == ["flight-notifications", "itinerary"])
+        #expect(first.map(\.created) == [true, true])
+        #expect(first.last?.key == "event/itinerary/T-1")
         #expect(first.first?.key == "event/flight-notifications/T-1")
         let again = try await dispatcher.dispatch(event: "trip.created", payload: F.trip("T-1"), agency: "acme", at: now)
-        #expect(again.map(\.created) == [false])
+        #expect(again.map(\.created) == [false, false])
         #expect(again.first?.instance.id == first.first?.instance.id)
 
         // `flowctl start` derives the same key from the flow's trigger and the input.
@@ -55,7 +56,7 @@ struct EventTests {
         #expect(existing.id == first.first?.instance.id)
 
         let other = try await dispatcher.dispatch(event: "trip.created", payload: F.trip("T-2"), agency: nil, at: now)
-        #expect(other.map(\.created) == [true])
+        #expect(other.map(\.created) == [true, true])
         #expect(try await store.instances(matching: InstanceFilter(flow: "flight-notifications")).count == 2)
         #expect(try await dispatcher.dispatch(event: "trip.cancelled", payload: F.trip("T-3"), agency: nil, at: now)
             .isEmpty)
@@ -110,12 +111,12 @@ struct EventTests {
                 ) { response in
                     #expect(response.status == .ok)
                     let body = try JSONDecoder().decode(EventResponse.self, from: Data(buffer: response.body))
-                    #expect(body.started.map(\.flow) == ["flight-notifications"])
-                    #expect(body.started.map(\.created) == [expectedCreated])
+                    #expect(body.started.map(\.flow) == ["flight-notifications", "itinerary"])
+                    #expect(body.started.map(\.created) == [expectedCreated, expectedCreated])
                     ids += body.started.map(\.instance)
                 }
             }
-            #expect(Set(ids).count == 1)
+            #expect(Set(ids).count == 2)
             try await client.execute(uri: "/events/trip.created", method: .post, body: ByteBuffer(string: "{nope")) {
                 #expect($0.status == .badRequest)
             }

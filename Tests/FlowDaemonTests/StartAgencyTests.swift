@@ -36,7 +36,7 @@ struct StartAgencyTests {
         let dispatcher = EventDispatcher(store: store, registry: DefinitionRegistry(path: F.workflows))
         let started = try await dispatcher.dispatch(
             event: "trip.created", payload: F.trip("T-AG-1"), agency: nil, at: DaemonFixtures.start)
-        #expect(started.map(\.instance.agencyID) == ["acme"])
+        #expect(started.map(\.instance.agencyID) == ["acme", "acme"])
         await #expect(throws: EventDispatcher<SQLiteFlowStore>.DispatchError.self) {
             _ = try await dispatcher.dispatch(
                 event: "trip.created", payload: F.trip("T-AG-2"), agency: "patagonia", at: DaemonFixtures.start)

@@ -92,6 +92,7 @@ struct ExpressionsFunctionTests {
         ("abs(-5m)", .duration(.minutes(5))),
         ("round(2.345, 2)", 2.35), ("round(2.5)", 3), ("floor(2.7)", 2), ("ceil(2.1)", 3),
         ("matches_keyword('Viajo a Chile', ['hi'])", false), ("matches_keyword('¿Información?', 'informacion')", true),
+        ("limit_words('uno dos, tres', 2)", "uno dos…"), ("limit_words('uno dos', 2)", "uno dos"),
     ]
 
     @Test("every function", arguments: cases)

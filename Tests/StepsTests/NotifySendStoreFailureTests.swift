@@ -86,6 +86,10 @@ final class FlakyStore: FlowStore, NotificationLogReading {
     func conversation(tripID: String, limit: Int) async throws -> [ConversationTurn] {
         try await base.conversation(tripID: tripID, limit: limit)
     }
+    func saveItinerary(_ draft: ItineraryDraft) async throws -> ItineraryRecord { try await base.saveItinerary(draft) }
+    func latestItinerary(tripID: String) async throws -> ItineraryRecord? {
+        try await base.latestItinerary(tripID: tripID)
+    }
     func notification(tripID: String, type: String, key: String) async throws -> NotificationLogEntry? {
         try await base.notification(tripID: tripID, type: type, key: key)
     }

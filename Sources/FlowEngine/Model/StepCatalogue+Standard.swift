@@ -4,7 +4,7 @@ extension StepCatalogue {
     /// and the pure built-ins. One definition: implementations take their signature from here.
     public static let standard = StepCatalogue([
         .twilioSendTemplate, .twilioSendText, .aeroapiFlight, .openaiChat, .notifySend, .flightDiff, .alertRaise,
-        .tripsForTraveller, .conversationRecent, .conversationAppend,
+        .tripsForTraveller, .conversationRecent, .conversationAppend, .itineraryCheck, .itinerarySave, .itineraryLatest,
     ])
 }
 

@@ -84,5 +84,6 @@ public struct DryRun: Sendable {
                 tripID: turn.tripID, agencyID: agency, sender: turn.sender, message: turn.message, intent: turn.intent,
                 providerID: turn.providerID, at: turn.at ?? start))
         }
+        try await DryRunTravelSeed.seed(store, input: input, agency: agency, fixtures: fixtures, start: start)
     }
 }

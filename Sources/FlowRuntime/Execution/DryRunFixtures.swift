@@ -80,6 +80,8 @@ public struct DryRunFixtures: Sendable {
     public var trips: [TripRecord]
     /// Conversation turns the dry-run's store starts with (what `conversation.recent` reads).
     public var conversations: [Turn]
+    /// Itinerary versions the dry-run's store starts with (what `itinerary.latest` reads).
+    public var itineraries: [SavedItinerary] = []
 
     public init(aeroapi: [Answer] = [], twilio: [Answer] = [], openai: [Answer] = [], approvals: [Approval] = [],
                 events: [Event] = [], trips: [TripRecord] = [], conversations: [Turn] = []) {
@@ -90,6 +92,15 @@ public struct DryRunFixtures: Sendable {
         self.events = events
         self.trips = trips
         self.conversations = conversations
+    }
+
+    /// Fixtures with earlier itinerary versions too.
+    public init(aeroapi: [Answer] = [], twilio: [Answer] = [], openai: [Answer] = [], approvals: [Approval] = [],
+                events: [Event] = [], trips: [TripRecord] = [], conversations: [Turn] = [],
+                itineraries: [SavedItinerary]) {
+        self.init(aeroapi: aeroapi, twilio: twilio, openai: openai, approvals: approvals, events: events, trips: trips,
+                  conversations: conversations)
+        self.itineraries = itineraries
     }
 
     /// Reads a fixtures file (YAML or JSON).
@@ -108,7 +119,7 @@ public struct DryRunFixtures: Sendable {
         let reader = DryRunFixturesReader()
         let root = try reader.map(document, "the fixtures document",
                                   allowed: ["aeroapi", "twilio", "openai", "approvals", "events", "trips",
-                                           "conversations"])
+                                           "conversations", "itineraries"])
         aeroapi = try reader.answers(root["aeroapi"], "aeroapi", okStatus: 200, bodyKeys: ["flights", "links", "num_pages"])
         twilio = try reader.answers(root["twilio"], "twilio", okStatus: 201, bodyKeys: [])
         openai = try reader.answers(root["openai"], "openai", okStatus: 200, bodyKeys: ["content"])
@@ -116,6 +127,7 @@ public struct DryRunFixtures: Sendable {
         events = try reader.events(root["events"])
         trips = try reader.trips(root["trips"])
         conversations = try reader.conversations(root["conversations"], tripIDs: Set(trips.map(\.id)))
+        itineraries = try reader.itineraries(root["itineraries"], tripIDs: Set(trips.map(\.id)))
     }
 
     /// The entry in force at `now`, if any.

@@ -199,6 +199,12 @@ public struct Executor<Store: FlowStore>: Sendable {
             outcome = await ConversationRecentStep(store: store).run(call, context: context)
         case StepSignature.conversationAppend.name:
             outcome = await ConversationAppendStep(store: store).run(call, context: context)
+        case StepSignature.itineraryCheck.name:
+            outcome = ItineraryCheckStep().runPure(arguments)
+        case StepSignature.itinerarySave.name:
+            outcome = await ItinerarySaveStep(store: store, instanceID: instanceID).run(call, context: context)
+        case StepSignature.itineraryLatest.name:
+            outcome = await ItineraryLatestStep(store: store).run(call, context: context)
         default:
             guard let step = steps[invocation.step] else {
                 outcome = .failure(StepFailure(.permanent, code: "step.unknown", message: "no step named '\(invocation.step)'"))

@@ -22,6 +22,8 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     /// Travel domain rows (`InMemoryFlowStore+Travel.swift`).
     var tripRows: [String: TripRecord] = [:]
     var conversationRows: [ConversationTurn] = []
+    /// Itinerary versions (`InMemoryFlowStore+Itineraries.swift`).
+    var itineraryRows: [ItineraryRecord] = []
 
     struct NotificationRow {
         var claim: NotificationClaim

@@ -98,4 +98,14 @@ public protocol FlowStore: Sendable {
     func appendConversation(_ turn: ConversationTurn) async throws
     /// The last `limit` turns of a trip, oldest first.
     func conversation(tripID: String, limit: Int) async throws -> [ConversationTurn]
+
+    // MARK: Itineraries (versions per trip)
+
+    /// Stores a new version of a trip's itinerary: the trip's highest version plus one (1 for the
+    /// first), status `draft`. An instance saves at most one version: when `draft.instanceID` already
+    /// saved one for the trip, that record is returned and nothing is written (a re-issued call after
+    /// a crash does not add a version). `notFound` when the trip does not exist.
+    func saveItinerary(_ draft: ItineraryDraft) async throws -> ItineraryRecord
+    /// The trip's highest version, nil when none was saved.
+    func latestItinerary(tripID: String) async throws -> ItineraryRecord?
 }

@@ -96,7 +96,6 @@ struct ServeEndToEndTests {
 
     @Test("a cancelled flight: confirmation, poll, cancellation, delivered callbacks, forged 403, clean SIGTERM")
     func cancelledFlight() async throws {
-        let flowctl = URL(fileURLWithPath: try DaemonProcess.flowctlPath())
         var configuration = FakeProviderServer.Configuration()
         configuration.sendsStatusCallbacks = true
         configuration.statusCallbackDelay = TimeSpan(milliseconds: 50)
@@ -104,53 +103,13 @@ struct ServeEndToEndTests {
         let fakeURL = try await fake.start()
         defer { Task { await fake.stop() } }
 
-        let now = FakeProviderServer.wallClock()
-        let departure = Instant(epochMilliseconds: (now.epochMilliseconds / 60_000 + 40) * 60_000)
-        var flight = FakeFlight(
-            ident: "AR1302", faFlightID: "ARG1302-e2e", origin: (iata: "EZE", icao: "SAEZ", zone: "America/Argentina/Buenos_Aires"),
-            destination: (iata: "MIA", icao: "KMIA", zone: "America/New_York"), scheduledOut: departure, blockTime: .hours(9))
-        flight.status = "Cancelled"
-        flight.cancelled = true
-        fake.setFlights([flight.value], for: "AR1302")
-
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-e2e-\(UUID().uuidString)")
-        let workflows = directory.appendingPathComponent("workflows")
-        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.copyItem(
-            at: Self.repository.appendingPathComponent("workflows/flight-notifications.yaml"),
-            to: workflows.appendingPathComponent("flight-notifications.yaml"))
-        let database = directory.appendingPathComponent("flow.sqlite").path
-        let input = directory.appendingPathComponent("trip.json")
-        let trip: Value = ["trip": [
-            "id": "T-E2E-1", "agency_id": "acme", "client_name": "Ana", "whatsapp": "+5491155550000",
-            "flight_number": "AR1302", "origin": "EZE", "destination": "MIA", "departure": .string(departure.description),
-        ]]
-        try trip.jsonText.write(to: input, atomically: true, encoding: .utf8)
-
-        let port = try LoopbackPort.free()
-        let daemonURL = "http://127.0.0.1:\(port)"
-        let environment = Self.daemonEnvironment(configuration, fakeURL: fakeURL, daemonURL: daemonURL)
-
-        let log = directory.appendingPathComponent("serve.log")
-        let serve = try Self.serveProcess(
-            flowctl, port: port, workflows: workflows, database: database, environment: environment, log: log)
         let started = Date()
-        try serve.run()
-        defer { if serve.isRunning { serve.terminate() } }
-        func serveLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-
-        let healthy = await Self.eventually(20) {
-            (try? await AsyncHTTPClientTransport().send(
-                HTTPRequestSpec(method: .get, url: daemonURL + "/health"), timeout: .seconds(1)).status) == 200
-        }
-        try #require(healthy, "serve did not answer /health:\n\(serveLog())")
-        let healthyAfter = Date().timeIntervalSince(started)
-
-        let (startStatus, startOutput) = try Self.run(
-            flowctl, ["start", "flight-notifications", "--input", input.path, "--key", "T-E2E-1",
-                      "--database", "sqlite://" + database, "--workflows", workflows.path], environment: environment)
-        try #require(startStatus == 0, "flowctl start failed: \(startOutput)")
+        let daemon = try await CancelledFlightDaemon(
+            fake: fake, fakeURL: fakeURL, configuration: configuration, tripID: "T-E2E-1")
+        defer { daemon.cleanUp() }
+        let (database, daemonURL, serve) = (daemon.database, daemon.daemonURL, daemon.serve)
+        func serveLog() -> String { daemon.serveLog() }
+        let readyAfter = Date().timeIntervalSince(started)
 
         // Both messages sent, each followed by queued → sent → delivered callbacks answered 200.
         let delivered = await Self.eventually(30) {
@@ -199,7 +158,8 @@ struct ServeEndToEndTests {
         if stopped {
             #expect(serve.terminationReason == .exit && serve.terminationStatus == 0, "\(serve.terminationStatus)\n\(serveLog())")
         }
-        print("ServeEndToEnd timings: healthy after \(healthyAfter)s, both messages delivered after \(deliveredAfter)s, "
+        print("ServeEndToEnd timings: healthy and trip started after \(readyAfter)s, "
+              + "both messages delivered after \(deliveredAfter)s, "
               + "total \(Date().timeIntervalSince(started))s")
     }
 }

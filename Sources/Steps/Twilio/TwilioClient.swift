@@ -98,6 +98,19 @@ public struct TwilioClient: Sendable {
     /// (same fields, same failures).
     func exchangeMessage(_ request: HTTPRequestSpec) async -> Result<TwilioMessage, StepFailure> {
         let response: HTTPResponseSpec
+        switch await successfulResponse(request) {
+        case .success(let answer): response = answer
+        case .failure(let failure): return .failure(failure)
+        }
+        guard let body = JSONBody.parse(response.body), let message = TwilioMessage(json: body) else {
+            return .failure(Self.invalidResponse(status: response.status))
+        }
+        return .success(message)
+    }
+
+    /// The response to `request` when Twilio answered 2xx; a transport error or Twilio's error otherwise.
+    private func successfulResponse(_ request: HTTPRequestSpec) async -> Result<HTTPResponseSpec, StepFailure> {
+        let response: HTTPResponseSpec
         do {
             response = try await transport.send(request, timeout: timeout)
         } catch {
@@ -106,10 +119,7 @@ public struct TwilioClient: Sendable {
         guard (200..<300).contains(response.status) else {
             return .failure(TwilioErrorMapping.failure(status: response.status, body: response.body))
         }
-        guard let body = JSONBody.parse(response.body), let message = TwilioMessage(json: body) else {
-            return .failure(Self.invalidResponse(status: response.status))
-        }
-        return .success(message)
+        return .success(response)
     }
 
     static func invalidResponse(status: Int) -> StepFailure {
@@ -122,13 +132,9 @@ public struct TwilioClient: Sendable {
         -> Result<Response, StepFailure>
     {
         let response: HTTPResponseSpec
-        do {
-            response = try await transport.send(request, timeout: timeout)
-        } catch {
-            return .failure(.transport(error, provider: "twilio"))
-        }
-        guard (200..<300).contains(response.status) else {
-            return .failure(TwilioErrorMapping.failure(status: response.status, body: response.body))
+        switch await successfulResponse(request) {
+        case .success(let answer): response = answer
+        case .failure(let failure): return .failure(failure)
         }
         do {
             return .success(try JSONDecoder().decode(Response.self, from: Data(response.body)))

@@ -213,6 +213,18 @@ final class DurabilityHarness: Sendable {
 
 /// The throwaway PostgreSQL cluster of `scripts/test.sh`.
 enum TestPostgres {
+    /// A client configuration for the test cluster with at most `maximumConnections`, without TLS;
+    /// nil (and a "skipped" line) when `FLOW_TEST_POSTGRES_URL` is not set.
+    static func clientConfiguration(maximumConnections: Int) throws -> PostgresClient.Configuration? {
+        guard let url, case .postgres(let settings) = try StoreConfiguration.from(url: url) else {
+            print("skipped: FLOW_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)")
+            return nil
+        }
+        var configuration = settings.clientConfiguration(maximumConnections: maximumConnections)
+        configuration.tls = .disable
+        return configuration
+    }
+
     static let url = ProcessInfo.processInfo.environment["FLOW_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     /// Its data directory, for the restart test.
     static let dataDirectory = ProcessInfo.processInfo.environment["FLOW_TEST_POSTGRES_DATA"].flatMap {
@@ -243,29 +255,12 @@ enum TestPostgres {
             throw StoreError(.unavailable, "FLOW_TEST_POSTGRES_DATA is not set")
         }
         let pgctl = ProcessInfo.processInfo.environment["FLOW_TEST_PG_CTL"] ?? "pg_ctl"
-        var arguments = [pgctl, "-D", dataDirectory, "-m", "fast", "-w", "-l",
-                         (dataDirectory as NSString).appendingPathComponent("server.log"), "restart"]
-        if getuid() == 0 { arguments = ["runuser", "-u", "postgres", "--"] + arguments }
-        // posix_spawn + waitpid, not Foundation's Process: its exit monitoring never saw this
-        // child exit (the restarted server, a grandchild, keeps running), and waitUntilExit hung.
-        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("pg-restart-\(UUID()).err").path
-        defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
-        guard spawned == 0 else { throw StoreError(.unavailable, "cannot run \(arguments[0]): errno \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        guard status == 0 else {
-            let text = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-            throw StoreError(.unavailable, "pg_ctl restart failed (wait status \(status)): \(text)")
+        // As the `postgres` user when we are root; posix_spawn + waitpid (`OwnPostgresCluster.run`).
+        do {
+            try OwnPostgresCluster.run([pgctl, "-D", dataDirectory, "-m", "fast", "-w", "-l",
+                                        (dataDirectory as NSString).appendingPathComponent("server.log"), "restart"])
+        } catch {
+            throw StoreError(.unavailable, "\(error)")
         }
     }
 }

@@ -59,9 +59,10 @@ final class OwnPostgresCluster: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// posix_spawn + waitpid (Foundation's Process never saw pg_ctl exit while the server it
-    /// started kept running, see `TestPostgres.restart`); stderr goes into the error.
-    private static func run(_ command: [String], asPostgres: Bool = true) throws {
+    /// Runs a PostgreSQL command (as the `postgres` user when we are root) with posix_spawn +
+    /// waitpid: Foundation's Process never saw `pg_ctl` exit while the server it started (a
+    /// grandchild) kept running, and waitUntilExit hung. stderr goes into the error.
+    static func run(_ command: [String], asPostgres: Bool = true) throws {
         var arguments = command
         if asPostgres && getuid() == 0 { arguments = ["runuser", "-u", "postgres", "--"] + arguments }
         let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("own-pg-\(UUID()).err").path

@@ -9,13 +9,7 @@ import Testing
 @Suite("Postgres pool start")
 struct PostgresPoolStartTests {
     static func configuration() throws -> PostgresClient.Configuration? {
-        guard let url = TestPostgres.url, case .postgres(let settings) = try StoreConfiguration.from(url: url) else {
-            print("skipped: FLOW_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)")
-            return nil
-        }
-        var configuration = settings.clientConfiguration(maximumConnections: 2)
-        configuration.tls = .disable
-        return configuration
+        try TestPostgres.clientConfiguration(maximumConnections: 2)
     }
 
     @Test("a call made before run() waits for it, then succeeds")

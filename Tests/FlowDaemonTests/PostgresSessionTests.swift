@@ -9,13 +9,7 @@ import Testing
 struct PostgresSessionTests {
     /// A one-connection client configuration for the test cluster, or nil when it is not set.
     static func configuration() throws -> PostgresClient.Configuration? {
-        guard let url = TestPostgres.url, case .postgres(let settings) = try StoreConfiguration.from(url: url) else {
-            print("skipped: FLOW_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)")
-            return nil
-        }
-        var configuration = settings.clientConfiguration(maximumConnections: 1)
-        configuration.tls = .disable
-        return configuration
+        try TestPostgres.clientConfiguration(maximumConnections: 1)
     }
 
     @Test("A statement on a connection that has closed fails with .unavailable instead of waiting forever")

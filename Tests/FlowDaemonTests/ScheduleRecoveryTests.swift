@@ -12,6 +12,15 @@ struct ScheduleRecoveryTests {
 
     static let every5Minutes = F.digest(catchUp: "none", cron: "*/5 * * * *")
 
+    /// `count` schedule services for the every-5-minutes flow on one store, sharing a test clock set to `start`.
+    static func replicas<Store: FlowStore>(_ count: Int, of store: Store, at start: Instant)
+        -> ([ScheduleService<Store>], TestClock)
+    {
+        let registry = F.registry(every5Minutes)
+        let clock = TestClock(start)
+        return ((0..<count).map { _ in ScheduleService(store: store, registry: registry, clock: { clock.now }) }, clock)
+    }
+
     /// Runs `body` on a fresh SQLite store, or a fresh database of the test cluster.
     static func withStore(_ kind: String, _ body: @Sendable (any FlowStore) async throws -> Void) async throws -> Bool {
         switch kind {
@@ -43,11 +52,7 @@ struct ScheduleRecoveryTests {
 
     static func deadReplica<Store: FlowStore>(_ store: Store) async throws {
         do {
-            let registry = F.registry(Self.every5Minutes)
-            let clock = TestClock(F.at("2026-07-08T11:59:30Z"))
-            let replicas = (0..<2).map { _ in
-                ScheduleService(store: store, registry: registry, clock: { clock.now })
-            }
+            let (replicas, clock) = Self.replicas(2, of: store, at: F.at("2026-07-08T11:59:30Z"))
             var cursors = [try await replicas[0].resume(), try await replicas[1].resume()]
 
             // A third daemon claims the 12:00 fire and dies before creating its instance.
@@ -82,11 +87,7 @@ struct ScheduleRecoveryTests {
 
     static func concurrent<Store: FlowStore>(_ store: Store) async throws {
         do {
-            let registry = F.registry(Self.every5Minutes)
-            let clock = TestClock(F.at("2026-07-08T12:31:00Z"))
-            let replicas = (0..<3).map { _ in
-                ScheduleService(store: store, registry: registry, clock: { clock.now })
-            }
+            let (replicas, clock) = Self.replicas(3, of: store, at: F.at("2026-07-08T12:31:00Z"))
             var cursors: [ScheduleService<Store>.Cursors] = []
             for replica in replicas { cursors.append(try await replica.resume()) }
             // Dead daemons claimed six fires (catch-up) and created none of their instances.
@@ -117,15 +118,14 @@ struct ScheduleRecoveryTests {
 
     static func idempotent<Store: FlowStore>(_ store: Store) async throws {
         do {
-            let registry = F.registry(Self.every5Minutes)
-            let clock = TestClock(F.at("2026-07-08T11:59:30Z"))
-            let service = ScheduleService(store: store, registry: registry, clock: { clock.now })
+            let (replicas, clock) = Self.replicas(2, of: store, at: F.at("2026-07-08T11:59:30Z"))
+            let service = replicas[0]
             var cursors = try await service.resume()
             clock.advance(.seconds(31))
             #expect(try await service.tick(&cursors).map(\.outcome) == [.started])
             #expect(try await service.recheck(&cursors).isEmpty)
             // A new process (no memory of what it verified) finds the instance and creates nothing.
-            var fresh = try await ScheduleService(store: store, registry: registry, clock: { clock.now }).resume()
+            var fresh = try await replicas[1].resume()
             #expect(try await service.recheck(&fresh).isEmpty)
             #expect(try await store.instances(matching: InstanceFilter(flow: "digest")).count == 1)
         }

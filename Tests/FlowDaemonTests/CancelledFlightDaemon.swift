@@ -56,7 +56,7 @@ struct CancelledFlightDaemon {
         do {
             try serve.run()
             let daemonURL = daemonURL
-            let healthy = await E2E.eventually(20) {
+            let healthy = await E2E.eventually(60) {
                 (try? await AsyncHTTPClientTransport().send(
                     HTTPRequestSpec(method: .get, url: daemonURL + "/health"), timeout: .seconds(1)).status) == 200
             }

@@ -29,7 +29,7 @@ struct EarlyStatusCallbackTests {
         let (database, serve) = (daemon.database, daemon.serve)
         func serveLog() -> String { daemon.serveLog() }
 
-        let finished = await E2E.eventually(30) {
+        let finished = await E2E.eventually(60) {
             ((try? E2E.query(database, "SELECT status FROM flow_instances")) ?? []) == ["succeeded"]
         }
         #expect(finished, "\((try? E2E.query(database, "SELECT status FROM flow_instances")) ?? [])\n\(serveLog())")
@@ -49,7 +49,7 @@ struct EarlyStatusCallbackTests {
         #expect(serveLog().contains("delivery status kept until the send records its message id"), "\(serveLog())")
 
         serve.terminate()
-        #expect(await E2E.eventually(15) { !serve.isRunning }, "serve did not stop after SIGTERM")
+        #expect(await E2E.eventually(60) { !serve.isRunning }, "serve did not stop after SIGTERM")
     }
 
     /// The Content SIDs of the flow's templates (`workflows/flight-notifications.yaml`).

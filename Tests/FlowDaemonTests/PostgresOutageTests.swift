@@ -103,9 +103,9 @@ extension DurabilityTests {
         harness.expectAllSucceededExactlyOnce(counts, daemons: [daemon])
     }
 
-    /// `GET /health`; nil when the daemon does not answer within 5 s.
+    /// `GET /health`; nil when the daemon does not answer within 30 s (not a latency check).
     static func health(of daemon: DaemonProcess) async throws -> HTTPResponseSpec? {
         let request = HTTPRequestSpec(method: .get, url: "http://127.0.0.1:\(daemon.port)/health")
-        return try? await AsyncHTTPClientTransport().send(request, timeout: .seconds(5))
+        return try? await AsyncHTTPClientTransport().send(request, timeout: .seconds(30))
     }
 }

@@ -48,7 +48,7 @@ struct ServeEndToEndTests {
         var headers: [(name: String, value: String)] = [("Content-Type", "application/x-www-form-urlencoded")]
         if let signature { headers.append(("X-Twilio-Signature", signature)) }
         let request = HTTPRequestSpec(method: .post, url: url, headers: headers, body: Array(FormEncoding.encode(form).utf8))
-        return try await AsyncHTTPClientTransport().send(request, timeout: .seconds(5)).status
+        return try await AsyncHTTPClientTransport().send(request, timeout: .seconds(30)).status
     }
 
     /// The environment of a `flowctl serve` against the fakes at `fakeURL` with credentials from
@@ -112,7 +112,7 @@ struct ServeEndToEndTests {
         let readyAfter = Date().timeIntervalSince(started)
 
         // Both messages sent, each followed by queued → sent → delivered callbacks answered 200.
-        let delivered = await Self.eventually(30) {
+        let delivered = await Self.eventually(60) {
             fake.acceptedCount >= 2 && fake.statusCallbacks.filter { $0.status == "delivered" }.count >= 2
         }
         let deliveredAfter = Date().timeIntervalSince(started)
@@ -131,12 +131,12 @@ struct ServeEndToEndTests {
         #expect(fake.requestCount(.aeroapi) >= 1)
         #expect(fake.statusCallbacks.allSatisfy { $0.responseStatus == 200 }, "\(fake.statusCallbacks)")
 
-        let logged = await Self.eventually(10) {
+        let logged = await Self.eventually(60) {
             let rows = (try? Self.query(database, "SELECT type, status FROM notifications_log ORDER BY type")) ?? []
             return rows == ["CANCELLED\tdelivered", "RESERVATION_CONFIRMATION\tdelivered"]
         }
         #expect(logged, "\((try? Self.query(database, "SELECT type, status, provider_id FROM notifications_log")) ?? [])")
-        let finished = await Self.eventually(10) {
+        let finished = await Self.eventually(60) {
             ((try? Self.query(database, "SELECT status FROM flow_instances")) ?? []) == ["succeeded"]
         }
         #expect(finished, "\((try? Self.query(database, "SELECT status FROM flow_instances")) ?? [])\n\(serveLog())")
@@ -153,7 +153,7 @@ struct ServeEndToEndTests {
         #expect(try Self.query(database, "SELECT status FROM notifications_log WHERE provider_id = '\(sid)'") == ["delivered"])
 
         serve.terminate()  // SIGTERM
-        let stopped = await Self.eventually(15) { !serve.isRunning }
+        let stopped = await Self.eventually(60) { !serve.isRunning }
         #expect(stopped, "serve did not stop after SIGTERM")
         if stopped {
             #expect(serve.terminationReason == .exit && serve.terminationStatus == 0, "\(serve.terminationStatus)\n\(serveLog())")

@@ -33,12 +33,40 @@ final class PostgresLease: Sendable {
 
     private init() {}
 
+    /// How many times a caller is handed a connection that has already closed before it gives up.
+    static var closedHandOverLimit: Int { 3 }
+
     /// Runs `body` with a connection leased from `client`, waiting at most `timeout` for it (nil:
     /// no deadline); `start` is awaited first (the pool's `run()` has begun, see `PostgresPoolStart`).
+    ///
+    /// The pool learns that a connection closed asynchronously, so right after a connection was
+    /// closed under its holder (a statement's deadline, a server restart) it can still hand that
+    /// connection out. Such a connection is given back untouched — nothing was sent on it — and
+    /// another one is leased, within the same `timeout`, up to `closedHandOverLimit` times.
     static func with<Result>(
         _ client: PostgresClient, start: PostgresPoolStart, timeout: Duration?,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        var closedHandOvers = 0
+        while true {
+            // Gives the pool a moment to process the close before asking again.
+            if closedHandOvers > 0 { try await Task.sleep(for: .milliseconds(10 * closedHandOvers)) }
+            let remaining = deadline.map { max($0 - ContinuousClock.now, .zero) }
+            let (lease, connection) = try await leaseOne(client, start: start, timeout: timeout, remaining: remaining)
+            defer { lease.release() }
+            if connection.isClosed && closedHandOvers < closedHandOverLimit {
+                closedHandOvers += 1
+                continue
+            }
+            return try await body(connection)
+        }
+    }
+
+    /// One lease request: the connection, and the lease to release when done with it.
+    private static func leaseOne(
+        _ client: PostgresClient, start: PostgresPoolStart, timeout: Duration?, remaining: Duration?
+    ) async throws -> (PostgresLease, PostgresConnection) {
         let lease = PostgresLease()
         let holder = Task {
             do {
@@ -51,29 +79,27 @@ final class PostgresLease: Sendable {
                 lease.giveUp(error)
             }
         }
-        let timer = timeout.map { timeout in
-            PostgresClient.defaultEventLoopGroup.any().scheduleTask(in: TimeAmount(timeout)) {
+        let timer = remaining.map { remaining in
+            PostgresClient.defaultEventLoopGroup.any().scheduleTask(in: TimeAmount(remaining)) {
                 lease.giveUp(StoreError(.unavailable, """
-                    PostgreSQL: no connection within \(timeout) (the database is unreachable or every \
-                    pooled connection is busy)
+                    PostgreSQL: no connection within \(timeout ?? remaining) (the database is unreachable or \
+                    every pooled connection is busy)
                     """))
             }
         }
-        let connection: PostgresConnection
         do {
-            connection = try await withTaskCancellationHandler {
+            let connection = try await withTaskCancellationHandler {
                 try await lease.connection()
             } onCancel: {
                 lease.giveUp(CancellationError())
             }
+            timer?.cancel()
+            return (lease, connection)
         } catch {
             timer?.cancel()
             holder.cancel()
             throw error
         }
-        timer?.cancel()
-        defer { lease.release() }
-        return try await body(connection)
     }
 
     private func connection() async throws -> PostgresConnection {

@@ -3,7 +3,8 @@
 package (PyPI). Run: pip install airportsdata && python3 scripts/build-airports.py
 
 Columns: iata, icao, name, city (English), city (Spanish), country (ISO 3166-1), IANA zone.
-The Spanish city name is the English one unless an exonym below says otherwise.
+The Spanish city name is the English one unless an exonym below says otherwise; for airports
+whose source city is a suburb or an island both names are the metropolitan city, by IATA code.
 """
 import csv
 import pathlib
@@ -55,11 +56,31 @@ CITY_ES_BY_IATA = {
     "TFS": "Tenerife", "TFN": "Tenerife", "LPA": "Gran Canaria", "IGR": "Puerto Iguazú",
     "IGU": "Foz do Iguaçu", "USH": "Ushuaia", "NQN": "Neuquén", "FLN": "Florianópolis",
     "ADZ": "San Andrés", "BSB": "Brasilia", "DFW": "Dallas", "SAW": "Estambul",
+    "VCE": "Venecia", "CIA": "Roma", "BEG": "Belgrado", "KRK": "Cracovia", "DPS": "Bali",
+    "SAL": "San Salvador", "SJD": "Los Cabos", "LPB": "La Paz", "BRC": "Bariloche",
+    "PBM": "Paramaribo", "CAY": "Cayena", "NAT": "Natal", "MCZ": "Maceió", "BEL": "Belém",
+    "BVA": "Beauvais", "SVQ": "Sevilla",
 }
+
+# The same airports in English: the metropolitan city travellers say (the source's `city` is a
+# suburb, an island or a local spelling there). Every code here is also in CITY_ES_BY_IATA.
+CITY_EN_BY_IATA = {
+    "EZE": "Buenos Aires", "MDE": "Medellín", "GRU": "São Paulo", "CGH": "São Paulo",
+    "GIG": "Rio de Janeiro", "SDU": "Rio de Janeiro", "EWR": "New York", "PTY": "Panama City",
+    "YYZ": "Toronto", "YUL": "Montreal", "YVR": "Vancouver", "IST": "Istanbul", "MLA": "Malta",
+    "TFS": "Tenerife", "TFN": "Tenerife", "LPA": "Gran Canaria", "IGR": "Puerto Iguazú",
+    "IGU": "Foz do Iguaçu", "USH": "Ushuaia", "NQN": "Neuquén", "FLN": "Florianópolis",
+    "ADZ": "San Andrés", "BSB": "Brasília", "DFW": "Dallas", "SAW": "Istanbul",
+    "VCE": "Venice", "CIA": "Rome", "BEG": "Belgrade", "KRK": "Kraków", "DPS": "Bali",
+    "SAL": "San Salvador", "SJD": "Los Cabos", "LPB": "La Paz", "BRC": "Bariloche",
+    "PBM": "Paramaribo", "CAY": "Cayenne", "NAT": "Natal", "MCZ": "Maceió", "BEL": "Belém",
+    "BVA": "Beauvais", "SVQ": "Seville",
+}
+assert set(CITY_EN_BY_IATA) == set(CITY_ES_BY_IATA), "every metropolitan override in both languages"
 
 rows = []
 for code, a in airportsdata.load("IATA").items():
-    city = (a["city"] or a["name"]).strip()
+    city = CITY_EN_BY_IATA.get(code, (a["city"] or a["name"]).strip())
     city_es = CITY_ES_BY_IATA.get(code, SPANISH.get(city, city))
     rows.append((code, a["icao"], a["name"].strip(), city, city_es, a["country"], a["tz"]))
 rows.sort()

@@ -35,6 +35,24 @@ public struct WorkflowDirectory: Sendable {
         self.diagnostics = diagnostics
     }
 
+    /// The diagnostics that concern a directory loaded with one flow document and every agency
+    /// document (`flowctl dry-run` and `flowctl graph`). An override of a flow that was not loaded
+    /// (O401) is normal there — the agency overrides the directory's other flows — and is only
+    /// reported when it is the selected agency's, that agency does not override this flow, and the
+    /// unknown name is a plausible misspelling of this flow's name (the overrides would otherwise
+    /// be dropped silently).
+    public func diagnosticsForOneFlow(agency: String?) -> [Diagnostic] {
+        let name = flows.keys.first
+        return diagnostics.filter { diagnostic in
+            guard diagnostic.code == .overrideUnknownFlow else { return true }
+            guard let agency, let name, let overrides = agencies[agency],
+                  !overrides.flows.contains(where: { $0.flow.value == name }),
+                  let unknown = overrides.flows.first(where: { $0.flow.location == diagnostic.location })
+            else { return false }
+            return Spelling.closest(to: unknown.flow.value, in: [name]) != nil
+        }
+    }
+
     /// Loads `path/*.yaml|yml` as flows and `path/agencies/*.yaml|yml` as agency overrides.
     /// - Parameters:
     ///   - path: the workflow directory.

@@ -80,7 +80,7 @@ public struct DryRunInvocation: Sendable {
         // The flow and the overrides must validate (65).
         let directory = WorkflowDirectory.load(flowFiles: [flowPath], agencyFiles: WorkflowDirectory.yamlFiles(in: overrides),
                                                catalogue: .standard)
-        let diagnostics = Self.relevant(directory, agency: agency)
+        let diagnostics = directory.diagnosticsForOneFlow(agency: agency)
         if diagnostics.hasErrors || directory.flows.isEmpty {
             let renderer = DiagnosticRenderer(sources: directory.sources)
             let errors = diagnostics.filter { $0.severity == .error }.count
@@ -129,20 +129,6 @@ public struct DryRunInvocation: Sendable {
         let warnings = diagnostics.isEmpty ? "" : DiagnosticRenderer(sources: directory.sources).render(diagnostics) + "\n"
         let output = format == .json ? report.json.jsonText : report.text
         return Outcome(exitCode: 0, standardOutput: output + "\n", standardError: warnings, report: report)
-    }
-
-    /// The directory's diagnostics that concern this run: an override of a flow that was not
-    /// loaded is only reported when it is the selected agency's and that agency does not
-    /// override this flow (likely a misspelt flow name).
-    static func relevant(_ directory: WorkflowDirectory, agency: String?) -> [Diagnostic] {
-        let name = directory.flows.keys.first
-        return directory.diagnostics.filter { diagnostic in
-            guard diagnostic.code == .overrideUnknownFlow else { return true }
-            guard let agency, let overrides = directory.agencies[agency],
-                  overrides.agency.location.file == diagnostic.location.file
-            else { return false }
-            return !overrides.flows.contains { $0.flow.value == name }
-        }
     }
 
     static func read(_ path: String, what: String) throws(DryRunError) -> SourceFile {

@@ -36,11 +36,18 @@ struct GraphCommand: ParsableCommand {
             ?? ((flow as NSString).deletingLastPathComponent as NSString).appendingPathComponent("agencies")
         let agencyFiles = agency == nil ? [] : WorkflowDirectory.yamlFiles(in: overridesDirectory)
         let directory = WorkflowDirectory.load(flowFiles: [flow], agencyFiles: agencyFiles, catalogue: .standard)
-        if directory.diagnostics.hasErrors {
-            DiagnosticOutput.print(directory.diagnostics, sources: directory.sources, format: .text)
+        let diagnostics = directory.diagnosticsForOneFlow(agency: agency)
+        if diagnostics.hasErrors {
+            DiagnosticOutput.print(diagnostics, sources: directory.sources, format: .text)
             throw ExitCodes.invalidFlow
         }
         guard let name = directory.flows.keys.first else { throw ExitCodes.invalidFlow }
+        if let agency, directory.agencies[agency] == nil {
+            let known = directory.agencies.keys.sorted().joined(separator: ", ")
+            DiagnosticOutput.standardError(
+                "flowctl: --agency: no agency '\(agency)' in \(overridesDirectory)" + (known.isEmpty ? "" : " (known: \(known))") + "\n")
+            throw ExitCodes.usage
+        }
         let effective: Flow
         do {
             effective = try directory.effectiveFlow(name, agency: agency)

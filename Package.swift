@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowEngineTests",
-            dependencies: ["FlowEngine"],
+            dependencies: ["FlowEngine", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

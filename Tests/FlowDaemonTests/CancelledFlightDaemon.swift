@@ -61,7 +61,7 @@ struct CancelledFlightDaemon {
                     HTTPRequestSpec(method: .get, url: daemonURL + "/health"), timeout: .seconds(1)).status) == 200
             }
             try #require(healthy, "serve did not answer /health:\n\(serveLog())")
-            let (startStatus, startOutput) = try E2E.run(
+            let (startStatus, startOutput) = try await E2E.run(
                 flowctl, ["start", "flight-notifications", "--input", input.path, "--key", tripID,
                           "--database", "sqlite://" + database, "--workflows", workflows.path], environment: environment)
             try #require(startStatus == 0, "flowctl start failed: \(startOutput)")

@@ -64,7 +64,7 @@ struct ConciergeServeTests {
                             headers: [("Content-Type", "application/json")], body: Array(trip.jsonText.utf8)),
             timeout: .seconds(30))
         #expect(event.status == 200)
-        #expect(try E.query(database, "SELECT id, whatsapp, agency_id FROM trips") == ["T-CONCIERGE-1\t+5491155550000\tacme"])
+        #expect(try await E.query(database, "SELECT id, whatsapp, agency_id FROM trips") == ["T-CONCIERGE-1\t+5491155550000\tacme"])
 
         let form: [(String, String)] = [
             ("AccountSid", configuration.twilioAccountSid), ("MessageSid", "SM" + String(repeating: "a", count: 32)),
@@ -87,16 +87,17 @@ struct ConciergeServeTests {
         #expect(fake.requestCount(.aeroapi) >= 1)
 
         let stored = await E.eventually(60) {
-            ((try? E.query(database, "SELECT sender, intent, message FROM conversations ORDER BY id")) ?? []).count == 2
+            ((try? await E.query(database, "SELECT sender, intent, message FROM conversations ORDER BY id")) ?? []).count == 2
         }
         #expect(stored, "\(serveLog())")
-        let turns = try E.query(database, "SELECT sender, intent, message, provider_id FROM conversations ORDER BY id")
+        let turns = try await E.query(database, "SELECT sender, intent, message, provider_id FROM conversations ORDER BY id")
         #expect(turns.first == "user\tflight_info\t¿A qué hora sale mi vuelo?\tSM" + String(repeating: "a", count: 32))
         #expect(turns.last == "bot\tflight_info\t\(reply.body ?? "")\t\(reply.sid)")
         let finished = await E.eventually(60) {
-            ((try? E.query(database, "SELECT flow, status FROM flow_instances")) ?? []) == ["concierge\tsucceeded"]
+            ((try? await E.query(database, "SELECT flow, status FROM flow_instances")) ?? []) == ["concierge\tsucceeded"]
         }
-        #expect(finished, "\((try? E.query(database, "SELECT flow, status FROM flow_instances")) ?? [])\n\(serveLog())")
+        let statuses = (try? await E.query(database, "SELECT flow, status FROM flow_instances")) ?? []
+        #expect(finished, "\(statuses)\n\(serveLog())")
         serve.terminate()
         _ = await E.eventually(60) { !serve.isRunning }
     }

@@ -250,14 +250,14 @@ enum TestPostgres {
     }
 
     /// `pg_ctl restart -m fast` on the test cluster (as the `postgres` user when we are root).
-    static func restart() throws {
+    static func restart() async throws {
         guard let dataDirectory else {
             throw StoreError(.unavailable, "FLOW_TEST_POSTGRES_DATA is not set")
         }
         let pgctl = ProcessInfo.processInfo.environment["FLOW_TEST_PG_CTL"] ?? "pg_ctl"
         // As the `postgres` user when we are root; posix_spawn + waitpid (`OwnPostgresCluster.run`).
         do {
-            try OwnPostgresCluster.run([pgctl, "-D", dataDirectory, "-m", "fast", "-w", "-l",
+            try await OwnPostgresCluster.run([pgctl, "-D", dataDirectory, "-m", "fast", "-w", "-l",
                                         (dataDirectory as NSString).appendingPathComponent("server.log"), "restart"])
         } catch {
             throw StoreError(.unavailable, "\(error)")

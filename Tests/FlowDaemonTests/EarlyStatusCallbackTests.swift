@@ -30,9 +30,10 @@ struct EarlyStatusCallbackTests {
         func serveLog() -> String { daemon.serveLog() }
 
         let finished = await E2E.eventually(60) {
-            ((try? E2E.query(database, "SELECT status FROM flow_instances")) ?? []) == ["succeeded"]
+            ((try? await E2E.query(database, "SELECT status FROM flow_instances")) ?? []) == ["succeeded"]
         }
-        #expect(finished, "\((try? E2E.query(database, "SELECT status FROM flow_instances")) ?? [])\n\(serveLog())")
+        let statuses = (try? await E2E.query(database, "SELECT status FROM flow_instances")) ?? []
+        #expect(finished, "\(statuses)\n\(serveLog())")
         let messages = fake.acceptedMessages
         #expect(messages.count == 2)
         // Every callback was answered 200 before its message's create call was answered.
@@ -40,12 +41,12 @@ struct EarlyStatusCallbackTests {
         #expect(callbacks.filter { $0.status == "delivered" }.count == 2, "\(callbacks)")
         #expect(callbacks.allSatisfy { $0.responseStatus == 200 }, "\(callbacks)\n\(serveLog())")
 
-        let rows = try E2E.query(database, "SELECT type, status, provider_id FROM notifications_log ORDER BY type")
+        let rows = try await E2E.query(database, "SELECT type, status, provider_id FROM notifications_log ORDER BY type")
         let expected = ["CANCELLED", "RESERVATION_CONFIRMATION"].map { type in
             "\(type)\tdelivered\t" + (messages.first { $0.contentSid == Self.contentSid[type] }?.sid ?? "?")
         }
         #expect(rows == expected, "\(rows)\n\(serveLog())")
-        #expect(try E2E.query(database, "SELECT COUNT(*) FROM pending_message_statuses") == ["0"])
+        #expect(try await E2E.query(database, "SELECT COUNT(*) FROM pending_message_statuses") == ["0"])
         #expect(serveLog().contains("delivery status kept until the send records its message id"), "\(serveLog())")
 
         serve.terminate()

@@ -182,39 +182,39 @@ struct GraphCommandTests {
     }
 
     @Test("Mermaid: nested graphs, retries as self-loops, error and timeout edges, bounds in the labels")
-    func mermaid() throws {
+    func mermaid() async throws {
         let path = try Self.writeRefund()
-        let result = try StartAgencyTests.flowctl(["graph", path])
+        let result = try await StartAgencyTests.flowctl(["graph", path])
         #expect(result.status == 0)
         #expect(result.output == Self.refundMermaid + "\n")
     }
 
     @Test("dot: error edges dashed and red, waits and approvals as hexagons, clusters for nested graphs")
-    func dot() throws {
+    func dot() async throws {
         let path = try Self.writeRefund()
-        let result = try StartAgencyTests.flowctl(["graph", path, "--format", "dot"])
+        let result = try await StartAgencyTests.flowctl(["graph", path, "--format", "dot"])
         #expect(result.status == 0)
         #expect(result.output == Self.refundDot + "\n")
     }
 
     @Test("an invalid flow exits 65 with its diagnostics; an unknown agency exits 64 and says why")
-    func badInput() throws {
+    func badInput() async throws {
         let path = try Self.writeRefund()
         let broken = path.replacingOccurrences(of: "refund.yaml", with: "broken.yaml")
         try Self.refund.replacingOccurrences(of: "on_reject: failed", with: "on_reject: nowhere")
             .write(toFile: broken, atomically: true, encoding: .utf8)
-        let invalid = try StartAgencyTests.flowctl(["graph", broken])
+        let invalid = try await StartAgencyTests.flowctl(["graph", broken])
         #expect(invalid.status == 65)
         #expect(invalid.output.contains("broken.yaml:"), "\(invalid.output)")
         #expect(invalid.output.contains("error[F101]"), "\(invalid.output)")
         let flow = EventFixtures.workflows + "/flight-notifications.yaml"
-        let unknown = try StartAgencyTests.flowctl(["graph", flow, "--agency", "nosuch"])
+        let unknown = try await StartAgencyTests.flowctl(["graph", flow, "--agency", "nosuch"])
         #expect(unknown.status == 64)
         #expect(unknown.output.contains("no agency 'nosuch'") && unknown.output.contains("known: acme"), "\(unknown.output)")
     }
 
     @Test("with one flow loaded, an agency's overrides of other flows are no error; a misspelt name of this flow is")
-    func overridesOfOtherFlows() throws {
+    func overridesOfOtherFlows() async throws {
         let path = try Self.writeRefund()
         let agencies = (path as NSString).deletingLastPathComponent + "/agencies"
         try FileManager.default.createDirectory(atPath: agencies, withIntermediateDirectories: true)
@@ -232,10 +232,10 @@ struct GraphCommandTests {
               refnud:
                 settings: { max_amount: 10 }
             """.write(toFile: agencies + "/typo.yaml", atomically: true, encoding: .utf8)
-        #expect(try StartAgencyTests.flowctl(["graph", path]).status == 0)
-        let other = try StartAgencyTests.flowctl(["graph", path, "--agency", "acme"])
+        #expect(try await StartAgencyTests.flowctl(["graph", path]).status == 0)
+        let other = try await StartAgencyTests.flowctl(["graph", path, "--agency", "acme"])
         #expect(other.status == 0, "\(other.output)")
-        let misspelt = try StartAgencyTests.flowctl(["graph", path, "--agency", "typo"])
+        let misspelt = try await StartAgencyTests.flowctl(["graph", path, "--agency", "typo"])
         #expect(misspelt.status == 65)
         #expect(misspelt.output.contains("typo.yaml:4:3: error[O401]: agency 'typo' overrides unknown flow 'refnud'"),
                 "\(misspelt.output)")
@@ -245,12 +245,12 @@ struct GraphCommandTests {
 
     @Test("every shipped flow under every agency: each state drawn once, every edge between drawn states, the same error edges in both formats",
           arguments: shippedFlows)
-    func shipped(flow: String) throws {
+    func shipped(flow: String) async throws {
         let path = EventFixtures.workflows + "/\(flow).yaml"
         for agency in [nil, "acme", "patagonia"] as [String?] {
             let extra = agency.map { ["--agency", $0] } ?? []
-            let dot = try StartAgencyTests.flowctl(["graph", path, "--format", "dot"] + extra)
-            let mermaid = try StartAgencyTests.flowctl(["graph", path, "--format", "mermaid"] + extra)
+            let dot = try await StartAgencyTests.flowctl(["graph", path, "--format", "dot"] + extra)
+            let mermaid = try await StartAgencyTests.flowctl(["graph", path, "--format", "mermaid"] + extra)
             try #require(dot.status == 0 && mermaid.status == 0, "\(dot.output)\n\(mermaid.output)")
             let drawing = DotDrawing(dot.output)
             #expect(drawing.nodes.count == Set(drawing.nodes).count, "a state drawn twice in \(flow) \(agency ?? "-")")

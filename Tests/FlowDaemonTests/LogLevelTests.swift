@@ -42,8 +42,8 @@ struct LogLevelTests {
     }
 
     @Test("flowctl serve --log-level with a bad value exits 64 before starting")
-    func serveRejectsBadLevel() throws {
-        let result = try StartAgencyTests.flowctl(["serve", "--log-level", "loud", "--workflows", EventFixtures.workflows])
+    func serveRejectsBadLevel() async throws {
+        let result = try await StartAgencyTests.flowctl(["serve", "--log-level", "loud", "--workflows", EventFixtures.workflows])
         #expect(result.status == 64, "\(result.output)")
         #expect(result.output.contains("--log-level: log level 'loud' must be one of"), "\(result.output)")
     }

@@ -27,42 +27,47 @@ final class OwnPostgresCluster: Sendable {
     static var available: Bool { TestPostgres.url != nil }
 
     /// initdb, start, createdb flow_test.
-    static func make() throws -> OwnPostgresCluster {
+    static func make() async throws -> OwnPostgresCluster {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("flow-own-pg-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        if getuid() == 0 { try run(["chown", "postgres", directory], asPostgres: false) }
+        if getuid() == 0 { try await run(["chown", "postgres", directory], asPostgres: false) }
         let cluster = OwnPostgresCluster(directory: directory, port: try LoopbackPort.free())
-        try run(["initdb", "-D", directory, "-U", "flow", "--auth=trust", "-E", "UTF8"])
-        try cluster.start()
-        try run(["createdb", "-h", "127.0.0.1", "-p", String(cluster.port), "-U", "flow", "flow_test"])
+        try await run(["initdb", "-D", directory, "-U", "flow", "--auth=trust", "-E", "UTF8"])
+        try await cluster.start()
+        try await run(["createdb", "-h", "127.0.0.1", "-p", String(cluster.port), "-U", "flow", "flow_test"])
         return cluster
     }
 
     /// `pg_ctl start` (waits until it accepts connections).
-    func start() throws {
-        try Self.run([
+    func start() async throws {
+        try await Self.run([
             "pg_ctl", "-D", directory, "-w", "-l", (directory as NSString).appendingPathComponent("server.log"),
             "-o", "-h 127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c max_connections=100", "start",
         ])
     }
 
     /// `pg_ctl stop -m fast`: the server is down until `start()`.
-    func stop() throws {
-        try Self.run(["pg_ctl", "-D", directory, "-m", "fast", "-w", "stop"])
+    func stop() async throws {
+        try await Self.run(["pg_ctl", "-D", directory, "-m", "fast", "-w", "stop"])
     }
 
     /// Stops the server (immediately) and deletes the directory.
     func destroy() {
-        try? Self.run(["pg_ctl", "-D", directory, "-m", "immediate", "-w", "stop"])
+        try? Self.runBlocking(["pg_ctl", "-D", directory, "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// `runBlocking` on a thread of its own (`Blocking`), not on a cooperative thread.
+    static func run(_ command: [String], asPostgres: Bool = true) async throws {
+        try await Blocking.run { try runBlocking(command, asPostgres: asPostgres) }
     }
 
     /// Runs a PostgreSQL command (as the `postgres` user when we are root) with posix_spawn +
     /// waitpid: Foundation's Process never saw `pg_ctl` exit while the server it started (a
     /// grandchild) kept running, and waitUntilExit hung. stderr goes into the error.
-    static func run(_ command: [String], asPostgres: Bool = true) throws {
+    static func runBlocking(_ command: [String], asPostgres: Bool = true) throws {
         var arguments = command
         if asPostgres && getuid() == 0 { arguments = ["runuser", "-u", "postgres", "--"] + arguments }
         let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("own-pg-\(UUID()).err").path

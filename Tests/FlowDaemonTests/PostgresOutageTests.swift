@@ -16,7 +16,7 @@ extension DurabilityTests {
             print("skipped: FLOW_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)")
             return
         }
-        let cluster = try OwnPostgresCluster.make()
+        let cluster = try await OwnPostgresCluster.make()
         defer { cluster.destroy() }
         guard case .postgres(let settings) = try StoreConfiguration.from(url: cluster.url) else {
             Issue.record("not a postgres URL: \(cluster.url)")
@@ -32,7 +32,7 @@ extension DurabilityTests {
             try await store.probe()
             #expect(try await store.instance(id: "none") == nil)
 
-            try cluster.stop()
+            try await cluster.stop()
             // Idle pooled connections were closed by the server; new ones are refused.
             for attempt in 1...3 {
                 let error = await #expect(throws: StoreError.self, "call \(attempt) during the outage") {
@@ -43,7 +43,7 @@ extension DurabilityTests {
             let probe = await #expect(throws: StoreError.self) { try await store.probe() }
             #expect(probe?.code == .unavailable)
 
-            try cluster.start()
+            try await cluster.start()
             var back = false
             for _ in 0..<60 where !back {
                 back = (try? await store.probe()) != nil
@@ -61,7 +61,7 @@ extension DurabilityTests {
             print("skipped: FLOW_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)")
             return
         }
-        let cluster = try OwnPostgresCluster.make()
+        let cluster = try await OwnPostgresCluster.make()
         defer { cluster.destroy() }
         let harness = try await DurabilityHarness.make(scale: .fromEnvironment(instances: 40), database: cluster.url)
         defer { Task { await harness.cleanUp() } }
@@ -71,7 +71,7 @@ extension DurabilityTests {
         #expect(try await Self.health(of: daemon)?.status == 200)
         try await Task.sleep(for: .seconds(1))
 
-        try cluster.stop()
+        try await cluster.stop()
         var unavailable: HTTPResponseSpec?
         for _ in 0..<60 where unavailable == nil {
             if let response = try await Self.health(of: daemon), response.status == 503 {
@@ -88,7 +88,7 @@ extension DurabilityTests {
         #expect(daemon.isRunning, "the daemon exited during the outage\n\(daemon.logTail())")
         #expect(try await Self.health(of: daemon)?.status == 503)
 
-        try cluster.start()
+        try await cluster.start()
         var healthy = false
         for _ in 0..<60 where !healthy {
             healthy = try await Self.health(of: daemon)?.status == 200

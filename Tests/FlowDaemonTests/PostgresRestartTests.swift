@@ -19,7 +19,7 @@ extension DurabilityTests {
         var restarts = 0
         for _ in 0..<2 {
             try await Task.sleep(for: .milliseconds(Int.random(in: 800...1600)))
-            try TestPostgres.restart()
+            try await TestPostgres.restart()
             restarts += 1
         }
         let counts = try await harness.waitUntilFinished(timeout: .seconds(60))

@@ -17,7 +17,13 @@ struct ServeEndToEndTests {
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// Runs a child to completion; returns its status and output.
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> (Int32, String) {
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]) async throws -> (Int32, String) {
+        try await Blocking.run { try runBlocking(executable, arguments, environment: environment) }
+    }
+
+    private static func runBlocking(_ executable: URL, _ arguments: [String], environment: [String: String]) throws
+        -> (Int32, String)
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -32,14 +38,14 @@ struct ServeEndToEndTests {
     }
 
     /// Rows of a read-only SQL query on the daemon's SQLite file, as tab-separated lines (python3's sqlite3).
-    static func query(_ database: String, _ sql: String) throws -> [String] {
+    static func query(_ database: String, _ sql: String) async throws -> [String] {
         let python = try #require(Self.python, "python3 is needed to read the SQLite file")
         let script = """
             import sqlite3, sys
             c = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)
             for row in c.execute(sys.argv[2]): print('\\t'.join('' if v is None else str(v) for v in row))
             """
-        let (status, output) = try run(URL(fileURLWithPath: python), ["-c", script, database, sql], environment: [:])
+        let (status, output) = try await run(URL(fileURLWithPath: python), ["-c", script, database, sql], environment: [:])
         try #require(status == 0, "sqlite query failed: \(output)")
         return output.split(separator: "\n").map(String.init)
     }
@@ -132,14 +138,16 @@ struct ServeEndToEndTests {
         #expect(fake.statusCallbacks.allSatisfy { $0.responseStatus == 200 }, "\(fake.statusCallbacks)")
 
         let logged = await Self.eventually(60) {
-            let rows = (try? Self.query(database, "SELECT type, status FROM notifications_log ORDER BY type")) ?? []
+            let rows = (try? await Self.query(database, "SELECT type, status FROM notifications_log ORDER BY type")) ?? []
             return rows == ["CANCELLED\tdelivered", "RESERVATION_CONFIRMATION\tdelivered"]
         }
-        #expect(logged, "\((try? Self.query(database, "SELECT type, status, provider_id FROM notifications_log")) ?? [])")
+        let logRows = (try? await Self.query(database, "SELECT type, status, provider_id FROM notifications_log")) ?? []
+        #expect(logged, "\(logRows)")
         let finished = await Self.eventually(60) {
-            ((try? Self.query(database, "SELECT status FROM flow_instances")) ?? []) == ["succeeded"]
+            ((try? await Self.query(database, "SELECT status FROM flow_instances")) ?? []) == ["succeeded"]
         }
-        #expect(finished, "\((try? Self.query(database, "SELECT status FROM flow_instances")) ?? [])\n\(serveLog())")
+        let statuses = (try? await Self.query(database, "SELECT status FROM flow_instances")) ?? []
+        #expect(finished, "\(statuses)\n\(serveLog())")
 
         // A forged callback (right form, wrong key) and an unsigned one are refused.
         let sid = try #require(messages.first?.sid)
@@ -150,7 +158,8 @@ struct ServeEndToEndTests {
         let forged = TwilioSignature.compute(url: daemonURL + "/webhooks/twilio/status", parameters: form, authToken: "guess")
         #expect(try await Self.post(daemonURL + "/webhooks/twilio/status", form: form, signature: forged) == 403)
         #expect(try await Self.post(daemonURL + "/webhooks/twilio/status", form: form, signature: nil) == 403)
-        #expect(try Self.query(database, "SELECT status FROM notifications_log WHERE provider_id = '\(sid)'") == ["delivered"])
+        let statusAfterForgeries = try await Self.query(database, "SELECT status FROM notifications_log WHERE provider_id = '\(sid)'")
+        #expect(statusAfterForgeries == ["delivered"])
 
         serve.terminate()  // SIGTERM
         let stopped = await Self.eventually(60) { !serve.isRunning }

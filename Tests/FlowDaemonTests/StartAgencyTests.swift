@@ -57,7 +57,7 @@ struct StartAgencyTests {
         let input = (directory as NSString).appendingPathComponent("trip.json")
         try F.tripJSON("T-START-1").write(toFile: input, atomically: true, encoding: .utf8)
         let database = (directory as NSString).appendingPathComponent("flow.sqlite")
-        let result = try Self.flowctl([
+        let result = try await Self.flowctl([
             "start", "flight-notifications", "--input", input, "--workflows", F.workflows,
             "--database", "sqlite://" + database,
         ] + extra)
@@ -74,9 +74,14 @@ struct StartAgencyTests {
     }
 
     /// Runs the built flowctl; its exit status and its stdout and stderr together.
-    static func flowctl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    static func flowctl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let path = try DaemonProcess.flowctlPath()
+        return try await Blocking.run { try flowctlBlocking(path, arguments) }
+    }
+
+    private static func flowctlBlocking(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let child = Process()
-        child.executableURL = URL(fileURLWithPath: try DaemonProcess.flowctlPath())
+        child.executableURL = URL(fileURLWithPath: path)
         child.arguments = arguments
         let pipe = Pipe()
         child.standardOutput = pipe

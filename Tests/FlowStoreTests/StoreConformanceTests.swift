@@ -82,6 +82,12 @@ enum Harnesses {
         )
     }
 
+    /// How long the checks' stores wait for a connection. The checks test SQL, not the wait: on a
+    /// loaded two-core machine the whole test run starts at once and a pool's first connection can
+    /// take longer than the production default of 10 s (the wait itself is tested by
+    /// `PostgresOutageTests` and `PostgresPoolStartTests`).
+    static let connectionWait: Duration = .seconds(60)
+
     /// `count` pooled stores on a new schema of the test database (dropped afterwards), so checks
     /// run in parallel without seeing each other's rows.
     static func withPostgresSchema(
@@ -93,7 +99,7 @@ enum Harnesses {
         let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         var admin = settings.clientConfiguration(maximumConnections: 1)
         admin.tls = .disable
-        try await PostgresFlowStore.withStore(admin, migrate: false) { store in
+        try await PostgresFlowStore.withStore(admin, migrate: false, connectionTimeout: connectionWait) { store in
             _ = try await store.rows(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
         }
         do {
@@ -103,7 +109,7 @@ enum Harnesses {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var stores: [PostgresFlowStore] = []
                 for _ in 0..<count {
-                    let store = PostgresFlowStore(configuration: configuration)
+                    let store = PostgresFlowStore(configuration: configuration, connectionTimeout: connectionWait)
                     stores.append(store)
                     group.addTask { try await store.run() }
                 }
@@ -119,7 +125,7 @@ enum Harnesses {
     }
 
     static func dropSchema(_ schema: String, admin: PostgresClient.Configuration) async throws {
-        try await PostgresFlowStore.withStore(admin, migrate: false) { store in
+        try await PostgresFlowStore.withStore(admin, migrate: false, connectionTimeout: connectionWait) { store in
             _ = try await store.rows(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
         }
     }

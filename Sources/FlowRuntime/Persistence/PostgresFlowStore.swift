@@ -63,10 +63,11 @@ public final class PostgresFlowStore: FlowStore, Service {
     public static func withStore<Result: Sendable>(
         _ configuration: PostgresClient.Configuration,
         migrate: Bool = true,
+        connectionTimeout: Duration? = .seconds(10),
         logger: Logger = Logger(label: "flow.store.postgres"),
         _ body: @Sendable (PostgresFlowStore) async throws -> Result
     ) async throws -> Result {
-        let store = PostgresFlowStore(configuration: configuration, logger: logger)
+        let store = PostgresFlowStore(configuration: configuration, connectionTimeout: connectionTimeout, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }

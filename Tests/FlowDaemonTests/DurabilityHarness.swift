@@ -239,7 +239,7 @@ enum TestPostgres {
         let name = "flow_durable_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
         var admin = settings.clientConfiguration(maximumConnections: 1)
         admin.tls = .disable
-        try await PostgresFlowStore.withStore(admin, migrate: false) { store in
+        try await PostgresFlowStore.withStore(admin, migrate: false, connectionTimeout: .seconds(60)) { store in
             _ = try await store.rows(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         }
         guard var components = URLComponents(string: url) else {

@@ -28,9 +28,10 @@ extension DurabilityTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
-            try await store.migrate()
-            try await store.probe()
-            #expect(try await store.instance(id: "none") == nil)
+            // Set-up, not under test: on a loaded machine the first connection can take longer
+            // than the store's 2 s wait, so the set-up calls are retried.
+            try await Self.retried { try await store.migrate() }
+            #expect(try await Self.retried { try await store.instance(id: "none") } == nil)
 
             try await cluster.stop()
             // Idle pooled connections were closed by the server; new ones are refused.
@@ -101,6 +102,18 @@ extension DurabilityTests {
         #expect(survived, "the daemon exited: \(daemon.logTail())")
         #expect(graceful, "SIGTERM did not stop the daemon within 10s")
         harness.expectAllSucceededExactlyOnce(counts, daemons: [daemon])
+    }
+
+    /// `body`'s answer, retried every 500 ms for up to 60 s while it throws.
+    static func retried<Result>(_ body: () async throws -> Result) async throws -> Result {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                return try await body()
+            } catch where ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
     }
 
     /// `GET /health`; nil when the daemon does not answer within 30 s (not a latency check).

@@ -95,6 +95,22 @@ struct EventTests {
         try await store.close()
     }
 
+    @Test("a trip to an unknown airport is rejected before anything starts or is recorded")
+    func unknownAirport() async throws {
+        let store = try await DaemonFixtures.temporarySQLite()
+        let dispatcher = EventDispatcher(store: store, registry: DefinitionRegistry(path: F.workflows))
+        var payload = F.trip("T-XQZ")
+        payload = ["trip": .object((payload["trip"]?.objectValue ?? [:]).merging(["destination": "XQZ"]) { $1 })]
+        let error = await #expect(throws: EventDispatcher<SQLiteFlowStore>.DispatchError.self) {
+            _ = try await dispatcher.dispatch(event: "trip.created", payload: payload, agency: nil, at: DaemonFixtures.start)
+        }
+        #expect(error?.description.contains("input.trip.destination: 'XQZ' is not a known IATA airport code") == true,
+                "\(String(describing: error))")
+        #expect(try await store.instances(matching: InstanceFilter()).isEmpty)
+        #expect(try await store.trip(id: "T-XQZ") == nil)
+        try await store.close()
+    }
+
     @Test("POST /events/trip.created answers the instance, the same one twice")
     func httpRoute() async throws {
         let store = try await DaemonFixtures.temporarySQLite()

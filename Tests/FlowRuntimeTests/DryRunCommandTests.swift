@@ -70,6 +70,9 @@ private func invoke(_ root: String, agency: String? = "acme", format: DryRunInvo
     ("{\"trip\": {\"id\": \"t\", \"agency_id\": \"a\", \"client_name\": \"A\", \"whatsapp\": \"+1\",\n"
         + " \"flight_number\": \"X1\", \"origin\": \"LHR\", \"destination\": \"EZE\", \"departure\": \"soon\"}}",
      "input.json:2:"),
+    ("{\"trip\": {\"id\": \"t\", \"agency_id\": \"a\", \"client_name\": \"A\", \"whatsapp\": \"+1\",\n"
+        + " \"flight_number\": \"X1\", \"origin\": \"LHR\", \"destination\": \"XQZ\", \"departure\": \"2026-07-08T21:05:00Z\"}}",
+     "input.json:2:57: input.trip.destination: 'XQZ' is not a known IATA airport code"),
 ])
 func badInputExits64WithPathAndLine(input: String, fragment: String) async throws {
     let outcome = await invoke(try workspace(input: input))

@@ -24,9 +24,11 @@ public enum DeclaredTypes {
         return .object(members)
     }
 
-    /// Text given for an `instant` or `duration` becomes that value; anything else is unchanged.
+    /// Text given for an `instant` or `duration` becomes that value, an `airport` code is upper-cased;
+    /// anything else is unchanged.
     public static func coerce(_ value: Value, to type: ValueType) -> Value {
         switch type {
+        case .airport: value.stringValue.map { .string($0.uppercased()) } ?? value
         case .instant: value.stringValue.flatMap(Instant.init(iso8601:)).map(Value.instant) ?? value
         case .duration: value.stringValue.flatMap(TimeSpan.init(parsing:)).map(Value.duration) ?? value
         case .optional(let wrapped): coerce(value, to: wrapped)

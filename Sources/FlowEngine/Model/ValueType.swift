@@ -11,6 +11,8 @@ public indirect enum ValueType: Sendable, Hashable, Codable, CustomStringConvert
     case window
     /// An IANA zone name.
     case zone
+    /// The IATA code of an airport of the shipped table (`airport(code)` knows it), any case.
+    case airport
     case list(ValueType)
     case object
     /// One of several types (e.g. a string or null).
@@ -27,6 +29,7 @@ public indirect enum ValueType: Sendable, Hashable, Codable, CustomStringConvert
         case .duration: "duration"
         case .window: "window"
         case .zone: "zone"
+        case .airport: "airport"
         case .list(let element): "list<\(element)>"
         case .object: "object"
         case .optional(let wrapped): "\(wrapped)?"
@@ -45,10 +48,17 @@ public indirect enum ValueType: Sendable, Hashable, Codable, CustomStringConvert
         case "duration": self = .duration
         case "window": self = .window
         case "zone": self = .zone
+        case "airport": self = .airport
         case "list", "array": self = .list(.any)
         case "object": self = .object
         default: return nil
         }
+    }
+
+    /// The type without its optional wrapping.
+    public var unwrapped: ValueType {
+        if case .optional(let wrapped) = self { return wrapped.unwrapped }
+        return self
     }
 
     /// Whether a concrete value conforms (durations and instants may be given as text).
@@ -64,6 +74,7 @@ public indirect enum ValueType: Sendable, Hashable, Codable, CustomStringConvert
         case (.duration, .string(let s)): TimeSpan(parsing: s) != nil
         case (.window, .string(let s)): TimeWindow(parsing: s) != nil
         case (.zone, .string): true  // checked against the zone database by the validator
+        case (.airport, .string(let code)): Airports.lookup(code) != nil
         case (.list(let element), .array(let items)): items.allSatisfy(element.accepts)
         default: false
         }

@@ -43,8 +43,8 @@ extension TripRecord {
         }
         let origin = try text("origin")!.uppercased()
         let destination = try text("destination")!.uppercased()
-        for (key, code) in [("origin", origin), ("destination", destination)] where code.count != 3 {
-            throw DocumentError(message: "'\(key)' must be a 3-letter IATA code, got '\(code)'")
+        for (key, code) in [("origin", origin), ("destination", destination)] where Airports.lookup(code) == nil {
+            throw DocumentError(message: "'\(key)' must be the IATA code of a known airport, got '\(code)'")
         }
         let extra = object.filter { !Self.columnKeys.contains($0.key) }
         self.init(

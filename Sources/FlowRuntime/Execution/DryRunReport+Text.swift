@@ -47,8 +47,21 @@ extension DryRunReport {
         case "suppressed": return "\(text("type")) not sent: \(text("reason"))"
         case "duplicate": return "\(text("type")) \(text("key")) already sent"
         case "alert": return "\(text("code")): \(text("message"))"
-        case "approval_decided": return "\(text("decision"))\(d["by"]?.stringValue.map { " by \($0)" } ?? "")"
-        case "event_received": return text("name")
+        case "approval_requested":
+            let request = d["request"] ?? .null
+            let expires = d["expires_at"].flatMap { $0.isNull ? nil : " (expires \($0.stringValue ?? $0.jsonText))" } ?? ""
+            return "\(request["kind"]?.stringValue ?? "approval") \(text("approval")): "
+                + "\(request["summary"]?.stringValue ?? "")\(expires)"
+        case "approval_decided":
+            guard let decision = d["decision"], decision.objectValue != nil else {
+                return "\(text("decision"))\(d["by"]?.stringValue.map { " by \($0)" } ?? "")"
+            }
+            return (decision["decision"]?.stringValue ?? "") + (decision["by"]?.stringValue.map { " by \($0)" } ?? "")
+                + (decision["notes"]?.stringValue.map { ": \($0)" } ?? "")
+        case "event_received":
+            let delivered = d["delivered_to"]?.arrayValue?.isEmpty == false ? "" : " (no wait matched)"
+            return text("name") + (d["key"]?.stringValue.map { " key \($0)" } ?? "") + delivered
+        case "wait_timed_out": return "no \(text("waiting_for")) in time"
         case "completed":
             guard let error = d["error"], !error.isNull else { return text("status") }
             return "\(text("status")): \(error["code"]?.stringValue ?? "") \(error["message"]?.stringValue ?? "")"

@@ -37,13 +37,23 @@ struct PlanningExampleTests {
         #expect(text.hasPrefix("trip-planning v1+"))
         for line in [
             "2026-08-01T12:20:00Z  event_received   plan.answer key u-42/dry-run",
-            "approval_request approve_booking: booking a1: Lisbon, 2026-09-10 to 2026-09-13: 3130 USD (plan v1) "
+            "approval_request approve_booking: booking: Lisbon, 2026-09-10 to 2026-09-13: 3130 USD (plan v1) "
                 + "(expires 2026-08-03T12:20:00Z)",
-            "2026-08-02T09:00:00Z  approval_decided approve_booking: approve by ops@agency.example: book it",
+            "2026-08-02T09:00:00Z  approval_decided approve by ops@agency.example: book it",
             "2026-08-02T09:00:00Z  completed        succeeded",
             "messages: 0 · alerts: 0 · calls: aeroapi=0 twilio=1 openai=7",
         ] {
             #expect(text.contains(line), "missing: \(line)")
         }
+    }
+
+    @Test("trip.created (or any event) never starts trip-planning: the flow has no trigger")
+    func noTrigger() throws {
+        let registry = DefinitionRegistry(path: FlightScenario.workflows)
+        let flow = try #require(registry.current("trip-planning")?.flow)
+        #expect(flow.triggers.isEmpty)
+        let listeners = EventDispatcher<InMemoryFlowStore>.listeners(of: "trip.created", in: registry).map(\.flow)
+        #expect(listeners.sorted() == ["flight-notifications", "itinerary"])
+        #expect(EventDispatcher<InMemoryFlowStore>.listeners(of: "plan.answer", in: registry).isEmpty)
     }
 }

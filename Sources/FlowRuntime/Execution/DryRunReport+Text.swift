@@ -49,9 +49,8 @@ extension DryRunReport {
         case "alert": return "\(text("code")): \(text("message"))"
         case "approval_requested":
             let request = d["request"] ?? .null
-            let expires = d["expires_at"].flatMap { $0.isNull ? nil : " (expires \($0.stringValue ?? $0.jsonText))" } ?? ""
-            return "\(request["kind"]?.stringValue ?? "approval") \(text("approval")): "
-                + "\(request["summary"]?.stringValue ?? "")\(expires)"
+            let expires = d["expires_at"]?.instantValue.map { " (expires \($0))" } ?? ""
+            return "\(request["kind"]?.stringValue ?? "approval"): \(request["summary"]?.stringValue ?? "")\(expires)"
         case "approval_decided":
             guard let decision = d["decision"], decision.objectValue != nil else {
                 return "\(text("decision"))\(d["by"]?.stringValue.map { " by \($0)" } ?? "")"

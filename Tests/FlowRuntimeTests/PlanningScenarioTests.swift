@@ -223,15 +223,15 @@ struct PlanningScenarioTests {
         #expect(S.completion(report)?["output"]?["plan_version"] == 2)
     }
 
-    @Test("an agency's budget_margin_pct (acme: 20) lets a total 18 % over go without a budget approval")
+    @Test("an agency's budget_margin_pct (cumbre: 20) lets a total 18 % over go without a budget approval")
     func agencyMargin() async throws {
         let answers = S.answers(stays: S.stays(1300))
         let plain = try await S.run(openai: answers, approvals: [S.approve(at: .hours(1)), S.approve(at: .hours(2))])
         #expect(S.requests(plain).map { $0["kind"] } == ["budget_override", "booking"])
-        let acme = try await S.run(openai: answers, approvals: [S.approve(at: .hours(1))], agency: "acme")
-        #expect(S.requests(acme).map { $0["kind"] } == ["booking"])
-        #expect(acme.status == "succeeded")
-        #expect(S.completion(acme)?["output"]?["total"] == 3550)
+        let cumbre = try await S.run(openai: answers, approvals: [S.approve(at: .hours(1))], agency: "cumbre")
+        #expect(S.requests(cumbre).map { $0["kind"] } == ["booking"])
+        #expect(cumbre.status == "succeeded")
+        #expect(S.completion(cumbre)?["output"]?["total"] == 3550)
     }
 
     @Test("without trip_id or whatsapp: nothing saved or sent, the plan is the output")

@@ -37,6 +37,8 @@ struct PlanningExampleTests {
         #expect(text.hasPrefix("trip-planning v1+"))
         for line in [
             "2026-08-01T12:20:00Z  event_received   plan.answer key u-42/dry-run",
+            "step_succeeded   check_itinerary: itinerary.check: invalid: day 3 item 1 (Oceanário de Lisboa): not a place "
+                + "from the research (use the exact name of a stay or an activity)",
             "approval_request approve_booking: booking: Lisbon, 2026-09-10 to 2026-09-13: 3130 USD (plan v1) "
                 + "(expires 2026-08-03T12:20:00Z)",
             "2026-08-02T09:00:00Z  approval_decided approve by ops@agency.example: book it",

@@ -40,7 +40,11 @@ extension DryRunReport {
             let to = clock(text("to_local"), seconds: false)
             return "deferred \(from) → \(to) \(text("zone")): \(text("reason"))"
         case "step_called": return "\(text("step")) attempt \(d["attempt"]?.intValue ?? 1)"
-        case "step_succeeded": return text("step")
+        case "step_succeeded":
+            // A check's verdict (e.g. itinerary.check): what was wrong, when it was.
+            guard let output = d["output"], output["valid"] == false,
+                  let errors = output["errors"]?.arrayValue?.compactMap(\.stringValue) else { return text("step") }
+            return "\(text("step")): invalid: " + errors.joined(separator: "; ")
         case "step_failed":
             return "\(text("step")) \(d["error"]?["code"]?.stringValue ?? "") \(d["error"]?["message"]?.stringValue ?? "")"
         case "retry_scheduled": return "attempt \(d["attempt"]?.intValue ?? 0) at \(text("at"))"

@@ -154,13 +154,13 @@ struct PlanningScenarioTests {
     }
 
     @Test("dates that are not YYYY-MM-DD days, or a length outside 1…max_days: fails invalid_dates", arguments: [
-        (["start": "10 September", "end": "2026-09-13"] as Value, "dates must be YYYY-MM-DD days: start_date "
+        (["start": "10 September", "end": "2026-09-13"], "dates must be YYYY-MM-DD days: start_date "
             + "'10 September', end_date '2026-09-13'"),
         (["start": "2026-09-10", "end": "2026-02-30"], "dates must be YYYY-MM-DD days: start_date '2026-09-10', "
             + "end_date '2026-02-30'"),
         (["start": "2026-09-13", "end": "2026-09-10"], "the trip must last 1 to 21 days, got -2"),
         (["start": "2026-09-10", "end": "2026-10-10"], "the trip must last 1 to 21 days, got 31"),
-    ])
+    ] as [(Value, String)])
     func badDates(dates: Value, message: String) async throws {
         let report = try await S.run(input: S.input(["travel_dates": dates]), openai: S.answers())
         #expect(S.errorCode(report) == "invalid_dates")

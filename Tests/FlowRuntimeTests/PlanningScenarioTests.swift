@@ -110,6 +110,31 @@ struct PlanningScenarioTests {
         #expect(ItineraryScenario.called(report, "itinerary.save").isEmpty)
     }
 
+    @Test("a budget_override nobody decides expires after budget_expires_in: a rejection, so a re-plan")
+    func budgetApprovalExpires() async throws {
+        let answers = S.answers(stays: S.stays(1300), itineraries: [])
+            + [S.answer(S.flights(1800)), S.answer(S.stays(800)), S.answer(S.activities()), S.answer(S.itinerary())]
+        let report = try await S.run(openai: answers, approvals: [S.approve(at: .hours(30))])
+        #expect(report.status == "succeeded")
+        #expect(S.decisions(report) == ["expired", "approve"])
+        #expect(S.requests(report).map { $0["kind"] } == ["budget_override", "booking"])
+        let replanned = ItineraryScenario.called(report, "openai.chat")[4]
+        #expect(replanned.at == S.start + .hours(24))
+        #expect(replanned.details["input"]?["messages"]?[1]?["content"]?.stringValue?.contains(
+            "The previous plan was rejected (over budget)") == true)
+    }
+
+    @Test("a research answer that is not labelled an estimate breaks the schema: fails research_failed")
+    func researchNotEstimate() async throws {
+        let item = S.lineItem("stay", "Memmo Alfama", "Lisbon", 880).objectValue!.merging(["estimate": false]) { $1 }
+        let stays: Value = ["items": [.object(item)], "notes": "four nights"]
+        let report = try await S.run(openai: S.answers(stays: stays))
+        #expect(report.status == "failed")
+        #expect(S.errorCode(report) == "research_failed")
+        #expect(S.openaiCalls(report) == ["brief"] + Self.research)
+        #expect(S.approvalsAsked(report).isEmpty)
+    }
+
     @Test("missing essentials: the instance waits for the user's answer, then reads the request again")
     func intakeAnswer() async throws {
         let question = S.brief(departure: .null, end: .null, question: "From which city will you leave?")

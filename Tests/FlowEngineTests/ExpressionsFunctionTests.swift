@@ -96,6 +96,13 @@ struct ExpressionsFunctionTests {
         ("round(2.345, 2)", 2.35), ("round(2.5)", 3), ("floor(2.7)", 2), ("ceil(2.1)", 3),
         ("matches_keyword('Viajo a Chile', ['hi'])", false), ("matches_keyword('¿Información?', 'informacion')", true),
         ("limit_words('uno dos, tres', 2)", "uno dos…"), ("limit_words('uno dos', 2)", "uno dos"),
+        ("is_date('2026-09-10')", true), ("is_date('2028-02-29')", true), ("is_date('2026-02-29')", false),
+        ("is_date('2026-9-10')", false), ("is_date('10/09/2026')", false), ("is_date(null)", false),
+        ("is_date(20260910)", false),
+        ("days_between('2026-09-10', '2026-09-13')", 3), ("days_between('2026-12-31', '2027-01-01')", 1),
+        ("days_between('2026-09-13', '2026-09-10')", -3), ("days_between('2026-03-28', '2026-03-30')", 2),
+        ("add_days('2026-09-10', 3)", "2026-09-13"), ("add_days('2026-02-27', 2)", "2026-03-01"),
+        ("add_days('2026-01-01', -1)", "2025-12-31"), ("add_days('2028-02-28', 1)", "2028-02-29"),
     ]
 
     @Test("every function", arguments: cases)
@@ -131,6 +138,8 @@ struct ExpressionsFunctionTests {
             "from_local('2026-07-08T10:00:00Z', 'UTC')", "split('a', '')", "keys([1])", "format_time(1, 'UTC')",
             "start_of_next_day('2026-07-08', 'UTC')", "start_of_next_day(now, 'Mars/Olympus')",
             "format_human_in(now, 'UTC', 'LHR', 'pt')", "format_local_in(now, 'UTC', 'EN')",
+            "days_between('2026-09-10', 'September 13')", "days_between(1, '2026-09-13')", "add_days('2026-02-30', 1)",
+            "add_days('2026-09-10', 1.5)",
         ])
     func wrongTypes(text: String) {
         let name = String(text.prefix { $0 != "(" })

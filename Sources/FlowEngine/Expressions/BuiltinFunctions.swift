@@ -26,7 +26,7 @@ struct BuiltinFunction: Sendable {
 /// The table of every built-in function, by name.
 enum BuiltinFunctions {
     static let all: [BuiltinFunction] = timeFunctions + textFunctions + collectionFunctions + generalFunctions
-        + keywordFunctions + dayFunctions + languageFunctions + wordFunctions
+        + keywordFunctions + dayFunctions + languageFunctions + wordFunctions + dateFunctions
 
     static let table: [String: BuiltinFunction] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 

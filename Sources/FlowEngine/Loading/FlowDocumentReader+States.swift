@@ -193,7 +193,7 @@ extension FlowDocumentReader {
         guard let entries = reader.mapping(body, "approval", allowed: keys) else { return nil }
         let at = reader.location(body)
         guard let request = required(entries, "request", in: "an approval", at: at) else { return nil }
-        if reader.mapping(request, "request", allowed: ["kind", "summary", "amount", "currency", "items"]) == nil {
+        if reader.mapping(request, "request", allowed: ApprovalState.requestKeys) == nil {
             return nil
         }
         return ApprovalState(

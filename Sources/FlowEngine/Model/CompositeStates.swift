@@ -1,6 +1,6 @@
 /// Human-in-the-loop: a typed request, approvers, a bound, and outcomes. Expiry never approves.
 public struct ApprovalState: Sendable {
-    /// `{kind, summary, amount, currency, items}`; evaluated when the state is entered.
+    /// `{kind, summary, amount, currency, items, version, details}`; evaluated when the state is entered.
     public var request: ValueTemplate
     public var approvers: ValueTemplate?
     public var expiresIn: ValueTemplate?
@@ -23,6 +23,10 @@ public struct ApprovalState: Sendable {
         self.onTimeout = onTimeout
         self.save = save
     }
+
+    /// The keys an approval's `request` may have: `version` is the exact version of what is approved
+    /// (e.g. a plan), `details` an object with anything else the approver needs (e.g. a budget overrun).
+    public static let requestKeys = ["kind", "summary", "amount", "currency", "items", "version", "details"]
 
     /// Where an expired approval goes.
     public var timeoutTarget: Located<String>? { onTimeout ?? onReject }

@@ -9,6 +9,8 @@ extension StepSignature {
             .init("days", .integer, "how many days the itinerary must have (1–60)"),
             .init("agency_places", .list(.object), required: false,
                   "[{name, address, city}] the agency recommends; a matching item gets source: agency"),
+            .init("known_places", .optional(.list(.string)), required: false,
+                  "place names the itinerary may use (e.g. research results); other places are errors"),
         ],
         result: .object,
         sideEffects: false,

@@ -40,15 +40,31 @@ extension DryRunReport {
             let to = clock(text("to_local"), seconds: false)
             return "deferred \(from) → \(to) \(text("zone")): \(text("reason"))"
         case "step_called": return "\(text("step")) attempt \(d["attempt"]?.intValue ?? 1)"
-        case "step_succeeded": return text("step")
+        case "step_succeeded":
+            // A check's verdict (e.g. itinerary.check): what was wrong, when it was.
+            guard let output = d["output"], output["valid"] == false,
+                  let errors = output["errors"]?.arrayValue?.compactMap(\.stringValue) else { return text("step") }
+            return "\(text("step")): invalid: " + errors.joined(separator: "; ")
         case "step_failed":
             return "\(text("step")) \(d["error"]?["code"]?.stringValue ?? "") \(d["error"]?["message"]?.stringValue ?? "")"
         case "retry_scheduled": return "attempt \(d["attempt"]?.intValue ?? 0) at \(text("at"))"
         case "suppressed": return "\(text("type")) not sent: \(text("reason"))"
         case "duplicate": return "\(text("type")) \(text("key")) already sent"
         case "alert": return "\(text("code")): \(text("message"))"
-        case "approval_decided": return "\(text("decision"))\(d["by"]?.stringValue.map { " by \($0)" } ?? "")"
-        case "event_received": return text("name")
+        case "approval_requested":
+            let request = d["request"] ?? .null
+            let expires = d["expires_at"]?.instantValue.map { " (expires \($0))" } ?? ""
+            return "\(request["kind"]?.stringValue ?? "approval"): \(request["summary"]?.stringValue ?? "")\(expires)"
+        case "approval_decided":
+            guard let decision = d["decision"], decision.objectValue != nil else {
+                return "\(text("decision"))\(d["by"]?.stringValue.map { " by \($0)" } ?? "")"
+            }
+            return (decision["decision"]?.stringValue ?? "") + (decision["by"]?.stringValue.map { " by \($0)" } ?? "")
+                + (decision["notes"]?.stringValue.map { ": \($0)" } ?? "")
+        case "event_received":
+            let delivered = d["delivered_to"]?.arrayValue?.isEmpty == false ? "" : " (no wait matched)"
+            return text("name") + (d["key"]?.stringValue.map { " key \($0)" } ?? "") + delivered
+        case "wait_timed_out": return "no \(text("waiting_for")) in time"
         case "completed":
             guard let error = d["error"], !error.isNull else { return text("status") }
             return "\(text("status")): \(error["code"]?.stringValue ?? "") \(error["message"]?.stringValue ?? "")"

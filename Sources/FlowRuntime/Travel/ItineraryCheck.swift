@@ -34,7 +34,11 @@ public enum ItineraryCheck {
     /// The most problems reported (the model gets them back; a long list helps nobody).
     public static let maximumErrors = 12
 
-    public static func check(_ itinerary: Value, firstDay: CivilDate, days: Int, places: [Place]) -> Outcome {
+    /// With `knownPlaces` (the research's place names), every item that is a place (any type but
+    /// `transport` and `other`) must name one of them or an agency place (`KnownPlaces`).
+    public static func check(_ itinerary: Value, firstDay: CivilDate, days: Int, places: [Place],
+                             knownPlaces: [String]? = nil) -> Outcome {
+        let known = knownPlaces.map { KnownPlaces(names: $0 + places.map(\.name)) }
         var errors: [String] = []
         guard let list = itinerary["days"]?.arrayValue else {
             return Outcome(errors: ["the itinerary has no list of days"], itinerary: itinerary, agencyItems: 0)
@@ -75,6 +79,7 @@ public enum ItineraryCheck {
                         errors.append("\(subject): end_time '\(end)' is not a time HH:MM")
                     }
                 }
+                if let known, let problem = known.problem(item, subject: subject) { errors.append(problem) }
                 let (value, isAgency) = mark(item, places: places)
                 if isAgency { agencyItems += 1 }
                 markedItems.append(value)

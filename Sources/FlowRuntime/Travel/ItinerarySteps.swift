@@ -16,6 +16,7 @@ public struct ItineraryCheckStep: Sendable {
         let firstDay: CivilDate
         let days: Int
         var places: [ItineraryCheck.Place] = []
+        var known: [String]?
         do throws(StepFailure) {
             let text = try args.string("first_day")
             guard let date = ItineraryCheck.parseDate(text) else {
@@ -39,17 +40,35 @@ public struct ItineraryCheckStep: Sendable {
                 }
             case let other?: throw .badArgument("agency_places", "must be a list, got \(other.typeName)")
             }
+            known = try Self.knownPlaces(arguments["known_places"])
         } catch {
             return .failure(error)
         }
         let outcome = ItineraryCheck.check(arguments["itinerary"] ?? .null, firstDay: firstDay, days: days,
-                                           places: places)
+                                           places: places, knownPlaces: known)
         return .success([
             "valid": .bool(outcome.isValid), "errors": .array(outcome.errors.map(Value.string)),
             "itinerary": outcome.itinerary,
             "day_count": .number(Double(outcome.itinerary["days"]?.arrayValue?.count ?? 0)),
             "agency_items": .number(Double(outcome.agencyItems)),
         ])
+    }
+}
+
+extension ItineraryCheckStep {
+    /// `known_places`: absent or null (no check), else a list of place names (strings).
+    static func knownPlaces(_ value: Value?) throws(StepFailure) -> [String]? {
+        switch value {
+        case nil, .null?: return nil
+        case .array(let list)?:
+            return try list.enumerated().map { (index, item) throws(StepFailure) in
+                guard let name = item.stringValue else {
+                    throw .badArgument("known_places", "item \(index) must be a string, got \(item.typeName)")
+                }
+                return name
+            }
+        case let other?: throw .badArgument("known_places", "must be a list of names, got \(other.typeName)")
+        }
     }
 }
 

@@ -241,13 +241,21 @@ struct GraphCommandTests {
                 "\(misspelt.output)")
     }
 
-    static let shippedFlows = ["flight-notifications", "concierge", "itinerary", "provider-health"]
+    /// Every flow of `workflows/` and every agency of `workflows/agencies/`.
+    static let shippedFlows = yamlNames(in: EventFixtures.workflows)
+    static let agencies = yamlNames(in: EventFixtures.workflows + "/agencies")
+
+    static func yamlNames(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+    }
 
     @Test("every shipped flow under every agency: each state drawn once, every edge between drawn states, the same error edges in both formats",
           arguments: shippedFlows)
     func shipped(flow: String) async throws {
         let path = EventFixtures.workflows + "/\(flow).yaml"
-        for agency in [nil, "acme", "patagonia"] as [String?] {
+        #expect(Self.shippedFlows.count >= 5 && Self.agencies.count >= 2)
+        for agency in [nil] + Self.agencies.map(Optional.some) {
             let extra = agency.map { ["--agency", $0] } ?? []
             let dot = try await StartAgencyTests.flowctl(["graph", path, "--format", "dot"] + extra)
             let mermaid = try await StartAgencyTests.flowctl(["graph", path, "--format", "mermaid"] + extra)

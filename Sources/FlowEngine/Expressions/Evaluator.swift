@@ -34,16 +34,20 @@ struct Evaluator {
         case .index(let baseExpression, let indexExpression, let offset):
             return try index(try evaluate(baseExpression), by: try evaluate(indexExpression), at: offset)
         case .call(let name, let argumentExpressions, let offset):
-            guard let function = BuiltinFunctions.table[name] else {
+            // The entry is read in place (its arity and body), not copied out with its four strings.
+            let table = BuiltinFunctions.table
+            guard let entry = table.index(forKey: name) else {
                 throw failure("unknown function '\(name)'", at: offset)
             }
-            guard function.arity.contains(argumentExpressions.count) else {
-                throw failure("\(name) takes \(function.arityText), got \(argumentExpressions.count)", at: offset)
+            guard table.values[entry].arity.contains(argumentExpressions.count) else {
+                throw failure(
+                    "\(name) takes \(table.values[entry].arityText), got \(argumentExpressions.count)", at: offset)
             }
             var values: [Value] = []
             values.reserveCapacity(argumentExpressions.count)
             for argument in argumentExpressions { values.append(try evaluate(argument)) }
-            return try function.body(BuiltinArguments(function: name, values: values, location: location(offset)))
+            return try table.values[entry].body(
+                BuiltinArguments(function: name, values: values, location: location(offset)))
         case .unary(let op, let operandExpression, let offset):
             let operand = try evaluate(operandExpression)
             switch op {
@@ -77,10 +81,22 @@ struct Evaluator {
         }
     }
 
+    /// Objects with at most this many members are searched key by key rather than by hash.
+    static let scannedMembers = 8
+
     /// `a.b`: null or a missing key is null (no information); other non-objects are errors.
     func member(of value: Value, _ field: String, at offset: Int) throws(EvaluationError) -> Value {
         switch value {
-        case .object(let members): return members[field] ?? .null
+        case .object(let members):
+            // A small object (`input`, an airport, `vars.lookups`, …): comparing its few keys with the
+            // field name is cheaper than hashing the name (same equality as the table's lookup).
+            guard members.count <= Self.scannedMembers else { return members[field] ?? .null }
+            var index = members.startIndex
+            while index != members.endIndex {
+                if members.keys[index] == field { return members.values[index] }
+                members.formIndex(after: &index)
+            }
+            return .null
         case .null: return .null
         default: throw failure("cannot read field '\(field)' of a \(value.typeName)", at: offset)
         }

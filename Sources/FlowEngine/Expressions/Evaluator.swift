@@ -34,20 +34,17 @@ struct Evaluator {
         case .index(let baseExpression, let indexExpression, let offset):
             return try index(try evaluate(baseExpression), by: try evaluate(indexExpression), at: offset)
         case .call(let name, let argumentExpressions, let offset):
-            // The entry is read in place (its arity and body), not copied out with its four strings.
-            let table = BuiltinFunctions.table
-            guard let entry = table.index(forKey: name) else {
+            // One reference to the entry's arity and body, not a copy of the entry with its four strings.
+            guard let function = BuiltinFunctions.callable[name] else {
                 throw failure("unknown function '\(name)'", at: offset)
             }
-            guard table.values[entry].arity.contains(argumentExpressions.count) else {
-                throw failure(
-                    "\(name) takes \(table.values[entry].arityText), got \(argumentExpressions.count)", at: offset)
+            guard function.arity.contains(argumentExpressions.count) else {
+                throw failure("\(name) takes \(function.arityText), got \(argumentExpressions.count)", at: offset)
             }
             var values: [Value] = []
             values.reserveCapacity(argumentExpressions.count)
             for argument in argumentExpressions { values.append(try evaluate(argument)) }
-            return try table.values[entry].body(
-                BuiltinArguments(function: name, values: values, location: location(offset)))
+            return try function.body(BuiltinArguments(function: name, values: values, location: location(offset)))
         case .unary(let op, let operandExpression, let offset):
             let operand = try evaluate(operandExpression)
             switch op {

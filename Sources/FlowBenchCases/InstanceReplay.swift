@@ -21,31 +21,39 @@ public struct InstanceReplay {
         instanceID: String, input: Value, settings: Value, start: Instant,
         answer: (StepInvocation, Instant) -> Value?, visit: (InstanceState) -> Void = { _ in }
     ) -> Outcome {
-        var transition = interpreter.start(instanceID: instanceID, input: input, settings: settings, agency: nil,
-                                           at: start)
-        visit(transition.state)
-        var outcome = Outcome(final: transition.state, transitions: 1, calls: 0)
+        let first = interpreter.start(instanceID: instanceID, input: input, settings: settings, agency: nil,
+                                      at: start)
+        // State and actions are kept apart so that each `apply` gets the only copy of the state
+        // (`consume`), as a runtime that decoded it from storage would.
+        var state = first.state
+        var actions = first.actions
+        visit(state)
+        var outcome = Outcome(final: state, transitions: 1, calls: 0)
         var now = start
-        while !transition.state.status.isFinished {
-            let call = transition.actions.lazy.compactMap { action -> StepInvocation? in
+        while !state.status.isFinished {
+            let call = actions.lazy.compactMap { action -> StepInvocation? in
                 if case .callStep(let invocation) = action { return invocation }
                 return nil
             }.first
+            let event: InterpreterEvent
             if let call {
                 guard let output = answer(call, now) else { break }
                 outcome.calls += 1
-                transition = interpreter.apply(.stepSucceeded(callID: call.callID, output: output),
-                                               to: transition.state, at: now)
-            } else if let timer = transition.state.timers.min(by: { $0.value < $1.value }) {
+                event = .stepSucceeded(callID: call.callID, output: output)
+            } else if let timer = state.timers.min(by: { $0.value < $1.value }) {
                 now = max(now, timer.value)
-                transition = interpreter.apply(.timerFired(id: timer.key), to: transition.state, at: now)
+                event = .timerFired(id: timer.key)
             } else {
                 break
             }
+            actions = []
+            let next = interpreter.apply(event, to: consume state, at: now)
+            state = next.state
+            actions = next.actions
             outcome.transitions += 1
-            visit(transition.state)
+            visit(state)
         }
-        outcome.final = transition.state
+        outcome.final = state
         return outcome
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One airport of the IATA table shipped with the engine (`Resources/airports.tsv`).
 public struct Airport: Sendable, Hashable {
@@ -33,6 +34,23 @@ public enum Airports {
 
     /// Every airport, by IATA code.
     public static var all: [String: Airport] { table }
+
+    /// `lookup(code)?.value`, made once per code as written and kept for the process (the table
+    /// never changes): `airport(code)` runs on most state entries of a flight watch, and building
+    /// the 8-key object each time was most of its cost.
+    public static func value(of code: String) -> Value? {
+        if let cached = values.withLock({ $0[code] }) { return cached }
+        guard let airport = lookup(code) else { return nil }
+        let value = airport.value
+        values.withLock { table in
+            // Bounded: a flow reads a handful of codes; a stream of odd ones must not grow it forever.
+            if table.count >= 4_096 { table.removeAll(keepingCapacity: true) }
+            table[code] = value
+        }
+        return value
+    }
+
+    private static let values = Mutex<[String: Value]>([:])
 
     private static let table: [String: Airport] = {
         guard let url = Bundle.module.url(forResource: "airports", withExtension: "tsv"),

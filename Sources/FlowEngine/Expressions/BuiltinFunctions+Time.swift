@@ -38,7 +38,7 @@ extension BuiltinFunctions {
             example: "local_date(instant('2026-07-09T02:00:00Z'), 'America/Argentina/Buenos_Aires')  →  '2026-07-08'"
         ) { a throws(EvaluationError) in
             let d = try a.zone(1).localDateTime(of: try a.instant(0)).date
-            return .string("\(pad(d.year, 4))-\(pad(d.month, 2))-\(pad(d.day, 2))")
+            return .string(isoDateText(year: d.year, month: d.month, day: d.day))
         },
         function(
             "local_hour", 2...2, "local_hour(instant, zone) -> number", "The local hour, 0–23.",
@@ -97,10 +97,10 @@ extension BuiltinFunctions {
             example: "airport('EZE').city  →  'Buenos Aires'"
         ) { a throws(EvaluationError) in
             let code = try a.string(0)
-            guard let airport = Airports.lookup(code) else {
+            guard let airport = Airports.value(of: code) else {
                 throw a.failure("'\(code)' is not a known IATA airport code")
             }
-            return airport.value
+            return airport
         },
         function(
             "in_window", 3...3, "in_window(instant, window, zone) -> bool",

@@ -30,6 +30,23 @@ enum BuiltinFunctions {
 
     static let table: [String: BuiltinFunction] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
+    /// What a call needs of each entry of `table` (arity and body), as one shared reference: the
+    /// evaluator's lookup copies no strings.
+    static let callable: [String: Callable] = table.mapValues(Callable.init)
+
+    /// The arity and body of one built-in function.
+    final class Callable: Sendable {
+        let arity: ClosedRange<Int>
+        let arityText: String
+        let body: BuiltinFunction.Body
+
+        init(_ function: BuiltinFunction) {
+            self.arity = function.arity
+            self.arityText = function.arityText
+            self.body = function.body
+        }
+    }
+
     static func function(
         _ name: String, _ arity: ClosedRange<Int>, _ signature: String, _ summary: String, example: String,
         _ body: @escaping BuiltinFunction.Body

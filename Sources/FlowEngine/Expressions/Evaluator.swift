@@ -34,7 +34,8 @@ struct Evaluator {
         case .index(let baseExpression, let indexExpression, let offset):
             return try index(try evaluate(baseExpression), by: try evaluate(indexExpression), at: offset)
         case .call(let name, let argumentExpressions, let offset):
-            guard let function = BuiltinFunctions.table[name] else {
+            // One reference to the entry's arity and body, not a copy of the entry with its four strings.
+            guard let function = BuiltinFunctions.callable[name] else {
                 throw failure("unknown function '\(name)'", at: offset)
             }
             guard function.arity.contains(argumentExpressions.count) else {
@@ -77,10 +78,22 @@ struct Evaluator {
         }
     }
 
+    /// Objects with at most this many members are searched key by key rather than by hash.
+    static let scannedMembers = 8
+
     /// `a.b`: null or a missing key is null (no information); other non-objects are errors.
     func member(of value: Value, _ field: String, at offset: Int) throws(EvaluationError) -> Value {
         switch value {
-        case .object(let members): return members[field] ?? .null
+        case .object(let members):
+            // A small object (`input`, an airport, `vars.lookups`, …): comparing its few keys with the
+            // field name is cheaper than hashing the name (same equality as the table's lookup).
+            guard members.count <= Self.scannedMembers else { return members[field] ?? .null }
+            var index = members.startIndex
+            while index != members.endIndex {
+                if members.keys[index] == field { return members.values[index] }
+                members.formIndex(after: &index)
+            }
+            return .null
         case .null: return .null
         default: throw failure("cannot read field '\(field)' of a \(value.typeName)", at: offset)
         }

@@ -57,7 +57,7 @@ public struct InstanceState: Sendable, Hashable, Codable {
         // the binding is parked as `.null` (same key, same slot) so the yielded table is uniquely owned.
         // The binding is found once and written back at the same index.
         _modify {
-            guard let index = bindings.index(forKey: "vars") else {
+            guard let index = varsIndex else {
                 var table: [String: Value] = [:]
                 defer { bindings["vars"] = .object(table) }
                 yield &table
@@ -68,6 +68,18 @@ public struct InstanceState: Sendable, Hashable, Codable {
             defer { bindings.values[index] = .object(table) }
             yield &table
         }
+    }
+
+    /// Where `vars` sits in `bindings`: the handful of roots are compared with the name rather than
+    /// hashing it (the same slot `bindings.index(forKey: "vars")` finds).
+    private var varsIndex: Dictionary<String, Value>.Index? {
+        guard bindings.count <= 8 else { return bindings.index(forKey: "vars") }
+        var index = bindings.startIndex
+        while index != bindings.endIndex {
+            if bindings.keys[index] == "vars" { return index }
+            bindings.formIndex(after: &index)
+        }
+        return nil
     }
 }
 

@@ -33,11 +33,12 @@ public struct Interpreter: Sendable {
         return context.finish()
     }
 
-    /// Applies one event to a stored state.
-    public func apply(_ event: InterpreterEvent, to state: InstanceState, at now: Instant) -> Transition {
+    /// Applies one event to a stored state. The state is taken over: a caller that hands over its
+    /// last copy (`consume state`) lets the transition edit its tables in place instead of copying them.
+    public func apply(_ event: InterpreterEvent, to state: consuming InstanceState, at now: Instant) -> Transition {
         var context = TransitionContext(flow: flow, now: now, state: state, budget: stateBudget)
-        guard !state.status.isFinished else {
-            context.emit("ignored", ["reason": .string("instance already \(state.status.rawValue)")])
+        guard !context.state.status.isFinished else {
+            context.emit("ignored", ["reason": .string("instance already \(context.state.status.rawValue)")])
             return context.finish()
         }
         switch event {

@@ -138,6 +138,28 @@ extension Instant {
     }
 }
 
+/// `YYYY-MM-DD`, as `"\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"` writes it, from bytes for
+/// years 0…9999 (the interpolation built five strings).
+func isoDateText(year: Int, month: Int, day: Int) -> String {
+    guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) else {
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+    return String(unsafeUninitializedCapacity: 10) { buffer in
+        func digit(_ value: Int) -> UInt8 { UInt8(ascii: "0") + UInt8(value) }
+        buffer[0] = digit(year / 1000)
+        buffer[1] = digit(year / 100 % 10)
+        buffer[2] = digit(year / 10 % 10)
+        buffer[3] = digit(year % 10)
+        buffer[4] = UInt8(ascii: "-")
+        buffer[5] = digit(month / 10)
+        buffer[6] = digit(month % 10)
+        buffer[7] = UInt8(ascii: "-")
+        buffer[8] = digit(day / 10)
+        buffer[9] = digit(day % 10)
+        return 10
+    }
+}
+
 func pad(_ value: Int, _ width: Int) -> String {
     let text = String(value)
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text

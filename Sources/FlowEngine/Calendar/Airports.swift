@@ -32,6 +32,11 @@ public enum Airports {
         table[code.uppercased()]
     }
 
+    /// Why `code` is refused where an airport is expected (the one wording for expressions, input and settings).
+    public static func unknownCode(_ code: String) -> String {
+        "'\(code)' is not a known IATA airport code"
+    }
+
     /// Every airport, by IATA code.
     public static var all: [String: Airport] { table }
 

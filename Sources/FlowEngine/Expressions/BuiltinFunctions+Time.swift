@@ -98,7 +98,7 @@ extension BuiltinFunctions {
         ) { a throws(EvaluationError) in
             let code = try a.string(0)
             guard let airport = Airports.value(of: code) else {
-                throw a.failure("'\(code)' is not a known IATA airport code")
+                throw a.failure(Airports.unknownCode(code))
             }
             return airport
         },

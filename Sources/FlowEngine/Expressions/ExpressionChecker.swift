@@ -82,7 +82,7 @@ struct ExpressionChecker {
             if name == "airport", case .literal(.string(let code), let codeOffset) = arguments[0],
                 Airports.lookup(code) == nil
             {
-                report(.unknownAirport, "'\(code)' is not a known IATA airport code", at: codeOffset)
+                report(.unknownAirport, Airports.unknownCode(code), at: codeOffset)
                 return false
             }
             return argumentsOK && fold(expression)

@@ -61,6 +61,13 @@ public indirect enum ValueType: Sendable, Hashable, Codable, CustomStringConvert
         return self
     }
 
+    /// Why a value is refused when it is text but not a known airport code (nil otherwise): the
+    /// explanation input and setting checks give instead of the generic type mismatch.
+    public func unknownAirport(in value: Value) -> String? {
+        guard unwrapped == .airport, let code = value.stringValue, Airports.lookup(code) == nil else { return nil }
+        return Airports.unknownCode(code)
+    }
+
     /// Whether a concrete value conforms (durations and instants may be given as text).
     public func accepts(_ value: Value) -> Bool {
         switch (self, value) {

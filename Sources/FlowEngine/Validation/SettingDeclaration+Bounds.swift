@@ -9,9 +9,7 @@ extension SettingDeclaration {
 
     /// Checks a value against the setting's type, bounds and allowed values.
     public func misfit(of value: Value) -> Misfit? {
-        if type.value.unwrapped == .airport, let code = value.stringValue, Airports.lookup(code) == nil {
-            return .type("'\(code)' is not a known IATA airport code")
-        }
+        if let unknown = type.value.unknownAirport(in: value) { return .type(unknown) }
         guard type.value.accepts(value) else {
             return .type("'\(name.value)' is \(type.value), found \(value.typeName) \(value.jsonText)")
         }

@@ -26,8 +26,8 @@ public enum DryRunInputCheck {
             }
             let value = member.value
             guard field.type.value.accepts(value) else {
-                if case .airport = field.type.value.unwrapped, let code = value.stringValue {
-                    throw DryRunError("\(path).\(name): '\(code)' is not a known IATA airport code", at: member.location)
+                if let unknown = field.type.value.unknownAirport(in: value) {
+                    throw DryRunError("\(path).\(name): \(unknown)", at: member.location)
                 }
                 let shown = value.stringValue.map { "'\($0)'" } ?? member.kindName
                 throw DryRunError("\(path).\(name) must be \(field.type.value), not \(shown)", at: member.location)

@@ -84,4 +84,14 @@ struct ConciergeEnglishTests {
                 + "And 2 more days. Your agency will send you the whole itinerary here.",
         ])
     }
+
+    @Test("English city names: a trip to LHR is a trip to London, not Londres")
+    func englishCityName() async throws {
+        let london = S.trip("trip-lhr-en", flight: "BA244", origin: "EZE", destination: "LHR",
+                            departure: "2026-07-08T22:05:00-03:00", ["language": "en"])
+        let report = try await S.run(body: "hello", fixtures: DryRunFixtures(trips: [london]))
+        #expect(S.replies(report) == [
+            "Hi Ana! I am the assistant for your trip to London. Ask me about your flight, your itinerary or your documents.",
+        ])
+    }
 }

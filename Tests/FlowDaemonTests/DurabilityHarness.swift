@@ -213,6 +213,10 @@ final class DurabilityHarness: Sendable {
 
 /// The throwaway PostgreSQL cluster of `scripts/test.sh`.
 enum TestPostgres {
+    /// How long the tests' own stores wait for a connection: a run starts every test at once on
+    /// two cores, and the wait is not what they test (see `StoreConformanceTests.connectionWait`).
+    static let connectionWait: Duration = .seconds(60)
+
     /// A client configuration for the test cluster with at most `maximumConnections`, without TLS;
     /// nil (and a "skipped" line) when `FLOW_TEST_POSTGRES_URL` is not set.
     static func clientConfiguration(maximumConnections: Int) throws -> PostgresClient.Configuration? {
@@ -239,7 +243,7 @@ enum TestPostgres {
         let name = "flow_durable_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
         var admin = settings.clientConfiguration(maximumConnections: 1)
         admin.tls = .disable
-        try await PostgresFlowStore.withStore(admin, migrate: false, connectionTimeout: .seconds(60)) { store in
+        try await PostgresFlowStore.withStore(admin, migrate: false, connectionTimeout: connectionWait) { store in
             _ = try await store.rows(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         }
         guard var components = URLComponents(string: url) else {

@@ -12,13 +12,10 @@ struct PostgresSessionTests {
         try TestPostgres.clientConfiguration(maximumConnections: 1)
     }
 
-    /// The tests' wait for a connection: the whole run starts at once on two cores (see `StoreConformanceTests`).
-    static let connectionWait: Duration = .seconds(60)
-
     @Test("A statement on a connection that has closed fails with .unavailable instead of waiting forever")
     func closedConnection() async throws {
         guard let configuration = try Self.configuration() else { return }
-        let wait = Self.connectionWait
+        let wait = TestPostgres.connectionWait
         try await PostgresFlowStore.withStore(configuration, migrate: false, connectionTimeout: wait) { store in
             try await store.client.withConnection { connection in
                 let session = PostgresSession(connection: connection, timeout: nil, logger: store.logger)
@@ -45,7 +42,7 @@ struct PostgresSessionTests {
     @Test("A statement past its deadline fails with .unavailable and its connection is closed")
     func deadline() async throws {
         guard let configuration = try Self.configuration() else { return }
-        let wait = Self.connectionWait
+        let wait = TestPostgres.connectionWait
         try await PostgresFlowStore.withStore(configuration, migrate: false, connectionTimeout: wait) { store in
             try await store.client.withConnection { connection in
                 let session = PostgresSession(connection: connection, timeout: .seconds(1), logger: store.logger)

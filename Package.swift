@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FlowEngine", targets: ["FlowEngine"]),
         .library(name: "Steps", targets: ["Steps"]),
         .library(name: "FlowRuntime", targets: ["FlowRuntime"]),
+        .library(name: "Travel", targets: ["Travel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -48,7 +49,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The durable shell: stores, scheduler, effect ledger, daemon.
+        // The generic durable runtime: stores, scheduler, effect ledger, daemon assembly. Names no
+        // trip, concierge or notification type.
         .target(
             name: "FlowRuntime",
             dependencies: [
@@ -65,12 +67,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The travel product on the runtime: trips, notifications, conversations, itineraries.
+        .target(
+            name: "Travel",
+            dependencies: [
+                "FlowEngine",
+                "Steps",
+                "FlowRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "flowctl",
             dependencies: [
                 "FlowEngine",
                 "Steps",
                 "FlowRuntime",
+                "Travel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -78,7 +94,7 @@ let package = Package(
         // Benchmarks that print numbers; run in release (see README).
         .executableTarget(
             name: "flow-bench",
-            dependencies: ["FlowEngine", "Steps", "FlowRuntime", "FlowBenchCases"],
+            dependencies: ["FlowEngine", "Steps", "FlowRuntime", "Travel", "FlowBenchCases"],
             swiftSettings: swiftSettings
         ),
         // Benchmark cases that need FlowEngine only, shared by flow-bench and flow-bench-engine.
@@ -112,13 +128,13 @@ let package = Package(
         // The FlowStore conformance suite every store implementation runs (memory, SQLite, Postgres).
         .target(
             name: "FlowStoreConformance",
-            dependencies: ["FlowRuntime", "FlowEngine"],
+            dependencies: ["FlowRuntime", "FlowEngine", "Travel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FlowStoreTests",
             dependencies: [
-                "FlowRuntime", "FlowEngine", "FlowStoreConformance",
+                "FlowRuntime", "FlowEngine", "Travel", "FlowStoreConformance",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
@@ -126,13 +142,13 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowRuntimeTests",
-            dependencies: ["FlowRuntime", "FlowEngine", "Steps"],
+            dependencies: ["FlowRuntime", "FlowEngine", "Steps", "Travel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StepsTests",
             dependencies: [
-                "Steps", "FakeProviders", "FlowEngine", "FlowRuntime",
+                "Steps", "FakeProviders", "FlowEngine", "FlowRuntime", "Travel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -144,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "FlowDaemonTests",
             dependencies: [
-                "FlowRuntime", "FlowEngine", "Steps", "FakeProviders",
+                "FlowRuntime", "FlowEngine", "Steps", "Travel", "FakeProviders",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

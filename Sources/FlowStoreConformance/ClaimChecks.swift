@@ -6,7 +6,7 @@ import Testing
 enum ClaimChecks {
     typealias F = StoreFixtures
 
-    static func batchCarriesInboxAndNextWake(_ harness: StoreHarness) async throws {
+    static func batchCarriesInboxAndNextWake(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             let due = try await F.create(F.instance(wakeAt: F.t0), in: store)
             let later = try await F.create(F.instance(status: .waiting, wakeAt: F.t0 + .hours(1)), in: store)

@@ -1,6 +1,7 @@
 public import FlowRuntime
+public import Travel
 
-/// The behaviour every `FlowStore` must have; each check runs against a harness.
+/// The behaviour every `FlowStore` (and every `TravelStore`) must have; each check runs against a harness.
 ///
 /// Checks use `#expect` (Swift Testing) and throw on unexpected errors, so a test target runs
 /// them with `@Test(arguments: FlowStoreConformance.checks)`.
@@ -8,11 +9,21 @@ public enum FlowStoreConformance {
     /// One named check.
     public struct Check: Sendable, CustomStringConvertible {
         public var name: String
-        public var body: @Sendable (StoreHarness) async throws -> Void
+        public var body: @Sendable (FlowStoreHarness) async throws -> Void
 
         public var description: String { name }
 
-        public func run(_ harness: StoreHarness) async throws { try await body(harness) }
+        public func run(_ harness: FlowStoreHarness) async throws { try await body(harness) }
+    }
+
+    /// One named check of the travel product's stores.
+    public struct TravelCheck: Sendable, CustomStringConvertible {
+        public var name: String
+        public var body: @Sendable (TravelStoreHarness) async throws -> Void
+
+        public var description: String { name }
+
+        public func run(_ harness: TravelStoreHarness) async throws { try await body(harness) }
     }
 
     /// All checks, in a stable order.
@@ -30,23 +41,25 @@ public enum FlowStoreConformance {
         Check(name: "history order", body: InstanceChecks.historyOrder),
         Check(name: "inbox dedup and wake-up", body: LedgerChecks.inbox),
         Check(name: "effect ledger transitions", body: LedgerChecks.effects),
-        Check(name: "notification claim is unique under concurrency", body: LedgerChecks.notifications),
-        Check(name: "delivery statuses keep their precedence", body: NotificationChecks.statusPrecedence),
-        Check(name: "caps count what may reach the traveller", body: NotificationChecks.capsCount),
-        Check(name: "a status for an unknown message id waits for its send", body: PendingStatusChecks.keptUntilSent),
-        Check(name: "statuses before the send end as statuses after it", body: PendingStatusChecks.sameEndBeforeTheRecord),
-        Check(name: "pending statuses are kept for the retention only", body: PendingStatusChecks.retention),
-        Check(name: "a status racing the send's record is never lost", body: PendingStatusChecks.racingTheRecord),
         Check(name: "schedule fires once under concurrency", body: LedgerChecks.scheduleFires),
         Check(name: "instants round-trip to the millisecond", body: LedgerChecks.instants),
         Check(name: "hostile strings are bound, not spliced", body: LedgerChecks.hostileStrings),
-    ] + travelChecks
+    ]
 
-    /// The travel tables' checks: trips, conversations and itineraries (also run against the in-memory store).
-    public static let travelChecks: [Check] = [
-        Check(name: "trips upsert and lookup by WhatsApp number", body: TravelChecks.trips),
-        Check(name: "conversation turns, last N oldest first", body: TravelChecks.conversations),
-        Check(name: "itinerary versions increase per trip", body: ItineraryChecks.versions),
-        Check(name: "concurrent itinerary saves get distinct versions", body: ItineraryChecks.concurrentVersions),
+    /// The travel tables' checks: the notification log, trips, conversations and itineraries (run against
+    /// the SQL stores and the in-memory travel store).
+    public static let travelChecks: [TravelCheck] = [
+        TravelCheck(name: "notification claim is unique under concurrency", body: NotificationChecks.claimUnique),
+        TravelCheck(name: "delivery statuses keep their precedence", body: NotificationChecks.statusPrecedence),
+        TravelCheck(name: "caps count what may reach the traveller", body: NotificationChecks.capsCount),
+        TravelCheck(name: "a status for an unknown message id waits for its send", body: PendingStatusChecks.keptUntilSent),
+        TravelCheck(name: "statuses before the send end as statuses after it", body: PendingStatusChecks.sameEndBeforeTheRecord),
+        TravelCheck(name: "pending statuses are kept for the retention only", body: PendingStatusChecks.retention),
+        TravelCheck(name: "a status racing the send's record is never lost", body: PendingStatusChecks.racingTheRecord),
+        TravelCheck(name: "hostile strings in a claim are bound, not spliced", body: NotificationChecks.hostileStrings),
+        TravelCheck(name: "trips upsert and lookup by WhatsApp number", body: TravelChecks.trips),
+        TravelCheck(name: "conversation turns, last N oldest first", body: TravelChecks.conversations),
+        TravelCheck(name: "itinerary versions increase per trip", body: ItineraryChecks.versions),
+        TravelCheck(name: "concurrent itinerary saves get distinct versions", body: ItineraryChecks.concurrentVersions),
     ]
 }

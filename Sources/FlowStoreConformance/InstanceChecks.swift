@@ -6,7 +6,7 @@ import Testing
 enum InstanceChecks {
     typealias F = StoreFixtures
 
-    static func migrationsIdempotent(_ harness: StoreHarness) async throws {
+    static func migrationsIdempotent(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             try await store.migrate()
             try await store.migrate()
@@ -16,7 +16,7 @@ enum InstanceChecks {
         }
     }
 
-    static func definitionsRoundTrip(_ harness: StoreHarness) async throws {
+    static func definitionsRoundTrip(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             try await store.saveDefinition(F.definition)
             try await store.saveDefinition(F.definition)
@@ -25,7 +25,7 @@ enum InstanceChecks {
         }
     }
 
-    static func createIdempotent(_ harness: StoreHarness) async throws {
+    static func createIdempotent(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             let key = F.uniqueID("key")
             let first = try await F.create(F.instance(idempotencyKey: key), in: store)
@@ -39,7 +39,7 @@ enum InstanceChecks {
         }
     }
 
-    static func concurrentCreates(_ harness: StoreHarness) async throws {
+    static func concurrentCreates(_ harness: FlowStoreHarness) async throws {
         try await harness.withStores(8) { stores in
             try await stores[0].saveDefinition(F.definition)
             let key = F.uniqueID("key")
@@ -69,7 +69,7 @@ enum InstanceChecks {
         }
     }
 
-    static func filter(_ harness: StoreHarness) async throws {
+    static func filter(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             let agency = F.uniqueID("agency")
             let a = try await F.create(F.instance(status: .waiting, agencyID: agency), in: store)
@@ -89,7 +89,7 @@ enum InstanceChecks {
         }
     }
 
-    static func claimLeaseExpiry(_ harness: StoreHarness) async throws {
+    static func claimLeaseExpiry(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             let due = try await F.create(F.instance(wakeAt: F.t0), in: store)
             try await F.create(F.instance(wakeAt: F.t0 + .hours(1)), in: store)
@@ -112,7 +112,7 @@ enum InstanceChecks {
         }
     }
 
-    static func concurrentClaimers(_ harness: StoreHarness) async throws {
+    static func concurrentClaimers(_ harness: FlowStoreHarness) async throws {
         try await harness.withStores(8) { stores in
             var ids: Set<String> = []
             for _ in 0..<48 { ids.insert(try await F.create(F.instance(wakeAt: F.t0), in: stores[0]).id) }
@@ -140,7 +140,7 @@ enum InstanceChecks {
         }
     }
 
-    static func commitFencing(_ harness: StoreHarness) async throws {
+    static func commitFencing(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             let created = try await F.create(F.instance(wakeAt: F.t0), in: store)
             let now = F.t0 + .seconds(1)
@@ -175,7 +175,7 @@ enum InstanceChecks {
         }
     }
 
-    static func historyOrder(_ harness: StoreHarness) async throws {
+    static func historyOrder(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             let created = try await F.create(
                 F.instance(wakeAt: F.t0), in: store, history: [F.entry("created"), F.entry("state_entered")]

@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Testing
 
 /// Checks of `itineraries`: versions increase per trip, the latest is the highest, an instance
@@ -19,7 +20,7 @@ enum ItineraryChecks {
                        rawPrompt: "prompt '; --", rawResponse: "{\"days\": []}", at: at)
     }
 
-    static func versions(_ harness: StoreHarness) async throws {
+    static func versions(_ harness: TravelStoreHarness) async throws {
         try await harness.withStore { store in
             let trip = TravelChecks.trip(F.uniqueID("trip"), whatsapp: "+5491100000002", departure: F.t0 + .days(9))
             let other = TravelChecks.trip(F.uniqueID("trip"), whatsapp: "+5491100000003", departure: F.t0 + .days(9))
@@ -55,7 +56,7 @@ enum ItineraryChecks {
         }
     }
 
-    static func concurrentVersions(_ harness: StoreHarness) async throws {
+    static func concurrentVersions(_ harness: TravelStoreHarness) async throws {
         try await harness.withStore { store in
             let trip = TravelChecks.trip(F.uniqueID("trip"), whatsapp: "+5491100000004", departure: F.t0 + .days(9))
             try await store.upsertTrip(trip)

@@ -6,7 +6,7 @@ import Testing
 enum LedgerChecks {
     typealias F = StoreFixtures
 
-    static func inbox(_ harness: StoreHarness) async throws {
+    static func inbox(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             let created = try await F.create(F.instance(status: .waiting, wakeAt: F.t0 + .days(1)), in: store)
             let now = F.t0 + .seconds(1)
@@ -42,7 +42,7 @@ enum LedgerChecks {
         }
     }
 
-    static func effects(_ harness: StoreHarness) async throws {
+    static func effects(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             let key = F.uniqueID("effect")
             let effect = EffectRecord(
@@ -93,49 +93,7 @@ enum LedgerChecks {
         }
     }
 
-    static func notifications(_ harness: StoreHarness) async throws {
-        try await harness.withStores(8) { stores in
-            let trip = F.uniqueID("trip")
-            let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for index in 0..<16 {
-                    let store = stores[index % stores.count]
-                    group.addTask { try await store.claimNotification(F.claim(trip: trip)) }
-                }
-                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
-            }
-            #expect(wins == 1)
-            let store = stores[0]
-            #expect(try await store.claimNotification(F.claim(trip: trip, key: "2025-07-08T22:05Z")))
-            #expect(try await store.claimNotification(F.claim(trip: trip, type: "DELAYED")))
-            #expect(try await store.countNotifications(tripID: trip, agencyID: nil, since: F.t0) == 3)
-            try await store.updateNotification(
-                tripID: trip, type: "DELAYED", key: "default", status: "sent", providerID: "SM-\(trip)", error: nil
-            )
-            try await store.updateNotificationStatus(providerID: "SM-\(trip)", status: "failed", errorCode: "63016")
-            #expect(try await store.countNotifications(tripID: trip, agencyID: nil, since: F.t0) == 2)
-            #expect(try await store.countNotifications(tripID: trip, agencyID: nil, since: F.t0 + .seconds(1)) == 0)
-            #expect(try await store.countNotifications(tripID: nil, agencyID: "agency-1", since: F.t0) >= 2)
-            let missing = await #expect(throws: StoreError.self) {
-                try await store.updateNotification(
-                    tripID: trip, type: "BOARDING", key: "default", status: "sent", providerID: nil, error: nil
-                )
-            }
-            #expect(missing?.code == .notFound)
-            // Every type of the one list is accepted; anything else is refused (R16).
-            for type in NotificationType.allCases {
-                #expect(try await store.claimNotification(F.claim(trip: trip, type: type.rawValue, key: "all")))
-            }
-            // Inbound WhatsApp messages are logged (and deduplicated) under their own type (migration 5).
-            let inbound = StoreTwilioWebhookSink<InMemoryFlowStore>.inboundType
-            #expect(try await store.claimNotification(F.claim(trip: "inbound:" + trip, type: inbound, key: "SM1")))
-            #expect(try await !store.claimNotification(F.claim(trip: "inbound:" + trip, type: inbound, key: "SM1")))
-            await #expect(throws: (any Error).self) {
-                _ = try await store.claimNotification(F.claim(trip: trip, type: "TERMINAL_CHANGE"))
-            }
-        }
-    }
-
-    static func scheduleFires(_ harness: StoreHarness) async throws {
+    static func scheduleFires(_ harness: FlowStoreHarness) async throws {
         try await harness.withStores(8) { stores in
             let flow = F.uniqueID("flow")
             let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -157,7 +115,7 @@ enum LedgerChecks {
         }
     }
 
-    static func instants(_ harness: StoreHarness) async throws {
+    static func instants(_ harness: FlowStoreHarness) async throws {
         let samples: [Int64] = [1_752_000_000_123, 946_684_800_000, 946_684_799_999, 946_684_800_001, 1, 0, -1, -86_400_001]
         try await harness.withStore { store in
             for milliseconds in samples {
@@ -184,12 +142,12 @@ enum LedgerChecks {
         }
     }
 
-    static let hostile = [
+    public static let hostile = [
         "'; DROP TABLE flow_instances; --", "Robert'); DROP TABLE effects;--", #"quote " and \ backslash"#,
         "$1 ? :name %s", "ñandú 🛬 O'Hare", "line\nbreak\ttab",
     ]
 
-    static func hostileStrings(_ harness: StoreHarness) async throws {
+    static func hostileStrings(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             for (index, text) in hostile.enumerated() {
                 let state = Value.object(["note": .string(text)]).jsonText
@@ -201,10 +159,6 @@ enum LedgerChecks {
                 #expect(try await store.instance(id: created.id) == record)
                 #expect(try await store.instances(matching: InstanceFilter(flow: text, agencyID: text)).contains(record))
                 #expect(try await store.history(instanceID: created.id, after: 0).first?.kind == text)
-                let trip = text + F.uniqueID("")
-                #expect(try await store.claimNotification(F.claim(trip: trip, key: text)))
-                #expect(try await !store.claimNotification(F.claim(trip: trip, key: text)))
-                #expect(try await store.countNotifications(tripID: trip, agencyID: nil, since: F.t0) == 1)
                 #expect(try await store.beginEffect(
                     EffectRecord(key: text + F.uniqueID(""), instanceID: created.id, step: text, request: .string(text), startedAt: F.t0)
                 ) == .started)

@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Testing
 
 /// Checks of delivery-status precedence and of what a cap counts (`NotificationStatusOrder`).
@@ -7,7 +8,7 @@ enum NotificationChecks {
     typealias F = StoreFixtures
 
     /// Claims a row for `trip` under `key` and marks it sent as `sid`.
-    private static func sent(_ store: any FlowStore, trip: String, key: String, sid: String) async throws {
+    private static func sent(_ store: any TravelStore, trip: String, key: String, sid: String) async throws {
         #expect(try await store.claimNotification(F.claim(trip: trip, key: key)))
         try await store.updateNotification(
             tripID: trip, type: "REMINDER_24H", key: key, status: "sent", providerID: sid, error: nil)
@@ -15,7 +16,7 @@ enum NotificationChecks {
 
     /// Applies each callback in order and returns the row's final status and error.
     private static func after(
-        _ callbacks: [(status: String, code: String?)], store: any FlowStore, trip: String
+        _ callbacks: [(status: String, code: String?)], store: any TravelStore, trip: String
     ) async throws -> (String?, String?) {
         let key = F.uniqueID("k")
         let sid = F.uniqueID("SM")
@@ -23,8 +24,7 @@ enum NotificationChecks {
         for callback in callbacks {
             try await store.updateNotificationStatus(providerID: sid, status: callback.status, errorCode: callback.code)
         }
-        let reader = try #require(store as? any NotificationLogReading, "the store must read notification rows")
-        let row = try await reader.notification(tripID: trip, type: "REMINDER_24H", key: key)
+        let row = try await store.notification(tripID: trip, type: "REMINDER_24H", key: key)
         #expect(row?.providerID == sid)
         return (row?.status, row?.error)
     }
@@ -45,7 +45,7 @@ enum NotificationChecks {
         ([("sent", nil), ("canceled", nil)], "canceled", nil),
     ]
 
-    static func statusPrecedence(_ harness: StoreHarness) async throws {
+    static func statusPrecedence(_ harness: TravelStoreHarness) async throws {
         try await harness.withStore { store in
             let trip = F.uniqueID("trip")
             for (callbacks, status, error) in precedenceCases {
@@ -58,7 +58,7 @@ enum NotificationChecks {
         }
     }
 
-    static func capsCount(_ harness: StoreHarness) async throws {
+    static func capsCount(_ harness: TravelStoreHarness) async throws {
         try await harness.withStore { store in
             let trip = F.uniqueID("trip")
             let count = { try await store.countNotifications(tripID: trip, agencyID: nil, since: F.t0) }
@@ -96,6 +96,60 @@ enum NotificationChecks {
             }
             #expect(try await count() == counted.count)
             #expect(try await store.countNotifications(tripID: nil, agencyID: "agency-1", since: F.t0) >= counted.count)
+        }
+    }
+
+    static func claimUnique(_ harness: TravelStoreHarness) async throws {
+        try await harness.withStores(8) { stores in
+            let trip = F.uniqueID("trip")
+            let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<16 {
+                    let store = stores[index % stores.count]
+                    group.addTask { try await store.claimNotification(F.claim(trip: trip)) }
+                }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(wins == 1)
+            let store = stores[0]
+            #expect(try await store.claimNotification(F.claim(trip: trip, key: "2025-07-08T22:05Z")))
+            #expect(try await store.claimNotification(F.claim(trip: trip, type: "DELAYED")))
+            #expect(try await store.countNotifications(tripID: trip, agencyID: nil, since: F.t0) == 3)
+            try await store.updateNotification(
+                tripID: trip, type: "DELAYED", key: "default", status: "sent", providerID: "SM-\(trip)", error: nil
+            )
+            try await store.updateNotificationStatus(providerID: "SM-\(trip)", status: "failed", errorCode: "63016")
+            #expect(try await store.countNotifications(tripID: trip, agencyID: nil, since: F.t0) == 2)
+            #expect(try await store.countNotifications(tripID: trip, agencyID: nil, since: F.t0 + .seconds(1)) == 0)
+            #expect(try await store.countNotifications(tripID: nil, agencyID: "agency-1", since: F.t0) >= 2)
+            let missing = await #expect(throws: StoreError.self) {
+                try await store.updateNotification(
+                    tripID: trip, type: "BOARDING", key: "default", status: "sent", providerID: nil, error: nil
+                )
+            }
+            #expect(missing?.code == .notFound)
+            // A type is whatever a flow declares (migration 7): a type nobody used before is logged.
+            for type in ["RESERVATION_CONFIRMATION", "LANDING_WELCOME", "TERMINAL_CHANGE", "whatsapp.inbound"] {
+                #expect(try await store.claimNotification(F.claim(trip: trip, type: type, key: "all")))
+                #expect(try await !store.claimNotification(F.claim(trip: trip, type: type, key: "all")))
+            }
+            await #expect(throws: (any Error).self) {
+                _ = try await store.claimNotification(F.claim(trip: trip, type: ""))
+            }
+            await #expect(throws: (any Error).self) {
+                _ = try await store.claimNotification(F.claim(trip: trip, type: String(repeating: "X", count: 65)))
+            }
+        }
+    }
+
+    /// Hostile strings in a claim are bound, not spliced.
+    static func hostileStrings(_ harness: TravelStoreHarness) async throws {
+        try await harness.withStore { store async throws in
+            for text in LedgerChecks.hostile {
+                let trip = text + F.uniqueID("")
+                #expect(try await store.claimNotification(F.claim(trip: trip, key: text)))
+                #expect(try await !store.claimNotification(F.claim(trip: trip, key: text)))
+                #expect(try await store.countNotifications(tripID: trip, agencyID: nil, since: F.t0) == 1)
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Testing
 
 /// Checks of delivery statuses that arrive before the send step recorded the message id
@@ -12,20 +13,19 @@ enum PendingStatusChecks {
     }
 
     /// Claims a row for `trip` under `key`, then records it sent as `sid`.
-    static func send(_ store: any FlowStore, trip: String, key: String, sid: String) async throws {
+    static func send(_ store: any TravelStore, trip: String, key: String, sid: String) async throws {
         #expect(try await store.claimNotification(F.claim(trip: trip, key: key)))
         try await store.updateNotification(
             tripID: trip, type: "REMINDER_24H", key: key, status: "sent", providerID: sid, error: nil)
     }
 
-    static func row(_ store: any FlowStore, trip: String, key: String) async throws -> NotificationLogEntry? {
-        let reader = try #require(store as? any NotificationLogReading, "the store must read notification rows")
-        return try await reader.notification(tripID: trip, type: "REMINDER_24H", key: key)
+    static func row(_ store: any TravelStore, trip: String, key: String) async throws -> NotificationLogEntry? {
+        return try await store.notification(tripID: trip, type: "REMINDER_24H", key: key)
     }
 
     /// A status for an unknown id waits, duplicates are idempotent, a higher one merges, and the
     /// send's record applies it and removes it; later callbacks go straight to the row.
-    static func keptUntilSent(_ harness: StoreHarness) async throws {
+    static func keptUntilSent(_ harness: TravelStoreHarness) async throws {
         try await harness.withStore { store in
             let trip = F.uniqueID("trip")
             let sid = F.uniqueID("SM")
@@ -66,7 +66,7 @@ enum PendingStatusChecks {
 
     /// Every arrival order of `NotificationChecks.statusPrecedence` ends the same when all of it
     /// arrives before the send's record as when it arrives after.
-    static func sameEndBeforeTheRecord(_ harness: StoreHarness) async throws {
+    static func sameEndBeforeTheRecord(_ harness: TravelStoreHarness) async throws {
         try await harness.withStore { store in
             let trip = F.uniqueID("trip")
             for (callbacks, status, error) in NotificationChecks.precedenceCases {
@@ -86,7 +86,7 @@ enum PendingStatusChecks {
     }
 
     /// Keeping a pending status deletes those first received more than the retention earlier.
-    static func retention(_ harness: StoreHarness) async throws {
+    static func retention(_ harness: TravelStoreHarness) async throws {
         try await harness.withStore { store async throws in
             let old = F.uniqueID("SM")
             let recent = F.uniqueID("SM")
@@ -106,7 +106,7 @@ enum PendingStatusChecks {
 
     /// A callback racing the send's record (separate connections when the store has them) is
     /// never lost: every row ends `delivered` and nothing stays pending.
-    static func racingTheRecord(_ harness: StoreHarness) async throws {
+    static func racingTheRecord(_ harness: TravelStoreHarness) async throws {
         try await harness.withStores(2) { stores in
             let trip = F.uniqueID("trip")
             let sids = (0..<24).map { _ in F.uniqueID("SM") }

@@ -1,5 +1,6 @@
 public import FlowEngine
 public import FlowRuntime
+public import Travel
 import Foundation
 
 /// Records the conformance checks build on.

@@ -1,17 +1,18 @@
 public import FlowRuntime
+public import Travel
 
 /// How the conformance suite obtains fresh, migrated, empty stores of one implementation.
 ///
 /// To run the suite against another store, build a harness and pass it to every check:
 ///
 /// ```swift
-/// let memory = StoreHarness(name: "memory") { body in try await body(InMemoryFlowStore()) }
-/// @Test(arguments: FlowStoreConformance.checks)
-/// func memoryStore(_ check: FlowStoreConformance.Check) async throws { try await check.run(memory) }
+/// let memory = StoreHarness<any TravelStore>(name: "memory") { body in try await body(InMemoryTravelStore()) }
+/// @Test(arguments: FlowStoreConformance.travelChecks)
+/// func memoryStore(_ check: FlowStoreConformance.TravelCheck) async throws { try await check.run(memory) }
 /// ```
-public struct StoreHarness: Sendable {
-    public typealias Body = @Sendable (any FlowStore) async throws -> Void
-    public typealias SharedBody = @Sendable ([any FlowStore]) async throws -> Void
+public struct StoreHarness<Store: Sendable>: Sendable {
+    public typealias Body = @Sendable (Store) async throws -> Void
+    public typealias SharedBody = @Sendable ([Store]) async throws -> Void
 
     public var name: String
     /// Runs `body` with one fresh store and disposes of it afterwards.
@@ -38,4 +39,21 @@ public struct StoreHarness: Sendable {
             try await withStore { store in try await body(Array(repeating: store, count: count)) }
         }
     }
+
+    /// The same stores seen as `Other` (a SQL store as its runtime or its travel store).
+    public func map<Other: Sendable>(_ transform: @escaping @Sendable (Store) -> Other) -> StoreHarness<Other> {
+        let withStore = self.withStore
+        let shared = self.withSharedStores
+        return StoreHarness<Other>(
+            name: name,
+            withStore: { body in try await withStore { try await body(transform($0)) } },
+            withSharedStores: shared.map { shared in
+                { @Sendable count, body in try await shared(count) { try await body($0.map(transform)) } }
+            })
+    }
 }
+
+/// A harness of runtime stores (the runtime's checks).
+public typealias FlowStoreHarness = StoreHarness<any FlowStore>
+/// A harness of travel stores (the travel product's checks).
+public typealias TravelStoreHarness = StoreHarness<any TravelStore>

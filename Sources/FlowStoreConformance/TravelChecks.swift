@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Testing
 
 /// Checks of the travel tables: trips (upsert, lookup by WhatsApp number) and conversations.
@@ -17,7 +18,7 @@ enum TravelChecks {
             instanceID: nil, updatedAt: F.t0)
     }
 
-    static func trips(_ harness: StoreHarness) async throws {
+    static func trips(_ harness: TravelStoreHarness) async throws {
         try await harness.withStore { store in
             let number = "+54911" + F.uniqueID("").filter(\.isNumber).prefix(6)
             let late = trip(F.uniqueID("trip"), whatsapp: number, departure: F.t0 + .days(30))
@@ -47,7 +48,7 @@ enum TravelChecks {
         }
     }
 
-    static func conversations(_ harness: StoreHarness) async throws {
+    static func conversations(_ harness: TravelStoreHarness) async throws {
         try await harness.withStore { store in
             let record = trip(F.uniqueID("trip"), whatsapp: "+5491100000001", departure: F.t0 + .days(3))
             try await store.upsertTrip(record)

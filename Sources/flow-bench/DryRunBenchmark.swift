@@ -1,6 +1,7 @@
 import FlowBenchCases
 import FlowEngine
 import FlowRuntime
+import Travel
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #endif
@@ -74,7 +75,7 @@ enum DryRunBenchmark {
         let flow = loaded.flow
         let settings = try directory.effectiveSettings(flow: flow.name.value, agency: nil)
         let dryRun = DryRun(flow: flow, input: input, settings: .object(settings), agency: nil, fixtures: fixtures,
-                            start: start)
+                            start: start, product: TravelProduct())
         var report = try await dryRun.run()  // warm-up
         var samples: [Double] = []
         let clock = ContinuousClock()

@@ -1,4 +1,5 @@
 import FlowRuntime
+import Travel
 import Foundation
 
 /// Runs `pgbench` with custom scripts for one store transition, to show what the database itself

@@ -1,6 +1,7 @@
 import FlowBenchCases
 import FlowEngine
 import FlowRuntime
+import Travel
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #endif
@@ -69,7 +70,7 @@ enum StateCodingBenchmark {
         }
         let settings = Value.object(try directory.effectiveSettings(flow: flow.name.value, agency: nil))
         let dryRun = DryRun(flow: flow, input: DryRunBenchmark.input, settings: settings, agency: nil,
-                            fixtures: DryRunBenchmark.fixtures, start: DryRunBenchmark.start)
+                            fixtures: DryRunBenchmark.fixtures, start: DryRunBenchmark.start, product: TravelProduct())
         let outputs = DryRunBenchmark.outputs(try await dryRun.run().history)
         var states: [InstanceState] = []
         _ = InstanceReplay(flow: flow).run(

@@ -37,6 +37,21 @@ struct ConciergeServeTests {
         try FileManager.default.copyItem(
             at: E.repository.appendingPathComponent("workflows/concierge.yaml"),
             to: workflows.appendingPathComponent("concierge.yaml"))
+        // A flow that only records the trips of `trip.created` (its trigger's `records: trip`).
+        try """
+            flow: trips
+            version: 1
+            triggers:
+              - event: trip.created
+                key: ${{ input.trip.id }}
+                agency: ${{ input.trip.agency_id }}
+                records: trip
+            input:
+              trip: { type: object, required: true }
+            start: done
+            states:
+              done: { succeed: {} }
+            """.write(to: workflows.appendingPathComponent("trips.yaml"), atomically: true, encoding: .utf8)
         let database = directory.appendingPathComponent("flow.sqlite").path
 
         let port = try LoopbackPort.free()
@@ -54,7 +69,7 @@ struct ConciergeServeTests {
         }
         try #require(healthy, "serve did not answer /health:\n\(serveLog())")
 
-        // The trip enters through the event route (no flow listens here: it is only recorded).
+        // The trip enters through the event route; the `trips` flow's trigger records it.
         let trip: Value = ["trip": [
             "id": "T-CONCIERGE-1", "agency_id": "acme", "client_name": "Ana Pérez", "whatsapp": "+5491155550000",
             "flight_number": "AR1140", "origin": "EZE", "destination": "MAD", "departure": .string(departure.description),

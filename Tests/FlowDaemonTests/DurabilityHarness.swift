@@ -1,6 +1,7 @@
 import FakeProviders
 import FlowEngine
 @testable import FlowRuntime
+@testable import Travel
 import Foundation
 import PostgresNIO
 import Steps
@@ -114,7 +115,7 @@ final class DurabilityHarness: Sendable {
 
     /// Opens the harness database (migrated) for the duration of `body`.
     func withStore<Result: Sendable>(_ body: @Sendable (any FlowStore) async throws -> Result) async throws -> Result {
-        try await StoreConfiguration.from(url: database).withStore(body)
+        try await StoreConfiguration.from(url: database).withStore(adding: TravelSchema.schema) { try await body($0.flowStore) }
     }
 
     /// Creates the instances straight in the store, as `flowctl start` would.

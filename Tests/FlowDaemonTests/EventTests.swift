@@ -1,8 +1,10 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Steps
 import Testing
 
 enum EventFixtures {
@@ -31,7 +33,7 @@ struct EventTests {
         let store = try await DaemonFixtures.temporarySQLite()
         let registry = DefinitionRegistry(path: F.workflows)
         #expect(!registry.directory.diagnostics.hasErrors, "\(registry.directory.diagnostics)")
-        let dispatcher = EventDispatcher(store: store, registry: registry)
+        let dispatcher = DaemonFixtures.dispatcher(store, registry: registry)
         let now = DaemonFixtures.start
 
         let first = try await dispatcher.dispatch(event: "trip.created", payload: F.trip("T-1"), agency: "acme", at: now)
@@ -67,7 +69,7 @@ struct EventTests {
     func concurrentDeliveries() async throws {
         let store = try await DaemonFixtures.temporarySQLite()
         let registry = DefinitionRegistry(path: F.workflows)
-        let dispatcher = EventDispatcher(store: store, registry: registry)
+        let dispatcher = DaemonFixtures.dispatcher(store, registry: registry)
         let ids = try await withThrowingTaskGroup(of: String?.self) { group in
             for _ in 0..<8 {
                 group.addTask {
@@ -85,7 +87,7 @@ struct EventTests {
     @Test("a payload that does not fit the input is rejected with where and why")
     func badPayload() async throws {
         let store = try await DaemonFixtures.temporarySQLite()
-        let dispatcher = EventDispatcher(store: store, registry: DefinitionRegistry(path: F.workflows))
+        let dispatcher = DaemonFixtures.dispatcher(store, registry: DefinitionRegistry(path: F.workflows))
         let error = await #expect(throws: EventDispatcher<SQLiteFlowStore>.DispatchError.self) {
             _ = try await dispatcher.dispatch(event: "trip.created", payload: ["trip": ["id": "T-1"]], agency: nil,
                                               at: DaemonFixtures.start)
@@ -98,7 +100,7 @@ struct EventTests {
     @Test("a trip to an unknown airport is rejected before anything starts or is recorded")
     func unknownAirport() async throws {
         let store = try await DaemonFixtures.temporarySQLite()
-        let dispatcher = EventDispatcher(store: store, registry: DefinitionRegistry(path: F.workflows))
+        let dispatcher = DaemonFixtures.dispatcher(store, registry: DefinitionRegistry(path: F.workflows))
         var payload = F.trip("T-XQZ")
         payload = ["trip": .object((payload["trip"]?.objectValue ?? [:]).merging(["destination": "XQZ"]) { $1 })]
         let error = await #expect(throws: EventDispatcher<SQLiteFlowStore>.DispatchError.self) {
@@ -113,12 +115,10 @@ struct EventTests {
 
     @Test("POST /events/trip.created answers the instance, the same one twice")
     func httpRoute() async throws {
-        let store = try await DaemonFixtures.temporarySQLite()
-        let registry = DefinitionRegistry(path: F.workflows)
-        let dispatcher = EventDispatcher(store: store, registry: registry)
-        let app = buildApplication(
-            port: 0, health: HealthReport(store: "sqlite", sandbox: true, flows: registry.flowNames),
-            routes: { EventRoutes.add(to: $0, dispatcher: dispatcher) })
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flow-events-\(UUID().uuidString).sqlite").path
+        let app = try await buildApplication(
+            configuration: DaemonFixtures.configuration(database: "sqlite://" + path), product: TravelProduct(),
+            environment: DaemonEnvironment(variables: [:], transport: FixtureTransport(queue: [])))
         try await app.test(.router) { client in
             var ids: [String] = []
             for expectedCreated in [true, false] {
@@ -140,8 +140,10 @@ struct EventTests {
                 #expect($0.status == .unprocessableContent)
             }
         }
+        let store = try await SQLiteFlowStore.open(.file(path: path), migrate: false)
         let stored = try await store.instances(matching: InstanceFilter(flow: "flight-notifications"))
         #expect(stored.map(\.agencyID) == ["acme"])
+        #expect(try await store.trip(id: "T-7")?.agencyID == "acme")
         try await store.close()
     }
 }

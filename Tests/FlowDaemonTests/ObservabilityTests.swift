@@ -1,6 +1,7 @@
 import FakeProviders
 import FlowEngine
 import FlowRuntime
+import Travel
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -1,5 +1,6 @@
 import FakeProviders
 import FlowRuntime
+import Travel
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import FlowRuntime
+import Travel
 import Foundation
 import PostgresNIO
 import Testing

@@ -1,4 +1,5 @@
 @testable import FlowRuntime
+@testable import Travel
 import Foundation
 import PostgresNIO
 import Synchronization

@@ -1,5 +1,6 @@
 import FlowEngine
 @testable import FlowRuntime
+@testable import Travel
 import Foundation
 import PostgresNIO
 import Testing
@@ -40,7 +41,7 @@ struct ScheduleRecoveryTests {
                 return false
             }
             let url = try await TestPostgres.freshDatabase()
-            try await StoreConfiguration.from(url: url).withStore { try await body($0) }
+            try await StoreConfiguration.from(url: url).withStore { try await body($0.flowStore) }
             return true
         }
     }

@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Foundation
 import Testing
 
@@ -9,7 +10,11 @@ import Testing
 struct StartAgencyTests {
     typealias F = EventFixtures
 
-    @Test("EventDispatcher.agency: explicit, else trip.agency_id; a contradiction is an error", arguments: [
+    /// The shipped flight-notifications trigger (`agency: ${{ input.trip.agency_id }}`).
+    static let trigger: EventTrigger? = DefinitionRegistry(path: EventFixtures.workflows).current("flight-notifications")
+        .flatMap { EventDispatcher<InMemoryFlowStore>.trigger(of: $0.flow) }
+
+    @Test("EventDispatcher.agency: explicit, else the trigger's trip.agency_id; a contradiction is an error", arguments: [
         (nil as String?, "acme" as String?, "acme" as String?, nil as String?),
         ("acme", "acme", "acme", nil),
         ("acme", nil, "acme", nil),
@@ -22,18 +27,20 @@ struct StartAgencyTests {
         let input: Value = ["trip": .object(trip)]
         if let error {
             let thrown = #expect(throws: EventDispatcher<InMemoryFlowStore>.DispatchError.self) {
-                _ = try EventDispatcher<InMemoryFlowStore>.agency(explicit: explicit, input: input, flow: "f")
+                _ = try EventDispatcher<InMemoryFlowStore>.agency(
+                    explicit: explicit, trigger: Self.trigger, input: input, flow: "f")
             }
             #expect(thrown?.message.contains(error) == true, "\(String(describing: thrown))")
         } else {
-            #expect(try EventDispatcher<InMemoryFlowStore>.agency(explicit: explicit, input: input, flow: "f") == expected)
+            #expect(try EventDispatcher<InMemoryFlowStore>.agency(
+                explicit: explicit, trigger: Self.trigger, input: input, flow: "f") == expected)
         }
     }
 
     @Test("POST /events without ?agency= takes the trip's agency")
     func dispatchTakesTripAgency() async throws {
         let store = try await DaemonFixtures.temporarySQLite()
-        let dispatcher = EventDispatcher(store: store, registry: DefinitionRegistry(path: F.workflows))
+        let dispatcher = DaemonFixtures.dispatcher(store, registry: DefinitionRegistry(path: F.workflows))
         let started = try await dispatcher.dispatch(
             event: "trip.created", payload: F.trip("T-AG-1"), agency: nil, at: DaemonFixtures.start)
         #expect(started.map(\.instance.agencyID) == ["acme", "acme"])
@@ -68,7 +75,7 @@ struct StartAgencyTests {
             return
         }
         let agencies = try await StoreConfiguration.sqlite(.file(path: database)).withStore { store in
-            try await store.instances(matching: InstanceFilter(flow: "flight-notifications")).map(\.agencyID)
+            try await store.flowStore.instances(matching: InstanceFilter(flow: "flight-notifications")).map(\.agencyID)
         }
         #expect(agencies == (stored.map { [$0] } ?? []))
     }

@@ -1,6 +1,7 @@
 import FakeProviders
 import FlowEngine
 import FlowRuntime
+import Travel
 import Foundation
 import Steps
 import Synchronization
@@ -44,14 +45,27 @@ enum DaemonFixtures {
     static func temporarySQLite() async throws -> SQLiteFlowStore {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("flow-daemon-\(UUID().uuidString).sqlite").path
-        return try await SQLiteFlowStore.open(.file(path: path))
+        return try await SQLiteFlowStore.open(.file(path: path), adding: TravelSchema.schema)
     }
 
-    static func worker<Store: FlowStore>(
+    /// `serve`'s configuration over the shipped workflows and `database`, on a free port of loopback.
+    static func configuration(database: String, workflows: String = EventFixtures.workflows) -> DaemonConfiguration {
+        DaemonConfiguration(port: 0, host: "127.0.0.1", workflows: workflows, database: database, logFormat: .text)
+    }
+
+    /// An event dispatcher with the travel product's recorders (`records: trip`).
+    static func dispatcher<Store: FlowStore & TravelStore>(
+        _ store: Store, registry: DefinitionRegistry
+    ) -> EventDispatcher<Store> {
+        EventDispatcher(store: store, registry: registry, recorders: TravelProduct().parts(store).recorders)
+    }
+
+    static func worker<Store: FlowStore & TravelStore>(
         _ store: Store, registry: DefinitionRegistry, fake: FakeProviderServer, clock: TestClock, owner: String
     ) -> InstanceWorker<Store> {
         InstanceWorker(
-            store: store, registry: registry, steps: .providers(), transport: fake, credentials: fake.credentials,
+            store: store, registry: registry, steps: StepRegistry.providers().adding(TravelProduct.steps(store)),
+            transport: fake, credentials: fake.credentials,
             endpoints: .local("http://fake.local"), configuration: .init(owner: owner, lease: .seconds(60)),
             clock: { clock.now })
     }

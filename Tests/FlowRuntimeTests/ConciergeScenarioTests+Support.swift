@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Foundation
 
 /// Trips, an AeroAPI flight and the dry-run of the shipped concierge flow.
@@ -46,7 +47,7 @@ enum ConciergeScenario {
             "message_sid": "SM-inbound-1", "profile_name": "Ana",
         ]
         return try await DryRun(flow: flow, input: input, settings: .object(settings), agency: nil, fixtures: fixtures,
-                                start: start).run()
+                                start: start, product: TravelProduct()).run()
     }
 
     /// The inputs of every call of a step, in order.

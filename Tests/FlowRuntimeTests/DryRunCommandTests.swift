@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Foundation
 import Testing
 
@@ -30,7 +31,8 @@ private func invoke(_ root: String, agency: String? = "acme", format: DryRunInvo
     async -> DryRunInvocation.Outcome
 {
     await DryRunInvocation(flowPath: root + "/flow.yaml", inputPath: root + "/input.json", agency: agency,
-                           fixturesPath: root + "/fixtures.yaml", start: "2026-07-06T10:00:00Z", format: format)
+                           fixturesPath: root + "/fixtures.yaml", start: "2026-07-06T10:00:00Z", format: format,
+                           product: TravelProduct())
         .run(now: Instant(iso8601: "2026-01-01T00:00:00Z")!)
 }
 

@@ -1,9 +1,10 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Testing
 
 private func read(_ text: String) throws(DryRunError) -> DryRunFixtures {
-    try DryRunFixtures(parsing: SourceFile(path: "fx.yaml", text: text))
+    try DryRunFixtures(parsing: SourceFile(path: "fx.yaml", text: text), product: TravelProduct())
 }
 
 @Test func readsAValidFixturesDocument() throws {

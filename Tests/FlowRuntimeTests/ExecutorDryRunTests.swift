@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Testing
 
 private let here = SourceLocation(file: "test.yaml", line: 1, column: 1)
@@ -49,7 +50,7 @@ private let input: Value = ["trip": ["id": "trip-1", "whatsapp": "+447700900123"
         .init(from: .at("2026-07-08T08:00:30Z"), status: 201, body: .null),
     ])
     let report = try await DryRun(flow: demoFlow, input: input, settings: [:], agency: "acme", fixtures: fixtures,
-                                  start: .at("2026-07-06T10:00:00Z")).run()
+                                  start: .at("2026-07-06T10:00:00Z"), product: TravelProduct()).run()
     #expect(report.status == "succeeded")
     let messages = report.messages
     #expect(messages.count == 2)
@@ -69,7 +70,7 @@ private let input: Value = ["trip": ["id": "trip-1", "whatsapp": "+447700900123"
 }
 
 @Test func notificationClaimsAreUnique() async throws {
-    let store = InMemoryFlowStore()
+    let store = InMemoryTravelStore()
     #expect(try await store.claimNotification(NotificationClaim(
         tripID: "t", agencyID: nil, type: "DELAYED", key: "k", instanceID: nil, to: "+1", template: "x", variables: [:],
         at: .at("2026-07-06T10:00:00Z"))))

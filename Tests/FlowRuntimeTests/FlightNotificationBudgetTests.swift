@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Testing
 
 /// The AeroAPI budget of `domain/flight-notifications.md`: so many lookups per trip per calendar

@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Testing
 
 /// More rules of `domain/flight-notifications.md` on the shipped flow: estimates that come and

@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Foundation
 
 /// The shipped `workflows/` directory, loaded once per scenario, and a builder for AeroAPI flight objects.
@@ -24,7 +25,7 @@ enum FlightScenario {
         var settings = try directory.effectiveSettings(flow: "flight-notifications", agency: agency)
         settings.merge(overrides) { _, new in new }
         return try await DryRun(flow: flow, input: ["trip": trip], settings: .object(settings), agency: agency,
-                                fixtures: fixtures, start: start).run()
+                                fixtures: fixtures, start: start, product: TravelProduct()).run()
     }
 
     /// The shipped flow with these agency documents (`agencies/<name>.yaml` text) instead of the shipped ones,

@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Testing
 
 /// The shipped `workflows/flight-notifications.yaml`, dry-run over AeroAPI fixtures (`domain/flight-notifications.md`).

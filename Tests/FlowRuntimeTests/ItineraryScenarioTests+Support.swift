@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Foundation
 
 /// A trip, model answers and the dry-run of the shipped itinerary flow.
@@ -47,7 +48,7 @@ enum ItineraryScenario {
         let directory = WorkflowDirectory.load(path: ConciergeScenario.workflows, catalogue: .standard)
         let flow = try directory.effectiveFlow("itinerary", agency: nil)
         return try await DryRun(flow: flow, input: ["trip": trip], settings: .object(try settings(changes)),
-                                agency: nil, fixtures: fixtures, start: start).run()
+                                agency: nil, fixtures: fixtures, start: start, product: TravelProduct()).run()
     }
 
     /// The outputs of every successful call of a step, in order.

@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ struct PlanningExampleTests {
         return await DryRunInvocation(
             flowPath: root + "/workflows/trip-planning.yaml", inputPath: root + "/examples/trip-planning/input.json",
             agency: agency, fixturesPath: root + "/examples/trip-planning/fixtures.yaml",
-            start: "2026-08-01T12:00:00Z", format: format)
+            start: "2026-08-01T12:00:00Z", format: format, product: TravelProduct())
             .run(now: Instant(iso8601: "2026-01-01T00:00:00Z")!)
     }
 

@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Foundation
 
 /// A planning request, the model's answers and the dry-run of the shipped trip-planning flow.
@@ -107,7 +108,7 @@ enum PlanningScenario {
         let settings = try directory.effectiveSettings(flow: Self.flow, agency: agency).merging(changes) { $1 }
         let fixtures = DryRunFixtures(openai: openai, approvals: approvals, events: events, trips: [try trip()])
         return try await DryRun(flow: flow, input: input, settings: .object(settings), agency: agency,
-                                fixtures: fixtures, start: start).run()
+                                fixtures: fixtures, start: start, product: TravelProduct()).run()
     }
 
     /// The `request` of every approval asked, in order.

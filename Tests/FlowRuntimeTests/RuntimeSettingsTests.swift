@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Testing
 
 /// `DefinitionRegistry.runtimeSettings`: the one rule for which settings an instance gets.

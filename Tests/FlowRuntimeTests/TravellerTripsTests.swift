@@ -1,5 +1,6 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Testing
 
 /// `TravellerTrips.choose`: the active or nearest upcoming trip, never the furthest one.

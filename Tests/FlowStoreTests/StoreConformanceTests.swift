@@ -4,29 +4,46 @@ import FlowStoreConformance
 import Foundation
 import PostgresNIO
 import Testing
+import Travel
 
 /// The conformance suite against SQLite (a file in a temporary directory, and `:memory:`) always,
 /// and against PostgreSQL when `FLOW_TEST_POSTGRES_URL` is set (required when `CI=true`).
 @Suite struct StoreConformanceTests {
     @Test(arguments: FlowStoreConformance.checks)
     func sqliteFile(_ check: FlowStoreConformance.Check) async throws {
-        try await check.run(Harnesses.sqliteFile)
+        try await check.run(Harnesses.sqliteFile.map { $0 as any FlowStore })
     }
 
     @Test(arguments: FlowStoreConformance.checks)
     func sqliteMemory(_ check: FlowStoreConformance.Check) async throws {
-        try await check.run(Harnesses.sqliteMemory)
+        try await check.run(Harnesses.sqliteMemory.map { $0 as any FlowStore })
     }
 
     @Test(.enabled(if: Harnesses.postgresURL != nil, "FLOW_TEST_POSTGRES_URL is not set"),
           arguments: FlowStoreConformance.checks)
     func postgres(_ check: FlowStoreConformance.Check) async throws {
-        try await check.run(try #require(Harnesses.postgres))
+        try await check.run(try #require(Harnesses.postgres).map { $0 as any FlowStore })
     }
 
     @Test(arguments: FlowStoreConformance.travelChecks)
-    func inMemoryTravel(_ check: FlowStoreConformance.Check) async throws {
-        try await check.run(StoreHarness(name: "memory") { body in try await body(InMemoryFlowStore()) })
+    func sqliteFileTravel(_ check: FlowStoreConformance.TravelCheck) async throws {
+        try await check.run(Harnesses.sqliteFile.map { $0 as any TravelStore })
+    }
+
+    @Test(arguments: FlowStoreConformance.travelChecks)
+    func sqliteMemoryTravel(_ check: FlowStoreConformance.TravelCheck) async throws {
+        try await check.run(Harnesses.sqliteMemory.map { $0 as any TravelStore })
+    }
+
+    @Test(.enabled(if: Harnesses.postgresURL != nil, "FLOW_TEST_POSTGRES_URL is not set"),
+          arguments: FlowStoreConformance.travelChecks)
+    func postgresTravel(_ check: FlowStoreConformance.TravelCheck) async throws {
+        try await check.run(try #require(Harnesses.postgres).map { $0 as any TravelStore })
+    }
+
+    @Test(arguments: FlowStoreConformance.travelChecks)
+    func inMemoryTravel(_ check: FlowStoreConformance.TravelCheck) async throws {
+        try await check.run(TravelStoreHarness(name: "memory") { body in try await body(InMemoryTravelStore()) })
     }
 
     /// CI must fail, not skip, when the PostgreSQL tests could not run.
@@ -37,15 +54,18 @@ import Testing
     }
 }
 
-/// The stores under test.
+/// A SQL store: the runtime's and the travel product's on one connection.
+typealias SQLStore = any FlowStore & TravelStore
+
+/// The stores under test, migrated with the travel product's tables.
 enum Harnesses {
-    static let sqliteMemory = StoreHarness(name: "sqlite-memory") { body in
-        let store = try await SQLiteFlowStore.open(.memory)
+    static let sqliteMemory = StoreHarness<SQLStore>(name: "sqlite-memory") { body in
+        let store = try await SQLiteFlowStore.open(.memory, adding: TravelSchema.schema)
         do { try await body(store) } catch { try? await store.close(); throw error }
         try await store.close()
     }
 
-    static let sqliteFile = StoreHarness(
+    static let sqliteFile = StoreHarness<SQLStore>(
         name: "sqlite-file",
         withStore: { body in
             try await withSQLiteFile(count: 1) { try await body($0[0]) }
@@ -56,13 +76,13 @@ enum Harnesses {
     )
 
     /// `count` separate connections (as separate processes would have) on one new database file.
-    static func withSQLiteFile(count: Int, _ body: @Sendable ([any FlowStore]) async throws -> Void) async throws {
+    static func withSQLiteFile(count: Int, _ body: @Sendable ([SQLStore]) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("flow.sqlite").path
         var stores: [SQLiteFlowStore] = []
-        for _ in 0..<count { stores.append(try await SQLiteFlowStore.open(.file(path: path))) }
+        for _ in 0..<count { stores.append(try await SQLiteFlowStore.open(.file(path: path), adding: TravelSchema.schema)) }
         do { try await body(stores) } catch {
             for store in stores { try? await store.close() }
             throw error
@@ -74,8 +94,8 @@ enum Harnesses {
         $0.isEmpty ? nil : $0
     }
 
-    static let postgres: StoreHarness? = postgresURL.map { url in
-        StoreHarness(
+    static let postgres: StoreHarness<SQLStore>? = postgresURL.map { url in
+        StoreHarness<SQLStore>(
             name: "postgres",
             withStore: { body in try await withPostgresSchema(url: url, count: 1) { try await body($0[0]) } },
             withSharedStores: { count, body in try await withPostgresSchema(url: url, count: count, body) }
@@ -91,7 +111,7 @@ enum Harnesses {
     /// `count` pooled stores on a new schema of the test database (dropped afterwards), so checks
     /// run in parallel without seeing each other's rows.
     static func withPostgresSchema(
-        url: String, count: Int, _ body: @Sendable ([any FlowStore]) async throws -> Void
+        url: String, count: Int, _ body: @Sendable ([SQLStore]) async throws -> Void
     ) async throws {
         guard case .postgres(let settings) = try StoreConfiguration.from(url: url) else {
             throw StoreError(.unavailable, "FLOW_TEST_POSTGRES_URL is not a postgres:// URL")
@@ -114,7 +134,7 @@ enum Harnesses {
                     group.addTask { try await store.run() }
                 }
                 defer { group.cancelAll() }
-                try await stores[0].migrate()
+                try await stores[0].migrate(adding: TravelSchema.schema)
                 try await body(stores)
             }
         } catch {

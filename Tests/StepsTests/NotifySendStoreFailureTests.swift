@@ -1,19 +1,20 @@
 import FakeProviders
 import FlowEngine
 import FlowRuntime
+import Travel
 import Steps
 import Synchronization
 import Testing
 
-/// An in-memory store whose notification-log operations fail while listed in `failing` (a database
-/// outage); everything else goes to `base` (`FlowStoreDecorator`).
-final class FlakyStore: FlowStoreDecorator, NotificationLogReading {
+/// An in-memory travel store whose notification-log operations fail while listed in `failing` (a
+/// database outage); everything else goes to `base`.
+final class FlakyStore: TravelStore {
     struct Outage: Error, CustomStringConvertible {
         var operation: String
         var description: String { "store unreachable (\(operation))" }
     }
 
-    let base = InMemoryFlowStore()
+    let base = InMemoryTravelStore()
     let failing = Mutex<Set<String>>([])
 
     func fail(_ operations: Set<String>) { failing.withLock { $0 = operations } }
@@ -32,9 +33,15 @@ final class FlakyStore: FlowStoreDecorator, NotificationLogReading {
         try await base.updateNotification(tripID: tripID, type: type, key: key, status: status, providerID: providerID,
                                           error: error)
     }
+    func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
+        try await base.updateNotificationStatus(providerID: providerID, status: status, errorCode: errorCode)
+    }
     func recordMessageStatus(_ report: MessageStatusReport) async throws -> MessageStatusOutcome {
         try check("recordMessageStatus")
         return try await base.recordMessageStatus(report)
+    }
+    func pendingMessageStatus(messageSid: String) async throws -> MessageStatusReport? {
+        try await base.pendingMessageStatus(messageSid: messageSid)
     }
     func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
         try check("countNotifications")
@@ -43,6 +50,15 @@ final class FlakyStore: FlowStoreDecorator, NotificationLogReading {
     func notification(tripID: String, type: String, key: String) async throws -> NotificationLogEntry? {
         try await base.notification(tripID: tripID, type: type, key: key)
     }
+    func upsertTrip(_ trip: TripRecord) async throws { try await base.upsertTrip(trip) }
+    func trip(id: String) async throws -> TripRecord? { try await base.trip(id: id) }
+    func trips(whatsapp: String) async throws -> [TripRecord] { try await base.trips(whatsapp: whatsapp) }
+    func appendConversation(_ turn: ConversationTurn) async throws { try await base.appendConversation(turn) }
+    func conversation(tripID: String, limit: Int) async throws -> [ConversationTurn] {
+        try await base.conversation(tripID: tripID, limit: limit)
+    }
+    func saveItinerary(_ draft: ItineraryDraft) async throws -> ItineraryRecord { try await base.saveItinerary(draft) }
+    func latestItinerary(tripID: String) async throws -> ItineraryRecord? { try await base.latestItinerary(tripID: tripID) }
 }
 
 /// A settable clock for the worker.
@@ -64,8 +80,15 @@ struct NotifySendStoreFailureTests {
                     "caps": ["per_trip_per_day": 3]],
         idempotencyKey: "T1/REMINDER_24H/k")
 
-    static func step(_ store: FlakyStore, callID: String = "i1/c1") -> NotifySendStep<FlakyStore> {
-        NotifySendStep(store: store, instanceID: "i1", callID: callID)
+    static func step(_ store: FlakyStore) -> NotifySendStep<FlakyStore> { NotifySendStep(store: store) }
+
+    /// A call of instance i1; `rerun` as the effect ledger sets it when it re-issues an effect it knew.
+    static func context(_ fake: FakeProviderServer, callID: String = "i1/c1", rerun: Bool = false) -> StepContext {
+        var context = TestSupport.context(fake)
+        context.instanceID = "i1"
+        context.callID = callID
+        context.rerun = rerun
+        return context
     }
 
     @Test("a store failure before the send throws and sends nothing; the re-issued call sends once",
@@ -75,20 +98,21 @@ struct NotifySendStoreFailureTests {
         let store = FlakyStore()
         store.fail([operation])
         await #expect(throws: FlakyStore.Outage.self) {
-            _ = try await Self.step(store).perform(Self.call, context: TestSupport.context(fake))
+            _ = try await Self.step(store).perform(Self.call, context: Self.context(fake))
         }
         #expect(fake.acceptedCount == 0)
         store.fail([])
-        let first = try await Self.step(store).perform(Self.call, context: TestSupport.context(fake))
+        // The ledger left the effect pending: it re-issues it as a rerun.
+        let first = try await Self.step(store).perform(Self.call, context: Self.context(fake, rerun: true))
         #expect(first.value?["status"] == "sent")
         #expect(fake.acceptedCount == 1)
         // Re-issued once more (a lost commit): answered from the log, not sent again.
-        let again = try await Self.step(store).perform(Self.call, context: TestSupport.context(fake))
+        let again = try await Self.step(store).perform(Self.call, context: Self.context(fake, rerun: true))
         #expect(again.value?["status"] == "sent")
         #expect(again.value?["sid"] == first.value?["sid"])
         #expect(fake.acceptedCount == 1)
         // Another call with the same claim is a duplicate.
-        let other = try await Self.step(store, callID: "i1/c9").perform(Self.call, context: TestSupport.context(fake))
+        let other = try await Self.step(store).perform(Self.call, context: Self.context(fake, callID: "i1/c9"))
         #expect(other.value?["status"] == "duplicate")
         #expect(fake.acceptedCount == 1)
     }
@@ -98,12 +122,13 @@ struct NotifySendStoreFailureTests {
         let fake = FakeProviderServer()
         let store = FlakyStore()
         store.fail(["updateNotification"])
-        let first = try await Self.step(store).perform(Self.call, context: TestSupport.context(fake))
+        let first = try await Self.step(store).perform(Self.call, context: Self.context(fake))
         #expect(first.value?["status"] == "sent")
         #expect(fake.acceptedCount == 1)
         #expect(try await store.notification(tripID: "T1", type: "REMINDER_24H", key: "k")?.status == "claimed")
         store.fail([])
-        let again = try await Self.step(store).perform(Self.call, context: TestSupport.context(fake))
+        // The outage that lost the log's update lost the ledger's completion too: a rerun.
+        let again = try await Self.step(store).perform(Self.call, context: Self.context(fake, rerun: true))
         #expect(again.value?["status"] == "sent")
         #expect(again.value?["sid"] == first.value?["sid"])
         #expect(fake.acceptedCount == 1)
@@ -117,7 +142,7 @@ struct NotifySendStoreFailureTests {
         let fake = FakeProviderServer()
         let store = FlakyStore()
         store.fail(["claimNotification"])
-        let outcome = await Self.step(store).run(Self.call, context: TestSupport.context(fake))
+        let outcome = await Self.step(store).run(Self.call, context: Self.context(fake))
         #expect(outcome.failure?.code == "store.unavailable")
         #expect(outcome.failure?.errorClass == .transient)
     }
@@ -147,7 +172,8 @@ struct NotifySendStoreFailureTests {
     @Test("in the worker a store outage spends no retry attempt: the instance resumes and sends once")
     func workerKeepsRetryBudget() async throws {
         let fake = FakeProviderServer()
-        let store = FlakyStore()
+        let store = InMemoryFlowStore()
+        let log = FlakyStore()
         let directory = WorkflowDirectory.load(
             flows: [SourceFile(path: "remind.yaml", text: Self.flow)], agencies: [], catalogue: .standard)
         #expect(!directory.diagnostics.hasErrors, "\(directory.diagnostics)")
@@ -157,15 +183,15 @@ struct NotifySendStoreFailureTests {
         _ = try await InstanceStarter(store: store, registry: registry)
             .start(flow: "remind", input: [:], agency: nil, idempotencyKey: "r", at: start)
         let worker = InstanceWorker(
-            store: store, registry: registry, steps: .providers(), transport: fake, credentials: fake.credentials,
-            endpoints: .local("http://fake.local"), configuration: .init(owner: "w", lease: .seconds(60)),
-            clock: { clock.now })
-        store.fail(["claimNotification"])
+            store: store, registry: registry, steps: StepRegistry.providers().adding(TravelProduct.steps(log)),
+            transport: fake, credentials: fake.credentials, endpoints: .local("http://fake.local"),
+            configuration: .init(owner: "w", lease: .seconds(60)), clock: { clock.now })
+        log.fail(["claimNotification"])
         #expect(try await worker.runOnce() == 1)
         #expect(fake.acceptedCount == 0)
         let interrupted = try #require(try await store.instances(matching: InstanceFilter()).first)
         #expect(interrupted.status == .running)  // not failed: max_attempts 1 was not used up
-        store.fail([])
+        log.fail([])
         clock.advance(.minutes(2))  // the lease of the interrupted run expires
         #expect(try await worker.runOnce() == 1)
         #expect(fake.acceptedCount == 1)

@@ -1,10 +1,11 @@
 import FlowEngine
 import FlowRuntime
+import Travel
 import Foundation
 import Steps
 import Testing
 
-@Suite("The daemon's webhook sink over a FlowStore")
+@Suite("The travel product's webhook sink over the notification log and the event dispatcher")
 struct StoreWebhookSinkTests {
     static let now = Instant(iso8601: "2026-07-08T10:00:00Z")!
     static let sid = "SM" + String(repeating: "4", count: 32)
@@ -25,6 +26,9 @@ struct StoreWebhookSinkTests {
         flow: concierge
         version: 1
         description: test concierge that ends at once
+        triggers:
+          - event: whatsapp.inbound
+            key: ${{ input.message_sid }}
         input:
           from: { type: string, required: true }
           to: { type: string }
@@ -41,12 +45,19 @@ struct StoreWebhookSinkTests {
     static let message = TwilioInboundMessage(
         messageSid: sid, from: "+5491155550000", to: "+14155238886", body: "¿a qué hora sale?", profileName: "Ana")
 
+    /// The sink over a travel store, dispatching to a dispatcher over `flows`.
+    static func sink(
+        _ store: InMemoryTravelStore, _ flows: InMemoryFlowStore, _ registry: DefinitionRegistry
+    ) -> StoreTwilioWebhookSink<InMemoryTravelStore> {
+        StoreTwilioWebhookSink(store: store, events: EventDispatcher(store: flows, registry: registry), clock: { Self.now })
+    }
+
     @Test("a delivery outcome updates the notification log by provider id; progress does not")
     func status() async throws {
-        let store = InMemoryFlowStore()
+        let store = InMemoryTravelStore()
         let (registry, directory) = try Self.registry(["concierge": Self.concierge])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let sink = StoreTwilioWebhookSink(store: store, registry: registry, clock: { Self.now })
+        let sink = Self.sink(store, InMemoryFlowStore(), registry)
         let claim = NotificationClaim(
             tripID: "T1", agencyID: "acme", type: "CANCELLED", key: "CANCELLED", instanceID: "i1", to: "+5491155550000",
             template: "cancelado", variables: [:], at: Self.now)
@@ -62,15 +73,16 @@ struct StoreWebhookSinkTests {
         #expect(try await count() == 0)
     }
 
-    @Test("without a concierge flow an inbound message is recorded once and nothing starts")
+    @Test("without a flow listening to whatsapp.inbound an inbound message is recorded once and nothing starts")
     func inboundRecorded() async throws {
-        let store = InMemoryFlowStore()
+        let store = InMemoryTravelStore()
+        let flows = InMemoryFlowStore()
         let (registry, directory) = try Self.registry([:])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let sink = StoreTwilioWebhookSink(store: store, registry: registry, clock: { Self.now })
+        let sink = Self.sink(store, flows, registry)
         #expect(try await sink.inboundMessage(Self.message))
         #expect(try await !sink.inboundMessage(Self.message))
-        #expect(try await store.instances(matching: InstanceFilter()).isEmpty)
+        #expect(try await flows.instances(matching: InstanceFilter()).isEmpty)
         // The durable record is the log's claim under (inbound:<from>, whatsapp.inbound, MessageSid).
         let again = NotificationClaim(
             tripID: "inbound:+5491155550000", agencyID: nil, type: "whatsapp.inbound", key: Self.sid, instanceID: nil,
@@ -78,16 +90,17 @@ struct StoreWebhookSinkTests {
         #expect(try await !store.claimNotification(again))
     }
 
-    @Test("with a concierge flow an inbound message starts it exactly once")
+    @Test("a flow whose trigger listens to whatsapp.inbound is started exactly once per message")
     func inboundStarts() async throws {
-        let store = InMemoryFlowStore()
+        let store = InMemoryTravelStore()
+        let flows = InMemoryFlowStore()
         let (registry, directory) = try Self.registry(["concierge": Self.concierge])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let sink = StoreTwilioWebhookSink(store: store, registry: registry, clock: { Self.now })
+        let sink = Self.sink(store, flows, registry)
         #expect(try await sink.inboundMessage(Self.message))
         #expect(try await !sink.inboundMessage(Self.message))
-        let instances = try await store.instances(matching: InstanceFilter(flow: "concierge"))
+        let instances = try await flows.instances(matching: InstanceFilter(flow: "concierge"))
         #expect(instances.count == 1)
-        #expect(instances.first?.idempotencyKey == "whatsapp.inbound:" + Self.sid)
+        #expect(instances.first?.idempotencyKey == "event/concierge/" + Self.sid)
     }
 }

@@ -72,7 +72,7 @@ struct FlowDocumentReader {
     }
 
     private func trigger(_ node: YAMLNode) -> Trigger? {
-        let keys = ["event", "key", "input", "schedule"]
+        let keys = ["event", "key", "input", "agency", "records", "schedule"]
         guard let entries = reader.mapping(node, "a trigger", allowed: keys) else { return nil }
         let at = reader.location(node)
         if entries.has("event") && entries.has("schedule") {
@@ -81,13 +81,16 @@ struct FlowDocumentReader {
         }
         if let eventNode = entries["event"] {
             guard let event = reader.string(eventNode, "event") else { return nil }
+            let records = entries["records"].flatMap { reader.string($0, "records") }
             return .event(EventTrigger(
                 event: event, key: entries["key"].map(reader.template), input: entries["input"].map(reader.template),
-                location: at))
+                agency: entries["agency"].map(reader.template), records: records, location: at))
         }
         if let scheduleNode = entries["schedule"] {
-            if let key = entries.key("key") {
-                reader.error(.invalidValue, "'key' belongs to event triggers", at: key.location)
+            for name in ["key", "agency", "records"] {
+                if let key = entries.key(name) {
+                    reader.error(.invalidValue, "'\(name)' belongs to event triggers", at: key.location)
+                }
             }
             return schedule(scheduleNode, input: entries["input"], at: at)
         }

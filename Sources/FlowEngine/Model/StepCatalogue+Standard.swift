@@ -1,11 +1,11 @@
 extension StepCatalogue {
     /// The signatures of every step the shipped flows use: the provider steps (implemented in
-    /// `Steps`), the notification step (implemented by the runtime over the notification log)
-    /// and the pure built-ins. One definition: implementations take their signature from here.
+    /// `Steps`), the travel product's steps (notifications, trips, conversations, itineraries) and
+    /// the built-ins; and the travel product's `trip` recorder for event triggers. One definition: implementations take their signature from here.
     public static let standard = StepCatalogue([
         .twilioSendTemplate, .twilioSendText, .aeroapiFlight, .openaiChat, .notifySend, .flightDiff, .alertRaise,
         .tripsForTraveller, .conversationRecent, .conversationAppend, .itineraryCheck, .itinerarySave, .itineraryLatest,
-    ])
+    ], recorders: ["trip"])
 }
 
 extension StepSignature {
@@ -99,7 +99,9 @@ extension StepSignature {
         result: .object,
         sideEffects: true,
         errors: [.transient, .permanent, .timeout, .limit],
-        inDoubt: .lookup
+        // Safe to run again: the attempt reads its own claim and, when the send is in doubt, looks
+        // it up in Twilio's message list before sending (`NotifySendStep`).
+        inDoubt: .resend
     )
 
     /// Compares a flight snapshot with the last notified one and says what to announce.

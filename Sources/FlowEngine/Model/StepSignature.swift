@@ -57,9 +57,12 @@ public struct StepSignature: Sendable, Hashable, Codable {
 /// The steps a validator knows, by name.
 public struct StepCatalogue: Sendable {
     public private(set) var signatures: [String: StepSignature]
+    /// What event triggers may name in `records:` (the recorders a product provides).
+    public private(set) var recorders: Set<String>
 
-    public init(_ signatures: [StepSignature]) {
+    public init(_ signatures: [StepSignature], recorders: Set<String> = []) {
         self.signatures = Dictionary(signatures.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        self.recorders = recorders
     }
 
     public subscript(name: String) -> StepSignature? { signatures[name] }
@@ -67,6 +70,6 @@ public struct StepCatalogue: Sendable {
     public var names: [String] { signatures.keys.sorted() }
 
     public func adding(_ more: [StepSignature]) -> StepCatalogue {
-        StepCatalogue(Array(signatures.values) + more)
+        StepCatalogue(Array(signatures.values) + more, recorders: recorders)
     }
 }

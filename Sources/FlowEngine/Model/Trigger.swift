@@ -18,12 +18,23 @@ public struct EventTrigger: Sendable {
     public var key: ValueTemplate?
     /// Maps the event payload to the flow input; default: the payload is the input.
     public var input: ValueTemplate?
+    /// The agency the instance runs for, evaluated over the mapped input (`${{ input.trip.agency_id }}`);
+    /// nil: the caller's (a key's agency, `--agency`), else none.
+    public var agency: ValueTemplate?
+    /// What the runtime records from the event before any flow starts, by the name of a recorder
+    /// the product provides (`records: trip`); nil: nothing.
+    public var records: Located<String>?
     public var location: SourceLocation
 
-    public init(event: Located<String>, key: ValueTemplate?, input: ValueTemplate?, location: SourceLocation) {
+    public init(
+        event: Located<String>, key: ValueTemplate?, input: ValueTemplate?, agency: ValueTemplate? = nil,
+        records: Located<String>? = nil, location: SourceLocation
+    ) {
         self.event = event
         self.key = key
         self.input = input
+        self.agency = agency
+        self.records = records
         self.location = location
     }
 }

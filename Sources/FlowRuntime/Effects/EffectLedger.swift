@@ -5,8 +5,10 @@ public import Steps
 ///
 /// The call is recorded under its key before it is made and completed after. A key seen again
 /// (a crash between the two, or a lease lost mid-call) is resolved by the step's declared
-/// in-doubt policy: `lookup` asks the provider (Twilio's message list) whether it happened,
-/// `resend` calls again, `alert` gives up with an operations alert. A call whose outcome is
+/// in-doubt policy: `lookup` asks the provider whether it happened (`Step.lookUp`, e.g. Twilio's
+/// message list), `resend` calls again (the step deduplicates, or a repeat is harmless), `alert`
+/// gives up with an operations alert. A step's attempt after the ledger knew the effect runs with
+/// `StepContext.rerun` set, so a step that deduplicates itself (`notify.send`) knows to look. A call whose outcome is
 /// unknown is never sent again blindly: a timeout is recorded as in doubt, not as failed.
 public struct EffectLedger<Store: FlowStore>: Sendable {
     public let store: Store
@@ -21,6 +23,7 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
     }
 
     /// Performs `step` at most once per key; the outcome plus timeline entries (alerts, resolutions).
+    /// Every side-effecting step of a durable run goes through here.
     ///
     /// Throws the store's error when the ledger cannot be reached before the call is made: nothing
     /// was sent and no attempt is used up — the caller abandons the transition, the lease expires,
@@ -35,7 +38,7 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
         let begun = try await store.beginEffect(record)
         switch begun {
         case .started:
-            return (await run(step, call: call, key: key, context: context), [])
+            return (try await run(step, call: call, key: key, context: context), [])
         case .done(let existing):
             return (.success(existing.result ?? .null), [])
         case .failed(let existing):
@@ -43,16 +46,17 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
             guard failure.isRetryable else { return (.failure(failure), []) }
             // A retryable failure means the provider refused the call: a new attempt may send.
             try await store.completeEffect(key: key, status: .pending, result: nil, providerID: nil)
-            return (await run(step, call: call, key: key, context: context), [])
+            return (try await run(step, call: call, key: key, context: context.rerunning), [])
         case .inDoubt(let existing):
-            return await resolve(step, policy: signature.inDoubt, existing: existing, call: call, key: key, context: context)
+            return try await resolve(
+                step, policy: signature.inDoubt, existing: existing, call: call, key: key, context: context.rerunning)
         }
     }
 
     private func resolve(
         _ step: any Step, policy: StepSignature.InDoubtPolicy, existing: EffectRecord, call: StepCall, key: String,
         context: StepContext
-    ) async -> (StepOutcome, [HistoryEntry]) {
+    ) async throws -> (StepOutcome, [HistoryEntry]) {
         let name = existing.step
         func note(_ resolution: String) -> HistoryEntry {
             HistoryEntry(at: context.now, kind: "effect_in_doubt", details: [
@@ -62,21 +66,27 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
         }
         switch policy {
         case .resend:
-            return (await run(step, call: call, key: key, context: context), [note("resent")])
-        case .lookup where Self.twilioSends.contains(name):
-            switch await TwilioSendFields.lookupSentMessage(call, context: context, after: existing.startedAt) {
-            case .sent(let message):
-                try? await store.completeEffect(key: key, status: .done, result: message.resultValue, providerID: message.sid)
-                return (.success(message.resultValue), [note("found at provider")])
-            case .notSent:
-                return (await run(step, call: call, key: key, context: context), [note("not at provider; sent")])
+            return (try await run(step, call: call, key: key, context: context), [note("resent")])
+        case .lookup:
+            switch await step.lookUp(call, context: context, since: existing.startedAt) {
+            case .happened(let result, let providerID):
+                try? await store.completeEffect(key: key, status: .done, result: result, providerID: providerID)
+                return (.success(result), [note("found at provider")])
+            case .notHappened:
+                return (try await run(step, call: call, key: key, context: context), [note("not at provider; sent")])
             case .unknown(let failure):
                 // Still unknown: leave it in doubt and fail this attempt without sending.
                 let reason = StepFailure(.transient, code: "effect.in_doubt",
                                          message: "could not tell whether \(name) was sent: \(failure.message)")
                 return (.failure(reason), [note("lookup failed; not resent")])
+            case .unsupported:
+                return await alert()
             }
-        case .lookup, .alert:
+        case .alert:
+            return await alert()
+        }
+
+        func alert() async -> (StepOutcome, [HistoryEntry]) {
             let failure = StepFailure(.permanent, code: "effect.in_doubt",
                                       message: "\(name) may or may not have happened; not repeated")
             try? await store.completeEffect(key: key, status: .failed, result: Self.value(of: failure), providerID: nil)
@@ -87,9 +97,10 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
         }
     }
 
-    /// Makes the call and completes the ledger entry; a timeout stays in doubt.
-    private func run(_ step: any Step, call: StepCall, key: String, context: StepContext) async -> StepOutcome {
-        let outcome = await step.run(call, context: context)
+    /// Makes the call and completes the ledger entry; a timeout stays in doubt. A store failure the
+    /// step throws (before anything happened) leaves the entry pending and abandons the transition.
+    private func run(_ step: any Step, call: StepCall, key: String, context: StepContext) async throws -> StepOutcome {
+        let outcome = try await step.perform(call, context: context)
         let status: EffectRecord.Status
         let result: Value?
         var providerID: String?
@@ -106,8 +117,6 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
         return outcome
     }
 
-    static var twilioSends: Set<String> { [StepSignature.twilioSendTemplate.name, StepSignature.twilioSendText.name] }
-
     static func value(of failure: StepFailure) -> Value {
         ["class": .string(failure.errorClass.rawValue), "code": .string(failure.code), "message": .string(failure.message)]
     }
@@ -116,5 +125,14 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
         let errorClass = value?["class"]?.stringValue.flatMap(ErrorClass.init(rawValue:)) ?? .permanent
         return StepFailure(errorClass, code: value?["code"]?.stringValue ?? "effect.failed",
                            message: value?["message"]?.stringValue ?? "failed before")
+    }
+}
+
+extension StepContext {
+    /// The context of an attempt of an effect the ledger already knew.
+    var rerunning: StepContext {
+        var copy = self
+        copy.rerun = true
+        return copy
     }
 }

@@ -1,5 +1,5 @@
 public import FlowEngine
-import Steps
+public import Steps
 
 /// Runs one instance of a flow on a virtual clock: time jumps from one due instant (a timer,
 /// a fixture approval or event) to the next; provider steps answer from fixtures through the
@@ -15,9 +15,11 @@ public struct DryRun: Sendable {
     public var until: Instant?
     /// What the report calls the version (default: the declared version).
     public var version: String?
+    /// The product whose steps and store the flow uses besides the runtime's (the travel product).
+    public var product: any FlowProduct
 
     public init(flow: Flow, input: Value, settings: Value, agency: String?, fixtures: DryRunFixtures, start: Instant,
-                until: Instant? = nil, version: String? = nil) {
+                until: Instant? = nil, version: String? = nil, product: any FlowProduct = NoProduct()) {
         self.flow = flow
         self.input = input
         self.settings = settings
@@ -26,18 +28,20 @@ public struct DryRun: Sendable {
         self.start = start
         self.until = until
         self.version = version
+        self.product = product
     }
 
     public func run() async throws -> DryRunReport {
         let endpoints = ProviderEndpoints.production
         let responder = FixtureResponder(fixtures: fixtures, endpoints: endpoints, start: start)
         let store = InMemoryFlowStore()
-        try await seed(store)
+        let parts = product.parts(over: .memory(store))
+        try await parts.seedDryRun(fixtures, input, agency, start)
         let credentials = ProviderCredentials(
             twilio: .authToken(accountSid: "AC" + String(repeating: "0", count: 32), token: "dry-run",
                                messagingServiceSid: "MG" + String(repeating: "0", count: 32)),
             aeroapiKey: Secret("dry-run"), openaiKey: Secret("dry-run"))
-        let executor = Executor(interpreter: Interpreter(flow: flow), store: store, steps: .providers(),
+        let executor = Executor(interpreter: Interpreter(flow: flow), store: store, steps: StepRegistry.providers().adding(parts.steps),
                                 transport: responder.transport, credentials: credentials, endpoints: endpoints,
                                 owner: "dry-run")
         let horizon = until ?? start + .days(30)
@@ -73,17 +77,5 @@ public struct DryRun: Sendable {
         let end = state.status.isFinished ? (history.last?.at ?? now) : horizon
         return DryRunReport(flow: flow.name.value, version: version ?? String(flow.version.value), agency: agency, start: start,
                             end: end, status: state.status.rawValue, history: history, calls: responder.calls)
-    }
-
-    /// The fixtures' trips and conversation turns, in the store before the instance starts.
-    private func seed(_ store: InMemoryFlowStore) async throws {
-        for trip in fixtures.trips { try await store.upsertTrip(trip) }
-        for turn in fixtures.conversations {
-            let agency = try await store.trip(id: turn.tripID)?.agencyID
-            try await store.appendConversation(ConversationTurn(
-                tripID: turn.tripID, agencyID: agency, sender: turn.sender, message: turn.message, intent: turn.intent,
-                providerID: turn.providerID, at: turn.at ?? start))
-        }
-        try await DryRunTravelSeed.seed(store, input: input, agency: agency, fixtures: fixtures, start: start)
     }
 }

@@ -52,82 +52,49 @@ public struct DryRunFixtures: Sendable {
         }
     }
 
-    /// An earlier conversation turn (`at` defaults to the dry-run's start; order is kept).
-    public struct Turn: Sendable, Hashable {
-        public var tripID: String
-        public var sender: ConversationTurn.Sender
-        public var message: String
-        public var intent: String?
-        public var providerID: String?
-        public var at: Instant?
-        public init(tripID: String, sender: ConversationTurn.Sender, message: String, intent: String? = nil,
-                    providerID: String? = nil, at: Instant? = nil) {
-            self.tripID = tripID
-            self.sender = sender
-            self.message = message
-            self.intent = intent
-            self.providerID = providerID
-            self.at = at
-        }
-    }
-
     public var aeroapi: [Answer]
     public var twilio: [Answer]
     public var openai: [Answer]
     public var approvals: [Approval]
     public var events: [Event]
-    /// Rows of `trips` the dry-run's store starts with (what `trips.for_traveller` finds).
-    public var trips: [TripRecord]
-    /// Conversation turns the dry-run's store starts with (what `conversation.recent` reads).
-    public var conversations: [Turn]
-    /// Itinerary versions the dry-run's store starts with (what `itinerary.latest` reads).
-    public var itineraries: [SavedItinerary] = []
+    /// What a product read from its own sections (the travel product's trips, conversations and
+    /// itineraries that its dry-run store starts with); nil when there were none.
+    public var product: (any ProductFixtures)?
 
     public init(aeroapi: [Answer] = [], twilio: [Answer] = [], openai: [Answer] = [], approvals: [Approval] = [],
-                events: [Event] = [], trips: [TripRecord] = [], conversations: [Turn] = []) {
+                events: [Event] = [], product: (any ProductFixtures)? = nil) {
         self.aeroapi = aeroapi
         self.twilio = twilio
         self.openai = openai
         self.approvals = approvals
         self.events = events
-        self.trips = trips
-        self.conversations = conversations
+        self.product = product
     }
 
-    /// Fixtures with earlier itinerary versions too.
-    public init(aeroapi: [Answer] = [], twilio: [Answer] = [], openai: [Answer] = [], approvals: [Approval] = [],
-                events: [Event] = [], trips: [TripRecord] = [], conversations: [Turn] = [],
-                itineraries: [SavedItinerary]) {
-        self.init(aeroapi: aeroapi, twilio: twilio, openai: openai, approvals: approvals, events: events, trips: trips,
-                  conversations: conversations)
-        self.itineraries = itineraries
-    }
-
-    /// Reads a fixtures file (YAML or JSON).
+    /// Reads a fixtures file (YAML or JSON); `product` reads its own sections.
     /// - Throws: `DryRunError` naming the file, line and column of the first problem.
-    public init(parsing file: SourceFile) throws(DryRunError) {
-        try self.init(DryRunDocument(parsing: file))
+    public init(parsing file: SourceFile, product: any FlowProduct = NoProduct()) throws(DryRunError) {
+        try self.init(DryRunDocument(parsing: file), product: product)
     }
 
     /// Reads a fixtures document already parsed to a value (errors then carry no line).
-    public init(_ document: Value) throws(DryRunError) {
-        try self.init(DryRunDocument(document))
+    public init(_ document: Value, product: any FlowProduct = NoProduct()) throws(DryRunError) {
+        try self.init(DryRunDocument(document), product: product)
     }
 
     /// Reads a located fixtures document; every key is optional, unknown keys are errors.
-    public init(_ document: DryRunDocument) throws(DryRunError) {
+    public init(_ document: DryRunDocument, product: any FlowProduct = NoProduct()) throws(DryRunError) {
         let reader = DryRunFixturesReader()
-        let root = try reader.map(document, "the fixtures document",
-                                  allowed: ["aeroapi", "twilio", "openai", "approvals", "events", "trips",
-                                           "conversations", "itineraries"])
+        let own = ["aeroapi", "twilio", "openai", "approvals", "events"]
+        let root = try reader.map(document, "the fixtures document", allowed: own + product.fixtureSections)
         aeroapi = try reader.answers(root["aeroapi"], "aeroapi", okStatus: 200, bodyKeys: ["flights", "links", "num_pages"])
         twilio = try reader.answers(root["twilio"], "twilio", okStatus: 201, bodyKeys: [])
         openai = try reader.answers(root["openai"], "openai", okStatus: 200, bodyKeys: ["content"])
         approvals = try reader.approvals(root["approvals"])
         events = try reader.events(root["events"])
-        trips = try reader.trips(root["trips"])
-        conversations = try reader.conversations(root["conversations"], tripIDs: Set(trips.map(\.id)))
-        itineraries = try reader.itineraries(root["itineraries"], tripIDs: Set(trips.map(\.id)))
+        var sections: [String: DryRunDocument] = [:]
+        for name in product.fixtureSections { sections[name] = root[name] }
+        self.product = sections.isEmpty ? nil : try product.readFixtures(sections)
     }
 
     /// The entry in force at `now`, if any.

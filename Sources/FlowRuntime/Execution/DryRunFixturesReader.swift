@@ -1,10 +1,12 @@
-import FlowEngine
+package import FlowEngine
 
 /// Typed, located reads of a fixtures document; the first problem throws with its place.
-struct DryRunFixturesReader {
-    typealias Members = [String: DryRunDocument]
+package struct DryRunFixturesReader {
+    package init() {}
 
-    func map(_ node: DryRunDocument, _ what: String, allowed: [String]) throws(DryRunError) -> Members {
+    package typealias Members = [String: DryRunDocument]
+
+    package func map(_ node: DryRunDocument, _ what: String, allowed: [String]) throws(DryRunError) -> Members {
         guard case .map(let pairs) = node.content else {
             throw DryRunError("\(what) must be a map, not \(node.kindName)", at: node.location)
         }
@@ -24,7 +26,7 @@ struct DryRunFixturesReader {
         return members
     }
 
-    func list(_ node: DryRunDocument?, _ what: String) throws(DryRunError) -> [DryRunDocument] {
+    package func list(_ node: DryRunDocument?, _ what: String) throws(DryRunError) -> [DryRunDocument] {
         guard let node else { return [] }
         guard case .list(let items) = node.content else {
             throw DryRunError("\(what) must be a list, not \(node.kindName)", at: node.location)
@@ -32,7 +34,7 @@ struct DryRunFixturesReader {
         return items
     }
 
-    func instant(_ node: DryRunDocument, _ what: String) throws(DryRunError) -> Instant {
+    package func instant(_ node: DryRunDocument, _ what: String) throws(DryRunError) -> Instant {
         if case .scalar(.instant(let instant)) = node.content { return instant }
         guard case .scalar(.string(let text)) = node.content, let instant = Instant(iso8601: text) else {
             let shown = node.value.stringValue ?? node.value.jsonText
@@ -42,14 +44,14 @@ struct DryRunFixturesReader {
         return instant
     }
 
-    func string(_ node: DryRunDocument, _ what: String) throws(DryRunError) -> String {
+    package func string(_ node: DryRunDocument, _ what: String) throws(DryRunError) -> String {
         guard case .scalar(.string(let text)) = node.content, !text.isEmpty else {
             throw DryRunError("\(what) must be non-empty text, not \(node.kindName)", at: node.location)
         }
         return text
     }
 
-    func required(_ members: Members, _ key: String, in what: String, at node: DryRunDocument) throws(DryRunError)
+    package func required(_ members: Members, _ key: String, in what: String, at node: DryRunDocument) throws(DryRunError)
         -> DryRunDocument
     {
         guard let value = members[key] else { throw DryRunError("\(what) needs `\(key)`", at: node.location) }

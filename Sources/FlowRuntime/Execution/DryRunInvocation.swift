@@ -34,9 +34,12 @@ public struct DryRunInvocation: Sendable {
     /// ISO-8601; default: until the instance ends, at most 30 days after the start.
     public var until: String?
     public var format: Format
+    /// The product whose steps, store and fixtures sections the flow uses (the travel product).
+    public var product: any FlowProduct
 
     public init(flowPath: String, inputPath: String, agency: String? = nil, overridesPath: String? = nil,
-                fixturesPath: String? = nil, start: String? = nil, until: String? = nil, format: Format = .text) {
+                fixturesPath: String? = nil, start: String? = nil, until: String? = nil, format: Format = .text,
+                product: any FlowProduct = NoProduct()) {
         self.flowPath = flowPath
         self.inputPath = inputPath
         self.agency = agency
@@ -45,6 +48,7 @@ public struct DryRunInvocation: Sendable {
         self.start = start
         self.until = until
         self.format = format
+        self.product = product
     }
 
     /// Runs the whole command; `now` is the wall-clock time used when `start` is not given.
@@ -111,7 +115,7 @@ public struct DryRunInvocation: Sendable {
             let document = try DryRunDocument(parsing: try Self.read(inputPath, what: "input"))
             input = try DryRunInputCheck.typed(document, declaredBy: flow.input)
             if let fixturesPath {
-                fixtures = try DryRunFixtures(parsing: try Self.read(fixturesPath, what: "fixtures"))
+                fixtures = try DryRunFixtures(parsing: try Self.read(fixturesPath, what: "fixtures"), product: product)
             }
         } catch {
             return Outcome(exitCode: 64, standardOutput: "", standardError: "error: \(error)\n", report: nil)
@@ -122,7 +126,8 @@ public struct DryRunInvocation: Sendable {
         let report: DryRunReport
         do {
             report = try await DryRun(flow: flow, input: input, settings: .object(settings), agency: agency,
-                                      fixtures: fixtures, start: startInstant, until: horizon, version: version).run()
+                                      fixtures: fixtures, start: startInstant, until: horizon, version: version,
+                                      product: product).run()
         } catch {
             return Outcome(exitCode: 1, standardOutput: "", standardError: "error: the dry-run failed: \(error)\n", report: nil)
         }

@@ -2,8 +2,8 @@ public import FlowEngine
 import Logging
 public import Steps
 
-/// Drives the interpreter: applies an event, performs the actions (step calls through the
-/// registry and the HTTP transport, notifications over the store's log), feeds outcomes back,
+/// Drives the interpreter: applies an event, performs the actions (step calls through the one
+/// step registry, side effects under the effect ledger), feeds outcomes back,
 /// and commits every transition with its history. Shared by dry-runs and the durable runtime;
 /// only the clock, the store and the transport differ.
 public struct Executor<Store: FlowStore>: Sendable {
@@ -167,59 +167,35 @@ public struct Executor<Store: FlowStore>: Sendable {
         }
     }
 
-    /// One step attempt; the result as an interpreter event plus timeline entries (messages, alerts).
-    /// Throws only when the effect ledger cannot be reached before a side-effecting call (nothing sent).
+    /// One step attempt through the registry; the result as an interpreter event plus the timeline
+    /// entries the step adds (messages, alerts, in-doubt resolutions). In a durable run every
+    /// side-effecting step goes through the effect ledger. Throws only when a store the step needs
+    /// cannot be reached before anything happened (nothing sent): the transition is abandoned.
     /// The instance's agency picks its own Twilio account, when it has one (`ProviderCredentials.forAgency`).
     func perform(
         _ invocation: PendingCall, instanceID: String, agency: String? = nil, at now: Instant
     ) async throws -> (InterpreterEvent, [HistoryEntry]) {
-        let arguments = invocation.arguments.objectValue ?? [:]
-        let call = StepCall(arguments: arguments, idempotencyKey: invocation.idempotencyKey, attempt: invocation.attempt)
+        let call = StepCall(arguments: invocation.arguments.objectValue ?? [:], idempotencyKey: invocation.idempotencyKey,
+                            attempt: invocation.attempt)
         let context = StepContext(
             transport: transport, now: now, logger: stepLogger, credentials: credentials.forAgency(agency),
-            endpoints: endpoints)
+            endpoints: endpoints, instanceID: instanceID, callID: invocation.callID, agency: agency)
+        guard let step = steps[invocation.step] else {
+            let failure = StepError(.permanent, code: "step.unknown", message: "no step named '\(invocation.step)'")
+            return (.stepFailed(callID: invocation.callID, error: failure), [])
+        }
         let outcome: StepOutcome
         var entries: [HistoryEntry] = []
-        switch invocation.step {
-        case StepSignature.notifySend.name:
-            // A notification-log failure throws: the transition is abandoned, no attempt is spent.
-            outcome = try await NotifySendStep(store: store, instanceID: instanceID, callID: invocation.callID)
-                .perform(call, context: context)
-            if let result = outcome.value { entries += NotificationTimeline.entries(for: result, arguments: arguments, at: now) }
-        case StepSignature.alertRaise.name:
-            let code = arguments["code"]?.stringValue ?? "ALERT"
-            let message = arguments["message"]?.stringValue ?? ""
-            entries.append(HistoryEntry(at: now, kind: "alert", details: ["code": .string(code), "message": .string(message)]))
-            outcome = .success(["code": .string(code), "message": .string(message)])
-        case StepSignature.flightDiff.name:
-            outcome = FlightDiffStep().runPure(arguments)
-        case StepSignature.tripsForTraveller.name:
-            outcome = await TripsForTravellerStep(store: store).run(call, context: context)
-        case StepSignature.conversationRecent.name:
-            outcome = await ConversationRecentStep(store: store).run(call, context: context)
-        case StepSignature.conversationAppend.name:
-            outcome = await ConversationAppendStep(store: store).run(call, context: context)
-        case StepSignature.itineraryCheck.name:
-            outcome = ItineraryCheckStep().runPure(arguments)
-        case StepSignature.itinerarySave.name:
-            outcome = await ItinerarySaveStep(store: store, instanceID: instanceID).run(call, context: context)
-        case StepSignature.itineraryLatest.name:
-            outcome = await ItineraryLatestStep(store: store).run(call, context: context)
-        default:
-            guard let step = steps[invocation.step] else {
-                outcome = .failure(StepFailure(.permanent, code: "step.unknown", message: "no step named '\(invocation.step)'"))
-                break
-            }
-            if lease != nil, type(of: step).signature.sideEffects {
-                let key = EffectLedger<Store>.key(instanceID: instanceID,
-                                                  idempotencyKey: invocation.idempotencyKey ?? invocation.callID)
-                let (result, notes) = try await EffectLedger(store: store)
-                    .perform(step, call: call, key: key, instanceID: instanceID, context: context)
-                outcome = result
-                entries += notes
-            } else {
-                outcome = await step.run(call, context: context)
-            }
+        if lease != nil, type(of: step).signature.sideEffects {
+            let key = EffectLedger<Store>.key(instanceID: instanceID,
+                                              idempotencyKey: invocation.idempotencyKey ?? invocation.callID)
+            (outcome, entries) = try await EffectLedger(store: store)
+                .perform(step, call: call, key: key, instanceID: instanceID, context: context)
+        } else {
+            outcome = try await step.perform(call, context: context)
+        }
+        entries += step.notes(for: outcome, call: call, context: context).map {
+            HistoryEntry(at: now, kind: $0.kind, details: .object($0.details))
         }
         switch outcome {
         case .success(let value): return (.stepSucceeded(callID: invocation.callID, output: value), entries)

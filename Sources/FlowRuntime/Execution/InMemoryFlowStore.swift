@@ -1,7 +1,7 @@
 public import FlowEngine
 
 /// A `FlowStore` in memory: for dry-runs and tests. Same semantics as the durable stores
-/// (unique idempotency keys, leases with fencing, claims under (trip, type, key)).
+/// (unique idempotency keys, leases with fencing, schedule fires claimed once).
 /// States committed decoded by the executor (and the settings an instance starts with) are
 /// encoded to their text when a record is read.
 public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
@@ -15,22 +15,7 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     private var inboxes: [String: [InboxEvent]] = [:]
     private var nextInboxID: Int64 = 0
     private var effects: [String: EffectRecord] = [:]
-    var notifications: [String: NotificationRow] = [:]
-    /// Statuses for message ids no row carries yet (`InMemoryFlowStore+MessageStatuses.swift`).
-    var pendingStatuses: [String: MessageStatusReport] = [:]
     private var fires: [String: Set<Instant>] = [:]
-    /// Travel domain rows (`InMemoryFlowStore+Travel.swift`).
-    var tripRows: [String: TripRecord] = [:]
-    var conversationRows: [ConversationTurn] = []
-    /// Itinerary versions (`InMemoryFlowStore+Itineraries.swift`).
-    var itineraryRows: [ItineraryRecord] = []
-
-    struct NotificationRow {
-        var claim: NotificationClaim
-        var status: String
-        var providerID: String?
-        var error: String?
-    }
 
     public init() {}
 
@@ -212,47 +197,6 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
             .sorted { $0.key < $1.key }
     }
 
-    private static func key(_ trip: String, _ type: String, _ key: String) -> String { "\(trip)\u{1F}\(type)\u{1F}\(key)" }
-
-    public func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
-        // The same closed list of types as the SQL stores' CHECK (R16).
-        guard Migrations.notificationTypes.contains(claim.type) else {
-            throw StoreError(.conflict, "notification type '\(claim.type)' is not one of the log's types")
-        }
-        let key = Self.key(claim.tripID, claim.type, claim.key)
-        guard notifications[key] == nil else { return false }
-        notifications[key] = NotificationRow(claim: claim, status: "claimed")
-        return true
-    }
-
-    public func updateNotification(
-        tripID: String, type: String, key: String, status: String, providerID: String?, error: String?
-    ) async throws {
-        let id = Self.key(tripID, type, key)
-        guard notifications[id] != nil else { throw StoreError(.notFound, "notification \(type)/\(key)") }
-        notifications[id]?.status = status
-        if let providerID { notifications[id]?.providerID = providerID }
-        notifications[id]?.error = error
-        if let providerID { applyPendingStatus(providerID: providerID) }
-    }
-
-    /// Applies `NotificationStatusOrder`: only a status of higher rank replaces the logged one.
-    public func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
-        for (id, row) in notifications
-        where row.providerID == providerID && NotificationStatusOrder.supersedes(status, row.status) {
-            notifications[id]?.status = status
-            if let errorCode { notifications[id]?.error = errorCode }
-        }
-    }
-
-    /// Rows not in `NotificationStatusOrder.uncountedForCaps`.
-    public func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
-        notifications.values.filter { row in
-            !NotificationStatusOrder.uncountedForCaps.contains(row.status) && row.claim.at >= since
-                && (tripID == nil || row.claim.tripID == tripID) && (agencyID == nil || row.claim.agencyID == agencyID)
-        }.count
-    }
-
     public func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool {
         fires["\(flow)#\(trigger)", default: []].insert(fireAt).inserted
     }
@@ -263,15 +207,5 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
 
     public func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant] {
         (fires["\(flow)#\(trigger)"] ?? []).filter { $0 >= since }.sorted()
-    }
-}
-
-extension InMemoryFlowStore: NotificationLogReading {
-    public func notification(tripID: String, type: String, key: String) async throws -> NotificationLogEntry? {
-        notifications[Self.key(tripID, type, key)].map { row in
-            NotificationLogEntry(
-                tripID: row.claim.tripID, type: row.claim.type, key: row.claim.key, instanceID: row.claim.instanceID,
-                status: row.status, providerID: row.providerID, error: row.error, createdAt: row.claim.at)
-        }
     }
 }

@@ -11,7 +11,23 @@ struct MeteredStep<Inner: Step>: Step {
 
     func run(_ call: StepCall, context: StepContext) async -> StepOutcome {
         let started = ContinuousClock.now
-        let outcome = await inner.run(call, context: context)
+        return measured(await inner.run(call, context: context), since: started)
+    }
+
+    func perform(_ call: StepCall, context: StepContext) async throws -> StepOutcome {
+        let started = ContinuousClock.now
+        return measured(try await inner.perform(call, context: context), since: started)
+    }
+
+    func lookUp(_ call: StepCall, context: StepContext, since: Instant) async -> EffectLookup {
+        await inner.lookUp(call, context: context, since: since)
+    }
+
+    func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineNote] {
+        inner.notes(for: outcome, call: call, context: context)
+    }
+
+    private func measured(_ outcome: StepOutcome, since started: ContinuousClock.Instant) -> StepOutcome {
         let name = Inner.signature.name
         metrics.stepLatency(step: name, succeeded: outcome.failure == nil, duration: ContinuousClock.now - started)
         if let failure = outcome.failure { metrics.providerError(step: name, failure: failure) }

@@ -52,28 +52,6 @@ extension FlowStoreDecorator {
         try await base.effectsInDoubt(olderThan: olderThan)
     }
 
-    public func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
-        try await base.claimNotification(claim)
-    }
-    public func updateNotification(
-        tripID: String, type: String, key: String, status: String, providerID: String?, error: String?
-    ) async throws {
-        try await base.updateNotification(
-            tripID: tripID, type: type, key: key, status: status, providerID: providerID, error: error)
-    }
-    public func updateNotificationStatus(providerID: String, status: String, errorCode: String?) async throws {
-        try await base.updateNotificationStatus(providerID: providerID, status: status, errorCode: errorCode)
-    }
-    public func recordMessageStatus(_ report: MessageStatusReport) async throws -> MessageStatusOutcome {
-        try await base.recordMessageStatus(report)
-    }
-    public func pendingMessageStatus(messageSid: String) async throws -> MessageStatusReport? {
-        try await base.pendingMessageStatus(messageSid: messageSid)
-    }
-    public func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
-        try await base.countNotifications(tripID: tripID, agencyID: agencyID, since: since)
-    }
-
     public func claimScheduleFire(flow: String, trigger: Int, fireAt: Instant) async throws -> Bool {
         try await base.claimScheduleFire(flow: flow, trigger: trigger, fireAt: fireAt)
     }
@@ -82,20 +60,5 @@ extension FlowStoreDecorator {
     }
     public func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant] {
         try await base.scheduleFires(flow: flow, trigger: trigger, since: since)
-    }
-
-    public func upsertTrip(_ trip: TripRecord) async throws { try await base.upsertTrip(trip) }
-    public func trip(id: String) async throws -> TripRecord? { try await base.trip(id: id) }
-    public func trips(whatsapp: String) async throws -> [TripRecord] { try await base.trips(whatsapp: whatsapp) }
-    public func appendConversation(_ turn: ConversationTurn) async throws { try await base.appendConversation(turn) }
-    public func conversation(tripID: String, limit: Int) async throws -> [ConversationTurn] {
-        try await base.conversation(tripID: tripID, limit: limit)
-    }
-
-    public func saveItinerary(_ draft: ItineraryDraft) async throws -> ItineraryRecord {
-        try await base.saveItinerary(draft)
-    }
-    public func latestItinerary(tripID: String) async throws -> ItineraryRecord? {
-        try await base.latestItinerary(tripID: tripID)
     }
 }

@@ -1,22 +1,41 @@
 import FlowEngine
 
 /// One schema change: a version, a name, and the statements that apply it.
-struct Migration: Sendable {
-    let version: Int
-    let name: String
-    let statements: [String]
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let statements: [String]
+
+    public init(version: Int, name: String, statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
+}
+
+/// The tables a product adds to the runtime's schema: its migrations for each SQL dialect, with
+/// versions disjoint from the runtime's (`Migrations.runtimeVersions`). The stores apply the
+/// runtime's and the product's in one ascending order.
+public struct ProductSchema: Sendable {
+    public var migrations: @Sendable (SchemaDialect) -> [Migration]
+
+    public init(migrations: @escaping @Sendable (SchemaDialect) -> [Migration]) {
+        self.migrations = migrations
+    }
+
+    /// No tables of its own.
+    public static let none = ProductSchema { _ in [] }
 }
 
 /// The ordered schema migrations, written once for both backends through `SchemaDialect`.
 ///
 /// Each migration is applied in one transaction together with its `schema_migrations` row, so
 /// a migration is either wholly applied or not at all; `migrate()` is idempotent. Never edit a
-/// released migration: append a new one. The notification type CHECK is a closed list (R16):
-/// `notificationTypes` is what the current schema allows; adding a type needs a new migration
-/// that replaces the constraint (see `inboundNotificationType`).
-enum Migrations {
+/// released migration: append a new one. A product's tables are its own migrations
+/// (`ProductSchema`), applied with the runtime's in version order.
+package enum Migrations {
     /// The bookkeeping table, created before anything else.
-    static func bookkeeping(_ d: SchemaDialect) -> String {
+    package static func bookkeeping(_ d: SchemaDialect) -> String {
         """
         CREATE TABLE IF NOT EXISTS schema_migrations (
             version INTEGER PRIMARY KEY,
@@ -26,24 +45,29 @@ enum Migrations {
         """
     }
 
-    /// All migrations for a backend, in ascending version order.
-    static func all(_ d: SchemaDialect) -> [Migration] {
+    /// The runtime's migrations for a backend, in ascending version order (3, 5, 6 and 7 are the
+    /// travel product's, from when both lived in one module).
+    package static func runtime(_ d: SchemaDialect) -> [Migration] {
         [
-            Migration(version: 1, name: "runtime", statements: runtime(d)),
+            Migration(version: 1, name: "runtime", statements: runtimeTables(d)),
             Migration(version: 2, name: "agencies", statements: agencies(d)),
-            Migration(version: 3, name: "travel", statements: travel(d)),
             Migration(version: 4, name: "claim_index_and_last_seq", statements: claimIndexAndLastSequence(d)),
-            Migration(version: 5, name: "inbound_notification_type", statements: inboundNotificationType(d)),
-            Migration(version: 6, name: "pending_message_statuses", statements: pendingMessageStatuses(d)),
+            Migration(version: 8, name: "drop_unused_tables", statements: dropUnusedTables(d)),
         ]
+    }
+
+    /// The runtime's migrations and `product`'s, in ascending version order.
+    package static func all(_ d: SchemaDialect, adding product: ProductSchema) -> [Migration] {
+        (runtime(d) + product.migrations(d)).sorted { $0.version < $1.version }
     }
 
     static let instanceStatuses = InstanceStatus.allCases.map(\.rawValue)
     static let effectStatuses = ["pending", "done", "failed", "in_doubt"]
+    /// Migration 1's `approvals` table (dropped by migration 8).
     static let approvalStatuses = ["pending", "approved", "rejected", "expired", "cancelled"]
-
+    
     /// Definitions, instances, history, inbox, effect ledger, approvals, schedule fires.
-    static func runtime(_ d: SchemaDialect) -> [String] {
+    static func runtimeTables(_ d: SchemaDialect) -> [String] {
         [
             """
             CREATE TABLE flow_definitions (
@@ -201,95 +225,9 @@ enum Migrations {
         ]
     }
 
-    /// The travel domain: trips, the notification log, flight status history, conversations, itineraries.
-    static func travel(_ d: SchemaDialect) -> [String] {
-        [
-            // Scheduled, estimated and actual times are separate columns (R3), all UTC (R2).
-            """
-            CREATE TABLE trips (
-                id TEXT PRIMARY KEY,
-                agency_id TEXT REFERENCES agencies (id),
-                client_name TEXT NOT NULL,
-                whatsapp TEXT NOT NULL,
-                flight_number TEXT NOT NULL,
-                origin TEXT NOT NULL CHECK (length(origin) = 3),
-                destination TEXT NOT NULL CHECK (length(destination) = 3),
-                departure_at \(d.instant) NOT NULL,
-                estimated_departure_at \(d.instant),
-                actual_departure_at \(d.instant),
-                estimated_arrival_at \(d.instant),
-                actual_arrival_at \(d.instant),
-                gate_origin TEXT,
-                gate_destination TEXT,
-                flight_status TEXT,
-                stay TEXT,
-                notes TEXT,
-                client_description TEXT,
-                language TEXT NOT NULL DEFAULT 'es',
-                \(d.json("metadata", nullable: true)),
-                instance_id TEXT,
-                created_at \(d.instant) NOT NULL DEFAULT \(d.now),
-                updated_at \(d.instant) NOT NULL DEFAULT \(d.now)
-            )
-            """,
-            "CREATE INDEX trips_agency ON trips (agency_id, departure_at)",
-            notificationsLog(d, named: "notifications_log", types: notificationTypesV3),
-            "CREATE INDEX notifications_log_agency ON notifications_log (agency_id, created_at)",
-            "CREATE INDEX notifications_log_provider ON notifications_log (provider_id)",
-            """
-            CREATE TABLE flight_status_history (
-                id \(d.serialKey),
-                trip_id TEXT NOT NULL REFERENCES trips (id) ON DELETE CASCADE,
-                flight_number TEXT NOT NULL,
-                flight_date TEXT NOT NULL,
-                status TEXT NOT NULL,
-                gate_origin TEXT,
-                gate_destination TEXT,
-                terminal_origin TEXT,
-                terminal_destination TEXT,
-                scheduled_out \(d.instant),
-                estimated_out \(d.instant),
-                actual_out \(d.instant),
-                scheduled_in \(d.instant),
-                estimated_in \(d.instant),
-                actual_in \(d.instant),
-                cancelled BOOLEAN NOT NULL DEFAULT FALSE,
-                diverted BOOLEAN NOT NULL DEFAULT FALSE,
-                \(d.json("raw_data", nullable: true)),
-                source TEXT NOT NULL DEFAULT 'aeroapi' \(d.check("source", in: ["aeroapi", "manual", "webhook"])),
-                recorded_at \(d.instant) NOT NULL DEFAULT \(d.now)
-            )
-            """,
-            "CREATE INDEX flight_status_history_trip ON flight_status_history (trip_id, recorded_at)",
-            """
-            CREATE TABLE conversations (
-                id \(d.serialKey),
-                trip_id TEXT REFERENCES trips (id) ON DELETE CASCADE,
-                agency_id TEXT,
-                sender TEXT NOT NULL \(d.check("sender", in: ["user", "bot", "agent"])),
-                message TEXT NOT NULL,
-                intent TEXT,
-                provider_id TEXT,
-                created_at \(d.instant) NOT NULL DEFAULT \(d.now)
-            )
-            """,
-            "CREATE INDEX conversations_trip ON conversations (trip_id, created_at)",
-            """
-            CREATE TABLE itineraries (
-                id TEXT PRIMARY KEY,
-                trip_id TEXT NOT NULL REFERENCES trips (id) ON DELETE CASCADE,
-                agency_id TEXT,
-                instance_id TEXT,
-                version INTEGER NOT NULL DEFAULT 1,
-                status TEXT NOT NULL DEFAULT 'draft'
-                    \(d.check("status", in: ["draft", "approved", "rejected", "regenerating"])),
-                raw_prompt TEXT,
-                raw_response TEXT,
-                \(d.json("parsed_itinerary")),
-                generated_at \(d.instant) NOT NULL DEFAULT \(d.now),
-                UNIQUE (trip_id, version)
-            )
-            """,
-        ]
+    /// Migration 8: the tables that were created and never used; approvals and agency overrides
+    /// get tables of their own when they are built.
+    static func dropUnusedTables(_ d: SchemaDialect) -> [String] {
+        ["DROP TABLE approvals", "DROP TABLE agency_override_audit", "DROP TABLE agency_overrides"]
     }
 }

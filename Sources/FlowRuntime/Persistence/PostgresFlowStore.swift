@@ -63,6 +63,7 @@ public final class PostgresFlowStore: FlowStore, Service {
     public static func withStore<Result: Sendable>(
         _ configuration: PostgresClient.Configuration,
         migrate: Bool = true,
+        adding product: ProductSchema = .none,
         connectionTimeout: Duration? = .seconds(10),
         logger: Logger = Logger(label: "flow.store.postgres"),
         _ body: @Sendable (PostgresFlowStore) async throws -> Result
@@ -71,7 +72,7 @@ public final class PostgresFlowStore: FlowStore, Service {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
-            if migrate { try await store.migrate() }
+            if migrate { try await store.migrate(adding: product) }
             return try await body(store)
         }
     }
@@ -82,7 +83,7 @@ public final class PostgresFlowStore: FlowStore, Service {
     ///
     /// `ROLLBACK` is skipped on a connection that is already closed (the server rolls back), and
     /// every statement is watched, so a connection lost mid-transaction ends in an error, not a hang.
-    func transaction<Result: Sendable>(
+    package func transaction<Result: Sendable>(
         untimed: Bool = false, _ body: (PostgresSession) async throws -> Result
     ) async throws -> Result {
         let timeout = untimed ? nil : statementTimeout
@@ -103,7 +104,7 @@ public final class PostgresFlowStore: FlowStore, Service {
     }
 
     /// Runs one statement outside an explicit transaction and collects its rows.
-    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+    package func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         try await mapped {
             try await withConnection { connection in
                 try await PostgresSession(connection: connection, timeout: statementTimeout, logger: logger)
@@ -136,7 +137,10 @@ public final class PostgresFlowStore: FlowStore, Service {
     /// A fixed advisory lock key: concurrent `migrate()` calls (several daemons) apply each migration once.
     static let migrationLock: Int64 = 0x466C_6F77_4D69_67
 
-    public func migrate() async throws {
+    public func migrate() async throws { try await migrate(adding: .none) }
+
+    /// Applies the runtime's pending migrations and `product`'s, in version order; idempotent.
+    public func migrate(adding product: ProductSchema) async throws {
         let dialect = SchemaDialect.postgres
         // Migrations may rewrite large tables: no statement timeout, only the closed-connection check.
         try await transaction(untimed: true) { session in
@@ -145,7 +149,7 @@ public final class PostgresFlowStore: FlowStore, Service {
             let applied = Set(try await session.query("SELECT version FROM schema_migrations").map {
                 try $0.decode(Int.self)
             })
-            for migration in Migrations.all(dialect) where !applied.contains(migration.version) {
+            for migration in Migrations.all(dialect, adding: product) where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     try await session.query(PostgresQuery(unsafeSQL: statement))
                 }

@@ -1,27 +1,27 @@
-import FlowEngine
-import NIOCore
-import PostgresNIO
+package import FlowEngine
+package import NIOCore
+package import PostgresNIO
 
 /// An instant bound to and read from a `timestamptz` column exactly, as integer microseconds
 /// since 2000-01-01 UTC (no floating-point round trip through `Date`).
-struct PostgresInstant: PostgresNonThrowingEncodable, PostgresDecodable, Sendable {
+package struct PostgresInstant: PostgresNonThrowingEncodable, PostgresDecodable, Sendable {
     /// Milliseconds between the Unix epoch and PostgreSQL's epoch (2000-01-01T00:00:00Z).
     static let postgresEpochMilliseconds: Int64 = 946_684_800_000
 
-    var instant: Instant
+    package var instant: Instant
 
-    init(_ instant: Instant) { self.instant = instant }
+    package init(_ instant: Instant) { self.instant = instant }
 
-    static var psqlType: PostgresDataType { .timestamptz }
-    static var psqlFormat: PostgresFormat { .binary }
+    package static var psqlType: PostgresDataType { .timestamptz }
+    package static var psqlFormat: PostgresFormat { .binary }
 
-    func encode<JSONEncoder: PostgresJSONEncoder>(
+    package func encode<JSONEncoder: PostgresJSONEncoder>(
         into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>
     ) {
         byteBuffer.writeInteger((instant.epochMilliseconds - Self.postgresEpochMilliseconds) * 1000)
     }
 
-    init<JSONDecoder: PostgresJSONDecoder>(
+    package init<JSONDecoder: PostgresJSONDecoder>(
         from byteBuffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat,
         context: PostgresDecodingContext<JSONDecoder>
     ) throws {
@@ -37,9 +37,9 @@ struct PostgresInstant: PostgresNonThrowingEncodable, PostgresDecodable, Sendabl
 
 extension Instant {
     /// This instant as a `timestamptz` bind parameter.
-    var postgres: PostgresInstant { PostgresInstant(self) }
+    package var postgres: PostgresInstant { PostgresInstant(self) }
 }
 
 extension Optional where Wrapped == Instant {
-    var postgres: PostgresInstant? { map(PostgresInstant.init) }
+    package var postgres: PostgresInstant? { map(PostgresInstant.init) }
 }

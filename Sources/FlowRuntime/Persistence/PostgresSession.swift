@@ -1,9 +1,9 @@
 import Logging
-import PostgresNIO
+package import PostgresNIO
 
 /// One leased connection as the store uses it: every statement is watched (deadline and
 /// closed-connection check, see `PostgresStatementWatch`) and its rows are collected.
-struct PostgresSession: Sendable {
+package struct PostgresSession: Sendable {
     let connection: PostgresConnection
     /// Per statement; nil: no deadline, only the closed-connection check.
     let timeout: Duration?
@@ -11,7 +11,7 @@ struct PostgresSession: Sendable {
 
     /// Runs `query` and returns all its rows.
     @discardableResult
-    func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
+    package func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
         let connection = connection
         let logger = logger
         return try await PostgresStatementWatch.run(on: connection, timeout: timeout) {

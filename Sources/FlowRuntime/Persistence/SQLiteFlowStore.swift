@@ -1,7 +1,7 @@
 public import FlowEngine
 import Logging
 import NIOPosix
-import SQLiteNIO
+package import SQLiteNIO
 
 /// The embedded default store: one SQLite file (WAL mode, busy timeout), or `:memory:` for tests.
 ///
@@ -27,11 +27,13 @@ public final class SQLiteFlowStore: FlowStore {
         self.location = location
     }
 
-    /// Opens (creating if needed) the database and applies pending migrations.
+    /// Opens (creating if needed) the database and applies pending migrations (the runtime's and
+    /// `product`'s).
     ///
     /// - Parameter busyTimeout: how long a writer waits for another process's write lock.
     public static func open(
-        _ location: Location, busyTimeout: TimeSpan = .seconds(10), migrate: Bool = true
+        _ location: Location, busyTimeout: TimeSpan = .seconds(10), migrate: Bool = true,
+        adding product: ProductSchema = .none
     ) async throws -> SQLiteFlowStore {
         let storage: SQLiteConnection.Storage
         switch location {
@@ -59,7 +61,7 @@ public final class SQLiteFlowStore: FlowStore {
                 _ = try await connection.query("PRAGMA journal_mode = WAL")
                 _ = try await connection.query("PRAGMA synchronous = NORMAL")
             }
-            if migrate { try await store.migrate() }
+            if migrate { try await store.migrate(adding: product) }
         } catch {
             try? await store.close()
             throw error
@@ -78,7 +80,7 @@ public final class SQLiteFlowStore: FlowStore {
     // MARK: Transactions
 
     /// Runs `body` in an immediate (write-locking) transaction.
-    func write<Result>(_ body: (SQLiteConnection) async throws -> Result) async throws -> Result {
+    package func write<Result>(_ body: (SQLiteConnection) async throws -> Result) async throws -> Result {
         try await lock.run {
             try await exec("BEGIN IMMEDIATE")
             do {
@@ -93,12 +95,12 @@ public final class SQLiteFlowStore: FlowStore {
     }
 
     /// Runs `body` with the connection, outside a transaction (single-statement reads).
-    func read<Result>(_ body: (SQLiteConnection) async throws -> Result) async throws -> Result {
+    package func read<Result>(_ body: (SQLiteConnection) async throws -> Result) async throws -> Result {
         try await lock.run { try await body(connection) }
     }
 
     @discardableResult
-    func exec(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+    package func exec(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
         do {
             return try await connection.query(sql, binds)
         } catch let error as StoreError {
@@ -118,14 +120,17 @@ public final class SQLiteFlowStore: FlowStore {
 
     // MARK: Migrations
 
-    public func migrate() async throws {
+    public func migrate() async throws { try await migrate(adding: .none) }
+
+    /// Applies the runtime's pending migrations and `product`'s, in version order; idempotent.
+    public func migrate(adding product: ProductSchema) async throws {
         let dialect = SchemaDialect.sqlite
         try await write { _ in
             try await exec(Migrations.bookkeeping(dialect))
             let applied = Set(try await exec("SELECT version FROM schema_migrations").compactMap {
                 $0.column("version")?.integer
             })
-            for migration in Migrations.all(dialect) where !applied.contains(Int(migration.version)) {
+            for migration in Migrations.all(dialect, adding: product) where !applied.contains(Int(migration.version)) {
                 for statement in migration.statements { try await exec(statement) }
                 try await exec(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

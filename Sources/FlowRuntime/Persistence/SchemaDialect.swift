@@ -2,23 +2,23 @@
 ///
 /// Instants are `timestamptz` on PostgreSQL and integer epoch milliseconds on SQLite (both UTC);
 /// JSON documents are `jsonb` on PostgreSQL and checked `TEXT` on SQLite.
-struct SchemaDialect: Sendable {
-    enum Backend: String, Sendable {
+public struct SchemaDialect: Sendable {
+    public enum Backend: String, Sendable {
         case postgres, sqlite
     }
 
-    let backend: Backend
+    public let backend: Backend
 
-    static let postgres = SchemaDialect(backend: .postgres)
-    static let sqlite = SchemaDialect(backend: .sqlite)
+    public static let postgres = SchemaDialect(backend: .postgres)
+    public static let sqlite = SchemaDialect(backend: .sqlite)
 
     /// An instant column.
-    var instant: String { backend == .postgres ? "TIMESTAMPTZ" : "INTEGER" }
+    public var instant: String { backend == .postgres ? "TIMESTAMPTZ" : "INTEGER" }
 
     /// A JSON document column named `column` (the name is needed for SQLite's validity check).
     /// `verbatim` keeps the text exactly as written (PostgreSQL `json`, not `jsonb`): for opaque
     /// documents such as the interpreter's state that are read back byte for byte.
-    func json(_ column: String, nullable: Bool = false, verbatim: Bool = false) -> String {
+    public func json(_ column: String, nullable: Bool = false, verbatim: Bool = false) -> String {
         let null = nullable ? "" : " NOT NULL"
         switch backend {
         case .postgres: return "\(column) \(verbatim ? "JSON" : "JSONB")\(null)"
@@ -27,17 +27,17 @@ struct SchemaDialect: Sendable {
     }
 
     /// An auto-assigned 64-bit primary key.
-    var serialKey: String {
+    public var serialKey: String {
         backend == .postgres ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
     }
 
     /// The current instant as a column default.
-    var now: String {
+    public var now: String {
         backend == .postgres ? "now()" : "(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))"
     }
 
     /// `CHECK (column IN ('a', 'b'))` for a closed list of values defined in Swift.
-    func check(_ column: String, in values: [String]) -> String {
+    public func check(_ column: String, in values: [String]) -> String {
         let list = values.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
         return "CHECK (\(column) IN (\(list)))"
     }

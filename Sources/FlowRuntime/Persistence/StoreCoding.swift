@@ -1,10 +1,10 @@
-import FlowEngine
+package import FlowEngine
 import Foundation
 
 /// JSON encoding of values and the small conversions both SQL stores share.
-enum StoreCoding {
+package enum StoreCoding {
     /// Encodes a value as JSON that keeps instants and durations typed (`{"$instant": …}`).
-    static func json(_ value: Value) throws -> String {
+    package static func json(_ value: Value) throws -> String {
         do {
             return try value.storedJSON()
         } catch {
@@ -12,12 +12,12 @@ enum StoreCoding {
         }
     }
 
-    static func json(_ value: Value?) throws -> String? {
+    package static func json(_ value: Value?) throws -> String? {
         try value.map { try json($0) }
     }
 
     /// Decodes a value stored by `json(_:)`; `column` names the source in the error.
-    static func value(_ text: String, column: String) throws -> Value {
+    package static func value(_ text: String, column: String) throws -> Value {
         do {
             return try StoredJSONReader.value(text)
         } catch {
@@ -49,7 +49,7 @@ enum StoreCoding {
     }
 
     /// The current wall-clock instant, for columns the protocol gives no instant for.
-    static func wallClock() -> Instant {
+    package static func wallClock() -> Instant {
         Instant(epochMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
     }
 }

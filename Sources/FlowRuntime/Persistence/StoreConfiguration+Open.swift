@@ -23,13 +23,14 @@ extension StoreConfiguration {
     ///
     /// For a long-running daemon, create a `PostgresFlowStore` and add it to the `ServiceGroup` instead.
     public func withStore<Result: Sendable>(
-        migrate: Bool = true, _ body: @Sendable (any FlowStore) async throws -> Result
+        migrate: Bool = true, adding product: ProductSchema = .none,
+        _ body: @Sendable (OpenedStore) async throws -> Result
     ) async throws -> Result {
         switch self {
         case .sqlite(let location):
-            let store = try await SQLiteFlowStore.open(location, migrate: migrate)
+            let store = try await SQLiteFlowStore.open(location, migrate: migrate, adding: product)
             do {
-                let result = try await body(store)
+                let result = try await body(.sqlite(store))
                 try await store.close()
                 return result
             } catch {
@@ -37,8 +38,10 @@ extension StoreConfiguration {
                 throw error
             }
         case .postgres(let settings):
-            return try await PostgresFlowStore.withStore(settings.clientConfiguration(), migrate: migrate) {
-                try await body($0)
+            return try await PostgresFlowStore.withStore(
+                settings.clientConfiguration(), migrate: migrate, adding: product
+            ) {
+                try await body(.postgres($0))
             }
         }
     }
@@ -52,21 +55,21 @@ public struct MigrationReport: Sendable, Hashable {
     public var after: [Int]
     /// Versions this run applied.
     public var applied: [Int] { after.filter { !before.contains($0) } }
-    /// Every known migration: version and name.
-    public static var known: [(version: Int, name: String)] {
-        Migrations.all(.sqlite).map { ($0.version, $0.name) }
+    /// Every migration of the runtime and `product`: version and name.
+    public static func known(adding product: ProductSchema = .none) -> [(version: Int, name: String)] {
+        Migrations.all(.sqlite, adding: product).map { ($0.version, $0.name) }
     }
 }
 
 extension StoreConfiguration {
     /// Applies pending migrations to the configured database and reports the versions.
-    public func migrate() async throws -> MigrationReport {
+    public func migrate(adding product: ProductSchema = .none) async throws -> MigrationReport {
         switch self {
         case .sqlite(let location):
             let store = try await SQLiteFlowStore.open(location, migrate: false)
             do {
                 let before = try await store.appliedMigrations()
-                try await store.migrate()
+                try await store.migrate(adding: product)
                 let report = MigrationReport(before: before, after: try await store.appliedMigrations())
                 try await store.close()
                 return report
@@ -77,7 +80,7 @@ extension StoreConfiguration {
         case .postgres(let settings):
             return try await PostgresFlowStore.withStore(settings.clientConfiguration(maximumConnections: 2), migrate: false) {
                 let before = try await $0.appliedMigrations()
-                try await $0.migrate()
+                try await $0.migrate(adding: product)
                 return MigrationReport(before: before, after: try await $0.appliedMigrations())
             }
         }

@@ -197,34 +197,6 @@ public enum EffectBeginResult: Sendable, Hashable {
     case failed(EffectRecord)
 }
 
-/// A claim in the notification log under the unique (trip, type, key).
-public struct NotificationClaim: Sendable, Hashable, Codable {
-    public var tripID: String
-    public var agencyID: String?
-    public var type: String
-    public var key: String
-    public var instanceID: String?
-    public var to: String
-    public var template: String
-    public var variables: Value
-    public var at: Instant
-
-    public init(
-        tripID: String, agencyID: String?, type: String, key: String, instanceID: String?, to: String,
-        template: String, variables: Value, at: Instant
-    ) {
-        self.tripID = tripID
-        self.agencyID = agencyID
-        self.type = type
-        self.key = key
-        self.instanceID = instanceID
-        self.to = to
-        self.template = template
-        self.variables = variables
-        self.at = at
-    }
-}
-
 /// Store failures; descriptions never include connection strings or credentials.
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Code: String, Sendable, Hashable {

@@ -1,10 +1,12 @@
 public import FlowEngine
+import Foundation
 
-/// Starts the flows whose `event:` triggers name a domain event (`trip.created`), exactly once per
-/// evaluated trigger key: the instance's idempotency key is `event/<flow>/<key>`, so the same trip
-/// arriving through any path (`flowctl start`, `POST /events/trip.created`, a replica) finds the
-/// instance that already exists.
-public struct EventDispatcher<Store: FlowStore>: Sendable {
+/// Starts the flows whose `event:` triggers name an event, exactly once per evaluated trigger key:
+/// the instance's idempotency key is `event/<flow>/<key>`, so the same event arriving through any
+/// path (`flowctl start`, `POST /events/{name}`, a webhook, a replica) finds the instance that
+/// already exists. Before any flow starts, the recorders the triggers name (`records:`) record the
+/// payload once each.
+public struct EventDispatcher<Store: FlowStore>: EventSink {
     /// Why an event could not start a flow: bad payload, a key that does not evaluate.
     public struct DispatchError: Error, Sendable, Hashable, CustomStringConvertible {
         public var flow: String
@@ -13,13 +15,7 @@ public struct EventDispatcher<Store: FlowStore>: Sendable {
     }
 
     /// One flow the event started (or found already started).
-    public struct Started: Sendable, Hashable {
-        public var flow: String
-        public var key: String
-        /// False when the key was used before: the existing instance is returned.
-        public var created: Bool
-        public var instance: InstanceRecord
-    }
+    public typealias Started = StartedInstance
 
     /// The instance key and flow input an event trigger derives from an event.
     public struct Derived: Sendable, Hashable {
@@ -28,10 +24,16 @@ public struct EventDispatcher<Store: FlowStore>: Sendable {
     }
 
     public let starter: InstanceStarter<Store>
+    /// What triggers' `records:` name, by name (the product's).
+    public let recorders: [String: any EventRecorder]
 
     /// `wakeup` is rung for each created instance, so an idle worker of this process claims it at once.
-    public init(store: Store, registry: DefinitionRegistry, wakeup: WorkerWakeup? = nil) {
+    public init(
+        store: Store, registry: DefinitionRegistry, recorders: [String: any EventRecorder] = [:],
+        wakeup: WorkerWakeup? = nil
+    ) {
         self.starter = InstanceStarter(store: store, registry: registry, wakeup: wakeup)
+        self.recorders = recorders
     }
 
     /// The flows (current versions) with an event trigger for `event`.
@@ -90,14 +92,31 @@ public struct EventDispatcher<Store: FlowStore>: Sendable {
         return Derived(idempotencyKey: "event/\(name)/\(text)", input: input)
     }
 
-    /// The agency an instance runs for: `explicit` (`--agency`, `?agency=`), else the input's
-    /// `trip.agency_id`. An explicit agency that contradicts the input's is an error saying both.
-    public static func agency(explicit: String?, input: Value, flow: String) throws(DispatchError) -> String? {
-        let stated = input["trip"]?["agency_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+    /// The agency an instance runs for: `explicit` (a key's agency, `--agency`), else the trigger's
+    /// `agency:` evaluated over the mapped input. An explicit agency that contradicts the trigger's
+    /// is an error saying both.
+    public static func agency(
+        explicit: String?, trigger: EventTrigger?, input: Value, flow: String
+    ) throws(DispatchError) -> String? {
+        var stated: String?
+        if let template = trigger?.agency {
+            let bindings: [String: Value] = ["input": input]
+            do {
+                stated = try ExpressionEvaluation.evaluate(template, in: EvaluationContext(bindings: bindings)).stringValue
+            } catch {
+                throw DispatchError(flow: flow, message: "trigger agency: \(error)")
+            }
+            if stated?.isEmpty == true { stated = nil }
+        }
         guard let explicit else { return stated }
         if let stated, stated != explicit {
+            var source = "agency"
+            if case .expression(let expression)? = trigger?.agency {
+                source = expression.text.trimmingCharacters(in: .whitespaces)
+                if source.hasPrefix("input.") { source.removeFirst("input.".count) }
+            }
             throw DispatchError(flow: flow, message: """
-                agency '\(explicit)' contradicts the input's trip.agency_id '\(stated)' (leave the agency out \
+                agency '\(explicit)' contradicts the input's \(source) '\(stated)' (leave the agency out \
                 to use the input's, or correct the input)
                 """)
         }
@@ -105,40 +124,45 @@ public struct EventDispatcher<Store: FlowStore>: Sendable {
     }
 
     /// Starts every flow listening to `event` with `payload`; each at most once per key. The agency
-    /// is `agency`, else the mapped input's `trip.agency_id` (see `agency(explicit:input:flow:)`).
-    /// A `trip.created` payload's trip is recorded in `trips` (`TripRecorder`) once every listener
-    /// accepted the payload, before any flow starts.
+    /// is `agency`, else the trigger's (see `agency(explicit:trigger:input:flow:)`). The recorders the
+    /// triggers name record the payload once each, after every listener accepted it and before any
+    /// flow starts; a payload a recorder refuses (`RecordError`) starts nothing.
     public func dispatch(event: String, payload: Value, agency explicit: String?, at now: Instant) async throws -> [Started] {
-        var started: [Started] = []
-        var accepted: [(name: String, derived: Derived, agency: String?)] = []
+        var accepted: [(name: String, derived: Derived, agency: String?, settings: [String: Value])] = []
+        var records: [(recorder: String, agency: String?)] = []
         for (name, trigger) in Self.listeners(of: event, in: starter.registry) {
             guard let loaded = starter.registry.current(name) else { continue }
-            func derive(for agency: String?) throws -> Derived {
-                let settings: [String: Value]
+            func settings(for agency: String?) throws -> [String: Value] {
                 do {
-                    settings = try starter.registry.runtimeSettings(flow: name, agency: agency)
+                    return try starter.registry.runtimeSettings(flow: name, agency: agency)
                 } catch {
                     throw DispatchError(flow: name, message: "settings: \(error)")
                 }
-                return try Self.derive(flow: loaded.flow, trigger: trigger, payload: payload, settings: .object(settings))
             }
-            var derived = try derive(for: explicit)
-            let agency = try Self.agency(explicit: explicit, input: derived.input, flow: name)
+            var effective = try settings(for: explicit)
+            var derived = try Self.derive(flow: loaded.flow, trigger: trigger, payload: payload, settings: .object(effective))
+            let agency = try Self.agency(
+                explicit: explicit, trigger: trigger, input: DeclaredTypes.input(derived.input, fields: loaded.flow.input),
+                flow: name)
             // The key and input mapping see the agency's settings.
-            if agency != explicit { derived = try derive(for: agency) }
-            accepted.append((name, derived, agency))
-        }
-        if event == TripRecorder<Store>.event {
-            let agency = try Self.agency(explicit: explicit, input: payload, flow: "trips")
-            do {
-                try await TripRecorder(store: starter.store).record(payload, agency: agency, at: now)
-            } catch let error as TripRecord.DocumentError {
-                throw DispatchError(flow: "trips", message: error.description)
+            if agency != explicit {
+                effective = try settings(for: agency)
+                derived = try Self.derive(flow: loaded.flow, trigger: trigger, payload: payload, settings: .object(effective))
+            }
+            accepted.append((name, derived, agency, effective))
+            if let recorder = trigger.records?.value, !records.contains(where: { $0.recorder == recorder }) {
+                records.append((recorder, agency))
             }
         }
-        for (name, derived, agency) in accepted {
+        for (name, agency) in records {
+            try await record(name, event: event, payload: payload, agency: agency, at: now)
+        }
+        var started: [Started] = []
+        for (name, derived, agency, settings) in accepted {
+            // The settings derived for the key are the instance's: derived once per event.
             let result = try await starter.start(
-                flow: name, input: derived.input, agency: agency, idempotencyKey: derived.idempotencyKey, at: now)
+                flow: name, input: derived.input, agency: agency, idempotencyKey: derived.idempotencyKey,
+                settings: settings, at: now)
             switch result {
             case .created(let record):
                 started.append(Started(flow: name, key: derived.idempotencyKey, created: true, instance: record))
@@ -147,5 +171,18 @@ public struct EventDispatcher<Store: FlowStore>: Sendable {
             }
         }
         return started
+    }
+
+    /// Runs the recorder `name` over `payload` (what a trigger's `records:` asks for; `flowctl start`
+    /// runs it over a direct input). A refused payload is a `DispatchError` naming the recorder.
+    public func record(_ name: String, event: String, payload: Value, agency: String?, at now: Instant) async throws {
+        guard let recorder = recorders[name] else {
+            throw DispatchError(flow: name, message: "no recorder '\(name)' in this runtime")
+        }
+        do {
+            try await recorder.record(event: event, payload: payload, agency: agency, at: now)
+        } catch let error as RecordError {
+            throw DispatchError(flow: name, message: error.message)
+        }
     }
 }

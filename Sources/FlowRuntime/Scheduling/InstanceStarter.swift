@@ -26,20 +26,25 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
     }
 
     /// Starts `flow` with `input` for `agency`; with a key already used, returns the existing instance.
-    /// Settings: `DefinitionRegistry.runtimeSettings(flow:agency:)`.
+    /// Settings: `settings` when the caller derived them already (the event dispatcher), else
+    /// `DefinitionRegistry.runtimeSettings(flow:agency:)`.
     public func start(
         flow name: String, input: Value, agency: String?, idempotencyKey: String?, instanceID: String? = nil,
-        at now: Instant
+        settings given: [String: Value]? = nil, at now: Instant
     ) async throws -> CreateInstanceResult {
         guard let loaded = registry.current(name) else {
             let known = registry.flowNames.joined(separator: ", ")
             throw StartError(message: "no flow '\(name)' in the workflow directory (flows: \(known))")
         }
         let settings: [String: Value]
-        do {
-            settings = try registry.runtimeSettings(flow: name, agency: agency)
-        } catch {
-            throw StartError(message: "\(error)")
+        if let given {
+            settings = given
+        } else {
+            do {
+                settings = try registry.runtimeSettings(flow: name, agency: agency)
+            } catch {
+                throw StartError(message: "\(error)")
+            }
         }
         let definition = StoredDefinition(
             name: name, hash: loaded.contentHash, version: loaded.flow.version.value, source: loaded.source.text,

@@ -1,14 +1,48 @@
 public import FlowEngine
 public import Logging
 
-/// Something a flow can call: a provider request or a built-in. Implementations take their
-/// signature from `StepCatalogue.standard` (one definition) and make exactly one attempt per
-/// `run`; retrying is the executor's job, guided by `StepFailure.errorClass` and `retryAfter`.
+/// Something a flow can call: a provider request, a built-in or a product's step (the travel
+/// product's `notify.send`). Every step registers one value conforming to this protocol in the
+/// runtime's `StepRegistry`, and every call reaches it with one `StepContext`. Implementations take
+/// their signature from `StepCatalogue.standard` (one definition) and make exactly one attempt per
+/// call; retrying is the executor's job, guided by `StepFailure.errorClass` and `retryAfter`.
 public protocol Step: Sendable {
     /// Name, parameters, result, error classes and in-doubt policy, for the validator.
     static var signature: StepSignature { get }
     /// Performs one attempt. Never throws: every failure is classified into the closed taxonomy.
     func run(_ call: StepCall, context: StepContext) async -> StepOutcome
+    /// One attempt inside a runtime. Throws only when the runtime's own store cannot be reached
+    /// before anything happened: the runtime then abandons the transition (no attempt is spent,
+    /// nothing was sent) and re-issues the call later. Default: `run`.
+    func perform(_ call: StepCall, context: StepContext) async throws -> StepOutcome
+    /// For the `lookup` in-doubt policy: whether an earlier attempt of `call`, begun at `since`,
+    /// happened at the provider. Default: `.unsupported` (the ledger then alerts).
+    func lookUp(_ call: StepCall, context: StepContext, since: Instant) async -> EffectLookup
+    /// What an attempt's outcome adds to the instance's timeline besides the step's own entries
+    /// (a message sent, an alert). Default: nothing.
+    func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineNote]
+}
+
+extension Step {
+    public func perform(_ call: StepCall, context: StepContext) async throws -> StepOutcome {
+        await run(call, context: context)
+    }
+
+    public func lookUp(_ call: StepCall, context: StepContext, since: Instant) async -> EffectLookup { .unsupported }
+
+    public func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineNote] { [] }
+}
+
+/// What a provider says about an effect whose outcome is unknown (`Step.lookUp`).
+public enum EffectLookup: Sendable, Hashable {
+    /// It happened; its result as the step would have returned it, and the provider's id.
+    case happened(Value, providerID: String?)
+    /// It did not happen: safe to do it now.
+    case notHappened
+    /// Could not tell (provider unreachable): keep it in doubt.
+    case unknown(StepFailure)
+    /// The step cannot ask.
+    case unsupported
 }
 
 /// One call of a step, as the interpreter prepared it.
@@ -27,7 +61,8 @@ public struct StepCall: Sendable {
     }
 }
 
-/// What a step may use while it runs: the network, the time, a logger and the credentials.
+/// What a step may use while it runs: the network, the time, a logger, the credentials, and which
+/// instance and call it runs for. The stores a step needs are given to it when it is registered.
 public struct StepContext: Sendable {
     public var transport: any HTTPTransport
     /// The instance's notion of now: virtual in dry-runs and tests, the wall clock in production.
@@ -37,10 +72,20 @@ public struct StepContext: Sendable {
     public var endpoints: ProviderEndpoints
     /// How long one HTTP call may take (real time); nil for the step's own default.
     public var timeout: TimeSpan?
+    /// The instance the call belongs to; nil outside a runtime (a bare call in a test).
+    public var instanceID: String?
+    /// The interpreter's id of this call, stable when the runtime re-issues it; nil outside a runtime.
+    public var callID: String?
+    /// The instance's agency, when it has one.
+    public var agency: String?
+    /// True when the effect ledger already knew this effect (a retry after a refusal, or an
+    /// in-doubt effect re-run by the `resend` policy): an earlier attempt may have left traces.
+    public var rerun: Bool = false
 
     public init(
         transport: any HTTPTransport, now: Instant, logger: Logger = Logger(label: "flow.steps"),
-        credentials: ProviderCredentials, endpoints: ProviderEndpoints = .production, timeout: TimeSpan? = nil
+        credentials: ProviderCredentials, endpoints: ProviderEndpoints = .production, timeout: TimeSpan? = nil,
+        instanceID: String? = nil, callID: String? = nil, agency: String? = nil
     ) {
         self.transport = transport
         self.now = now
@@ -48,6 +93,9 @@ public struct StepContext: Sendable {
         self.credentials = credentials
         self.endpoints = endpoints
         self.timeout = timeout
+        self.instanceID = instanceID
+        self.callID = callID
+        self.agency = agency
     }
 }
 

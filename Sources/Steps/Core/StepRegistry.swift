@@ -9,9 +9,17 @@ public struct StepRegistry: Sendable {
         for step in steps { register(step) }
     }
 
-    /// Twilio, AeroAPI and OpenAI steps sharing one flight cache and rate limiter.
+    /// The built-ins and the Twilio, AeroAPI and OpenAI steps (sharing one flight cache and rate
+    /// limiter). A product adds its own steps with `register(_:)`.
     public static func providers(aeroapi: AeroAPIFlightStep = AeroAPIFlightStep()) -> StepRegistry {
-        StepRegistry([TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, OpenAIChatStep()])
+        StepRegistry([AlertRaiseStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, OpenAIChatStep()])
+    }
+
+    /// This registry with `steps` added (a product's), replacing any of the same name.
+    public func adding(_ steps: [any Step]) -> StepRegistry {
+        var copy = self
+        for step in steps { copy.register(step) }
+        return copy
     }
 
     public mutating func register(_ step: any Step) {

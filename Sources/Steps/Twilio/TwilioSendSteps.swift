@@ -7,6 +7,11 @@ public struct TwilioSendTemplateStep: Step {
 
     public init() {}
 
+    /// An in-doubt send is looked up in Twilio's message list (to, and the body for text).
+    public func lookUp(_ call: StepCall, context: StepContext, since: Instant) async -> EffectLookup {
+        await TwilioSendFields.lookupSentMessage(call, context: context, after: since).effectLookup
+    }
+
     public func run(_ call: StepCall, context: StepContext) async -> StepOutcome {
         let args = StepArguments(call.arguments)
         do throws(StepFailure) {
@@ -37,6 +42,11 @@ public struct TwilioSendTextStep: Step {
     public static let signature = StepSignature.twilioSendText
 
     public init() {}
+
+    /// An in-doubt send is looked up in Twilio's message list (to, and the body for text).
+    public func lookUp(_ call: StepCall, context: StepContext, since: Instant) async -> EffectLookup {
+        await TwilioSendFields.lookupSentMessage(call, context: context, after: since).effectLookup
+    }
 
     public func run(_ call: StepCall, context: StepContext) async -> StepOutcome {
         let args = StepArguments(call.arguments)
@@ -122,5 +132,16 @@ public enum TwilioSendFields {
             transport: context.transport, credentials: credentials, baseURL: context.endpoints.twilio,
             timeout: context.timeout ?? .seconds(30))
         return await client.lookupSentMessage(to: to, body: call.arguments["body"]?.stringValue, after: after)
+    }
+}
+
+extension LookupResult {
+    /// The lookup as the effect ledger reads it.
+    public var effectLookup: EffectLookup {
+        switch self {
+        case .sent(let message): .happened(message.resultValue, providerID: message.sid)
+        case .notSent: .notHappened
+        case .unknown(let failure): .unknown(failure)
+        }
     }
 }

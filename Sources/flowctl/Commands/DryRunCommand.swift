@@ -5,6 +5,7 @@ import FlowRuntime
 import FoundationEssentials
 #endif
 import Foundation
+import Travel
 
 /// `flowctl dry-run FLOW.yaml --input INPUT.json …`: runs one instance on a virtual clock with
 /// fixture answers instead of providers (`domain/dry-run.md`). A thin shell over `DryRunInvocation`.
@@ -51,7 +52,8 @@ struct DryRunCommand: AsyncParsableCommand {
     func run() async throws {
         let invocation = DryRunInvocation(
             flowPath: flow, inputPath: input, agency: agency, overridesPath: overrides, fixturesPath: fixtures,
-            start: start, until: until, format: DryRunInvocation.Format(rawValue: format) ?? .text)
+            start: start, until: until, format: DryRunInvocation.Format(rawValue: format) ?? .text,
+            product: TravelProduct())
         let now = Instant(epochMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
         let outcome = await invocation.run(now: now)
         if !outcome.standardError.isEmpty { DiagnosticOutput.standardError(outcome.standardError) }

@@ -52,7 +52,7 @@ struct InstancesCommand: AsyncParsableCommand {
             let records: [InstanceRecord]
             do {
                 records = try await storeConfiguration.withStore(migrate: false) {
-                    try await $0.instances(matching: filter)
+                    try await $0.flowStore.instances(matching: filter)
                 }
             } catch {
                 FileHandle.standardError.write(Data("flowctl instances: \(storeConfiguration): \(error)\n".utf8))
@@ -111,7 +111,7 @@ struct InstancesCommand: AsyncParsableCommand {
             let loaded: StoredInstanceReport?
             do {
                 loaded = try await storeConfiguration.withStore(migrate: false) {
-                    try await StoredInstanceReport.load(id: id, from: $0)
+                    try await StoredInstanceReport.load(id: id, from: $0.flowStore)
                 }
             } catch {
                 FileHandle.standardError.write(Data("flowctl instances: \(storeConfiguration): \(error)\n".utf8))

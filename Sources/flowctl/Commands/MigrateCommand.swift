@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowRuntime
 import Foundation
+import Travel
 
 /// `flowctl migrate [--database URL]`: applies pending schema migrations and prints the versions.
 struct MigrateCommand: AsyncParsableCommand {
@@ -32,12 +33,12 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         let report: MigrationReport
         do {
-            report = try await configuration.migrate()
+            report = try await configuration.migrate(adding: TravelSchema.schema)
         } catch {
             FileHandle.standardError.write(Data("flowctl migrate: \(configuration): \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let names = Dictionary(MigrationReport.known.map { ($0.version, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let names = Dictionary(MigrationReport.known(adding: TravelSchema.schema).map { ($0.version, $0.name) }, uniquingKeysWith: { a, _ in a })
         switch format {
         case .json:
             let object: [String: Any] = [

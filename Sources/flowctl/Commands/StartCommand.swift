@@ -2,6 +2,7 @@ import ArgumentParser
 import FlowEngine
 import FlowRuntime
 import Foundation
+import Travel
 
 /// `flowctl start FLOW --input FILE`: creates an instance durably (once per idempotency key);
 /// a running `flowctl serve` on the same database picks it up.
@@ -14,8 +15,9 @@ struct StartCommand: AsyncParsableCommand {
             again with the same key returns the existing instance instead of creating another. Without \
             --key, a flow with an event trigger (e.g. trip.created, key ${{ input.trip.id }}) derives the key \
             from the input exactly as POST /events/{name} does, so a trip starts its flow once whichever path \
-            created it. The agency is --agency, else the input's trip.agency_id (as for POST /events/{name}); an \
-            --agency that contradicts trip.agency_id is a usage error.
+            created it. The agency is --agency, else the trigger's agency (trip.agency_id for trip.created, as \
+            for POST /events/{name}); an --agency that contradicts it is a usage error. What the trigger records \
+            (records: trip) is recorded first; a trip it refuses is a usage error and starts nothing.
             """
     )
 
@@ -54,9 +56,12 @@ struct StartCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCodes.usage
         }
+        let trigger = EventDispatcher<InMemoryFlowStore>.trigger(of: loaded.flow)
         let agency: String?
         do {
-            agency = try EventDispatcher<InMemoryFlowStore>.agency(explicit: self.agency, input: value, flow: flow)
+            agency = try EventDispatcher<InMemoryFlowStore>.agency(
+                explicit: self.agency, trigger: trigger, input: DeclaredTypes.input(value, fields: loaded.flow.input),
+                flow: flow)
         } catch {
             FileHandle.standardError.write(Data("flowctl start: --agency: \(error.message)\n".utf8))
             throw ExitCodes.usage
@@ -66,7 +71,7 @@ struct StartCommand: AsyncParsableCommand {
                 "flowctl start: note: agency '\(agency)' has no document in \(workflows)/agencies; the flow's defaults apply\n".utf8))
         }
         var derivedKey = self.key
-        if derivedKey == nil, let trigger = EventDispatcher<InMemoryFlowStore>.trigger(of: loaded.flow), trigger.key != nil {
+        if derivedKey == nil, let trigger, trigger.key != nil {
             do {
                 let settings = try registry.runtimeSettings(flow: flow, agency: agency)
                 derivedKey = try EventDispatcher<InMemoryFlowStore>.derive(
@@ -77,21 +82,18 @@ struct StartCommand: AsyncParsableCommand {
                 throw ExitCodes.usage
             }
         }
-        // A trip input is recorded in `trips` (the concierge finds travellers' trips there).
-        if let trip = value["trip"], trip.objectValue != nil {
-            do throws(TripRecord.DocumentError) {
-                _ = try TripRecord(trip: trip, agency: agency, instanceID: nil, at: Instant(epochMilliseconds: 0))
-            } catch {
-                FileHandle.standardError.write(Data("flowctl start: \(input): \(error)\n".utf8))
-                throw ExitCodes.usage
-            }
-        }
-        let (flow, key) = (self.flow, derivedKey)
+        let (flow, key, input) = (self.flow, derivedKey, self.input)
+        let product = TravelProduct()
         let result: CreateInstanceResult
         do {
-            result = try await storeConfiguration.withStore { store in
-                try await Self.start(store, registry: registry, flow: flow, input: value, agency: agency, key: key)
+            result = try await storeConfiguration.withStore(adding: product.schema) { opened in
+                try await Self.start(opened, product: product, registry: registry, flow: flow, trigger: trigger,
+                                     input: value, agency: agency, key: key)
             }
+        } catch let error as EventDispatcher<InMemoryFlowStore>.DispatchError {
+            // What the trigger's recorder refused (e.g. a trip without its required fields): nothing started.
+            FileHandle.standardError.write(Data("flowctl start: \(input): \(error)\n".utf8))
+            throw ExitCodes.usage
         } catch let error as InstanceStarter<InMemoryFlowStore>.StartError {
             FileHandle.standardError.write(Data("flowctl start: \(error)\n".utf8))
             throw ExitCodes.usage
@@ -107,13 +109,25 @@ struct StartCommand: AsyncParsableCommand {
         }
     }
 
+    /// Runs what the flow's trigger records (`records:`) over the input, then starts the instance.
     private static func start(
-        _ store: some FlowStore, registry: DefinitionRegistry, flow: String, input: Value, agency: String?,
-        key: String?
+        _ opened: OpenedStore, product: some FlowProduct, registry: DefinitionRegistry, flow: String,
+        trigger: EventTrigger?, input: Value, agency: String?, key: String?
     ) async throws -> CreateInstanceResult {
-        let now = InstanceWorker<InMemoryFlowStore>.wallClock()
-        try await TripRecorder(store: store).record(input, agency: agency, at: now)
-        return try await InstanceStarter(store: store, registry: registry).start(
-            flow: flow, input: input, agency: agency, idempotencyKey: key, at: now)
+        func run(_ store: some FlowStore) async throws -> CreateInstanceResult {
+            let now = InstanceWorker<InMemoryFlowStore>.wallClock()
+            let dispatcher = EventDispatcher(
+                store: store, registry: registry, recorders: product.parts(over: opened).recorders)
+            if let trigger, let records = trigger.records?.value {
+                try await dispatcher.record(records, event: trigger.event.value, payload: input, agency: agency, at: now)
+            }
+            return try await dispatcher.starter.start(
+                flow: flow, input: input, agency: agency, idempotencyKey: key, at: now)
+        }
+        switch opened {
+        case .memory(let store): return try await run(store)
+        case .sqlite(let store): return try await run(store)
+        case .postgres(let store): return try await run(store)
+        }
     }
 }

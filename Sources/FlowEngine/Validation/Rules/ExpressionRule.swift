@@ -16,7 +16,8 @@ struct ExpressionRule: ValidationRule {
         let flowScope = scope([])
         for trigger in flow.triggers {
             switch trigger {
-            case .event(let e): [e.key, e.input].compactMap { $0 }.forEach { out += ExpressionChecking.check($0, in: flowScope) }
+            case .event(let e):
+                [e.key, e.input, e.agency].compactMap { $0 }.forEach { out += ExpressionChecking.check($0, in: flowScope) }
             case .schedule(let s): s.input.map { out += ExpressionChecking.check($0, in: flowScope) }
             }
         }

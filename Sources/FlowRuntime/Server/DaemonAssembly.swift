@@ -1,0 +1,105 @@
+public import FlowEngine
+import Foundation
+public import Hummingbird
+import Logging
+import ServiceLifecycle
+import Steps
+
+/// The daemon's HTTP application type (routes over the basic request context).
+public typealias FlowApplication = Application<RouterResponder<BasicRequestContext>>
+
+/// The parts of one daemon over one store: what `buildApplication(configuration:product:environment:)`
+/// wires together once the store is open.
+struct DaemonAssembly: Sendable {
+    let configuration: DaemonConfiguration
+    let product: any FlowProduct
+    let environment: DaemonEnvironment
+    let registry: DefinitionRegistry
+    let providers: ProviderSetup
+    let storeKind: String
+
+    /// The application: routes over `store`, and the services `lifecycle` (the store's own, run
+    /// first and stopped last), the worker, the scheduler and the gauge.
+    func application<Store: FlowStore>(
+        _ store: Store, opened: OpenedStore, lifecycle: [any Service],
+        probe: (@Sendable () async throws -> Void)? = nil
+    ) -> FlowApplication {
+        let logger = environment.logger
+        let metrics = RuntimeMetrics()
+        let parts = product.parts(over: opened)
+        // Instances created in this process (events, inbound messages) wake an idle worker at once.
+        let wakeup = WorkerWakeup()
+        let steps = StepRegistry.providers().adding(parts.steps).metered(metrics)
+        let worker = InstanceWorker(
+            store: store, registry: registry, steps: steps, transport: providers.transport,
+            credentials: providers.credentials, endpoints: providers.endpoints,
+            configuration: .init(owner: environment.owner, lease: configuration.lease, wakeup: wakeup), metrics: metrics)
+        let scheduler = ScheduleService(store: store, registry: registry, metrics: metrics)
+        let gauge = InstanceStatusGauge(store: store, metrics: metrics)
+        let dispatcher = EventDispatcher(store: store, registry: registry, recorders: parts.recorders, wakeup: wakeup)
+        let health = HealthReport(store: storeKind, providers: providers.modes, flows: registry.flowNames)
+        let router = Router()
+        HealthRoutes.add(to: router, health: health, probe: probe)
+        EventRoutes.add(to: router, dispatcher: dispatcher)
+        if let prometheus = environment.prometheus { MetricsRoutes.add(to: router, export: prometheus) }
+        switch (providers.webhooks, parts.twilioSink) {
+        case (.success(let webhooks), let sink?):
+            TwilioWebhookRoutes.add(to: router, sink: sink(dispatcher), configuration: webhooks)
+            logger.info("Twilio webhooks at \(webhooks.publicURL)/webhooks/twilio/…")
+        case (.failure(let unavailable), _):
+            TwilioWebhookRoutes.addUnavailable(to: router)
+            logger.log(level: providers.sandboxed.contains("twilio") ? .notice : .warning, "\(unavailable)")
+        case (.success, nil):
+            TwilioWebhookRoutes.addUnavailable(to: router)
+            logger.notice("Twilio webhooks answer 503: no product receives them")
+        }
+        logStartup(flows: registry.flowNames)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flow"),
+            services: lifecycle + [worker, scheduler, gauge],
+            logger: Logger(label: "flow.http"))
+    }
+
+    private func logStartup(flows: [String]) {
+        let logger = environment.logger
+        let modes = ProviderSetup.providers.map { "\($0)=\(providers.modes[$0]?.rawValue ?? "?")" }
+        if !providers.sandboxed.isEmpty {
+            logger.warning("""
+                SANDBOX MODE for \(providers.sandboxed.joined(separator: ", ")): no credentials, so their calls are \
+                answered locally (Twilio messages accepted with synthetic SIDs, AeroAPI finds no flights, OpenAI \
+                answers only from fixtures); nothing is sent to them.
+                """)
+        }
+        logger.info("serving", metadata: [
+            "flow.store": "\(storeKind)", "flow.port": "\(configuration.port)",
+            "flow.flows": "\(flows.joined(separator: ","))", "flow.providers": "\(modes.joined(separator: ","))",
+        ])
+    }
+
+    /// Credentials from the environment, each provider live or sandboxed.
+    static func providers(_ environment: DaemonEnvironment) throws -> ProviderSetup {
+        let logger = environment.logger
+        var (credentials, problems) = ProviderCredentials.fromEnvironment(environment.variables)
+        for problem in problems { logger.notice("credentials: \(problem)") }
+        do {
+            // Agencies' own Twilio accounts (TWILIO_<AGENCY>_…): an unusable one stops the start-up.
+            let (agencyAccounts, warnings) = try TwilioAgencyAccounts.load(environment.variables)
+            for warning in warnings { logger.warning("credentials: \(warning)") }
+            credentials.agencyTwilio = agencyAccounts
+        } catch {
+            throw DaemonSetupError.configuration("\(error)")
+        }
+        let endpoints: ProviderEndpoints
+        do {
+            endpoints = try ProviderEndpoints.fromEnvironment(environment.variables)
+        } catch {
+            throw DaemonSetupError.configuration("\(error)")
+        }
+        for (variable, url) in endpoints.overrides() {
+            logger.notice("provider endpoint overridden", metadata: ["flow.variable": "\(variable)", "flow.url": "\(url)"])
+        }
+        return ProviderSetup(
+            credentials: credentials, endpoints: endpoints, live: environment.transport, now: StoreCoding.wallClock())
+    }
+}

@@ -1,0 +1,155 @@
+public import FlowEngine
+public import Logging
+
+/// `flowctl serve`'s settings, resolved from flags, then environment, then an optional config
+/// file, then defaults (the first that sets a value wins).
+///
+/// | setting | flag | environment | file key | default |
+/// |---|---|---|---|---|
+/// | HTTP port | `--port` | `FLOW_PORT` | `port` | 8080 |
+/// | bind address | `--host` | `FLOW_HOST` | `host` | 0.0.0.0 |
+/// | workflow directory | `--workflows` | `FLOW_WORKFLOWS` | `workflows` | ./workflows |
+/// | database URL | `--database` | `FLOW_DATABASE_URL` | `database` | ./flow.sqlite |
+/// | log format | `--log-format` | `FLOW_LOG_FORMAT` | `log_format` | json unless stdout is a terminal |
+/// | log level | `--log-level` | `FLOW_LOG_LEVEL` | `log_level` | info |
+public struct DaemonConfiguration: Sendable, Hashable {
+    public enum LogFormat: String, Sendable, Hashable, CaseIterable {
+        case json, text
+    }
+
+    /// Values one source sets; nil = not set there.
+    public struct Layer: Sendable, Hashable {
+        public var port: Int?
+        public var host: String?
+        public var workflows: String?
+        public var database: String?
+        public var logFormat: LogFormat?
+        public var logLevel: Logger.Level?
+
+        public init(port: Int? = nil, host: String? = nil, workflows: String? = nil, database: String? = nil,
+                    logFormat: LogFormat? = nil, logLevel: Logger.Level? = nil) {
+            self.port = port
+            self.host = host
+            self.workflows = workflows
+            self.database = database
+            self.logFormat = logFormat
+            self.logLevel = logLevel
+        }
+    }
+
+    /// A bad configuration value, with where it came from.
+    public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    public var port: Int
+    public var host: String
+    public var workflows: String
+    /// nil = the embedded default (`./flow.sqlite`).
+    public var database: String?
+    public var logFormat: LogFormat
+    /// The lowest level logged.
+    public var logLevel: Logger.Level
+    /// How long an instance's lease lasts: how long a crashed daemon's work waits to be reclaimed
+    /// (`--lease`, at least 1s).
+    public var lease: TimeSpan = .seconds(60)
+
+    public init(
+        port: Int, host: String, workflows: String, database: String?, logFormat: LogFormat,
+        logLevel: Logger.Level = .info
+    ) {
+        self.port = port
+        self.host = host
+        self.workflows = workflows
+        self.database = database
+        self.logFormat = logFormat
+        self.logLevel = logLevel
+    }
+
+    /// The file keys, in the order they are documented.
+    public static let fileKeys = ["port", "host", "workflows", "database", "log_format", "log_level"]
+
+    /// Resolves the layers, highest precedence first; `terminal` picks the default log format.
+    public static func resolve(_ layers: [Layer], terminal: Bool) -> DaemonConfiguration {
+        DaemonConfiguration(
+            port: layers.lazy.compactMap(\.port).first ?? 8080,
+            host: layers.lazy.compactMap(\.host).first ?? "0.0.0.0",
+            workflows: layers.lazy.compactMap(\.workflows).first ?? "./workflows",
+            database: layers.lazy.compactMap(\.database).first,
+            logFormat: layers.lazy.compactMap(\.logFormat).first ?? (terminal ? .text : .json),
+            logLevel: layers.lazy.compactMap(\.logLevel).first ?? .info)
+    }
+
+    /// The `FLOW_*` variables.
+    public static func environment(_ variables: [String: String]) throws(ConfigurationError) -> Layer {
+        func nonEmpty(_ name: String) -> String? { variables[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var layer = Layer(host: nonEmpty("FLOW_HOST"), workflows: nonEmpty("FLOW_WORKFLOWS"),
+                          database: nonEmpty("FLOW_DATABASE_URL"))
+        if let text = nonEmpty("FLOW_PORT") { layer.port = try parsePort(text, from: "FLOW_PORT") }
+        if let text = nonEmpty("FLOW_LOG_FORMAT") { layer.logFormat = try parseLogFormat(text, from: "FLOW_LOG_FORMAT") }
+        if let text = nonEmpty("FLOW_LOG_LEVEL") { layer.logLevel = try parseLogLevel(text, from: "FLOW_LOG_LEVEL") }
+        return layer
+    }
+
+    /// A YAML (or JSON) config file with the keys of `fileKeys`; unknown keys and wrong types are
+    /// errors naming the file, line and column.
+    public static func file(_ source: SourceFile) throws(ConfigurationError) -> Layer {
+        let document: DryRunDocument
+        do {
+            document = try DryRunDocument(parsing: source)
+        } catch {
+            throw ConfigurationError(message: "\(error)")
+        }
+        guard case .map(let entries) = document.content else {
+            throw ConfigurationError(message: "\(source.path): the config file must be a mapping of \(fileKeys.joined(separator: ", "))")
+        }
+        var layer = Layer()
+        for entry in entries {
+            let key = entry.key
+            let place = (entry.value.location ?? entry.at).map { "\($0.file):\($0.line):\($0.column)" } ?? source.path
+            let value = entry.value.value
+            let text = value.stringValue ?? value.intValue.map(String.init)
+            guard let text else {
+                throw ConfigurationError(message: "\(place): '\(key)' must be a string or number, found \(entry.value.kindName)")
+            }
+            switch key {
+            case "port": layer.port = try parsePort(text, from: place)
+            case "host": layer.host = text
+            case "workflows": layer.workflows = text
+            case "database": layer.database = text
+            case "log_format": layer.logFormat = try parseLogFormat(text, from: place)
+            case "log_level": layer.logLevel = try parseLogLevel(text, from: place)
+            default:
+                throw ConfigurationError(message: "\(place): unknown key '\(key)' (known: \(fileKeys.joined(separator: ", ")))")
+            }
+        }
+        return layer
+    }
+
+    /// A port number 1–65535; `place` names where the text came from.
+    public static func parsePort(_ text: String, from place: String) throws(ConfigurationError) -> Int {
+        guard let port = Int(text), (1...65_535).contains(port) else {
+            throw ConfigurationError(message: "\(place): port '\(text)' must be a number from 1 to 65535")
+        }
+        return port
+    }
+
+    /// `json` or `text`; `place` names where the text came from.
+    public static func parseLogFormat(_ text: String, from place: String) throws(ConfigurationError) -> LogFormat {
+        guard let format = LogFormat(rawValue: text) else {
+            throw ConfigurationError(message: "\(place): log format '\(text)' must be json or text")
+        }
+        return format
+    }
+
+    /// A swift-log level name (`trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`;
+    /// any letter case); `place` names where the text came from.
+    public static func parseLogLevel(_ text: String, from place: String) throws(ConfigurationError) -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            let known = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigurationError(message: "\(place): log level '\(text)' must be one of \(known)")
+        }
+        return level
+    }
+}

@@ -1,0 +1,93 @@
+public import FlowEngine
+public import Steps
+
+/// Which providers the daemon calls for real and which it answers locally, decided per provider:
+/// a provider is live when its credentials are present and sandboxed otherwise (it records what it
+/// would send and answers like the real API: Twilio accepts with synthetic SIDs, AeroAPI finds no
+/// flight, OpenAI answers from fixtures when there are some). An agency that uses only Twilio runs
+/// with Twilio live and AeroAPI sandboxed; the Twilio webhooks work whenever Twilio is live.
+public struct ProviderSetup: Sendable {
+    /// A provider's mode, as `/health` and the start-up log show it.
+    public enum Mode: String, Sendable, Hashable, Codable {
+        case live, sandbox
+    }
+
+    /// The providers, by the names `/health` uses.
+    public static let providers = ["twilio", "aeroapi", "openai"]
+
+    /// Live credentials where present, sandbox placeholders where not.
+    public var credentials: ProviderCredentials
+    /// Live providers over `live`, sandboxed ones answered by the fixture responder.
+    public var transport: any HTTPTransport
+    public var modes: [String: Mode]
+    /// Where the providers are (overridable for fakes: `ProviderEndpoints.fromEnvironment`).
+    public var endpoints: ProviderEndpoints
+    /// The Twilio webhooks' verification, or why they answer 503 (always 503 while Twilio is sandboxed).
+    public var webhooks: Result<TwilioWebhookConfiguration, TwilioWebhookUnavailable>
+
+    /// The set-up for `credentials` (as read from the environment): each provider without
+    /// credentials is sandboxed and answered from `fixtures` at the wall clock.
+    public init(
+        credentials given: ProviderCredentials, endpoints: ProviderEndpoints, live: any HTTPTransport,
+        fixtures: DryRunFixtures = DryRunFixtures(), now: Instant
+    ) {
+        var credentials = given
+        var modes: [String: Mode] = [:]
+        var sandboxed: [String] = []
+        if credentials.twilio == nil {
+            credentials.twilio = .authToken(
+                accountSid: "AC" + String(repeating: "0", count: 32), token: "sandbox",
+                messagingServiceSid: "MG" + String(repeating: "0", count: 32))
+            sandboxed.append(endpoints.twilio)
+            modes["twilio"] = .sandbox
+        } else {
+            modes["twilio"] = .live
+        }
+        if credentials.aeroapiKey == nil {
+            credentials.aeroapiKey = Secret("sandbox")
+            sandboxed.append(endpoints.aeroapi)
+            modes["aeroapi"] = .sandbox
+        } else {
+            modes["aeroapi"] = .live
+        }
+        if credentials.openaiKey == nil {
+            credentials.openaiKey = Secret("sandbox")
+            sandboxed.append(endpoints.openai)
+            modes["openai"] = .sandbox
+        } else {
+            modes["openai"] = .live
+        }
+        self.credentials = credentials
+        self.modes = modes
+        self.endpoints = endpoints
+        if sandboxed.isEmpty {
+            transport = live
+        } else {
+            let responder = FixtureResponder(fixtures: fixtures, endpoints: endpoints, start: now)
+            transport = SandboxRouting(sandboxed: sandboxed, sandbox: responder, live: live)
+        }
+        webhooks = modes["twilio"] == .live
+            ? TwilioWebhookConfiguration.resolve(
+                twilio: given.twilio, publicBaseURL: endpoints.publicBaseURL, agencyAccounts: given.agencyTwilio)
+            : .failure(TwilioWebhookUnavailable(reason: "Twilio is sandboxed (no Twilio credentials)"))
+    }
+
+    /// The sandboxed providers, in `providers` order.
+    public var sandboxed: [String] { Self.providers.filter { modes[$0] == .sandbox } }
+}
+
+/// Sends a request to the sandbox when its URL is a sandboxed provider's, else over the network.
+/// The sandbox's clock follows the wall clock, so fixtures with times answer as they fall due.
+struct SandboxRouting: HTTPTransport {
+    let sandboxed: [String]
+    let sandbox: FixtureResponder
+    let live: any HTTPTransport
+
+    func send(_ request: HTTPRequestSpec, timeout: TimeSpan?) async throws(TransportError) -> HTTPResponseSpec {
+        guard sandboxed.contains(where: { request.url.hasPrefix($0) }) else {
+            return try await live.send(request, timeout: timeout)
+        }
+        sandbox.advance(to: StoreCoding.wallClock())
+        return sandbox.answer(request)
+    }
+}

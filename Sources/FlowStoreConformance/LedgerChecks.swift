@@ -200,7 +200,7 @@ enum LedgerChecks {
                 let created = try await F.create(record, in: store, history: [F.entry(text, ["text": .string(text)])])
                 #expect(try await store.instance(id: created.id) == record)
                 #expect(try await store.instances(matching: InstanceFilter(flow: text, agencyID: text)).contains(record))
-                #expect(try await store.history(instanceID: created.id, after: 0).first?.kind == text)
+                #expect(try await store.history(instanceID: created.id, after: 0).first?.kind.rawValue == text)
                 let trip = text + F.uniqueID("")
                 #expect(try await store.claimNotification(F.claim(trip: trip, key: text)))
                 #expect(try await !store.claimNotification(F.claim(trip: trip, key: text)))

@@ -100,8 +100,8 @@ public struct Executor<Store: FlowStore>: Sendable {
         var extra = extra
         while true {
             let history = carried + transition.actions.compactMap { action -> HistoryEntry? in
-                guard case .emit(let note) = action else { return nil }
-                return HistoryEntry(at: now, kind: note.kind, details: .object(note.details))
+                guard case .emit(let entry) = action else { return nil }
+                return HistoryEntry(at: now, entry)
             }
             var calls = extra
             extra = []
@@ -189,7 +189,7 @@ public struct Executor<Store: FlowStore>: Sendable {
         case StepSignature.alertRaise.name:
             let code = arguments["code"]?.stringValue ?? "ALERT"
             let message = arguments["message"]?.stringValue ?? ""
-            entries.append(HistoryEntry(at: now, kind: "alert", details: ["code": .string(code), "message": .string(message)]))
+            entries.append(HistoryEntry(at: now, .alert(code: code, message: message)))
             outcome = .success(["code": .string(code), "message": .string(message)])
         case StepSignature.flightDiff.name:
             outcome = FlightDiffStep().runPure(arguments)

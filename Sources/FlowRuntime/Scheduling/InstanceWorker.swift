@@ -187,9 +187,7 @@ public struct InstanceWorker<Store: FlowStore>: Service {
     }
 
     private func failUnrunnable(_ record: InstanceRecord, reason: String, at now: Instant) async {
-        let entry = HistoryEntry(at: now, kind: "alert", details: [
-            "code": "INSTANCE_UNRUNNABLE", "message": .string(reason),
-        ])
+        let entry = HistoryEntry(at: now, .alert(code: "INSTANCE_UNRUNNABLE", message: reason))
         try? await store.commit(
             TransitionRecord(instanceID: record.id, status: .failed, state: record.state, wakeAt: nil, history: [entry],
                              at: now),

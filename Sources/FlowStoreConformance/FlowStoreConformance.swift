@@ -44,6 +44,8 @@ public enum FlowStoreConformance {
         Check(name: "schedule fires once under concurrency", body: LedgerChecks.scheduleFires),
         Check(name: "instants round-trip to the millisecond", body: LedgerChecks.instants),
         Check(name: "hostile strings are bound, not spliced", body: LedgerChecks.hostileStrings),
+        Check(name: "every timeline kind round-trips", body: TimelineChecks.everyKindRoundTrips),
+        Check(name: "an unknown timeline kind still reads", body: TimelineChecks.unknownKindReads),
     ]
 
     /// The travel tables' checks: the notification log, trips, conversations and itineraries (run against

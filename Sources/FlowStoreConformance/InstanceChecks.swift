@@ -192,7 +192,7 @@ enum InstanceChecks {
             )
             let all = try await store.history(instanceID: created.id, after: 0)
             #expect(all.map(\.sequence) == [1, 2, 3, 4, 5])
-            #expect(all.map(\.kind) == ["created", "state_entered"] + kinds)
+            #expect(all.map(\.kind.rawValue) == ["created", "state_entered"] + kinds)
             #expect(all[2].details == ["step": "twilio.send_template", "attempt": 1])
             #expect(try await store.history(instanceID: created.id, after: 3).map(\.sequence) == [4, 5])
             #expect(try await store.history(instanceID: "missing", after: 0).isEmpty)

@@ -158,7 +158,7 @@ enum LedgerChecks {
                 let created = try await F.create(record, in: store, history: [F.entry(text, ["text": .string(text)])])
                 #expect(try await store.instance(id: created.id) == record)
                 #expect(try await store.instances(matching: InstanceFilter(flow: text, agencyID: text)).contains(record))
-                #expect(try await store.history(instanceID: created.id, after: 0).first?.kind == text)
+                #expect(try await store.history(instanceID: created.id, after: 0).first?.kind.rawValue == text)
                 #expect(try await store.beginEffect(
                     EffectRecord(key: text + F.uniqueID(""), instanceID: created.id, step: text, request: .string(text), startedAt: F.t0)
                 ) == .started)

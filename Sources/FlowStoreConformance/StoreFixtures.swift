@@ -42,8 +42,9 @@ public enum StoreFixtures {
         return created
     }
 
+    /// An entry as a row with kind `kind` stores it (any name, known or not).
     public static func entry(_ kind: String, at: Instant = t0, _ details: Value = .object([:])) -> HistoryEntry {
-        HistoryEntry(at: at, kind: kind, details: details)
+        HistoryEntry(sequence: 0, at: at, storedKind: kind, details: details)
     }
 
     public static func claim(trip: String, type: String = "REMINDER_24H", key: String = "default") -> NotificationClaim {

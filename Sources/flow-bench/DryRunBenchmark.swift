@@ -100,8 +100,8 @@ enum DryRunBenchmark {
         var outputs: [String: Value] = [:]
         var pending: String?
         for entry in history {
-            if entry.kind == "step_called" { pending = entry.details["call_id"]?.stringValue }
-            if entry.kind == "step_succeeded", let call = pending {
+            if entry.kind == .stepCalled { pending = entry.entry.callID }
+            if entry.kind == .stepSucceeded, let call = pending {
                 outputs[call] = entry.details["output"] ?? .null
                 pending = nil
             }

@@ -100,7 +100,7 @@ enum StoreBenchmark {
                 TransitionRecord(
                     instanceID: instance.id, status: step >= transitionsPerInstance ? .succeeded : .running,
                     state: #"{"n":\#(step)}"#, wakeAt: now,
-                    history: [HistoryEntry(at: now, kind: "state_entered", details: ["n": .number(Double(step))])],
+                    history: [HistoryEntry(at: now, TimelineEntry(.stateEntered, ["n": .number(Double(step))]))],
                     at: now
                 ),
                 owner: owner

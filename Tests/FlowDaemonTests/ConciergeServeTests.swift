@@ -109,7 +109,8 @@ struct ConciergeServeTests {
         #expect(turns.first == "user\tflight_info\t¿A qué hora sale mi vuelo?\tSM" + String(repeating: "a", count: 32))
         #expect(turns.last == "bot\tflight_info\t\(reply.body ?? "")\t\(reply.sid)")
         let finished = await E.eventually(60) {
-            ((try? await E.query(database, "SELECT flow, status FROM flow_instances")) ?? []) == ["concierge\tsucceeded"]
+            ((try? await E.query(database, "SELECT flow, status FROM flow_instances ORDER BY flow")) ?? [])
+                == ["concierge\tsucceeded", "trips\tsucceeded"]
         }
         let statuses = (try? await E.query(database, "SELECT flow, status FROM flow_instances")) ?? []
         #expect(finished, "\(statuses)\n\(serveLog())")

@@ -188,7 +188,7 @@ final class DurabilityHarness: Sendable {
             var resolutions: [String: Int] = [:]
             for n in 0..<count {
                 for entry in try await store.history(instanceID: Self.instanceID(n), after: 0)
-                where entry.kind == "effect_in_doubt" {
+                where entry.kind == .effectInDoubt {
                     resolutions[entry.details["resolution"]?.stringValue ?? "?", default: 0] += 1
                 }
             }

@@ -26,7 +26,7 @@ struct InstanceReportTests {
         #expect(loaded.report.status == "succeeded")
         #expect(loaded.report.calls == ["twilio": 1])
         #expect(loaded.report.timeline.count == history.count)
-        #expect(loaded.report.timeline.first?["kind"] == .string(history[0].kind))
+        #expect(loaded.report.timeline.first?["kind"] == .string(history[0].kind.rawValue))
         let json = loaded.json
         #expect(json["id"] == .string(record.id))
         #expect(json["key"] == "greet-1")

@@ -101,7 +101,7 @@ struct WorkerTests {
         #expect(fake.acceptedCount == 3)
         let first = try #require(try await store.instances(matching: InstanceFilter()).first)
         let kinds = try await store.history(instanceID: first.id, after: 0).map(\.kind)
-        #expect(kinds.contains("step_succeeded") && kinds.last == "completed" || kinds.contains("completed"))
+        #expect(kinds.contains(.stepSucceeded) && kinds.last == .completed || kinds.contains(.completed))
         try await store.close()
     }
 
@@ -150,7 +150,7 @@ struct WorkerTests {
         #expect(try await worker.runOnce() == 1)
         #expect(fake.acceptedCount == 1)  // found at the provider; not sent again
         let kinds = try await store.history(instanceID: record.id, after: 0).map(\.kind)
-        #expect(kinds.contains("effect_in_doubt"))
+        #expect(kinds.contains(.effectInDoubt))
         #expect(try await store.instance(id: record.id)?.status == .waiting)
         try await store.close()
     }

@@ -86,8 +86,8 @@ func summary(_ actions: [InterpreterAction]) -> [String] {
         case .fail(let error): "fail \(error.errorClass.rawValue)"
         case .emit(let note):
             switch note.kind {
-            case "deferred": "deferred \(note.details["from"]?.jsonText ?? "") -> \(note.details["to"]?.jsonText ?? "")"
-            case "caught": "caught \(note.details["next"]?.stringValue ?? "")"
+            case .deferred: "deferred \(note.details["from"]?.jsonText ?? "") -> \(note.details["to"]?.jsonText ?? "")"
+            case .caught: "caught \(note.details["next"]?.stringValue ?? "")"
             default: nil
             }
         }

@@ -83,7 +83,7 @@ struct ConciergeItineraryTests {
                                  (DryRunFixtures(trips: [S.madrid, S.bariloche]), S.number)] {
             let report = try await S.run(body: "hola", fixtures: fixtures, from: from)
             #expect(S.calls(report, "conversation.append").isEmpty)
-            let output = report.history.last { $0.kind == "completed" }?.details["output"]
+            let output = report.history.last { $0.kind == .completed }?.details["output"]
             #expect(output?["reply"] == S.replies(report).first.map(Value.string))
         }
     }

@@ -52,7 +52,7 @@ enum ConciergeScenario {
 
     /// The inputs of every call of a step, in order.
     static func calls(_ report: DryRunReport, _ step: String) -> [Value] {
-        report.history.filter { $0.kind == "step_called" && $0.details["step"] == .string(step) }
+        report.history.filter { $0.kind == .stepCalled && $0.details["step"] == .string(step) }
             .map { $0.details["input"] ?? .null }
     }
 

@@ -19,7 +19,7 @@ import Testing
     ])
 
     static func lookups(_ report: DryRunReport) -> [Instant] {
-        report.history.filter { $0.kind == "step_called" && $0.details["step"] == "aeroapi.flight" }.map(\.at)
+        report.history.filter { $0.kind == .stepCalled && $0.details["step"] == "aeroapi.flight" }.map(\.at)
     }
 
     /// Budget 8: the 8th lookup of 8 Jul (London) is the boarding one at 20:30Z; the next check

@@ -51,7 +51,7 @@ import Testing
         #expect(m[3]["variables"] == ["1": "BA245", "2": "Check the airport screens"])
         #expect(m[4]["variables"] == ["1": "New York", "2": "your booked accommodation"])
         // The English Content SIDs go to Twilio, not the Spanish ones.
-        let sids = report.history.filter { $0.kind == "step_called" && $0.details["step"] == "notify.send" }
+        let sids = report.history.filter { $0.kind == .stepCalled && $0.details["step"] == "notify.send" }
             .compactMap { $0.details["input"]?["content_sid"]?.stringValue }
         #expect(sids.first == "HXc1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1")
         #expect(!sids.contains("HXb777321419cee086713f1cb529d7fe51"))

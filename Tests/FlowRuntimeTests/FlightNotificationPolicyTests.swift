@@ -64,7 +64,7 @@ import Testing
         #expect(reminder["deferred_from"] == Value.instant(.at(due)))
         #expect(reminder["variables"] == ["1": "Ana", "2": "LHR", "3": .string(shown), "4": "buen clima para volar",
                                           "5": "JFK", "6": "¡Buen viaje!"])
-        let deferral = report.history.first { $0.kind == "deferred" && $0.details["state"] == "wait_reminder" }
+        let deferral = report.history.first { $0.kind == .deferred && $0.details["state"] == "wait_reminder" }
         #expect(deferral?.details["zone"] == "Europe/London")
     }
 
@@ -106,7 +106,7 @@ import Testing
             S.answer("2026-07-08T00:00:00Z", S.flight(gate: "B32", scheduledOn: "2026-07-09T11:05:00Z", destination: "SIN")),
             S.answer("2026-07-08T21:10:00Z", enRoute),
         ]))
-        let polls = report.history.filter { $0.kind == "step_called" && $0.details["step"] == "aeroapi.flight" }.map(\.at)
+        let polls = report.history.filter { $0.kind == .stepCalled && $0.details["step"] == "aeroapi.flight" }.map(\.at)
         #expect(polls.suffix(5) == ["2026-07-09T11:05:00Z", "2026-07-09T11:35:00Z", "2026-07-09T12:05:00Z",
                                     "2026-07-09T12:35:00Z", "2026-07-09T13:05:00Z"].map { Instant.at($0) })
         #expect(report.history.last?.details["output"]?["outcome"] == "watch_expired")

@@ -50,7 +50,7 @@ import Testing
             S.answer("2026-07-08T21:10:00Z", Self.departed),
             S.answer("2026-07-09T05:00:00Z", Self.arrived),
         ]))
-        let polls = report.history.filter { $0.kind == "step_called" && $0.details["step"] == "aeroapi.flight" }.map(\.at)
+        let polls = report.history.filter { $0.kind == .stepCalled && $0.details["step"] == "aeroapi.flight" }.map(\.at)
         #expect(polls == [
             "2026-07-08T15:05:00Z", "2026-07-08T17:05:00Z",  // T−6h, then every 2h
             "2026-07-08T17:45:00Z", "2026-07-08T18:25:00Z", "2026-07-08T19:05:00Z", "2026-07-08T19:45:00Z",
@@ -97,7 +97,7 @@ import Testing
         #expect(delayed.first?["at"] == Value.instant(.at("2026-07-08T17:45:00Z")))
         #expect(delayed.first?["template"] == "demorado")
         #expect(delayed.first?["variables"] == ["1": "Ana", "2": "BA245", "3": "Mié 8 Jul 22:47 hs (LHR)"])
-        let claim = report.history.first { $0.kind == "message_sent" && $0.details["type"] == "DELAYED" }
+        let claim = report.history.first { $0.kind == .messageSent && $0.details["type"] == "DELAYED" }
         #expect(claim?.details["key"] == "2026-07-08T21:45:00Z")
         // Boarding follows the live estimate (21:57 − 35m).
         #expect(report.messages("BOARDING").first?["at"] == Value.instant(.at("2026-07-08T21:22:00Z")))

@@ -69,7 +69,7 @@ import Testing
             at: Instant(iso8601: "2026-07-08T10:00:00Z")!)
         let all = try await store.history(instanceID: "i-1", after: 0)
         #expect(all.map(\.sequence) == Array(1...Int64(all.count)))
-        #expect(all.map(\.kind) == ["state_entered", "state_entered", "timer_set"])
+        #expect(all.map(\.kind) == [.stateEntered, .stateEntered, .timerSet])
         #expect(try await store.history(instanceID: "i-1", after: 1).map(\.sequence) == Array(2...Int64(all.count)))
         #expect(try await store.history(instanceID: "i-1", after: Int64(all.count)).isEmpty)
         #expect(try await store.history(instanceID: "other", after: 0).isEmpty)

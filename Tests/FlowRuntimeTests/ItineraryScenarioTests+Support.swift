@@ -53,17 +53,17 @@ enum ItineraryScenario {
 
     /// The outputs of every successful call of a step, in order.
     static func results(_ report: DryRunReport, _ step: String) -> [Value] {
-        report.history.filter { $0.kind == "step_succeeded" && $0.details["step"] == .string(step) }
+        report.history.filter { $0.kind == .stepSucceeded && $0.details["step"] == .string(step) }
             .map { $0.details["output"] ?? .null }
     }
 
     /// The history entries of every call of a step, in order.
     static func called(_ report: DryRunReport, _ step: String) -> [HistoryEntry] {
-        report.history.filter { $0.kind == "step_called" && $0.details["step"] == .string(step) }
+        report.history.filter { $0.kind == .stepCalled && $0.details["step"] == .string(step) }
     }
 
     static func alerts(_ report: DryRunReport) -> [String] {
-        report.history.filter { $0.kind == "alert" }.compactMap { $0.details["code"]?.stringValue }
+        report.history.filter { $0.kind == .alert }.compactMap { $0.details["code"]?.stringValue }
     }
 }
 

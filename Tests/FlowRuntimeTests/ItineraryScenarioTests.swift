@@ -56,7 +56,7 @@ struct ItineraryScenarioTests {
         let prompt = S.called(report, "openai.chat").first?.details["input"]?["messages"]?[1]?["content"]?.stringValue
         #expect(prompt?.contains("Exactamente \(days) día") == true)
         #expect(S.results(report, "itinerary.save").first?["day_count"] == .number(Double(days)))
-        let output = report.history.last { $0.kind == "completed" }?.details["output"]
+        let output = report.history.last { $0.kind == .completed }?.details["output"]
         #expect(output?["days"] == .number(Double(days)) && output?["length_from"] == .string(source))
     }
 

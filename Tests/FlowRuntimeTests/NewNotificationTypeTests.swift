@@ -23,7 +23,8 @@ struct NewNotificationTypeTests {
               variables: { "1": \(key) }
               caps: { per_trip_per_day: 2 }
             idempotency_key: "${{ input.trip.id }}/TERMINAL_CHANGE/\(state)"
-            catch: [ { errors: [permanent, limit], next: failed } ]
+            retry: { max_attempts: 3, initial: 5s, on: [transient, timeout] }
+            catch: [ { errors: [permanent, limit, transient, timeout], next: failed } ]
             next: \(next)
 
         """
@@ -50,7 +51,7 @@ struct NewNotificationTypeTests {
         let (loaded, diagnostics) = FlowLoader.load(SourceFile(path: "terminal-notices.yaml", text: Self.flow))
         let flow = try #require(loaded, "\(diagnostics)")
         let validation = FlowValidator(catalogue: .standard).validate(flow)
-        #expect(!validation.contains { $0.severity == .error }, "\(validation)")
+        #expect(validation.filter { $0.severity == .error }.isEmpty, "\(validation.map(\.message))")
         let input: Value = ["trip": ["id": "trip-9", "whatsapp": "+447700900123"]]
         let report = try await DryRun(flow: flow, input: input, settings: [:], agency: "acme", fixtures: DryRunFixtures(),
                                       start: .at("2026-07-06T10:00:00Z"), product: TravelProduct()).run()
@@ -58,8 +59,8 @@ struct NewNotificationTypeTests {
         let sent = report.messages.filter { $0["type"] == "TERMINAL_CHANGE" }
         #expect(sent.map { $0["variables"]?["1"] } == ["T4", "T5"])
         let kinds = report.history.map(\.kind)
-        #expect(kinds.filter { $0 == "duplicate" }.count == 1)
-        #expect(kinds.filter { $0 == "suppressed" }.count == 1)
+        #expect(kinds.filter { $0 == .duplicate }.count == 1)
+        #expect(kinds.filter { $0 == .suppressed }.count == 1)
         #expect(report.calls["twilio"] == 2)
     }
 }

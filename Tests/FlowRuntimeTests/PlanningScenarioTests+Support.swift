@@ -113,15 +113,15 @@ enum PlanningScenario {
 
     /// The `request` of every approval asked, in order.
     static func requests(_ report: DryRunReport) -> [Value] {
-        report.history.filter { $0.kind == "approval_requested" }.map { $0.details["request"] ?? .null }
+        report.history.filter { $0.kind == .approvalRequested }.map { $0.details["request"] ?? .null }
     }
 
     static func approvalsAsked(_ report: DryRunReport) -> [HistoryEntry] {
-        report.history.filter { $0.kind == "approval_requested" }
+        report.history.filter { $0.kind == .approvalRequested }
     }
 
     static func decisions(_ report: DryRunReport) -> [String] {
-        report.history.filter { $0.kind == "approval_decided" }.compactMap { $0.details["decision"]?["decision"]?.stringValue }
+        report.history.filter { $0.kind == .approvalDecided }.compactMap { $0.details["decision"]?["decision"]?.stringValue }
     }
 
     /// The `schema_name` of every OpenAI call, in order.
@@ -130,7 +130,7 @@ enum PlanningScenario {
     }
 
     static func completion(_ report: DryRunReport) -> Value? {
-        report.history.last { $0.kind == "completed" }?.details
+        report.history.last { $0.kind == .completed }.map { .object($0.details) }
     }
 
     /// The failure's error code, when the instance failed.

@@ -149,13 +149,13 @@ struct PlanningScenarioTests {
         let report = try await S.run(openai: answers, approvals: [S.approve(at: .hours(2))], events: events)
         #expect(report.status == "succeeded")
         #expect(S.openaiCalls(report) == ["brief", "brief"] + Self.research + ["itinerary"])
-        let received = report.history.filter { $0.kind == "event_received" }
+        let received = report.history.filter { $0.kind == .eventReceived }
         #expect(received.map { $0.details["delivered_to"]?.arrayValue?.count } == [0, 1])
         let intakes = ItineraryScenario.called(report, "openai.chat").prefix(2)
         #expect(intakes.last?.at == S.at(.minutes(20)))
         let again = intakes.last?.details["input"]?["messages"]?[1]?["content"]?.stringValue
         #expect(again?.hasSuffix("\nAnswers to your questions: From Buenos Aires") == true)
-        let wait = report.history.first { $0.kind == "timer_set" && $0.details["waiting_for"] == "plan.answer" }
+        let wait = report.history.first { $0.kind == .timerSet && $0.details["waiting_for"] == "plan.answer" }
         #expect(wait?.details["at"] == .instant(S.start + .hours(24)))
     }
 

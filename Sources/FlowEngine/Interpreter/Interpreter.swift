@@ -38,12 +38,12 @@ public struct Interpreter: Sendable {
     public func apply(_ event: InterpreterEvent, to state: consuming InstanceState, at now: Instant) -> Transition {
         var context = TransitionContext(flow: flow, now: now, state: state, budget: stateBudget)
         guard !context.state.status.isFinished else {
-            context.emit("ignored", ["reason": .string("instance already \(context.state.status.rawValue)")])
+            context.emit(.ignored(reason: "instance already \(context.state.status.rawValue)"))
             return context.finish()
         }
         switch event {
         case .started:
-            context.emit("ignored", ["reason": "already started"])
+            context.emit(.ignored(reason: "already started"))
         case .stepSucceeded(let callID, let output):
             context.stepSucceeded(callID: callID, output: output)
         case .stepFailed(let callID, let error):

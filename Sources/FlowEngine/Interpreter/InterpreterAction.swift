@@ -9,7 +9,7 @@ public enum InterpreterAction: Sendable, Hashable {
     /// Ask humans; report `approvalDecided(id)`; the interpreter's own timer handles expiry.
     case requestApproval(id: String, request: Value, approvers: Value, expiresAt: Instant?)
     /// Append to the instance's timeline.
-    case emit(TimelineNote)
+    case emit(TimelineEntry)
     case complete(output: Value)
     case fail(FlowError)
 }
@@ -27,17 +27,6 @@ public struct StepInvocation: Sendable, Hashable {
     public var deadline: Instant?
     public var state: String
     public var frameID: String
-}
-
-/// A timeline entry produced by a transition (`state_entered`, `step_called`, `deferred`, …).
-public struct TimelineNote: Sendable, Hashable {
-    public var kind: String
-    public var details: [String: Value]
-
-    public init(_ kind: String, _ details: [String: Value]) {
-        self.kind = kind
-        self.details = details
-    }
 }
 
 /// The result of applying one event.

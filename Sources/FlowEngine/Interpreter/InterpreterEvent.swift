@@ -10,18 +10,34 @@ public enum InterpreterEvent: Sendable, Hashable, Codable {
 }
 
 /// A failed step call as the interpreter sees it.
-public struct StepError: Sendable, Hashable, Codable {
+public struct StepError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     public var errorClass: ErrorClass
+    /// A stable code: the provider's (`twilio.21211`, `openai.insufficient_quota`) or ours
+    /// (`transport.timeout`, `step.bad_argument`).
     public var code: String
+    /// For people; never contains secrets.
     public var message: String
     /// The provider asked to wait at least this long (429 `Retry-After`).
     public var retryAfter: TimeSpan?
+    /// The provider's HTTP status, when there was a response.
+    public var providerStatus: Int?
 
-    public init(_ errorClass: ErrorClass, code: String? = nil, message: String, retryAfter: TimeSpan? = nil) {
+    public init(
+        _ errorClass: ErrorClass, code: String? = nil, message: String, retryAfter: TimeSpan? = nil,
+        providerStatus: Int? = nil
+    ) {
         self.errorClass = errorClass
         self.code = code ?? errorClass.rawValue
         self.message = message
         self.retryAfter = retryAfter
+        self.providerStatus = providerStatus
+    }
+
+    /// Whether an executor following the taxonomy should try again.
+    public var isRetryable: Bool { errorClass == .transient || errorClass == .timeout }
+
+    public var description: String {
+        "\(errorClass.rawValue) [\(code)]: \(message)" + (retryAfter.map { " (retry after \($0))" } ?? "")
     }
 
     var flowError: FlowError { FlowError(errorClass, code: code, message: message) }

@@ -15,9 +15,7 @@ extension TransitionContext {
             default: []
             }
         if let clause = catches.first(where: { $0.catches(error.errorClass) }) {
-            emit("caught", stateDetails(frameID, [
-                "state": .string(definition.name.value), "error": error.value, "next": .string(clause.next.value),
-            ]))
+            emit(.caught(state: definition.name.value, error: error, next: clause.next.value), in: frameID)
             saveVar(clause.save, error.value)
             transfer(frameID, to: clause.next)
             return
@@ -34,7 +32,7 @@ extension TransitionContext {
             state.status = .succeeded
             state.output = output
             state.frames.removeAll()
-            emit("completed", ["status": "succeeded", "output": output])
+            emit(.succeeded(output: output))
             actions.append(.complete(output: output))
             return
         }
@@ -59,7 +57,7 @@ extension TransitionContext {
         state.failure = error
         state.frames.removeAll()
         queue.removeAll()
-        emit("completed", ["status": "failed", "error": error.value])
+        emit(.failed(error))
         actions.append(.fail(error))
     }
 
@@ -69,7 +67,7 @@ extension TransitionContext {
         state.status = .cancelled
         let error = FlowError(.cancelled, message: reason)
         state.failure = error
-        emit("completed", ["status": "cancelled", "reason": .string(reason)])
+        emit(.cancelled(reason: reason))
         actions.append(.fail(error))
     }
 
@@ -82,6 +80,6 @@ extension TransitionContext {
         case .joining(let join): for child in join.running { cancelFrame(child) }
         default: break
         }
-        emit("branch_cancelled", ["frame": .string(frameID), "state": .string(frame.state)])
+        emit(.branchCancelled(frame: frameID, state: frame.state))
     }
 }

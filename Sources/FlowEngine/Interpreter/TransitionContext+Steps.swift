@@ -35,10 +35,8 @@ extension TransitionContext {
             callID: attempt.callID, step: step.step.value, arguments: attempt.arguments,
             idempotencyKey: attempt.idempotencyKey, attempt: attempt.attempt, deadline: deadline, state: stateName,
             frameID: frameID)))
-        emit("step_called", stateDetails(frameID, [
-            "state": .string(stateName), "step": .string(step.step.value), "attempt": .number(Double(attempt.attempt)),
-            "call_id": .string(attempt.callID), "input": attempt.arguments,
-        ]))
+        emit(.stepCalled(state: stateName, step: step.step.value, attempt: attempt.attempt, callID: attempt.callID,
+                         input: attempt.arguments), in: frameID)
     }
 
     /// The frame waiting for `callID` with its step state and the state's name, if any.
@@ -54,13 +52,11 @@ extension TransitionContext {
 
     mutating func stepSucceeded(callID: String, output: Value) {
         guard let (frameID, attempt, step, stateName) = awaiting(callID: callID) else {
-            emit("ignored", ["reason": .string("no step awaits call \(callID)")])
+            emit(.ignored(reason: "no step awaits call \(callID)"))
             return
         }
-        emit("step_succeeded", stateDetails(frameID, [
-            "state": .string(stateName), "step": .string(step.step.value), "attempt": .number(Double(attempt.attempt)),
-            "output": output,
-        ]))
+        emit(.stepSucceeded(state: stateName, step: step.step.value, attempt: attempt.attempt, output: output),
+             in: frameID)
         saveVar(step.save, output)
         if let index = frameIndex(frameID) { state.frames.values[index].lastOutput = output }
         transfer(frameID, to: step.next)
@@ -68,21 +64,17 @@ extension TransitionContext {
 
     mutating func stepFailed(callID: String, error: StepError) {
         guard let (frameID, attempt, step, stateName) = awaiting(callID: callID) else {
-            emit("ignored", ["reason": .string("no step awaits call \(callID)")])
+            emit(.ignored(reason: "no step awaits call \(callID)"))
             return
         }
-        emit("step_failed", stateDetails(frameID, [
-            "state": .string(stateName), "step": .string(step.step.value), "attempt": .number(Double(attempt.attempt)),
-            "error": error.flowError.value,
-        ]))
+        emit(.stepFailed(state: stateName, step: step.step.value, attempt: attempt.attempt, error: error.flowError),
+             in: frameID)
         do throws(FlowError) {
             if let policy = step.retry, let wake = try retryTime(policy, after: attempt, error: error, in: frameID) {
                 let timer = setTimer(at: wake)
                 setPhase(frameID, .retrying(attempt, timer: timer))
-                emit("retry_scheduled", stateDetails(frameID, [
-                    "state": .string(stateName), "step": .string(step.step.value),
-                    "attempt": .number(Double(attempt.attempt + 1)), "at": .instant(wake), "timer": .string(timer),
-                ]))
+                emit(.retryScheduled(state: stateName, step: step.step.value, attempt: attempt.attempt + 1, at: wake,
+                                     timer: timer), in: frameID)
                 return
             }
             raise(frameID, error.flowError)

@@ -30,17 +30,16 @@ extension TransitionContext {
                 deferredFrom = due
                 let direction = decision.reason == .deferredToWindowEnd
                     ? "to the end of quiet hours" : "to before quiet hours (not_after)"
-                emit("deferred", stateDetails(frameID, [
-                    "state": .string(stateName), "from": .instant(due), "to": .instant(wake), "zone": .string(zoneText),
-                    "from_local": .string(rules.iso8601(due)), "to_local": .string(rules.iso8601(wake)),
-                    "reason": .string("quiet hours \(quietText) \(zoneText): moved \(direction)"),
-                ]))
+                emit(.deferred(
+                    state: stateName, from: due, to: wake, zone: zoneText, fromLocal: rules.iso8601(due),
+                    toLocal: rules.iso8601(wake), reason: "quiet hours \(quietText) \(zoneText): moved \(direction)"),
+                     in: frameID)
             }
             if wake < now { wake = now }
         }
         let timer = setTimer(at: wake)
         setPhase(frameID, .sleeping(timer: timer, due: due, deferredFrom: deferredFrom))
-        emit("timer_set", stateDetails(frameID, ["state": .string(stateName), "at": .instant(wake), "timer": .string(timer)]))
+        emit(.timerSet(state: stateName, at: wake, timer: timer), in: frameID)
     }
 
     private mutating func awaitEvent(_ frameID: String, _ wait: EventWait) throws(FlowError) {
@@ -53,7 +52,7 @@ extension TransitionContext {
                 $0.name == wait.name.value && (key == nil || $0.key == key) && $0.at >= since
             }) {
                 let event = state.recentEvents.remove(at: index)
-                emit("event_matched", stateDetails(frameID, ["name": .string(event.name), "from_lookback": true]))
+                emit(.eventMatched(name: event.name), in: frameID)
                 saveVar(wait.save, event.payload)
                 transfer(frameID, to: nextAfterEvent(frameID))
                 return
@@ -65,10 +64,8 @@ extension TransitionContext {
         let timeout = try evaluateDuration(timeoutTemplate, in: context)
         let timer = setTimer(at: now + timeout)
         setPhase(frameID, .awaitingEvent(name: wait.name.value, correlation: key, timer: timer))
-        emit("timer_set", stateDetails(frameID, [
-            "state": .string(state.frames[frameID]?.state ?? ""), "at": .instant(now + timeout), "timer": .string(timer),
-            "waiting_for": .string(wait.name.value),
-        ]))
+        emit(.timerSet(state: state.frames[frameID]?.state ?? "", at: now + timeout, timer: timer,
+                       waitingFor: wait.name.value), in: frameID)
     }
 
     private func nextAfterEvent(_ frameID: String) -> Located<String>? {
@@ -84,10 +81,8 @@ extension TransitionContext {
         let timer = expiresAt.map { setTimer(at: $0) }
         setPhase(frameID, .awaitingApproval(id: id, timer: timer))
         actions.append(.requestApproval(id: id, request: request, approvers: approvers, expiresAt: expiresAt))
-        emit("approval_requested", stateDetails(frameID, [
-            "state": .string(state.frames[frameID]?.state ?? ""), "approval": .string(id), "request": request,
-            "expires_at": expiresAt.map(Value.instant) ?? .null,
-        ]))
+        emit(.approvalRequested(state: state.frames[frameID]?.state ?? "", approval: id, request: request,
+                                expiresAt: expiresAt), in: frameID)
     }
 
     mutating func approvalDecided(id: String, decision: ApprovalDecision) {
@@ -95,7 +90,7 @@ extension TransitionContext {
             if case .awaitingApproval(id, let timer) = frame.phase { return (key, timer) }
             return nil
         }).first, case .approval(let approval)? = definition(of: frameID)?.kind else {
-            emit("ignored", ["reason": .string("no approval \(id) pending")])
+            emit(.ignored(reason: "no approval \(id) pending"))
             return
         }
         if let timer { cancelTimer(timer) }
@@ -103,7 +98,7 @@ extension TransitionContext {
             "decision": .string(decision.outcome.rawValue), "by": decision.by.map(Value.string) ?? .null,
             "at": .instant(now), "notes": decision.notes.map(Value.string) ?? .null, "values": decision.values ?? .null,
         ])
-        emit("approval_decided", stateDetails(frameID, ["approval": .string(id), "decision": record]))
+        emit(.approvalDecided(approval: id, decision: record), in: frameID)
         saveVar(approval.save, record)
         let target = decision.outcome == .approve ? approval.onApprove : approval.onReject
         guard let target else {
@@ -117,7 +112,7 @@ extension TransitionContext {
         guard state.timers.removeValue(forKey: id) != nil,
               let (frameID, frame) = state.frames.first(where: { Self.phase($0.value.phase, holds: id) })
         else {
-            emit("ignored", ["reason": .string("timer \(id) is not pending")])
+            emit(.ignored(reason: "timer \(id) is not pending"))
             return
         }
         switch frame.phase {
@@ -135,7 +130,7 @@ extension TransitionContext {
         case .awaitingEvent(let name, _, _):
             guard case .wait(let wait)? = definition(of: frameID)?.kind, case .event(let eventWait) = wait.condition
             else { return }
-            emit("wait_timed_out", stateDetails(frameID, ["state": .string(frame.state), "waiting_for": .string(name)]))
+            emit(.waitTimedOut(state: frame.state, waitingFor: name), in: frameID)
             guard let target = eventWait.onTimeout else {
                 raise(frameID, FlowError(.timeout, message: "no '\(name)' event arrived in time"))
                 return
@@ -146,7 +141,7 @@ extension TransitionContext {
             let record: Value = .object([
                 "decision": "expired", "by": .null, "at": .instant(now), "notes": .null, "values": .null,
             ])
-            emit("approval_decided", stateDetails(frameID, ["approval": .string(approvalID), "decision": record]))
+            emit(.approvalDecided(approval: approvalID, decision: record), in: frameID)
             saveVar(approval.save, record)
             guard let target = approval.timeoutTarget else {
                 raise(frameID, FlowError(.rejected, code: "expired", message: "approval \(approvalID) expired"))
@@ -171,8 +166,7 @@ extension TransitionContext {
             if case .awaitingEvent(name, let correlation, _) = $0.value.phase { correlation == nil || correlation == key }
             else { false }
         }.keys.sorted()
-        emit("event_received", ["name": .string(name), "key": key.map(Value.string) ?? .null, "payload": payload,
-                                "delivered_to": .array(waiting.map(Value.string))])
+        emit(.eventReceived(name: name, key: key, payload: payload, deliveredTo: waiting))
         guard !waiting.isEmpty else {
             state.recentEvents.append(ReceivedEvent(name: name, key: key, payload: payload, at: now))
             if state.recentEvents.count > Self.recentEventLimit { state.recentEvents.removeFirst() }

@@ -94,8 +94,13 @@ struct TransitionContext {
 
     // MARK: Output
 
-    mutating func emit(_ kind: String, _ details: [String: Value]) {
-        actions.append(.emit(TimelineNote(kind, details)))
+    mutating func emit(_ entry: TimelineEntry) {
+        actions.append(.emit(entry))
+    }
+
+    /// Emits an entry about frame `frameID`: one of a branch or item carries its `frame` field.
+    mutating func emit(_ entry: TimelineEntry, in frameID: String) {
+        actions.append(.emit(frameID == Interpreter.rootFrame ? entry : entry.inFrame(frameID)))
     }
 
     mutating func setTimer(at instant: Instant) -> String {
@@ -158,13 +163,13 @@ struct TransitionContext {
     private mutating func enter(_ frameID: String, _ frame: Frame) {
         let stateName = frame.state
         let path = frame.graphPath
-        // The note's `{state: name}` is the graph's, built once (no dictionary per entry).
-        guard let (definition, details) = (path.isEmpty ? flow.graph : graph(for: path))?.entry(named: stateName) else {
-            emit("state_entered", stateDetails(frameID, ["state": .string(stateName)]))
+        // The `state_entered` entry is the graph's, built once (no dictionary per entry).
+        guard let (definition, entered) = (path.isEmpty ? flow.graph : graph(for: path))?.entry(named: stateName) else {
+            emit(.stateEntered(state: stateName), in: frameID)
             raise(frameID, FlowError(.expression, code: "unknown_state", message: "no state named '\(stateName)'"))
             return
         }
-        emit("state_entered", stateDetails(frameID, details))
+        emit(entered, in: frameID)
         do throws(FlowError) {
             switch definition.kind {
             case .step(let step): try callStep(frameID, step, retryOf: nil, entering: frame)
@@ -209,13 +214,6 @@ struct TransitionContext {
             throw FlowError(.expression, code: "no_choice", message: "no condition held and there is no default")
         }
         transfer(frameID, to: fallback)
-    }
-
-    func stateDetails(_ frameID: String, _ details: [String: Value]) -> [String: Value] {
-        guard frameID != Interpreter.rootFrame else { return details }
-        var details = details
-        details["frame"] = .string(frameID)
-        return details
     }
 
     /// Summary values and the new status, after a transition.

@@ -37,33 +37,33 @@ public struct StateGraph: Sendable {
     public var states: [State] {
         didSet {
             positions = Self.positions(of: states)
-            enteredDetails = Self.enteredDetails(of: states)
+            enteredEntries = Self.enteredEntries(of: states)
         }
     }
     /// Position in `states` by name (the first state, when a name repeats), built once per change of `states`.
     private var positions: [String: Int]
-    /// `{state: name}` for each state of `states`, in order: the details of the interpreter's
-    /// `state_entered` timeline note, built once per change of `states` instead of on every entry.
-    private var enteredDetails: [[String: Value]]
+    /// The interpreter's `state_entered` timeline entry for each state of `states`, in order,
+    /// built once per change of `states` instead of on every entry.
+    private var enteredEntries: [TimelineEntry]
 
     public init(start: Located<String>, states: [State]) {
         self.start = start
         self.states = states
         self.positions = Self.positions(of: states)
-        self.enteredDetails = Self.enteredDetails(of: states)
+        self.enteredEntries = Self.enteredEntries(of: states)
     }
 
     /// The state called `name` (the first one, when invalid documents repeat a name).
     public func state(named name: String) -> State? { positions[name].map { states[$0] } }
 
-    /// The state called `name` with the details of its `state_entered` note (`{state: name}`).
-    func entry(named name: String) -> (state: State, details: [String: Value])? {
+    /// The state called `name` with its `state_entered` timeline entry.
+    func entry(named name: String) -> (state: State, entered: TimelineEntry)? {
         guard let position = positions[name] else { return nil }
-        return (states[position], enteredDetails[position])
+        return (states[position], enteredEntries[position])
     }
 
-    private static func enteredDetails(of states: [State]) -> [[String: Value]] {
-        states.map { ["state": .string($0.name.value)] }
+    private static func enteredEntries(of states: [State]) -> [TimelineEntry] {
+        states.map { .stateEntered(state: $0.name.value) }
     }
 
     private static func positions(of states: [State]) -> [String: Int] {

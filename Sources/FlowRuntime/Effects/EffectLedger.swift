@@ -59,10 +59,8 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
     ) async throws -> (StepOutcome, [HistoryEntry]) {
         let name = existing.step
         func note(_ resolution: String) -> HistoryEntry {
-            HistoryEntry(at: context.now, kind: "effect_in_doubt", details: [
-                "step": .string(name), "key": .string(key), "policy": .string(policy.rawValue),
-                "resolution": .string(resolution),
-            ])
+            HistoryEntry(at: context.now, .effectInDoubt(step: name, key: key, policy: policy.rawValue,
+                                                         resolution: resolution))
         }
         switch policy {
         case .resend:
@@ -90,9 +88,8 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
             let failure = StepFailure(.permanent, code: "effect.in_doubt",
                                       message: "\(name) may or may not have happened; not repeated")
             try? await store.completeEffect(key: key, status: .failed, result: Self.value(of: failure), providerID: nil)
-            let alert = HistoryEntry(at: context.now, kind: "alert", details: [
-                "code": "EFFECT_IN_DOUBT", "message": .string(failure.message), "key": .string(key),
-            ])
+            let alert = HistoryEntry(
+                at: context.now, .alert(code: "EFFECT_IN_DOUBT", message: failure.message, key: key))
             return (.failure(failure), [note("alert"), alert])
         }
     }

@@ -13,8 +13,8 @@ extension DryRunReport {
             "\(flow) v\(version)\(agency.map { " · agency \($0)" } ?? "") · \(start) → \(end) · \(status)",
             zone.map { "local times in \($0.identifier)" } ?? "",
         ].filter { !$0.isEmpty }
-        for entry in history where entry.kind != "timer_set" {
-            let kind = entry.kind.padding(toLength: 16, withPad: " ", startingAt: 0)
+        for entry in history where entry.kind != .timerSet {
+            let kind = entry.kind.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
             var line = "\(entry.at)\(local(entry.at))  \(kind)"
             if let state = entry.details["state"]?.stringValue { line += " \(state)" }
             let what = Self.describe(entry)
@@ -31,44 +31,45 @@ extension DryRunReport {
         let d = entry.details
         func text(_ key: String) -> String { d[key].map { $0.stringValue ?? $0.jsonText } ?? "" }
         switch entry.kind {
-        case "message_sent":
+        case .messageSent:
             var line = "\(text("type")) → \(text("to")) template \(text("template")) local \(text("local_time"))"
             if let from = d["deferred_from"], !from.isNull { line += " (deferred from \(from.stringValue ?? from.jsonText))" }
             return line + " " + (d["variables"]?.jsonText ?? "")
-        case "deferred":
+        case .deferred:
             let from = clock(text("from_local"), seconds: false)
             let to = clock(text("to_local"), seconds: false)
             return "deferred \(from) → \(to) \(text("zone")): \(text("reason"))"
-        case "step_called": return "\(text("step")) attempt \(d["attempt"]?.intValue ?? 1)"
-        case "step_succeeded":
+        case .stepCalled: return "\(text("step")) attempt \(d["attempt"]?.intValue ?? 1)"
+        case .stepSucceeded:
             // A check's verdict (e.g. itinerary.check): what was wrong, when it was.
             guard let output = d["output"], output["valid"] == false,
                   let errors = output["errors"]?.arrayValue?.compactMap(\.stringValue) else { return text("step") }
             return "\(text("step")): invalid: " + errors.joined(separator: "; ")
-        case "step_failed":
+        case .stepFailed:
             return "\(text("step")) \(d["error"]?["code"]?.stringValue ?? "") \(d["error"]?["message"]?.stringValue ?? "")"
-        case "retry_scheduled": return "attempt \(d["attempt"]?.intValue ?? 0) at \(text("at"))"
-        case "suppressed": return "\(text("type")) not sent: \(text("reason"))"
-        case "duplicate": return "\(text("type")) \(text("key")) already sent"
-        case "alert": return "\(text("code")): \(text("message"))"
-        case "approval_requested":
+        case .retryScheduled: return "attempt \(d["attempt"]?.intValue ?? 0) at \(text("at"))"
+        case .suppressed: return "\(text("type")) not sent: \(text("reason"))"
+        case .duplicate: return "\(text("type")) \(text("key")) already sent"
+        case .alert: return "\(text("code")): \(text("message"))"
+        case .approvalRequested:
             let request = d["request"] ?? .null
             let expires = d["expires_at"]?.instantValue.map { " (expires \($0))" } ?? ""
             return "\(request["kind"]?.stringValue ?? "approval"): \(request["summary"]?.stringValue ?? "")\(expires)"
-        case "approval_decided":
+        case .approvalDecided:
             guard let decision = d["decision"], decision.objectValue != nil else {
                 return "\(text("decision"))\(d["by"]?.stringValue.map { " by \($0)" } ?? "")"
             }
             return (decision["decision"]?.stringValue ?? "") + (decision["by"]?.stringValue.map { " by \($0)" } ?? "")
                 + (decision["notes"]?.stringValue.map { ": \($0)" } ?? "")
-        case "event_received":
+        case .eventReceived:
             let delivered = d["delivered_to"]?.arrayValue?.isEmpty == false ? "" : " (no wait matched)"
             return text("name") + (d["key"]?.stringValue.map { " key \($0)" } ?? "") + delivered
-        case "wait_timed_out": return "no \(text("waiting_for")) in time"
-        case "completed":
+        case .waitTimedOut: return "no \(text("waiting_for")) in time"
+        case .completed:
             guard let error = d["error"], !error.isNull else { return text("status") }
             return "\(text("status")): \(error["code"]?.stringValue ?? "") \(error["message"]?.stringValue ?? "")"
-        default: return d["reason"]?.stringValue ?? ""
+        case .stateEntered, .timerSet, .caught, .eventMatched, .branchCancelled, .ignored, .effectInDoubt, .other:
+            return d["reason"]?.stringValue ?? ""
         }
     }
 

@@ -29,7 +29,7 @@ public struct DryRunReport: Sendable {
 
     /// Every message Twilio accepted, in order.
     public var messages: [Value] {
-        history.filter { $0.kind == "message_sent" }.map { entry in
+        history.filter { $0.kind == .messageSent }.map { entry in
             .object([
                 "at": .instant(entry.at), "local_time": entry.details["local_time"] ?? .null,
                 "type": entry.details["type"] ?? .null, "to": entry.details["to"] ?? .null,
@@ -41,7 +41,7 @@ public struct DryRunReport: Sendable {
 
     /// Every alert raised (by `alert.raise` or a suppressed message), in order.
     public var alerts: [Value] {
-        history.filter { $0.kind == "alert" }.map { entry in
+        history.filter { $0.kind == .alert }.map { entry in
             .object(["at": .instant(entry.at), "code": entry.details["code"] ?? .null,
                      "message": entry.details["message"] ?? .null])
         }
@@ -51,10 +51,10 @@ public struct DryRunReport: Sendable {
     /// was itself called `at` (when a timer fires) is kept as `due_at`.
     public var timeline: [Value] {
         history.map { entry in
-            var details = entry.details.objectValue ?? [:]
+            var details = entry.details
             if let due = details["at"] { details["due_at"] = due }
             details["at"] = .instant(entry.at)
-            details["kind"] = .string(entry.kind)
+            details["kind"] = .string(entry.kind.rawValue)
             return .object(details)
         }
     }

@@ -74,7 +74,7 @@ public struct Executor<Store: FlowStore>: Sendable {
     /// persisting and performing them; the effect ledger makes that safe), then applies each event,
     /// consuming its inbox entry in the same commit. Always ends with a commit that releases the lease.
     public func resume(
-        _ state: InstanceState, outstanding: [PendingCall], events: [(InterpreterEvent, inboxID: Int64?)],
+        _ state: InstanceState, outstanding: [StepInvocation], events: [(InterpreterEvent, inboxID: Int64?)],
         at now: Instant
     ) async throws -> InstanceState {
         var current = state
@@ -92,7 +92,7 @@ public struct Executor<Store: FlowStore>: Sendable {
     /// Persists a transition (state, history, wake-up), then performs its step calls and feeds
     /// each outcome back, until the instance waits or ends.
     private func settle(
-        _ first: Transition, calls extra: [PendingCall] = [], consumed: [Int64] = [], at now: Instant
+        _ first: Transition, calls extra: [StepInvocation] = [], consumed: [Int64] = [], at now: Instant
     ) async throws -> InstanceState {
         var transition = first
         var carried: [HistoryEntry] = []
@@ -100,12 +100,12 @@ public struct Executor<Store: FlowStore>: Sendable {
         var extra = extra
         while true {
             let history = carried + transition.actions.compactMap { action -> HistoryEntry? in
-                guard case .emit(let note) = action else { return nil }
-                return HistoryEntry(at: now, kind: note.kind, details: .object(note.details))
+                guard case .emit(let entry) = action else { return nil }
+                return HistoryEntry(at: now, entry)
             }
             var calls = extra
             extra = []
-            for case .callStep(let invocation) in transition.actions { calls.append(PendingCall(invocation)) }
+            for case .callStep(let invocation) in transition.actions { calls.append(invocation) }
             let keep: Instant? = lease.flatMap { lease in
                 guard !calls.isEmpty else { return nil }
                 let longest = calls.compactMap { $0.deadline.map { $0 - now } }.max() ?? .seconds(0)
@@ -156,7 +156,7 @@ public struct Executor<Store: FlowStore>: Sendable {
         try await store.commit(record, owner: owner)
     }
 
-    /// Whether a frame awaits a step call: `PendingCall.outstanding(in:flow:)` is not empty (same
+    /// Whether a frame awaits a step call: `StepInvocation.outstanding(in:flow:)` is not empty (same
     /// test, without building and sorting the calls).
     private func awaitsCall(_ state: InstanceState) -> Bool {
         state.frames.values.contains { frame in
@@ -173,7 +173,7 @@ public struct Executor<Store: FlowStore>: Sendable {
     /// cannot be reached before anything happened (nothing sent): the transition is abandoned.
     /// The instance's agency picks its own Twilio account, when it has one (`ProviderCredentials.forAgency`).
     func perform(
-        _ invocation: PendingCall, instanceID: String, agency: String? = nil, at now: Instant
+        _ invocation: StepInvocation, instanceID: String, agency: String? = nil, at now: Instant
     ) async throws -> (InterpreterEvent, [HistoryEntry]) {
         let call = StepCall(arguments: invocation.arguments.objectValue ?? [:], idempotencyKey: invocation.idempotencyKey,
                             attempt: invocation.attempt)
@@ -195,14 +195,11 @@ public struct Executor<Store: FlowStore>: Sendable {
             outcome = try await step.perform(call, context: context)
         }
         entries += step.notes(for: outcome, call: call, context: context).map {
-            HistoryEntry(at: now, kind: $0.kind, details: .object($0.details))
+            HistoryEntry(at: now, $0)
         }
         switch outcome {
         case .success(let value): return (.stepSucceeded(callID: invocation.callID, output: value), entries)
-        case .failure(let failure):
-            let error = StepError(failure.errorClass, code: failure.code, message: failure.message,
-                                  retryAfter: failure.retryAfter)
-            return (.stepFailed(callID: invocation.callID, error: error), entries)
+        case .failure(let failure): return (.stepFailed(callID: invocation.callID, error: failure), entries)
         }
     }
 

@@ -12,8 +12,8 @@ public struct StoredInstanceReport: Sendable {
         self.instance = instance
         let version = definition.map { "\($0.version)+\($0.hash.prefix(7))" } ?? String(instance.definitionHash.prefix(7))
         var calls: [String: Int] = [:]
-        for entry in history where entry.kind == "step_called" {
-            guard let step = entry.details["step"]?.stringValue,
+        for entry in history where entry.kind == .stepCalled {
+            guard let step = entry.entry.step,
                   let prefix = step.split(separator: ".").first.map(String.init) else { continue }
             let provider = prefix == "notify" ? "twilio" : prefix
             if ["twilio", "aeroapi", "openai"].contains(provider) { calls[provider, default: 0] += 1 }

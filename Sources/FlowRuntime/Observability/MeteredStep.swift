@@ -23,7 +23,7 @@ struct MeteredStep<Inner: Step>: Step {
         await inner.lookUp(call, context: context, since: since)
     }
 
-    func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineNote] {
+    func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineEntry] {
         inner.notes(for: outcome, call: call, context: context)
     }
 

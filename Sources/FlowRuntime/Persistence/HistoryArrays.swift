@@ -14,8 +14,8 @@ struct HistoryArrays: Sendable {
 
     init(_ entries: [HistoryEntry]) throws {
         milliseconds = entries.map(\.at.epochMilliseconds)
-        kinds = entries.map(\.kind)
-        details = try entries.map { try StoreCoding.json($0.details) }
+        kinds = entries.map(\.kind.rawValue)
+        details = try entries.map { try StoreCoding.json($0.entry.storedDetails) }
     }
 
     /// The SQL expression turning an epoch-milliseconds expression into a `timestamptz`

@@ -155,7 +155,7 @@ extension PostgresFlowStore {
             let r = row.makeRandomAccess()
             return HistoryEntry(
                 sequence: try r["seq"].decode(Int64.self), at: try r["at"].decode(PostgresInstant.self).instant,
-                kind: try r["kind"].decode(String.self),
+                storedKind: try r["kind"].decode(String.self),
                 details: try StoreCoding.value(try r["details"].decode(String.self), column: "details")
             )
         }

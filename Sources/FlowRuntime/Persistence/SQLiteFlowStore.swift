@@ -285,7 +285,7 @@ public final class SQLiteFlowStore: FlowStore {
             ).map { row in
                 let r = SQLiteRowReader(row)
                 return HistoryEntry(
-                    sequence: try r.int("seq"), at: try r.instant("at"), kind: try r.string("kind"),
+                    sequence: try r.int("seq"), at: try r.instant("at"), storedKind: try r.string("kind"),
                     details: try r.value("details")
                 )
             }
@@ -304,8 +304,8 @@ public final class SQLiteFlowStore: FlowStore {
         for (offset, entry) in entries.enumerated() {
             try await exec(
                 "INSERT INTO instance_events (instance_id, seq, at, kind, details) VALUES (?, ?, ?, ?, ?)",
-                [.text(instanceID), .int(base + Int64(offset) + 1), .instant(entry.at), .text(entry.kind),
-                 .text(try StoreCoding.json(entry.details))]
+                [.text(instanceID), .int(base + Int64(offset) + 1), .instant(entry.at), .text(entry.kind.rawValue),
+                 .text(try StoreCoding.json(entry.entry.storedDetails))]
             )
         }
     }

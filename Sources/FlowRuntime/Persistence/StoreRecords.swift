@@ -83,23 +83,30 @@ public struct InstanceFilter: Sendable, Hashable {
     }
 }
 
-/// One entry of an instance's append-only history; the timeline shown by dry-run and the API.
-public struct HistoryEntry: Sendable, Hashable, Codable {
+/// One entry of an instance's append-only history: a `TimelineEntry` with the store's sequence
+/// number and the instant it happened. Stored as an `instance_events` row: `seq`, `at`, `kind`
+/// (`entry.kind.rawValue`) and `details` (`entry.details` as JSON) — see `docs/timeline.md`.
+public struct HistoryEntry: Sendable, Hashable {
     /// Assigned by the store, increasing per instance; 0 before it is stored.
     public var sequence: Int64
     public var at: Instant
-    /// `state_entered`, `step_called`, `step_succeeded`, `step_failed`, `retry_scheduled`,
-    /// `timer_set`, `deferred`, `suppressed`, `approval_requested`, `approval_decided`,
-    /// `event_received`, `alert`, `message_sent`, `completed`, …
-    public var kind: String
-    /// Everything else about the entry (state, step, attempt, input, output, error, reason…).
-    public var details: Value
+    public var entry: TimelineEntry
 
-    public init(sequence: Int64 = 0, at: Instant, kind: String, details: Value) {
+    /// The entry's kind (`state_entered`, `step_called`, `message_sent`, …).
+    public var kind: TimelineEntry.Kind { entry.kind }
+    /// The entry's fields (state, step, attempt, input, output, error, reason…).
+    public var details: [String: Value] { entry.details }
+
+    public init(sequence: Int64 = 0, at: Instant, _ entry: TimelineEntry) {
         self.sequence = sequence
         self.at = at
-        self.kind = kind
-        self.details = details
+        self.entry = entry
+    }
+
+    /// A row as stored: an unknown `kind` reads as `TimelineEntry.Kind.other`
+    /// (see `TimelineEntry(storedKind:details:)`).
+    public init(sequence: Int64, at: Instant, storedKind: String, details: Value) {
+        self.init(sequence: sequence, at: at, TimelineEntry(storedKind: storedKind, details: details))
     }
 }
 

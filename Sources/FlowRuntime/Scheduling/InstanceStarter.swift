@@ -55,8 +55,8 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
         let first = Interpreter(flow: loaded.flow)
             .start(instanceID: id, input: input, settings: .object(settings), agency: agency, at: now)
         let history = first.actions.compactMap { action -> HistoryEntry? in
-            guard case .emit(let note) = action else { return nil }
-            return HistoryEntry(at: now, kind: note.kind, details: .object(note.details))
+            guard case .emit(let entry) = action else { return nil }
+            return HistoryEntry(at: now, entry)
         }
         let status: InstanceStatus = InstanceStatus(rawValue: first.state.status.rawValue) ?? .running
         let record = InstanceRecord(

@@ -153,7 +153,7 @@ public struct InstanceWorker<Store: FlowStore>: Service {
                 .map { (.timerFired(id: $0.key), inboxID: nil) }
             for entry in inbox { events.append((Self.event(from: entry), inboxID: entry.id)) }
             let before = state.status
-            let outstanding = PendingCall.outstanding(in: state, flow: flow)
+            let outstanding = StepInvocation.outstanding(in: state, flow: flow)
             let started = ContinuousClock.now
             let after = try await executor.resume(state, outstanding: outstanding, events: events, at: now)
             metrics?.transition(flow: record.flow, from: before.rawValue, to: after.status.rawValue,
@@ -187,9 +187,7 @@ public struct InstanceWorker<Store: FlowStore>: Service {
     }
 
     private func failUnrunnable(_ record: InstanceRecord, reason: String, at now: Instant) async {
-        let entry = HistoryEntry(at: now, kind: "alert", details: [
-            "code": "INSTANCE_UNRUNNABLE", "message": .string(reason),
-        ])
+        let entry = HistoryEntry(at: now, .alert(code: "INSTANCE_UNRUNNABLE", message: reason))
         try? await store.commit(
             TransitionRecord(instanceID: record.id, status: .failed, state: record.state, wakeAt: nil, history: [entry],
                              at: now),

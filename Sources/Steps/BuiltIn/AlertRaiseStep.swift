@@ -11,8 +11,8 @@ public struct AlertRaiseStep: Step {
         .success(["code": .string(Self.code(call)), "message": .string(Self.message(call))])
     }
 
-    public func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineNote] {
-        [TimelineNote("alert", ["code": .string(Self.code(call)), "message": .string(Self.message(call))])]
+    public func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineEntry] {
+        [.alert(code: Self.code(call), message: Self.message(call))]
     }
 
     private static func code(_ call: StepCall) -> String { call.arguments["code"]?.stringValue ?? "ALERT" }

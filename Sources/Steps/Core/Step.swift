@@ -20,7 +20,7 @@ public protocol Step: Sendable {
     func lookUp(_ call: StepCall, context: StepContext, since: Instant) async -> EffectLookup
     /// What an attempt's outcome adds to the instance's timeline besides the step's own entries
     /// (a message sent, an alert). Default: nothing.
-    func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineNote]
+    func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineEntry]
 }
 
 extension Step {
@@ -30,7 +30,7 @@ extension Step {
 
     public func lookUp(_ call: StepCall, context: StepContext, since: Instant) async -> EffectLookup { .unsupported }
 
-    public func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineNote] { [] }
+    public func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineEntry] { [] }
 }
 
 /// What a provider says about an effect whose outcome is unknown (`Step.lookUp`).
@@ -108,35 +108,11 @@ public enum StepOutcome: Sendable, Hashable {
     public var failure: StepFailure? { if case .failure(let f) = self { f } else { nil } }
 }
 
-/// A classified step failure. `message` is for people and never contains secrets.
-public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
-    public var errorClass: ErrorClass
-    /// A stable code: the provider's (`twilio.21211`, `openai.insufficient_quota`) or ours
-    /// (`transport.timeout`, `step.bad_argument`).
-    public var code: String
-    public var message: String
-    /// The least time to wait before another attempt, when the provider or a limiter said so.
-    public var retryAfter: TimeSpan?
-    /// The provider's HTTP status, when there was a response.
-    public var providerStatus: Int?
+/// A classified step failure: the interpreter's `StepError` (one type for both), with the
+/// constructors steps use. `message` is for people and never contains secrets.
+public typealias StepFailure = StepError
 
-    public init(
-        _ errorClass: ErrorClass, code: String, message: String, retryAfter: TimeSpan? = nil, providerStatus: Int? = nil
-    ) {
-        self.errorClass = errorClass
-        self.code = code
-        self.message = message
-        self.retryAfter = retryAfter
-        self.providerStatus = providerStatus
-    }
-
-    /// Whether an executor following the taxonomy should try again.
-    public var isRetryable: Bool { errorClass == .transient || errorClass == .timeout }
-
-    public var description: String {
-        "\(errorClass.rawValue) [\(code)]: \(message)" + (retryAfter.map { " (retry after \($0))" } ?? "")
-    }
-
+extension StepError {
     /// An argument missing or of the wrong shape: the flow is wrong, not the provider.
     public static func badArgument(_ name: String, _ problem: String) -> StepFailure {
         StepFailure(.permanent, code: "step.bad_argument", message: "argument '\(name)' \(problem)")

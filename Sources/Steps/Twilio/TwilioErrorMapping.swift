@@ -1,4 +1,4 @@
-import FlowEngine
+public import FlowEngine
 import Foundation
 
 /// Maps Twilio answers into the closed taxonomy (docs/providers.md has the table).

@@ -35,9 +35,9 @@ public struct NotifySendStep<Store: NotificationLog>: Step {
     }
 
     /// `message_sent`, `duplicate`, or `suppressed` with an alert.
-    public func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineNote] {
+    public func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineEntry] {
         guard let result = outcome.value else { return [] }
-        return NotificationTimeline.notes(for: result, arguments: call.arguments, at: context.now)
+        return NotificationTimeline.entries(for: result, arguments: call.arguments, at: context.now)
     }
 
     /// For callers without a runtime to abandon a transition: a store failure becomes a

@@ -1,43 +1,35 @@
 import ArgumentParser
-import FlowEngine
 import FlowRuntime
 import Foundation
 import Logging
 import Steps
 import Travel
 
-/// `flowctl serve`: the daemon — a worker on the configured store plus the HTTP surface.
+/// `flowctl serve`: parses the configuration and runs the daemon `buildApplication` assembles.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve",
-        abstract: "Run the daemon: worker, cron scheduler, HTTP server (/health, /metrics, POST /events/{name}, webhooks).",
+        commandName: "serve", abstract: "Run the daemon: worker, cron scheduler, HTTP API and webhooks.",
         discussion: """
-            Each setting comes from its flag, else its environment variable, else the --config file, else \
-            the default: --port/FLOW_PORT/port (8080), --host/FLOW_HOST/host (0.0.0.0), \
-            --workflows/FLOW_WORKFLOWS/workflows (./workflows), --database/FLOW_DATABASE_URL/database \
-            (./flow.sqlite), --log-format/FLOW_LOG_FORMAT/log_format (json, or text when stdout is a \
-            terminal), --log-level/FLOW_LOG_LEVEL/log_level (trace, debug, info, notice, warning, error, \
-            critical; info). Each provider without credentials (Twilio, AeroAPI, OpenAI) runs in SANDBOX MODE: \
-            its calls are answered locally (messages accepted with synthetic SIDs, no flights found) and \
-            nothing is sent to it; the others are live. /health lists each provider's mode.
-            """
-    )
-
-    @Option(name: .long, help: "HTTP port (default 8080).")
+            Each setting comes from its flag, else its environment variable (FLOW_PORT, FLOW_HOST, FLOW_WORKFLOWS, \
+            FLOW_DATABASE_URL, FLOW_LOG_FORMAT, FLOW_LOG_LEVEL), else the --config file, else the default. Each \
+            provider without credentials (Twilio, AeroAPI, OpenAI) is SANDBOXED: answered locally, nothing sent to \
+            it; /health lists each provider's mode.
+            """)
+    @Option(help: "HTTP port (default 8080).")
     var port: Int?
-    @Option(name: .long, help: "HTTP bind address (default 0.0.0.0).")
+    @Option(help: "HTTP bind address (default 0.0.0.0).")
     var host: String?
-    @Option(name: .long, help: "Workflow directory with flows and agencies/ (default ./workflows).")
+    @Option(help: "Workflow directory with flows and agencies/ (default ./workflows).")
     var workflows: String?
-    @Option(name: .long, help: "Database URL (default: FLOW_DATABASE_URL, else ./flow.sqlite).")
+    @Option(help: "Database URL (default: FLOW_DATABASE_URL, else ./flow.sqlite).")
     var database: String?
-    @Option(name: .long, help: "Instance lease (e.g. 60s): how long a crashed daemon's work waits to be reclaimed.")
+    @Option(help: "Instance lease (e.g. 60s): how long a crashed daemon's work waits to be reclaimed.")
     var lease: String = "60s"
-    @Option(name: .long, help: "Log format: json (one object per line on stdout) or text (stderr).")
+    @Option(help: "Log format: json (one object per line on stdout; the default off a terminal) or text (stderr).")
     var logFormat: String?
-    @Option(name: .long, help: "Lowest level logged: trace, debug, info, notice, warning, error, critical (default info).")
+    @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
-    @Option(name: .long, help: "Config file (YAML: port, host, workflows, database, log_format, log_level).")
+    @Option(help: "Config file (YAML: port, host, workflows, database, log_format, log_level).")
     var config: String?
 
     func run() async throws {
@@ -56,7 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as DaemonSetupError {
             throw ValidationError(error.description)
         } catch {
-            FileHandle.standardError.write(Data("flowctl serve: \(configuration.database ?? "sqlite"): \(error)\n".utf8))
+            let database = configuration.database ?? "sqlite"
+            FileHandle.standardError.write(Data("flowctl serve: \(database): \(error)\n".utf8))
             throw ExitCodes.runtimeFailure
         }
         Logger(label: "flow.serve").info("stopped")

@@ -1,0 +1,126 @@
+/// The entries the interpreter emits, one constructor per kind (the fields of each are in
+/// `docs/timeline.md`). An entry about a `parallel` branch or a `for_each` item also carries its
+/// `frame` (``TimelineEntry/inFrame(_:)``).
+extension TimelineEntry {
+    /// `state_entered`: the frame entered `state`.
+    public static func stateEntered(state: String) -> TimelineEntry {
+        TimelineEntry(.stateEntered, ["state": .string(state)])
+    }
+
+    /// `step_called`: attempt `attempt` (1-based) of `step` with the evaluated `with` object.
+    public static func stepCalled(
+        state: String, step: String, attempt: Int, callID: String, input: Value
+    ) -> TimelineEntry {
+        TimelineEntry(.stepCalled, [
+            "state": .string(state), "step": .string(step), "attempt": .number(Double(attempt)),
+            "call_id": .string(callID), "input": input,
+        ])
+    }
+
+    /// `step_succeeded`: the step's output.
+    public static func stepSucceeded(state: String, step: String, attempt: Int, output: Value) -> TimelineEntry {
+        TimelineEntry(.stepSucceeded, [
+            "state": .string(state), "step": .string(step), "attempt": .number(Double(attempt)), "output": output,
+        ])
+    }
+
+    /// `step_failed`: the attempt's error (`{class, code, message}`).
+    public static func stepFailed(state: String, step: String, attempt: Int, error: FlowError) -> TimelineEntry {
+        TimelineEntry(.stepFailed, [
+            "state": .string(state), "step": .string(step), "attempt": .number(Double(attempt)), "error": error.value,
+        ])
+    }
+
+    /// `retry_scheduled`: attempt `attempt` (the next one) when timer `timer` fires at `at`.
+    public static func retryScheduled(
+        state: String, step: String, attempt: Int, at: Instant, timer: String
+    ) -> TimelineEntry {
+        TimelineEntry(.retryScheduled, [
+            "state": .string(state), "step": .string(step), "attempt": .number(Double(attempt)), "at": .instant(at),
+            "timer": .string(timer),
+        ])
+    }
+
+    /// `timer_set`: timer `timer` fires at `at`; `waitingFor` names the event of an event wait's timeout.
+    public static func timerSet(state: String, at: Instant, timer: String, waitingFor: String? = nil) -> TimelineEntry {
+        var details: [String: Value] = ["state": .string(state), "at": .instant(at), "timer": .string(timer)]
+        if let waitingFor { details["waiting_for"] = .string(waitingFor) }
+        return TimelineEntry(.timerSet, details)
+    }
+
+    /// `deferred`: a wait due at `from` wakes at `to` instead, because of quiet hours in `zone`.
+    public static func deferred(
+        state: String, from: Instant, to: Instant, zone: String, fromLocal: String, toLocal: String, reason: String
+    ) -> TimelineEntry {
+        TimelineEntry(.deferred, [
+            "state": .string(state), "from": .instant(from), "to": .instant(to), "zone": .string(zone),
+            "from_local": .string(fromLocal), "to_local": .string(toLocal), "reason": .string(reason),
+        ])
+    }
+
+    /// `caught`: `state`'s `catch` clause took `error`; the frame goes to `next`.
+    public static func caught(state: String, error: FlowError, next: String) -> TimelineEntry {
+        TimelineEntry(.caught, ["state": .string(state), "error": error.value, "next": .string(next)])
+    }
+
+    /// `approval_requested`: approval `approval` asks `request`; `expiresAt` nil is stored as null.
+    public static func approvalRequested(
+        state: String, approval: String, request: Value, expiresAt: Instant?
+    ) -> TimelineEntry {
+        TimelineEntry(.approvalRequested, [
+            "state": .string(state), "approval": .string(approval), "request": request,
+            "expires_at": expiresAt.map(Value.instant) ?? .null,
+        ])
+    }
+
+    /// `approval_decided`: `decision` is the record the flow sees (`{decision, by, at, notes, values}`).
+    public static func approvalDecided(approval: String, decision: Value) -> TimelineEntry {
+        TimelineEntry(.approvalDecided, ["approval": .string(approval), "decision": decision])
+    }
+
+    /// `event_received`: event `name` (correlation `key`, stored as null when nil) reached the
+    /// frames `deliveredTo` (empty: kept for a later wait's lookback).
+    public static func eventReceived(
+        name: String, key: String?, payload: Value, deliveredTo: [String]
+    ) -> TimelineEntry {
+        TimelineEntry(.eventReceived, [
+            "name": .string(name), "key": key.map(Value.string) ?? .null, "payload": payload,
+            "delivered_to": .array(deliveredTo.map(Value.string)),
+        ])
+    }
+
+    /// `event_matched`: a wait for `name` took an event received before it started waiting.
+    public static func eventMatched(name: String) -> TimelineEntry {
+        TimelineEntry(.eventMatched, ["name": .string(name), "from_lookback": true])
+    }
+
+    /// `wait_timed_out`: no `waitingFor` event arrived before the wait's timeout.
+    public static func waitTimedOut(state: String, waitingFor: String) -> TimelineEntry {
+        TimelineEntry(.waitTimedOut, ["state": .string(state), "waiting_for": .string(waitingFor)])
+    }
+
+    /// `branch_cancelled`: frame `frame` (in `state`) was cancelled with its descendants.
+    public static func branchCancelled(frame: String, state: String) -> TimelineEntry {
+        TimelineEntry(.branchCancelled, ["frame": .string(frame), "state": .string(state)])
+    }
+
+    /// `completed` with status `succeeded` and the flow's output.
+    public static func succeeded(output: Value) -> TimelineEntry {
+        TimelineEntry(.completed, ["status": "succeeded", "output": output])
+    }
+
+    /// `completed` with status `failed` and the error that ended the flow.
+    public static func failed(_ error: FlowError) -> TimelineEntry {
+        TimelineEntry(.completed, ["status": "failed", "error": error.value])
+    }
+
+    /// `completed` with status `cancelled` and why.
+    public static func cancelled(reason: String) -> TimelineEntry {
+        TimelineEntry(.completed, ["status": "cancelled", "reason": .string(reason)])
+    }
+
+    /// `ignored`: why an event changed nothing.
+    public static func ignored(reason: String) -> TimelineEntry {
+        TimelineEntry(.ignored, ["reason": .string(reason)])
+    }
+}

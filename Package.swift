@@ -89,6 +89,8 @@ let package = Package(
                 "Travel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            // The JSON Schemas `flowctl schema` prints; editors can also point at these files.
+            resources: [.copy("Resources/flow.schema.json"), .copy("Resources/agency.schema.json")],
             swiftSettings: swiftSettings
         ),
         // Benchmarks that print numbers; run in release (see README).

@@ -11,6 +11,7 @@ struct FlowCtl: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self,
             GraphCommand.self,
+            SchemaCommand.self,
             DryRunCommand.self,
             MigrateCommand.self,
             StartCommand.self,

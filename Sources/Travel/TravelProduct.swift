@@ -13,7 +13,7 @@ public struct TravelProduct: FlowProduct {
 
     public var fixtureSections: [String] { TravelFixtures.sections }
 
-    public func readFixtures(_ sections: [String: DryRunDocument]) throws(DryRunError) -> any ProductFixtures {
+    public func readFixtures(_ sections: [String: LocatedDocument]) throws(LocatedError) -> any ProductFixtures {
         try TravelFixtures(sections)
     }
 

@@ -20,7 +20,7 @@ struct SchemaCommandTests {
     /// A YAML document as JSON, scalars resolved as the loader resolves them (YAML 1.2 core
     /// schema: `on`, `yes` and `10:30` stay text, quoted scalars are strings).
     static func json(yaml: String, path: String) throws -> String {
-        try DryRunDocument(parsing: SourceFile(path: path, text: yaml)).value.jsonText
+        try LocatedDocument(parsing: SourceFile(path: path, text: yaml)).value.jsonText
     }
 
     /// The validator's report for documents given as YAML texts by name.

@@ -3,7 +3,7 @@ import FlowRuntime
 import Travel
 import Testing
 
-private func read(_ text: String) throws(DryRunError) -> DryRunFixtures {
+private func read(_ text: String) throws(LocatedError) -> DryRunFixtures {
     try DryRunFixtures(parsing: SourceFile(path: "fx.yaml", text: text), product: TravelProduct())
 }
 

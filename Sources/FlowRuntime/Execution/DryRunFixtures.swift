@@ -72,18 +72,18 @@ public struct DryRunFixtures: Sendable {
     }
 
     /// Reads a fixtures file (YAML or JSON); `product` reads its own sections.
-    /// - Throws: `DryRunError` naming the file, line and column of the first problem.
-    public init(parsing file: SourceFile, product: any FlowProduct = NoProduct()) throws(DryRunError) {
-        try self.init(DryRunDocument(parsing: file), product: product)
+    /// - Throws: `LocatedError` naming the file, line and column of the first problem.
+    public init(parsing file: SourceFile, product: any FlowProduct = NoProduct()) throws(LocatedError) {
+        try self.init(LocatedDocument(parsing: file), product: product)
     }
 
     /// Reads a fixtures document already parsed to a value (errors then carry no line).
-    public init(_ document: Value, product: any FlowProduct = NoProduct()) throws(DryRunError) {
-        try self.init(DryRunDocument(document), product: product)
+    public init(_ document: Value, product: any FlowProduct = NoProduct()) throws(LocatedError) {
+        try self.init(LocatedDocument(document), product: product)
     }
 
     /// Reads a located fixtures document; every key is optional, unknown keys are errors.
-    public init(_ document: DryRunDocument, product: any FlowProduct = NoProduct()) throws(DryRunError) {
+    public init(_ document: LocatedDocument, product: any FlowProduct = NoProduct()) throws(LocatedError) {
         let reader = DryRunFixturesReader()
         let own = ["aeroapi", "twilio", "openai", "approvals", "events"]
         let root = try reader.map(document, "the fixtures document", allowed: own + product.fixtureSections)
@@ -92,7 +92,7 @@ public struct DryRunFixtures: Sendable {
         openai = try reader.answers(root["openai"], "openai", okStatus: 200, bodyKeys: ["content"])
         approvals = try reader.approvals(root["approvals"])
         events = try reader.events(root["events"])
-        var sections: [String: DryRunDocument] = [:]
+        var sections: [String: LocatedDocument] = [:]
         for name in product.fixtureSections { sections[name] = root[name] }
         self.product = sections.isEmpty ? nil : try product.readFixtures(sections)
     }

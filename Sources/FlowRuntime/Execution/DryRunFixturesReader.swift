@@ -4,11 +4,11 @@ package import FlowEngine
 package struct DryRunFixturesReader {
     package init() {}
 
-    package typealias Members = [String: DryRunDocument]
+    package typealias Members = [String: LocatedDocument]
 
-    package func map(_ node: DryRunDocument, _ what: String, allowed: [String]) throws(DryRunError) -> Members {
+    package func map(_ node: LocatedDocument, _ what: String, allowed: [String]) throws(LocatedError) -> Members {
         guard case .map(let pairs) = node.content else {
-            throw DryRunError("\(what) must be a map, not \(node.kindName)", at: node.location)
+            throw LocatedError("\(what) must be a map, not \(node.kindName)", at: node.location)
         }
         var members: Members = [:]
         for pair in pairs {
@@ -19,48 +19,48 @@ package struct DryRunFixturesReader {
                 } else {
                     message += " (allowed: \(allowed.joined(separator: ", ")))"
                 }
-                throw DryRunError(message, at: pair.at ?? node.location)
+                throw LocatedError(message, at: pair.at ?? node.location)
             }
             members[pair.key] = pair.value
         }
         return members
     }
 
-    package func list(_ node: DryRunDocument?, _ what: String) throws(DryRunError) -> [DryRunDocument] {
+    package func list(_ node: LocatedDocument?, _ what: String) throws(LocatedError) -> [LocatedDocument] {
         guard let node else { return [] }
         guard case .list(let items) = node.content else {
-            throw DryRunError("\(what) must be a list, not \(node.kindName)", at: node.location)
+            throw LocatedError("\(what) must be a list, not \(node.kindName)", at: node.location)
         }
         return items
     }
 
-    package func instant(_ node: DryRunDocument, _ what: String) throws(DryRunError) -> Instant {
+    package func instant(_ node: LocatedDocument, _ what: String) throws(LocatedError) -> Instant {
         if case .scalar(.instant(let instant)) = node.content { return instant }
         guard case .scalar(.string(let text)) = node.content, let instant = Instant(iso8601: text) else {
             let shown = node.value.stringValue ?? node.value.jsonText
-            throw DryRunError("\(what) must be an ISO-8601 instant such as 2026-07-08T10:00:00Z, not '\(shown)'",
+            throw LocatedError("\(what) must be an ISO-8601 instant such as 2026-07-08T10:00:00Z, not '\(shown)'",
                               at: node.location)
         }
         return instant
     }
 
-    package func string(_ node: DryRunDocument, _ what: String) throws(DryRunError) -> String {
+    package func string(_ node: LocatedDocument, _ what: String) throws(LocatedError) -> String {
         guard case .scalar(.string(let text)) = node.content, !text.isEmpty else {
-            throw DryRunError("\(what) must be non-empty text, not \(node.kindName)", at: node.location)
+            throw LocatedError("\(what) must be non-empty text, not \(node.kindName)", at: node.location)
         }
         return text
     }
 
-    package func required(_ members: Members, _ key: String, in what: String, at node: DryRunDocument) throws(DryRunError)
-        -> DryRunDocument
+    package func required(_ members: Members, _ key: String, in what: String, at node: LocatedDocument) throws(LocatedError)
+        -> LocatedDocument
     {
-        guard let value = members[key] else { throw DryRunError("\(what) needs `\(key)`", at: node.location) }
+        guard let value = members[key] else { throw LocatedError("\(what) needs `\(key)`", at: node.location) }
         return value
     }
 
     /// A provider timeline: `from` instants ascending; an entry without `from` only first (or,
     /// for OpenAI, every entry without `from`: answers in call order).
-    func answers(_ node: DryRunDocument?, _ key: String, okStatus: Int, bodyKeys: [String]) throws(DryRunError)
+    func answers(_ node: LocatedDocument?, _ key: String, okStatus: Int, bodyKeys: [String]) throws(LocatedError)
         -> [DryRunFixtures.Answer]
     {
         var out: [DryRunFixtures.Answer] = []
@@ -73,13 +73,13 @@ package struct DryRunFixturesReader {
             var status = okStatus
             if let node = entry["status"] {
                 guard case .scalar(.number(let number)) = node.content, number == number.rounded(), (100...599).contains(number)
-                else { throw DryRunError("\(what).status must be an HTTP status code (100–599)", at: node.location) }
+                else { throw LocatedError("\(what).status must be an HTTP status code (100–599)", at: node.location) }
                 status = Int(number)
             }
             if key == "aeroapi", let flights = entry["flights"] {
                 for (position, flight) in try list(flights, "\(what).flights").enumerated() {
                     guard case .map = flight.content else {
-                        throw DryRunError("\(what).flights[\(position)] must be a map (an AeroAPI flight object)",
+                        throw LocatedError("\(what).flights[\(position)] must be a map (an AeroAPI flight object)",
                                           at: flight.location)
                     }
                 }
@@ -98,12 +98,12 @@ package struct DryRunFixturesReader {
             if let previous = out.last {
                 switch (previous.from, from) {
                 case (let earlier?, let later?) where later <= earlier:
-                    throw DryRunError("\(what).from (\(later)) must come after \(key)[\(index - 1)].from (\(earlier)); "
+                    throw LocatedError("\(what).from (\(later)) must come after \(key)[\(index - 1)].from (\(earlier)); "
                                         + "entries are a timeline in ascending order", at: entry["from"]?.location)
                 case (_, nil) where key != "openai" || previous.from != nil:
-                    throw DryRunError("\(what) needs `from`: only the first entry may omit it", at: item.location)
+                    throw LocatedError("\(what) needs `from`: only the first entry may omit it", at: item.location)
                 case (nil, _?) where key == "openai":
-                    throw DryRunError("\(what) has `from` but \(key)[\(index - 1)] has not: give every entry `from` "
+                    throw LocatedError("\(what) has `from` but \(key)[\(index - 1)] has not: give every entry `from` "
                                         + "(a timeline) or none (call order)", at: entry["from"]?.location)
                 default: break
                 }
@@ -113,7 +113,7 @@ package struct DryRunFixturesReader {
         return out
     }
 
-    func approvals(_ node: DryRunDocument?) throws(DryRunError) -> [DryRunFixtures.Approval] {
+    func approvals(_ node: LocatedDocument?) throws(LocatedError) -> [DryRunFixtures.Approval] {
         var out: [DryRunFixtures.Approval] = []
         for (index, item) in try list(node, "approvals").enumerated() {
             let what = "approvals[\(index)]"
@@ -121,12 +121,12 @@ package struct DryRunFixturesReader {
             let at = try instant(try required(entry, "at", in: what, at: item), "\(what).at")
             let decisionNode = try required(entry, "decision", in: what, at: item)
             guard let outcome = decisionNode.value.stringValue.flatMap(ApprovalDecision.Outcome.init(rawValue:)) else {
-                throw DryRunError("\(what).decision must be approve or reject", at: decisionNode.location)
+                throw LocatedError("\(what).decision must be approve or reject", at: decisionNode.location)
             }
-            let by = try entry["by"].map { node throws(DryRunError) in try string(node, "\(what).by") }
-            let notes = try entry["notes"].map { node throws(DryRunError) in try string(node, "\(what).notes") }
+            let by = try entry["by"].map { node throws(LocatedError) in try string(node, "\(what).by") }
+            let notes = try entry["notes"].map { node throws(LocatedError) in try string(node, "\(what).notes") }
             if let values = entry["values"], case .scalar = values.content {
-                throw DryRunError("\(what).values must be a map", at: values.location)
+                throw LocatedError("\(what).values must be a map", at: values.location)
             }
             out.append(DryRunFixtures.Approval(
                 at: at, decision: ApprovalDecision(outcome, by: by, notes: notes, values: entry["values"]?.value)))
@@ -134,14 +134,14 @@ package struct DryRunFixturesReader {
         return out
     }
 
-    func events(_ node: DryRunDocument?) throws(DryRunError) -> [DryRunFixtures.Event] {
+    func events(_ node: LocatedDocument?) throws(LocatedError) -> [DryRunFixtures.Event] {
         var out: [DryRunFixtures.Event] = []
         for (index, item) in try list(node, "events").enumerated() {
             let what = "events[\(index)]"
             let entry = try map(item, what, allowed: ["at", "name", "key", "payload"])
             let at = try instant(try required(entry, "at", in: what, at: item), "\(what).at")
             let name = try string(try required(entry, "name", in: what, at: item), "\(what).name")
-            let key = try entry["key"].map { node throws(DryRunError) in try string(node, "\(what).key") }
+            let key = try entry["key"].map { node throws(LocatedError) in try string(node, "\(what).key") }
             out.append(DryRunFixtures.Event(at: at, name: name, key: key, payload: entry["payload"]?.value ?? .null))
         }
         return out

@@ -111,9 +111,9 @@ public struct DryRunInvocation: Sendable {
         // Input and fixtures (64, with the place of the problem).
         let input: Value
         var fixtures = DryRunFixtures()
-        do throws(DryRunError) {
-            let document = try DryRunDocument(parsing: try Self.read(inputPath, what: "input"))
-            input = try DryRunInputCheck.typed(document, declaredBy: flow.input)
+        do throws(LocatedError) {
+            let document = try LocatedDocument(parsing: try Self.read(inputPath, what: "input"))
+            input = try InputCheck.typed(document, declaredBy: flow.input)
             if let fixturesPath {
                 fixtures = try DryRunFixtures(parsing: try Self.read(fixturesPath, what: "fixtures"), product: product)
             }
@@ -136,12 +136,12 @@ public struct DryRunInvocation: Sendable {
         return Outcome(exitCode: 0, standardOutput: output + "\n", standardError: warnings, report: report)
     }
 
-    static func read(_ path: String, what: String) throws(DryRunError) -> SourceFile {
+    static func read(_ path: String, what: String) throws(LocatedError) -> SourceFile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DryRunError("cannot read the \(what) file", at: SourceLocation(file: path, line: 1, column: 1))
+            throw LocatedError("cannot read the \(what) file", at: SourceLocation(file: path, line: 1, column: 1))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw DryRunError("the \(what) file is not UTF-8 text", at: SourceLocation(file: path, line: 1, column: 1))
+            throw LocatedError("the \(what) file is not UTF-8 text", at: SourceLocation(file: path, line: 1, column: 1))
         }
         return SourceFile(path: path, text: text)
     }

@@ -11,7 +11,7 @@ public protocol FlowProduct: Sendable {
     /// The top-level keys of a fixtures document it reads (`trips`, …), besides the runtime's.
     var fixtureSections: [String] { get }
     /// Reads those sections of a fixtures document; an error names where and why.
-    func readFixtures(_ sections: [String: DryRunDocument]) throws(DryRunError) -> any ProductFixtures
+    func readFixtures(_ sections: [String: LocatedDocument]) throws(LocatedError) -> any ProductFixtures
     /// What it adds to a runtime over `store`.
     func parts(over store: OpenedStore) -> ProductParts
 }
@@ -48,7 +48,7 @@ public struct NoProduct: FlowProduct {
     public init() {}
     public var schema: ProductSchema { .none }
     public var fixtureSections: [String] { [] }
-    public func readFixtures(_ sections: [String: DryRunDocument]) throws(DryRunError) -> any ProductFixtures {
+    public func readFixtures(_ sections: [String: LocatedDocument]) throws(LocatedError) -> any ProductFixtures {
         NoFixtures()
     }
     public func parts(over store: OpenedStore) -> ProductParts { ProductParts() }

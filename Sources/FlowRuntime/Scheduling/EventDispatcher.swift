@@ -73,7 +73,7 @@ public struct EventDispatcher<Store: FlowStore>: EventSink {
             }
         }
         do {
-            input = try DryRunInputCheck.typed(DryRunDocument(input), declaredBy: flow.input)
+            input = try InputCheck.typed(LocatedDocument(input), declaredBy: flow.input)
         } catch {
             throw fail("input: \(error)")
         }

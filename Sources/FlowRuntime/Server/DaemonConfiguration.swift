@@ -95,9 +95,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// A YAML (or JSON) config file with the keys of `fileKeys`; unknown keys and wrong types are
     /// errors naming the file, line and column.
     public static func file(_ source: SourceFile) throws(ConfigurationError) -> Layer {
-        let document: DryRunDocument
+        let document: LocatedDocument
         do {
-            document = try DryRunDocument(parsing: source)
+            document = try LocatedDocument(parsing: source)
         } catch {
             throw ConfigurationError(message: "\(error)")
         }

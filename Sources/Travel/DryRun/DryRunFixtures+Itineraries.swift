@@ -21,7 +21,7 @@ extension DryRunFixtures {
 /// The `itineraries` section of a fixtures document: `[{trip_id, days, at?}]`, each a version of one
 /// of the fixtures' trips.
 extension DryRunFixturesReader {
-    func itineraries(_ node: DryRunDocument?, tripIDs: Set<String>) throws(DryRunError)
+    func itineraries(_ node: LocatedDocument?, tripIDs: Set<String>) throws(LocatedError)
         -> [DryRunFixtures.SavedItinerary] {
         var out: [DryRunFixtures.SavedItinerary] = []
         for (index, item) in try list(node, "itineraries").enumerated() {
@@ -30,15 +30,15 @@ extension DryRunFixturesReader {
             let tripNode = try required(entry, "trip_id", in: what, at: item)
             let trip = try string(tripNode, "\(what).trip_id")
             guard tripIDs.contains(trip) else {
-                throw DryRunError("\(what).trip_id '\(trip)' is not the id of one of the fixtures' trips",
+                throw LocatedError("\(what).trip_id '\(trip)' is not the id of one of the fixtures' trips",
                                   at: tripNode.location)
             }
             let daysNode = try required(entry, "days", in: what, at: item)
             guard case .list = daysNode.content else {
-                throw DryRunError("\(what).days must be a list of {date, items}, not \(daysNode.kindName)",
+                throw LocatedError("\(what).days must be a list of {date, items}, not \(daysNode.kindName)",
                                   at: daysNode.location)
             }
-            let at = try entry["at"].map { node throws(DryRunError) in try instant(node, "\(what).at") }
+            let at = try entry["at"].map { node throws(LocatedError) in try instant(node, "\(what).at") }
             out.append(.init(tripID: trip, itinerary: ["days": daysNode.value], at: at))
         }
         return out

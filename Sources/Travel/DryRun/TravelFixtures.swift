@@ -41,7 +41,7 @@ public struct TravelFixtures: ProductFixtures {
     public static let sections = ["trips", "conversations", "itineraries"]
 
     /// Reads the sections; the first problem throws with its place.
-    public init(_ sections: [String: DryRunDocument]) throws(DryRunError) {
+    public init(_ sections: [String: LocatedDocument]) throws(LocatedError) {
         let reader = DryRunFixturesReader()
         trips = try reader.trips(sections["trips"])
         conversations = try reader.conversations(sections["conversations"], tripIDs: Set(trips.map(\.id)))

@@ -49,9 +49,9 @@ struct StartCommand: AsyncParsableCommand {
             throw ValidationError("cannot read input file: \(input)")
         }
         let value: Value
-        do throws(DryRunError) {
-            let document = try DryRunDocument(parsing: SourceFile(path: input, text: text))
-            value = try DryRunInputCheck.typed(document, declaredBy: loaded.flow.input)
+        do throws(LocatedError) {
+            let document = try LocatedDocument(parsing: SourceFile(path: input, text: text))
+            value = try InputCheck.typed(document, declaredBy: loaded.flow.input)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCodes.usage

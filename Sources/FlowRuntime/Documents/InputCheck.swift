@@ -1,25 +1,29 @@
 public import FlowEngine
 
-/// Checks a dry-run's input document against the flow's `input` declarations (an object,
-/// every required field present, every declared field of its type, nested `properties` too)
-/// and types it with `DeclaredTypes` (text given for an `instant` or `duration` becomes that value).
+/// Checks an input document (a dry-run's, `flowctl start`'s, an event's) against the flow's `input`
+/// declarations (an object, every required field present, every declared field of its type, nested
+/// `properties` too) and types it with `DeclaredTypes` (text given for an `instant` or `duration` becomes that value).
 /// Settings need no such step: `Interpreter.start` types them by their declarations.
-public enum DryRunInputCheck {
+public enum InputCheck {
     /// The input value, typed by the declarations.
-    /// - Throws: `DryRunError` at the first problem's place in the input file.
-    public static func typed(_ document: DryRunDocument, declaredBy fields: [InputField]) throws(DryRunError) -> Value {
+    /// - Throws: `LocatedError` at the first problem's place in the input file.
+    public static func typed(
+        _ document: LocatedDocument, declaredBy fields: [InputField]
+    ) throws(LocatedError) -> Value {
         try typed(document, fields, path: "input")
     }
 
-    private static func typed(_ node: DryRunDocument, _ fields: [InputField], path: String) throws(DryRunError) -> Value {
+    private static func typed(
+        _ node: LocatedDocument, _ fields: [InputField], path: String
+    ) throws(LocatedError) -> Value {
         guard case .map(let pairs) = node.content, case .object(var object) = node.value else {
-            throw DryRunError("\(path) must be an object, not \(node.kindName)", at: node.location)
+            throw LocatedError("\(path) must be an object, not \(node.kindName)", at: node.location)
         }
         for field in fields {
             let name = field.name.value
             guard let member = pairs.first(where: { $0.key == name })?.value, !member.value.isNull else {
                 if field.required {
-                    throw DryRunError("\(path) is missing the required field '\(name)' (\(field.type.value))",
+                    throw LocatedError("\(path) is missing the required field '\(name)' (\(field.type.value))",
                                       at: node.location)
                 }
                 continue
@@ -27,10 +31,10 @@ public enum DryRunInputCheck {
             let value = member.value
             guard field.type.value.accepts(value) else {
                 if let unknown = field.type.value.unknownAirport(in: value) {
-                    throw DryRunError("\(path).\(name): \(unknown)", at: member.location)
+                    throw LocatedError("\(path).\(name): \(unknown)", at: member.location)
                 }
                 let shown = value.stringValue.map { "'\($0)'" } ?? member.kindName
-                throw DryRunError("\(path).\(name) must be \(field.type.value), not \(shown)", at: member.location)
+                throw LocatedError("\(path).\(name) must be \(field.type.value), not \(shown)", at: member.location)
             }
             if case .object = field.type.value, !field.properties.isEmpty {
                 object[name] = try typed(member, field.properties, path: "\(path).\(name)")

@@ -1,15 +1,15 @@
 public import FlowEngine
 internal import Yams
 
-/// A YAML or JSON document (a dry-run's input or fixtures) read into values that remember
+/// A YAML or JSON document (an input, a fixtures file, an event payload) read into values that remember
 /// where they were written, so every problem can name its file, line and column.
-public struct DryRunDocument: Sendable {
+public struct LocatedDocument: Sendable {
     /// One node of the document.
     public indirect enum Content: Sendable {
         case scalar(Value)
-        case list([DryRunDocument])
+        case list([LocatedDocument])
         /// Keys in document order, each with where the key was written.
-        case map([(key: String, at: SourceLocation?, value: DryRunDocument)])
+        case map([(key: String, at: SourceLocation?, value: LocatedDocument)])
     }
 
     public var content: Content
@@ -22,8 +22,8 @@ public struct DryRunDocument: Sendable {
     }
 
     /// Parses YAML (JSON is YAML). An empty document is an empty map.
-    /// - Throws: `DryRunError` with the line and column of a syntax error, anchor or alias.
-    public init(parsing file: SourceFile) throws(DryRunError) {
+    /// - Throws: `LocatedError` with the line and column of a syntax error, anchor or alias.
+    public init(parsing file: SourceFile) throws(LocatedError) {
         let node: Node?
         do {
             node = try Yams.compose(yaml: file.text, .basic)
@@ -34,10 +34,11 @@ public struct DryRunDocument: Sendable {
         } catch let YamlError.composer(context, problem, mark, _) {
             throw Self.syntax(problem, context, mark, file)
         } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
-            throw DryRunError("duplicate key '\(duplicates.sorted().joined(separator: "', '"))'",
+            throw LocatedError("duplicate key '\(duplicates.sorted().joined(separator: "', '"))'",
                               at: Self.location(context.mark, file))
         } catch {
-            throw DryRunError("not valid YAML or JSON: \(error)", at: SourceLocation(file: file.path, line: 1, column: 1))
+            throw LocatedError(
+                "not valid YAML or JSON: \(error)", at: SourceLocation(file: file.path, line: 1, column: 1))
         }
         guard let node else {
             self.init(content: .map([]), location: SourceLocation(file: file.path, line: 1, column: 1))
@@ -50,9 +51,9 @@ public struct DryRunDocument: Sendable {
     public init(_ value: Value) {
         location = nil
         switch value {
-        case .array(let items): content = .list(items.map { DryRunDocument($0) })
+        case .array(let items): content = .list(items.map { LocatedDocument($0) })
         case .object(let members):
-            content = .map(members.keys.sorted().map { ($0, nil, DryRunDocument(members[$0]!)) })
+            content = .map(members.keys.sorted().map { ($0, nil, LocatedDocument(members[$0]!)) })
         default: content = .scalar(value)
         }
     }
@@ -67,7 +68,7 @@ public struct DryRunDocument: Sendable {
     }
 
     /// The member named `key` of a map.
-    public subscript(key: String) -> DryRunDocument? {
+    public subscript(key: String) -> LocatedDocument? {
         guard case .map(let pairs) = content else { return nil }
         return pairs.first { $0.key == key }?.value
     }
@@ -94,34 +95,34 @@ public struct DryRunDocument: Sendable {
     }
 
     private static func syntax(_ problem: String, _ context: YamlError.Context?, _ mark: Mark, _ file: SourceFile)
-        -> DryRunError
+        -> LocatedError
     {
         var message = problem
         if let context { message = "\(context.text): \(problem)" }
-        return DryRunError("not valid YAML or JSON: \(message)", at: location(mark, file))
+        return LocatedError("not valid YAML or JSON: \(message)", at: location(mark, file))
     }
 
-    private static func convert(_ node: Node, _ file: SourceFile) throws(DryRunError) -> DryRunDocument {
+    private static func convert(_ node: Node, _ file: SourceFile) throws(LocatedError) -> LocatedDocument {
         let at = location(node.mark, file)
         switch node {
         case .scalar(let scalar):
             let value: Value = scalar.style == .plain ? plainValue(scalar.string) : .string(scalar.string)
-            return DryRunDocument(content: .scalar(value), location: at)
+            return LocatedDocument(content: .scalar(value), location: at)
         case .sequence(let sequence):
-            var items: [DryRunDocument] = []
+            var items: [LocatedDocument] = []
             for item in sequence { items.append(try convert(item, file)) }
-            return DryRunDocument(content: .list(items), location: at)
+            return LocatedDocument(content: .list(items), location: at)
         case .mapping(let mapping):
-            var pairs: [(key: String, at: SourceLocation?, value: DryRunDocument)] = []
+            var pairs: [(key: String, at: SourceLocation?, value: LocatedDocument)] = []
             for (key, value) in mapping {
                 guard let name = key.scalar?.string else {
-                    throw DryRunError("keys must be plain text", at: location(key.mark, file))
+                    throw LocatedError("keys must be plain text", at: location(key.mark, file))
                 }
                 pairs.append((name, location(key.mark, file), try convert(value, file)))
             }
-            return DryRunDocument(content: .map(pairs), location: at)
+            return LocatedDocument(content: .map(pairs), location: at)
         case .alias:
-            throw DryRunError("aliases (*name) are not supported", at: at)
+            throw LocatedError("aliases (*name) are not supported", at: at)
         }
     }
 
@@ -140,8 +141,8 @@ public struct DryRunDocument: Sendable {
     }
 }
 
-/// A bad fixtures or input file (exit 64): what is wrong and where.
-public struct DryRunError: Error, Sendable, Hashable, CustomStringConvertible {
+/// A bad input or fixtures document (exit 64, HTTP 422): what is wrong and where.
+public struct LocatedError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// nil when the problem has no place in a file (e.g. a fixture built in code).
     public var location: SourceLocation?

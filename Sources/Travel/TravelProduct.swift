@@ -13,6 +13,9 @@ public struct TravelProduct: FlowProduct {
 
     public var fixtureSections: [String] { TravelFixtures.sections }
 
+    /// `notify.send` sends through Twilio.
+    public var stepProviders: [String: String] { ["notify": "twilio"] }
+
     public func readFixtures(_ sections: [String: LocatedDocument]) throws(LocatedError) -> any ProductFixtures {
         try TravelFixtures(sections)
     }

@@ -61,13 +61,14 @@ enum DaemonFixtures {
     }
 
     static func worker<Store: FlowStore & TravelStore>(
-        _ store: Store, registry: DefinitionRegistry, fake: FakeProviderServer, clock: TestClock, owner: String
+        _ store: Store, registry: DefinitionRegistry, fake: FakeProviderServer, clock: TestClock, owner: String,
+        handoff: StartHandoff? = nil
     ) -> InstanceWorker<Store> {
         InstanceWorker(
             store: store, registry: registry, steps: StepRegistry.providers().adding(TravelProduct.steps(store)),
             transport: fake, credentials: fake.credentials,
-            endpoints: .local("http://fake.local"), configuration: .init(owner: owner, lease: .seconds(60)),
-            clock: { clock.now })
+            endpoints: .local("http://fake.local"),
+            configuration: .init(owner: owner, lease: .seconds(60), handoff: handoff), clock: { clock.now })
     }
 }
 

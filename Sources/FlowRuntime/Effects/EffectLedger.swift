@@ -8,7 +8,7 @@ public import Steps
 /// in-doubt policy: `lookup` asks the provider whether it happened (`Step.lookUp`, e.g. Twilio's
 /// message list), `resend` calls again (the step deduplicates, or a repeat is harmless), `alert`
 /// gives up with an operations alert. A step's attempt after the ledger knew the effect runs with
-/// `StepContext.rerun` set, so a step that deduplicates itself (`notify.send`) knows to look. A call whose outcome is
+/// `StepContext.rerun` set, so a step that deduplicates itself knows to look. A call whose outcome is
 /// unknown is never sent again blindly: a timeout is recorded as in doubt, not as failed.
 public struct EffectLedger<Store: FlowStore>: Sendable {
     public let store: Store

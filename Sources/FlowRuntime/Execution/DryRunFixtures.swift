@@ -57,7 +57,7 @@ public struct DryRunFixtures: Sendable {
     public var openai: [Answer]
     public var approvals: [Approval]
     public var events: [Event]
-    /// What a product read from its own sections (the travel product's trips, conversations and
+    /// What a product read from its own sections (the rows the travel product's store starts with,
     /// itineraries that its dry-run store starts with); nil when there were none.
     public var product: (any ProductFixtures)?
 

@@ -7,15 +7,19 @@ public struct StoredInstanceReport: Sendable {
     public var report: DryRunReport
 
     /// `definition` gives the version (`<declared>+<7 hex of the hash>`); history is the whole timeline.
-    /// `calls` counts step attempts by provider (`twilio.*` and `notify.*` as twilio, `aeroapi.*`, `openai.*`).
-    public init(instance: InstanceRecord, definition: StoredDefinition?, history: [HistoryEntry]) {
+    /// `calls` counts step attempts by provider: `twilio.*`, `aeroapi.*`, `openai.*`, and a product's
+    /// steps that call one (`stepProviders`, e.g. the travel product's `notify` → `twilio`).
+    public init(
+        instance: InstanceRecord, definition: StoredDefinition?, history: [HistoryEntry],
+        stepProviders: [String: String] = [:]
+    ) {
         self.instance = instance
         let version = definition.map { "\($0.version)+\($0.hash.prefix(7))" } ?? String(instance.definitionHash.prefix(7))
         var calls: [String: Int] = [:]
         for entry in history where entry.kind == .stepCalled {
             guard let step = entry.entry.step,
                   let prefix = step.split(separator: ".").first.map(String.init) else { continue }
-            let provider = prefix == "notify" ? "twilio" : prefix
+            let provider = stepProviders[prefix] ?? prefix
             if ["twilio", "aeroapi", "openai"].contains(provider) { calls[provider, default: 0] += 1 }
         }
         report = DryRunReport(
@@ -25,11 +29,14 @@ public struct StoredInstanceReport: Sendable {
     }
 
     /// Loads an instance, its definition and its whole history; nil when there is no such instance.
-    public static func load(id: String, from store: some FlowStore) async throws -> StoredInstanceReport? {
+    public static func load(
+        id: String, from store: some FlowStore, stepProviders: [String: String] = [:]
+    ) async throws -> StoredInstanceReport? {
         guard let instance = try await store.instance(id: id) else { return nil }
         let definition = try await store.definition(hash: instance.definitionHash)
         let history = try await store.history(instanceID: id, after: 0)
-        return StoredInstanceReport(instance: instance, definition: definition, history: history)
+        return StoredInstanceReport(
+            instance: instance, definition: definition, history: history, stepProviders: stepProviders)
     }
 
     /// The dry-run's JSON object plus the instance's `id`, `key` and `wake_at`.

@@ -6,7 +6,7 @@ public import FlowEngine
 /// PostgreSQL in production); each concern has its own conformance checks that all pass.
 /// Instance state is an opaque JSON document (the interpreter's `Codable` state), so the
 /// store does not depend on the interpreter's types. A product's stores (the travel product's
-/// trips and notification log) live in the product and extend the same backends.
+/// stores) live in the product and extend the same backends.
 public protocol FlowStore: InstanceStore, EffectStore, ScheduleStore {
     /// Applies pending schema migrations; idempotent.
     func migrate() async throws

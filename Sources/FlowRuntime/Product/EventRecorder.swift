@@ -1,7 +1,7 @@
 public import FlowEngine
 
 /// Records what an event carries before any flow it starts runs (the travel product records the
-/// trip of a `trip.created`). A flow asks for one by name in its trigger: `records: trip`.
+/// payload's booking). A flow asks for one by name in its trigger's `records:`.
 public protocol EventRecorder: Sendable {
     /// Checks and records the payload for `agency`. Throws `RecordError` when the payload is not
     /// what the recorder needs (the event is then refused as a whole, nothing started); other

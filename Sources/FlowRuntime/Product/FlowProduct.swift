@@ -8,12 +8,19 @@ public import Steps
 public protocol FlowProduct: Sendable {
     /// Its tables: migrations applied with the runtime's.
     var schema: ProductSchema { get }
-    /// The top-level keys of a fixtures document it reads (`trips`, …), besides the runtime's.
+    /// The top-level keys of a fixtures document it reads, besides the runtime's.
     var fixtureSections: [String] { get }
     /// Reads those sections of a fixtures document; an error names where and why.
     func readFixtures(_ sections: [String: LocatedDocument]) throws(LocatedError) -> any ProductFixtures
     /// What it adds to a runtime over `store`.
     func parts(over store: OpenedStore) -> ProductParts
+    /// The provider a product step's calls count under in reports, by the step's prefix
+    /// (`notify` → `twilio`).
+    var stepProviders: [String: String] { get }
+}
+
+extension FlowProduct {
+    public var stepProviders: [String: String] { [:] }
 }
 
 /// What a product read from a fixtures document (`FlowProduct.readFixtures`).

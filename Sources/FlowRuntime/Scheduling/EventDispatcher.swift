@@ -30,9 +30,9 @@ public struct EventDispatcher<Store: FlowStore>: EventSink {
     /// `wakeup` is rung for each created instance, so an idle worker of this process claims it at once.
     public init(
         store: Store, registry: DefinitionRegistry, recorders: [String: any EventRecorder] = [:],
-        wakeup: WorkerWakeup? = nil
+        wakeup: WorkerWakeup? = nil, handoff: StartHandoff? = nil
     ) {
-        self.starter = InstanceStarter(store: store, registry: registry, wakeup: wakeup)
+        self.starter = InstanceStarter(store: store, registry: registry, wakeup: wakeup, handoff: handoff)
         self.recorders = recorders
     }
 

@@ -3,8 +3,10 @@ import Foundation
 import Synchronization
 
 /// Creates instances durably: exactly once per idempotency key, on the current definition
-/// (stored by content hash). The first transition is stored with the instance and it is due at
-/// once, so a worker performs its first step calls.
+/// (stored by content hash). The first transition is stored with the instance. With a
+/// `StartHandoff` (the daemon), an instance whose first transition calls steps is created leased
+/// to this process's worker and handed to it, which performs the calls at once; without one (a
+/// `flowctl start` on its own), it is due at once and whichever worker claims it performs them.
 public struct InstanceStarter<Store: FlowStore>: Sendable {
     /// Why an instance could not be started.
     public struct StartError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -16,13 +18,18 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
     public let registry: DefinitionRegistry
     /// Rung after each created instance, so an idle worker of this process claims it at once.
     public let wakeup: WorkerWakeup?
+    /// Where first transitions go to this process's worker; nil: the worker claims new instances.
+    public let handoff: StartHandoff?
     /// Definition hashes this starter already stored: a start then costs one round trip.
     private let stored = StoredHashes()
 
-    public init(store: Store, registry: DefinitionRegistry, wakeup: WorkerWakeup? = nil) {
+    public init(
+        store: Store, registry: DefinitionRegistry, wakeup: WorkerWakeup? = nil, handoff: StartHandoff? = nil
+    ) {
         self.store = store
         self.registry = registry
         self.wakeup = wakeup
+        self.handoff = handoff
     }
 
     /// Starts `flow` with `input` for `agency`; with a key already used, returns the existing instance.
@@ -59,10 +66,17 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
             return HistoryEntry(at: now, entry)
         }
         let status: InstanceStatus = InstanceStatus(rawValue: first.state.status.rawValue) ?? .running
+        let calls = first.actions.compactMap { action -> StepInvocation? in
+            guard case .callStep(let invocation) = action else { return nil }
+            return invocation
+        }
+        // Handed to this process's worker: leased to it, so no other worker claims it meanwhile.
+        let handing = calls.isEmpty ? nil : handoff
         let record = InstanceRecord(
             id: id, flow: name, definitionHash: loaded.contentHash, agencyID: agency, status: status,
             state: try Executor<Store>.encode(first.state), settings: Value.object(settings).jsonText,
-            wakeAt: status.isFinished ? nil : now, idempotencyKey: idempotencyKey, createdAt: now, updatedAt: now)
+            wakeAt: status.isFinished ? nil : now, idempotencyKey: idempotencyKey, leaseOwner: handing?.owner,
+            leaseUntil: handing.map { now + $0.lease }, createdAt: now, updatedAt: now)
         let result: CreateInstanceResult
         do {
             result = try await store.createInstance(record, history: history)
@@ -73,7 +87,10 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
             try await save(definition)
             result = try await store.createInstance(record, history: history)
         }
-        if case .created = result { wakeup?.ring() }
+        if case .created = result {
+            handing?.hand(StartHandoff.Start(record: record, flow: loaded.flow, state: first.state, calls: calls))
+            wakeup?.ring()
+        }
         return result
     }
 

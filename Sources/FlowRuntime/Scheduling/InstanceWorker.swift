@@ -19,14 +19,18 @@ public struct InstanceWorker<Store: FlowStore>: Service {
         public var pollInterval: Duration
         /// Rung by this process's starters when they create work; nil: timers and polling only.
         public var wakeup: WorkerWakeup?
+        /// New instances this process's starters hand over with their first calls (leased to `owner`).
+        public var handoff: StartHandoff?
 
         public init(owner: String, lease: TimeSpan = .seconds(60), batchSize: Int = 16,
-                    pollInterval: Duration = .milliseconds(200), wakeup: WorkerWakeup? = nil) {
+                    pollInterval: Duration = .milliseconds(200), wakeup: WorkerWakeup? = nil,
+                    handoff: StartHandoff? = nil) {
             self.owner = owner
             self.lease = lease
             self.batchSize = batchSize
             self.pollInterval = pollInterval
             self.wakeup = wakeup
+            self.handoff = handoff
         }
     }
 
@@ -68,6 +72,7 @@ public struct InstanceWorker<Store: FlowStore>: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let seen = configuration.wakeup?.rings ?? 0
             let pause: Duration
+            await runHandedStarts()
             do {
                 let batch = try await claimAndRun()
                 // A full batch: more may be due, claim again at once. A partial or empty one took
@@ -121,6 +126,40 @@ public struct InstanceWorker<Store: FlowStore>: Service {
         return batch
     }
 
+    /// Performs the first calls of the instances this process's starters created and handed over
+    /// (leased to this worker already), concurrently; failures are logged and the lease's expiry
+    /// lets a worker re-issue the calls from the stored state.
+    public func runHandedStarts() async {
+        guard let starts = configuration.handoff?.takeAll(), !starts.isEmpty else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for start in starts {
+                group.addTask {
+                    let (now, started) = (clock(), ContinuousClock.now)
+                    do {
+                        let after = try await executor(for: start.flow)
+                            .resume(start.state, outstanding: start.calls, events: [], at: now)
+                        metrics?.transition(flow: start.record.flow, from: start.state.status.rawValue,
+                                            to: after.status.rawValue, duration: ContinuousClock.now - started)
+                    } catch {
+                        logger.warning("first calls of a new instance interrupted", metadata: [
+                            "flow.instance": "\(start.record.id)", "flow.error": "\(error)",
+                        ])
+                    }
+                }
+            }
+        }
+    }
+
+    /// An executor for `flow` under this worker's owner and lease.
+    func executor(for flow: Flow) -> Executor<Store> {
+        var executor = Executor(
+            interpreter: Interpreter(flow: flow), store: store, steps: steps, transport: transport,
+            credentials: credentials, endpoints: endpoints, owner: configuration.owner)
+        executor.lease = configuration.lease
+        executor.wallClock = clock
+        return executor
+    }
+
     /// Runs one claimed instance with the inbox events the claim returned; failures are logged, and
     /// an instance that can never run is failed.
     func run(_ record: InstanceRecord, inbox: [InboxEvent]) async {
@@ -141,11 +180,7 @@ public struct InstanceWorker<Store: FlowStore>: Service {
             await failUnrunnable(record, reason: "\(error)", at: now)
             return
         }
-        var executor = Executor(
-            interpreter: Interpreter(flow: flow), store: store, steps: steps, transport: transport,
-            credentials: credentials, endpoints: endpoints, owner: configuration.owner)
-        executor.lease = configuration.lease
-        executor.wallClock = clock
+        let executor = executor(for: flow)
         do {
             var events: [(InterpreterEvent, inboxID: Int64?)] = state.timers
                 .filter { $0.value <= now }
@@ -153,6 +188,8 @@ public struct InstanceWorker<Store: FlowStore>: Service {
                 .map { (.timerFired(id: $0.key), inboxID: nil) }
             for entry in inbox { events.append((Self.event(from: entry), inboxID: entry.id)) }
             let before = state.status
+            // Calls its frames still await: a crash (or a lost lease) came between persisting a
+            // transition and performing its calls (a new instance's first calls come by `handoff`).
             let outstanding = StepInvocation.outstanding(in: state, flow: flow)
             let started = ContinuousClock.now
             let after = try await executor.resume(state, outstanding: outstanding, events: events, at: now)

@@ -80,13 +80,17 @@ public struct ScheduleService<Store: FlowStore>: Service {
     public let clock: @Sendable () -> Instant
     public let logger: Logger
     public let metrics: RuntimeMetrics?
+    /// Creates the fires' instances (in the daemon, handing them to this process's worker).
+    public let starter: InstanceStarter<Store>
 
     public init(
         store: Store, registry: DefinitionRegistry, configuration: Configuration = .init(),
         clock: @escaping @Sendable () -> Instant = InstanceWorker<Store>.wallClock,
-        logger: Logger = Logger(label: "flow.schedule"), metrics: RuntimeMetrics? = nil
+        logger: Logger = Logger(label: "flow.schedule"), metrics: RuntimeMetrics? = nil,
+        wakeup: WorkerWakeup? = nil, handoff: StartHandoff? = nil
     ) {
         self.metrics = metrics
+        self.starter = InstanceStarter(store: store, registry: registry, wakeup: wakeup, handoff: handoff)
         self.store = store
         self.registry = registry
         self.triggers = ScheduledTrigger.all(in: registry)
@@ -225,7 +229,7 @@ public struct ScheduleService<Store: FlowStore>: Service {
     private func startInstance(_ trigger: ScheduledTrigger, fireAt: Instant, claimed: Bool) async throws -> Fire {
         let settings = try registry.directory.effectiveSettings(flow: trigger.flow, agency: nil)
         let input = try trigger.input(fireAt: fireAt, settings: .object(settings))
-        let result = try await InstanceStarter(store: store, registry: registry).start(
+        let result = try await starter.start(
             flow: trigger.flow, input: input, agency: nil, idempotencyKey: trigger.idempotencyKey(fireAt: fireAt),
             at: clock())
         let outcome: Fire.Outcome

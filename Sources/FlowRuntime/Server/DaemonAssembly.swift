@@ -29,14 +29,19 @@ struct DaemonAssembly: Sendable {
         let parts = product.parts(over: opened)
         // Instances created in this process (events, inbound messages) wake an idle worker at once.
         let wakeup = WorkerWakeup()
+        // New instances' first calls go straight to this process's worker (`StartHandoff`).
+        let handoff = StartHandoff(owner: environment.owner, lease: configuration.lease)
         let steps = StepRegistry.providers().adding(parts.steps).metered(metrics)
         let worker = InstanceWorker(
             store: store, registry: registry, steps: steps, transport: providers.transport,
             credentials: providers.credentials, endpoints: providers.endpoints,
-            configuration: .init(owner: environment.owner, lease: configuration.lease, wakeup: wakeup), metrics: metrics)
-        let scheduler = ScheduleService(store: store, registry: registry, metrics: metrics)
+            configuration: .init(owner: environment.owner, lease: configuration.lease, wakeup: wakeup, handoff: handoff),
+            metrics: metrics)
+        let scheduler = ScheduleService(
+            store: store, registry: registry, metrics: metrics, wakeup: wakeup, handoff: handoff)
         let gauge = InstanceStatusGauge(store: store, metrics: metrics)
-        let dispatcher = EventDispatcher(store: store, registry: registry, recorders: parts.recorders, wakeup: wakeup)
+        let dispatcher = EventDispatcher(
+            store: store, registry: registry, recorders: parts.recorders, wakeup: wakeup, handoff: handoff)
         let health = HealthReport(store: storeKind, providers: providers.modes, flows: registry.flowNames)
         let router = Router()
         HealthRoutes.add(to: router, health: health, probe: probe)

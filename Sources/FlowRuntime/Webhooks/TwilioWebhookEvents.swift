@@ -1,4 +1,4 @@
-/// A Twilio delivery-status callback (contracts README §1.6), for the notifications log.
+/// A Twilio delivery-status callback (contracts README §1.6), for the product's webhook receiver.
 public struct TwilioDeliveryStatus: Sendable, Hashable {
     public var messageSid: String
     /// `queued`, `sent`, `delivered`, `read`, `undelivered`, `failed`, …
@@ -25,7 +25,7 @@ public struct TwilioDeliveryStatus: Sendable, Hashable {
     }
 }
 
-/// An inbound WhatsApp message (contracts README §1.7), which starts the concierge flow.
+/// An inbound WhatsApp message (contracts README §1.7), for the product's webhook receiver.
 public struct TwilioInboundMessage: Sendable, Hashable {
     /// The dedup key: Twilio retries deliver the same `MessageSid`.
     public var messageSid: String

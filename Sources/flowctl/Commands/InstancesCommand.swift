@@ -2,6 +2,7 @@ import ArgumentParser
 import FlowEngine
 import FlowRuntime
 import Foundation
+import Travel
 
 /// `flowctl instances list|show`: what the daemon's store holds.
 struct InstancesCommand: AsyncParsableCommand {
@@ -111,7 +112,8 @@ struct InstancesCommand: AsyncParsableCommand {
             let loaded: StoredInstanceReport?
             do {
                 loaded = try await storeConfiguration.withStore(migrate: false) {
-                    try await StoredInstanceReport.load(id: id, from: $0.flowStore)
+                    try await StoredInstanceReport.load(
+                        id: id, from: $0.flowStore, stepProviders: TravelProduct().stepProviders)
                 }
             } catch {
                 FileHandle.standardError.write(Data("flowctl instances: \(storeConfiguration): \(error)\n".utf8))

@@ -49,15 +49,7 @@ public struct DryRunReport: Sendable {
 
     /// The timeline: each entry's details plus `at` (when it happened) and `kind`. A detail that
     /// was itself called `at` (when a timer fires) is kept as `due_at`.
-    public var timeline: [Value] {
-        history.map { entry in
-            var details = entry.details
-            if let due = details["at"] { details["due_at"] = due }
-            details["at"] = .instant(entry.at)
-            details["kind"] = .string(entry.kind.rawValue)
-            return .object(details)
-        }
-    }
+    public var timeline: [Value] { history.map(\.timelineValue) }
 
     /// The contract's JSON object.
     public var json: Value {
@@ -77,5 +69,18 @@ public struct DryRunReport: Sendable {
             if let name = entry.details["zone"]?.stringValue, let zone = ZoneRules(identifier: name) { return zone }
         }
         return nil
+    }
+}
+
+extension HistoryEntry {
+    /// The entry as the dry-run, `instances show` and the API print it: its details plus `at` (when
+    /// it happened) and `kind`. A detail that was itself called `at` (when a timer fires) is kept as
+    /// `due_at`.
+    public var timelineValue: Value {
+        var details = self.details
+        if let due = details["at"] { details["due_at"] = due }
+        details["at"] = .instant(at)
+        details["kind"] = .string(kind.rawValue)
+        return .object(details)
     }
 }

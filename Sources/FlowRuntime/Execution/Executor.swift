@@ -20,6 +20,8 @@ public struct Executor<Store: FlowStore>: Sendable {
     public var lease: TimeSpan?
     /// The wall clock that lease deadlines are measured on.
     public var wallClock: @Sendable () -> Instant = { StoreCoding.wallClock() }
+    /// Told after each commit that appended to an instance's timeline (live streams read it at once).
+    public var timeline: TimelineNotifier?
     /// `store` when it takes states decoded (the in-memory store): cast once, not on every commit.
     private let decodedStore: (any DecodedStateCommitting)?
     /// The steps' logger (`StepContext`'s default label), made once rather than for every call.
@@ -150,10 +152,11 @@ public struct Executor<Store: FlowStore>: Sendable {
         // The in-memory store encodes the state when a record is read, not on every commit.
         if let decodedStore {
             try await decodedStore.commit(record, decoded: state, owner: owner)
-            return
+        } else {
+            record.state = try Self.encode(state)
+            try await store.commit(record, owner: owner)
         }
-        record.state = try Self.encode(state)
-        try await store.commit(record, owner: owner)
+        if !history.isEmpty || status.isFinished { timeline?.announce(state.instanceID) }
     }
 
     /// Whether a frame awaits a step call: `StepInvocation.outstanding(in:flow:)` is not empty (same

@@ -21,16 +21,19 @@ public struct InstanceWorker<Store: FlowStore>: Service {
         public var wakeup: WorkerWakeup?
         /// New instances this process's starters hand over with their first calls (leased to `owner`).
         public var handoff: StartHandoff?
+        /// Told after each commit that grew a timeline (this process's live streams).
+        public var timeline: TimelineNotifier?
 
         public init(owner: String, lease: TimeSpan = .seconds(60), batchSize: Int = 16,
                     pollInterval: Duration = .milliseconds(200), wakeup: WorkerWakeup? = nil,
-                    handoff: StartHandoff? = nil) {
+                    handoff: StartHandoff? = nil, timeline: TimelineNotifier? = nil) {
             self.owner = owner
             self.lease = lease
             self.batchSize = batchSize
             self.pollInterval = pollInterval
             self.wakeup = wakeup
             self.handoff = handoff
+            self.timeline = timeline
         }
     }
 
@@ -157,6 +160,7 @@ public struct InstanceWorker<Store: FlowStore>: Service {
             credentials: credentials, endpoints: endpoints, owner: configuration.owner)
         executor.lease = configuration.lease
         executor.wallClock = clock
+        executor.timeline = configuration.timeline
         return executor
     }
 

@@ -31,11 +31,15 @@ struct DaemonAssembly: Sendable {
         let wakeup = WorkerWakeup()
         // New instances' first calls go straight to this process's worker (`StartHandoff`).
         let handoff = StartHandoff(owner: environment.owner, lease: configuration.lease)
+        // Commits announce timeline growth to this process's live streams.
+        let timeline = TimelineNotifier()
         let steps = StepRegistry.providers().adding(parts.steps).metered(metrics)
         let worker = InstanceWorker(
             store: store, registry: registry, steps: steps, transport: providers.transport,
             credentials: providers.credentials, endpoints: providers.endpoints,
-            configuration: .init(owner: environment.owner, lease: configuration.lease, wakeup: wakeup, handoff: handoff),
+            configuration: .init(
+                owner: environment.owner, lease: configuration.lease, wakeup: wakeup, handoff: handoff,
+                timeline: timeline),
             metrics: metrics)
         let scheduler = ScheduleService(
             store: store, registry: registry, metrics: metrics, wakeup: wakeup, handoff: handoff)
@@ -45,7 +49,10 @@ struct DaemonAssembly: Sendable {
         let health = HealthReport(store: storeKind, providers: providers.modes, flows: registry.flowNames)
         let router = Router()
         HealthRoutes.add(to: router, health: health, probe: probe)
-        EventRoutes.add(to: router, dispatcher: dispatcher)
+        let delivery = EventDelivery(store: store, registry: registry, wakeup: wakeup)
+        EventRoutes.add(to: router, dispatcher: dispatcher, delivery: delivery)
+        InstanceEventRoutes.add(to: router, delivery: delivery)
+        TimelineRoutes.add(to: router, store: store, notifier: timeline)
         if let prometheus = environment.prometheus { MetricsRoutes.add(to: router, export: prometheus) }
         switch (providers.webhooks, parts.twilioSink) {
         case (.success(let webhooks), let sink?):

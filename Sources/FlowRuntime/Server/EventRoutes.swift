@@ -2,7 +2,8 @@ public import FlowEngine
 public import Hummingbird
 import Foundation
 
-/// What `POST /events/{name}` answers: the flows the event started (or found started).
+/// What `POST /events/{name}` answers: the flows the event started (or found started) and the
+/// waiting instances it was delivered to; both empty for an event no one listens to.
 public struct EventResponse: Sendable, Codable, ResponseEncodable {
     public struct Started: Sendable, Codable {
         public var flow: String
@@ -13,17 +14,26 @@ public struct EventResponse: Sendable, Codable, ResponseEncodable {
         public var created: Bool
     }
 
+    /// A waiting instance the event reached.
+    public struct Delivered: Sendable, Codable {
+        public var flow: String
+        public var instance: String
+    }
+
     public var event: String
     public var started: [Started]
+    public var delivered: [Delivered]
 }
 
 /// `POST /events/{name}` with a JSON body (the event payload; `?agency=ID` selects the agency's
-/// overrides): starts every flow with an event trigger for `name`, at most once per trigger key.
-/// Answers 200 with the instances, 400 to a body that is not JSON, 422 when the payload does not
-/// fit a flow's input or key.
+/// overrides; `?key=K` is the event's correlation key): starts every flow with an event trigger for
+/// `name`, at most once per trigger key, **and** delivers the event to every waiting instance
+/// whose wait for `name` correlates with `K` (`EventDelivery`; an `Idempotency-Key` header makes a
+/// repeated delivery a no-op). Answers 200 with both lists, 400 to a body that is not JSON, 422
+/// when the payload does not fit a flow's input or key.
 public enum EventRoutes {
     public static func add<Context: RequestContext, Store: FlowStore>(
-        to router: Router<Context>, dispatcher: EventDispatcher<Store>,
+        to router: Router<Context>, dispatcher: EventDispatcher<Store>, delivery: EventDelivery<Store>,
         clock: @escaping @Sendable () -> Instant = InstanceWorker<Store>.wallClock
     ) {
         router.post("events/:name") { request, context -> EventResponse in
@@ -45,14 +55,21 @@ public enum EventRoutes {
             } catch let error as InstanceStarter<Store>.StartError {
                 throw HTTPError(.unprocessableContent, message: error.description)
             }
+            let key = request.uri.queryParameters.get("key").map { String($0) }
+            let delivered = try await delivery.deliver(
+                event: name, key: key, payload: payload, agency: agency,
+                dedupKey: request.headers[.init("Idempotency-Key")!], at: clock())
             context.logger.info("event dispatched", metadata: [
                 "flow.event": "\(name)", "flow.started": "\(started.filter(\.created).count)",
-                "flow.existing": "\(started.filter { !$0.created }.count)",
+                "flow.existing": "\(started.filter { !$0.created }.count)", "flow.delivered": "\(delivered.count)",
             ])
-            return EventResponse(event: name, started: started.map {
-                .init(flow: $0.flow, instance: $0.instance.id, key: $0.key, status: $0.instance.status.rawValue,
-                      created: $0.created)
-            })
+            return EventResponse(
+                event: name,
+                started: started.map {
+                    .init(flow: $0.flow, instance: $0.instance.id, key: $0.key, status: $0.instance.status.rawValue,
+                          created: $0.created)
+                },
+                delivered: delivered.map { .init(flow: $0.flow, instance: $0.instance) })
         }
     }
 }

@@ -1,0 +1,42 @@
+public import FlowEngine
+import Foundation
+public import Hummingbird
+
+/// `POST /instances/{id}/events/{name}` with a JSON body (the payload) and `?key=K`: delivers the
+/// event to that one instance (`EventDelivery`), whether it waits for it now or not (a wait with a
+/// lookback then finds it); an `Idempotency-Key` header makes a repeat a no-op. 202 once it is in
+/// the instance's inbox; 404 for an instance the caller may not see; 409 when it has ended.
+public enum InstanceEventRoutes {
+    public static func add<Context: RequestContext, Store: FlowStore>(
+        to router: Router<Context>, delivery: EventDelivery<Store>,
+        clock: @escaping @Sendable () -> Instant = InstanceWorker<Store>.wallClock,
+        visible: @escaping @Sendable (InstanceRecord, Context) -> Bool = { _, _ in true }
+    ) {
+        router.post("instances/:id/events/:name") { request, context -> Response in
+            let id = try context.parameters.require("id")
+            let name = try context.parameters.require("name")
+            guard let record = try await delivery.store.instance(id: id), visible(record, context) else {
+                throw HTTPError(.notFound, message: "no instance '\(id)'")
+            }
+            guard !record.status.isFinished else {
+                throw HTTPError(.conflict, message: "instance '\(id)' has ended (\(record.status.rawValue))")
+            }
+            var request = request
+            let buffer = try await request.collectBody(upTo: 1024 * 1024)
+            let payload: Value
+            do {
+                payload = buffer.readableBytes == 0
+                    ? .object([:]) : try JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
+            } catch {
+                throw HTTPError(.badRequest, message: "the body must be a JSON document (the event's payload)")
+            }
+            try await delivery.deliver(
+                name, key: request.uri.queryParameters.get("key").map { String($0) }, payload: payload, to: id,
+                dedupKey: request.headers[.init("Idempotency-Key")!], at: clock())
+            let body: Value = ["instance": .string(id), "event": .string(name), "delivered": true]
+            return Response(
+                status: .accepted, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: body.jsonText)))
+        }
+    }
+}

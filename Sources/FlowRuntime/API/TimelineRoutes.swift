@@ -1,0 +1,118 @@
+public import FlowEngine
+import Foundation
+public import Hummingbird
+import NIOCore
+
+/// An instance's timeline over HTTP: `GET /instances/{id}/events` as JSON pages by sequence
+/// (`?after=SEQ&limit=N`), and — when the request accepts `text/event-stream` — as Server-Sent
+/// Events: `id:` is the entry's sequence, `event:` its kind, `data:` the entry as JSON (the
+/// dry-run's shape); `Last-Event-ID` (or `?after=`) resumes after that sequence with no gap and no
+/// duplicate; a `: heartbeat` comment every `heartbeat`; an `end` event with the final status once
+/// the instance has ended (succeeded, failed, cancelled), after which the stream closes. A client
+/// that disconnects only ends its own stream. `visible` decides whether the caller may see the
+/// instance (another agency's: 404).
+public enum TimelineRoutes {
+    /// How often a stream re-reads the store without an announcement (commits of other daemons).
+    public static var pollInterval: Duration { .seconds(1) }
+    /// The most entries one JSON page carries.
+    public static var maximumPage: Int { 1_000 }
+
+    public static func add<Context: RequestContext, Store: FlowStore>(
+        to router: Router<Context>, store: Store, notifier: TimelineNotifier,
+        heartbeat: Duration = .seconds(15),
+        visible: @escaping @Sendable (InstanceRecord, Context) -> Bool = { _, _ in true }
+    ) {
+        router.get("instances/:id/events") { request, context -> Response in
+            let id = try context.parameters.require("id")
+            guard let record = try await store.instance(id: id), visible(record, context) else {
+                throw HTTPError(.notFound, message: "no instance '\(id)'")
+            }
+            let after = try Self.after(request)
+            if request.headers[.accept]?.contains("text/event-stream") == true {
+                return stream(id: id, after: after, store: store, notifier: notifier, heartbeat: heartbeat)
+            }
+            let limit = min(max(Int(request.uri.queryParameters.get("limit") ?? "") ?? 100, 1), maximumPage)
+            let entries = try await store.history(instanceID: id, after: after)
+            let page = Array(entries.prefix(limit))
+            let body: Value = [
+                "instance": .string(id), "status": .string(record.status.rawValue),
+                "events": .array(page.map(Self.json)),
+                "next_after": .number(Double(page.last?.sequence ?? after)), "more": .bool(entries.count > limit),
+            ]
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: body.jsonText)))
+        }
+    }
+
+    /// The sequence to start after: `Last-Event-ID`, else `?after=`, else 0.
+    static func after(_ request: Request) throws -> Int64 {
+        let header = request.headers[.init("Last-Event-ID")!]
+        let text = header ?? request.uri.queryParameters.get("after").map { String($0) }
+        guard let text, !text.isEmpty else { return 0 }
+        guard let value = Int64(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+            throw HTTPError(.badRequest, message: "Last-Event-ID / after must be a non-negative sequence number")
+        }
+        return value
+    }
+
+    /// One entry as JSON: the dry-run's shape plus its `seq`.
+    static func json(_ entry: HistoryEntry) -> Value {
+        guard case .object(var members) = entry.timelineValue else { return entry.timelineValue }
+        members["seq"] = .number(Double(entry.sequence))
+        return .object(members)
+    }
+
+    static func stream<Store: FlowStore>(
+        id: String, after start: Int64, store: Store, notifier: TimelineNotifier, heartbeat: Duration
+    ) -> Response {
+        let headers: HTTPFields = [
+            .contentType: "text/event-stream", .cacheControl: "no-cache",
+        ]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var after = start
+            var lastBeat = ContinuousClock.now
+            while !Task.isCancelled {
+                let seen = notifier.version(of: id)
+                for entry in try await store.history(instanceID: id, after: after) {
+                    try await writer.write(ByteBuffer(string: ServerSentEvent.event(
+                        id: entry.sequence, name: entry.kind.rawValue, data: json(entry).jsonText)))
+                    after = entry.sequence
+                }
+                guard let record = try await store.instance(id: id) else { break }
+                if record.status.isFinished {
+                    // Entries committed with the final status were read above only if they came first.
+                    for entry in try await store.history(instanceID: id, after: after) {
+                        try await writer.write(ByteBuffer(string: ServerSentEvent.event(
+                            id: entry.sequence, name: entry.kind.rawValue, data: json(entry).jsonText)))
+                        after = entry.sequence
+                    }
+                    let end: Value = ["instance": .string(id), "status": .string(record.status.rawValue)]
+                    try await writer.write(ByteBuffer(string: ServerSentEvent.event(
+                        id: after, name: "end", data: end.jsonText)))
+                    break
+                }
+                let untilBeat = heartbeat - (ContinuousClock.now - lastBeat)
+                if untilBeat <= .zero {
+                    try await writer.write(ByteBuffer(string: ServerSentEvent.heartbeat))
+                    lastBeat = ContinuousClock.now
+                    continue
+                }
+                await notifier.wait(for: id, after: seen, atMost: min(untilBeat, pollInterval))
+            }
+            try await writer.finish(nil)
+        })
+    }
+}
+
+/// The Server-Sent Events wire format (one event: `id:`, `event:`, one `data:` line per line of
+/// the payload, a blank line).
+enum ServerSentEvent {
+    static func event(id: Int64, name: String, data: String) -> String {
+        var text = "id: \(id)\nevent: \(name)\n"
+        for line in data.split(separator: "\n", omittingEmptySubsequences: false) { text += "data: \(line)\n" }
+        return text + "\n"
+    }
+
+    static let heartbeat = ": heartbeat\n\n"
+}

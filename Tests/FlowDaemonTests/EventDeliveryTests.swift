@@ -1,0 +1,124 @@
+import FakeProviders
+import FlowEngine
+import FlowRuntime
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Steps
+import Testing
+import Travel
+
+/// Events reach running instances: `POST /events/{name}?key=K` delivers to every waiting instance
+/// whose wait correlates with K, and `POST /instances/{id}/events/{name}` to one instance.
+@Suite("Event delivery to waiting instances")
+struct EventDeliveryTests {
+    static let watch = """
+        flow: watch
+        version: 1
+        triggers:
+          - event: watch.started
+            key: ${{ input.id }}
+        input:
+          id: { type: string, required: true }
+        start: wait_update
+        states:
+          wait_update:
+            wait:
+              event:
+                name: thing.updated
+                correlation: ${{ input.id }}
+                timeout: 1h
+                on_timeout: timed_out
+                save: update
+            next: done
+          done: { succeed: { output: "${{ vars.update }}" } }
+          timed_out: { fail: { error: timeout, message: no update } }
+        """
+
+    /// A workflow directory with only `watch`.
+    static func workflows() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try watch.write(to: directory.appendingPathComponent("watch.yaml"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    @Test("a correlated event reaches the waiting instance once; another key reaches no one")
+    func correlated() async throws {
+        let directory = try Self.workflows()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let registry = DefinitionRegistry(path: directory.path)
+        #expect(!registry.directory.diagnostics.hasErrors, "\(registry.directory.diagnostics)")
+        let store = try await DaemonFixtures.temporarySQLite()
+        let clock = TestClock(DaemonFixtures.start)
+        let fake = FakeProviderServer()
+        let dispatcher = DaemonFixtures.dispatcher(store, registry: registry)
+        let started = try await dispatcher.dispatch(event: "watch.started", payload: ["id": "W1"], agency: nil,
+                                                    at: clock.now)
+        let id = try #require(started.first?.instance.id)
+        let worker = DaemonFixtures.worker(store, registry: registry, fake: fake, clock: clock, owner: "w")
+        try await worker.runOnce()
+        #expect(try await store.instance(id: id)?.status == .waiting)
+
+        let delivery = EventDelivery(store: store, registry: registry)
+        #expect(try await delivery.deliver(event: "thing.updated", key: "W2", payload: ["n": 1], agency: nil,
+                                           dedupKey: nil, at: clock.now).isEmpty)
+        let reached = try await delivery.deliver(event: "thing.updated", key: "W1", payload: ["n": 2], agency: nil,
+                                                 dedupKey: "u-1", at: clock.now)
+        #expect(reached == [.init(flow: "watch", instance: id)])
+        // The same delivery again (a client retry with the same Idempotency-Key) adds nothing.
+        _ = try await delivery.deliver(event: "thing.updated", key: "W1", payload: ["n": 2], agency: nil,
+                                       dedupKey: "u-1", at: clock.now)
+        #expect(try await store.inbox(instanceID: id).count == 1)
+        try await worker.runOnce()
+        let after = try #require(try await store.instance(id: id))
+        #expect(after.status == .succeeded)
+        let kinds = try await store.history(instanceID: id, after: 0).map(\.kind)
+        #expect(kinds.contains(.eventReceived))
+        // Another agency's delivery reaches no one.
+        #expect(try await delivery.deliver(event: "thing.updated", key: "W1", payload: [:], agency: "other",
+                                           dedupKey: nil, at: clock.now).isEmpty)
+        try await store.close()
+    }
+
+    @Test("over HTTP: POST /events/{name}?key= answers what it started and delivered; one instance directly")
+    func overHTTP() async throws {
+        let directory = try Self.workflows()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flow-\(UUID().uuidString).sqlite").path
+        let app = try await buildApplication(
+            configuration: DaemonFixtures.configuration(database: "sqlite://" + path, workflows: directory.path),
+            product: TravelProduct(), environment: DaemonEnvironment(variables: [:], transport: FixtureTransport(queue: [])))
+        try await app.test(.router) { client in
+            var instance = ""
+            try await client.execute(uri: "/events/watch.started", method: .post, body: ByteBuffer(string: #"{"id":"W9"}"#)) {
+                let body = try JSONDecoder().decode(EventResponse.self, from: Data(buffer: $0.body))
+                instance = body.started.first?.instance ?? ""
+                #expect(body.delivered.isEmpty)
+            }
+            try await client.execute(uri: "/instances/nope/events/thing.updated", method: .post,
+                                     body: ByteBuffer(string: "{}")) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/instances/\(instance)/events/thing.updated", method: .post,
+                                     body: ByteBuffer(string: "{nope")) { #expect($0.status == .badRequest) }
+            // The daemon's worker runs under the router test too: the delivered event resumes the instance.
+            try await client.execute(uri: "/instances/\(instance)/events/thing.updated?key=W9", method: .post,
+                                     body: ByteBuffer(string: #"{"n":3}"#)) { #expect($0.status == .accepted) }
+            var status = ""
+            for _ in 0..<200 where status != "succeeded" {
+                try await client.execute(uri: "/instances/\(instance)/events", method: .get) {
+                    status = (try? JSONDecoder().decode(Value.self, from: Data(buffer: $0.body)))?["status"]?
+                        .stringValue ?? ""
+                }
+                if status != "succeeded" { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(status == "succeeded")
+            try await client.execute(uri: "/instances/\(instance)/events/thing.updated", method: .post,
+                                     body: ByteBuffer(string: "{}")) { #expect($0.status == .conflict) }
+        }
+        let store = try await SQLiteFlowStore.open(.file(path: path), migrate: false)
+        let id = try #require(try await store.instances(matching: .init()).first?.id)
+        let received = try await store.history(instanceID: id, after: 0).filter { $0.kind == .eventReceived }
+        #expect(received.first?.details["key"] == "W9")
+        try await store.close()
+    }
+}

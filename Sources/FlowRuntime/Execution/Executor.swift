@@ -156,7 +156,7 @@ public struct Executor<Store: FlowStore>: Sendable {
             record.state = try Self.encode(state)
             try await store.commit(record, owner: owner)
         }
-        if !history.isEmpty || status.isFinished { timeline?.announce(state.instanceID) }
+        if !history.isEmpty || status.isFinished { timeline?.announce(state.instanceID, ended: status.isFinished) }
     }
 
     /// Whether a frame awaits a step call: `StepInvocation.outstanding(in:flow:)` is not empty (same

@@ -73,7 +73,12 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
             try await save(definition)
             result = try await store.createInstance(record, history: history)
         }
-        if case .created = result { wakeup?.ring() }
+        if case .created = result {
+            // A flow that starts in an approval state asks at once (after the row it references exists).
+            try await ApprovalBookkeeping.recordRequests(in: first.actions, state: first.state, flow: name, store: store,
+                                                         at: now)
+            wakeup?.ring()
+        }
         return result
     }
 

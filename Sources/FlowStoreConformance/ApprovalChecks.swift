@@ -84,9 +84,10 @@ enum ApprovalChecks {
             for row in rows { try await store.recordApproval(row) }
             _ = try await store.decideApproval(id: rows[2].id, ApprovalVerdict(approve: true, by: "ops", at: F.t0))
             let at = F.t0 + .hours(48)
-            #expect(try await store.closeApprovals(instanceID: instance.id, approvalID: "a1", as: .expired, at: at) == 1)
-            #expect(try await store.closeApprovals(instanceID: instance.id, approvalID: nil, as: .cancelled, at: at) == 1)
-            #expect(try await store.closeApprovals(instanceID: instance.id, approvalID: nil, as: .cancelled, at: at) == 0)
+            let id = instance.id
+            #expect(try await store.closeApprovals(instanceID: id, approvalID: "a1", as: .expired, at: at) == 1)
+            #expect(try await store.closeApprovals(instanceID: id, approvalID: nil, as: .cancelled, at: at) == 1)
+            #expect(try await store.closeApprovals(instanceID: id, approvalID: nil, as: .cancelled, at: at) == 0)
             let states = try await rows.asyncMap { try await store.approval(id: $0.id) }
             #expect(states.map { $0?.status } == [.expired, .cancelled, .approved])
             #expect(states[0]?.decidedAt == at && states[1]?.decidedAt == at)

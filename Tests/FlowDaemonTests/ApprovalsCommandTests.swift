@@ -69,7 +69,8 @@ struct ApprovalsCommandTests {
         #expect(foreign.status == 64 && foreign.output.contains("no such approval"), "\(foreign.output)")
         let approved = try await flowctl(
             ["approve", id, "--by", "ops@agency.example", "--notes", "ok", "--values", values, "--agency", "acme"])
-        #expect(approved.status == 0 && approved.output.contains("approved by ops@agency.example"), "\(approved.output)")
+        #expect(approved.status == 0 && approved.output.contains("approved by ops@agency.example"),
+                "\(approved.output)")
         let again = try await flowctl(["reject", id, "--by", "ops@agency.example"])
         #expect(again.status == 64 && again.output.contains("already approved"), "\(again.output)")
         let unknown = try await flowctl(["approve", "nope:a1", "--by", "ops@agency.example"])

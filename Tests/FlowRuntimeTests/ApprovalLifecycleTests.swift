@@ -68,6 +68,22 @@ struct ApprovalLifecycleTests {
         #expect(try await run.store.inbox(instanceID: instance).isEmpty)
     }
 
+    @Test("a cancelled instance leaves its approval cancelled, and a decision on it is a conflict")
+    func cancelledInstance() async throws {
+        let run = try await DurablePlanning.open()
+        defer { Task { try? await run.store.close() } }
+        let instance = try await run.startAndRunToApproval()
+        let approval = try #require(try await run.decisions.list(agency: "acme").first)
+        try await run.store.deliver(InboxEvent(
+            instanceID: instance, kind: "cancel", payload: ["reason": "the traveller gave up"], at: run.clock.now))
+        try await run.drain()
+        #expect(try await run.store.instance(id: instance)?.status == .cancelled)
+        #expect(try await run.store.approval(id: approval.id)?.status == .cancelled)
+        guard case .conflict(_, .cancelled) = try await run.decide(approval.id) else {
+            Issue.record("a cancelled approval must refuse a decision"); return
+        }
+    }
+
     @Test("approvers, when declared, must include the decider's identity", arguments: [
         ("ops@agency.example", true), ("OPS@agency.example", true), ("eve@elsewhere.example", false),
     ])

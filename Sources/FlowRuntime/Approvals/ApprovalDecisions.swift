@@ -24,7 +24,8 @@ public struct ApprovalDecisions<Store: FlowStore>: Sendable {
     public func list(
         agency: String?, status: ApprovalRecord.Status? = .pending, after: String? = nil, limit: Int = 100
     ) async throws -> [ApprovalRecord] {
-        try await store.approvals(matching: ApprovalFilter(agencyID: agency, status: status, after: after, limit: limit))
+        let filter = ApprovalFilter(agencyID: agency, status: status, after: after, limit: limit)
+        return try await store.approvals(matching: filter)
     }
 
     /// Decides approval `id` for `agency` (nil: an admin, any agency) as `by`, checked in this order:

@@ -19,7 +19,8 @@ public enum ApprovalValues {
             guard let expected = declared[key] else {
                 return ApprovalValueProblem(
                     field: field,
-                    message: "this approval declares no '\(key)'" + (allowed.isEmpty ? "" : " (it declares \(allowed))"))
+                    message: "this approval declares no '\(key)'"
+                        + (allowed.isEmpty ? "" : " (it declares \(allowed))"))
             }
             guard let value = given[key], !fits(value, expected) else { return nil }
             return ApprovalValueProblem(

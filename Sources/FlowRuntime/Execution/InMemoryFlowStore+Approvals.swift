@@ -13,12 +13,14 @@ extension InMemoryFlowStore {
 
     public func approvals(matching filter: ApprovalFilter) async throws -> [ApprovalRecord] {
         let sorted = approvalRows.values.filter {
-            (filter.agencyID == nil || $0.agencyID == filter.agencyID) && (filter.status == nil || $0.status == filter.status)
+            (filter.agencyID == nil || $0.agencyID == filter.agencyID)
+                && (filter.status == nil || $0.status == filter.status)
                 && (filter.instanceID == nil || $0.instanceID == filter.instanceID)
         }.sorted { ($0.requestedAt, $0.id) < ($1.requestedAt, $1.id) }
         guard let after = filter.after else { return Array(sorted.prefix(max(0, filter.limit))) }
         guard let cursor = approvalRows[after] else { return [] }
-        return Array(sorted.filter { ($0.requestedAt, $0.id) > (cursor.requestedAt, cursor.id) }.prefix(max(0, filter.limit)))
+        let later = sorted.filter { ($0.requestedAt, $0.id) > (cursor.requestedAt, cursor.id) }
+        return Array(later.prefix(max(0, filter.limit)))
     }
 
     public func decideApproval(id: String, _ verdict: ApprovalVerdict) async throws -> ApprovalDecideResult {

@@ -61,7 +61,8 @@ public struct ApprovalRecord: Sendable, Hashable {
     /// The row id of approval `approvalID` of instance `instanceID`: `<instance>:a<n>` for the
     /// interpreter's `<instance>/a<n>` (no `/`, so it fits one URL path segment).
     public static func id(instanceID: String, approvalID: String) -> String {
-        let local = approvalID.hasPrefix(instanceID + "/") ? approvalID.dropFirst(instanceID.count + 1) : approvalID[...]
+        let prefix = instanceID + "/"
+        let local = approvalID.hasPrefix(prefix) ? approvalID.dropFirst(prefix.count) : approvalID[...]
         return "\(instanceID):\(local)"
     }
 

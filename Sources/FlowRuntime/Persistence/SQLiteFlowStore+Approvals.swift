@@ -12,12 +12,15 @@ extension SQLiteFlowStore {
         try await write { _ in
             try await exec(
                 """
-                INSERT INTO approvals (\(Self.approvalColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL, NULL, NULL)
-                ON CONFLICT (id) DO UPDATE SET state = excluded.state, kind = excluded.kind, request = excluded.request,
-                    approvers = excluded.approvers, expires_at = excluded.expires_at, requested_at = excluded.requested_at
+                INSERT INTO approvals (\(Self.approvalColumns))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL, NULL, NULL)
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, kind = excluded.kind,
+                    request = excluded.request, approvers = excluded.approvers, expires_at = excluded.expires_at,
+                    requested_at = excluded.requested_at
                 WHERE approvals.status = 'pending'
                 """,
-                [.text(approval.id), .text(approval.approvalID), .text(approval.instanceID), .optional(approval.agencyID),
+                [.text(approval.id), .text(approval.approvalID), .text(approval.instanceID),
+                 .optional(approval.agencyID),
                  .text(approval.flow), .text(approval.state), .optional(approval.kind),
                  .text(try StoreCoding.json(approval.request)), .text(try StoreCoding.json(approval.approvers)),
                  .instant(approval.expiresAt), .instant(approval.requestedAt)]

@@ -75,8 +75,8 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
         }
         if case .created = result {
             // A flow that starts in an approval state asks at once (after the row it references exists).
-            try await ApprovalBookkeeping.recordRequests(in: first.actions, state: first.state, flow: name, store: store,
-                                                         at: now)
+            try await ApprovalBookkeeping.recordRequests(
+                in: first.actions, state: first.state, flow: name, store: store, at: now)
             wakeup?.ring()
         }
         return result

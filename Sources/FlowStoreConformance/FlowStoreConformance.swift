@@ -46,6 +46,15 @@ public enum FlowStoreConformance {
         Check(name: "hostile strings are bound, not spliced", body: LedgerChecks.hostileStrings),
         Check(name: "every timeline kind round-trips", body: TimelineChecks.everyKindRoundTrips),
         Check(name: "an unknown timeline kind still reads", body: TimelineChecks.unknownKindReads),
+    ] + approvalChecks
+
+    /// The approvals table's checks (also run against the in-memory store).
+    public static let approvalChecks: [Check] = [
+        Check(name: "approvals record, list by agency a page at a time", body: ApprovalChecks.recordAndList),
+        Check(name: "an approval is decided once; late and unknown ones are refused", body: ApprovalChecks.decideOnce),
+        Check(name: "approvals close as expired or cancelled", body: ApprovalChecks.close),
+        Check(name: "exactly one of concurrent decisions wins", body: ApprovalChecks.concurrentDecisions),
+        Check(name: "hostile strings in approvals are bound, not spliced", body: ApprovalChecks.hostileStrings),
     ]
 
     /// The travel tables' checks: the notification log, trips, conversations and itineraries (run against

@@ -46,6 +46,11 @@ import Travel
         try await check.run(TravelStoreHarness(name: "memory") { body in try await body(InMemoryTravelStore()) })
     }
 
+    @Test(arguments: FlowStoreConformance.approvalChecks)
+    func inMemoryApprovals(_ check: FlowStoreConformance.Check) async throws {
+        try await check.run(FlowStoreHarness(name: "memory") { body in try await body(InMemoryFlowStore()) })
+    }
+
     /// CI must fail, not skip, when the PostgreSQL tests could not run.
     @Test func postgresRunsInCI() {
         if ProcessInfo.processInfo.environment["CI"] == "true" {

@@ -113,7 +113,16 @@ public struct Executor<Store: FlowStore>: Sendable {
                 let longest = calls.compactMap { $0.deadline.map { $0 - now } }.max() ?? .seconds(0)
                 return wallClock() + (longest > lease ? longest + .seconds(5) : lease)
             }
+            if lease != nil {
+                try await ApprovalBookkeeping.recordRequests(
+                    in: transition.actions, state: transition.state, flow: interpreter.flow.name.value, store: store,
+                    at: now)
+            }
             try await commit(transition.state, history: history, consumed: consumed, keepLease: keep, at: now)
+            if lease != nil {
+                try await ApprovalBookkeeping.closeEnded(
+                    history: history, state: transition.state, flow: interpreter.flow, store: store, at: now)
+            }
             consumed = []
             guard !calls.isEmpty else { return transition.state }
             carried = []

@@ -16,6 +16,10 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     private var nextInboxID: Int64 = 0
     private var effects: [String: EffectRecord] = [:]
     private var fires: [String: Set<Instant>] = [:]
+    /// Approvals by row id (`InMemoryFlowStore+Approvals.swift`).
+    var approvalRows: [String: ApprovalRecord] = [:]
+    /// Every dedup key delivered, consumed or not.
+    private var deliveredKeys: Set<String> = []
 
     public init() {}
 
@@ -163,7 +167,8 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     }
 
     public func deliver(_ event: InboxEvent) async throws {
-        if let key = event.dedupKey, inboxes[event.instanceID]?.contains(where: { $0.dedupKey == key }) == true { return }
+        // Like the SQL stores' UNIQUE (dedup_key), a key once delivered stays taken after it is consumed.
+        if let key = event.dedupKey, !deliveredKeys.insert(key).inserted { return }
         nextInboxID += 1
         var stored = event
         stored.id = nextInboxID

@@ -53,6 +53,7 @@ package enum Migrations {
             Migration(version: 2, name: "agencies", statements: agencies(d)),
             Migration(version: 4, name: "claim_index_and_last_seq", statements: claimIndexAndLastSequence(d)),
             Migration(version: 8, name: "drop_unused_tables", statements: dropUnusedTables(d)),
+            Migration(version: 10, name: "approvals", statements: approvals(d)),
         ]
     }
 
@@ -229,5 +230,35 @@ package enum Migrations {
     /// get tables of their own when they are built.
     static func dropUnusedTables(_ d: SchemaDialect) -> [String] {
         ["DROP TABLE approvals", "DROP TABLE agency_override_audit", "DROP TABLE agency_overrides"]
+    }
+
+    /// Migration 10: approvals people decide (`ApprovalStore`); migration 8 dropped an older, unused
+    /// table of the same name. `decision_values` because `values` is an SQL keyword.
+    static func approvals(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE approvals (
+                id TEXT PRIMARY KEY,
+                approval_id TEXT NOT NULL,
+                instance_id TEXT NOT NULL REFERENCES flow_instances (id) ON DELETE CASCADE,
+                agency_id TEXT,
+                flow TEXT NOT NULL,
+                state TEXT NOT NULL,
+                kind TEXT,
+                \(d.json("request")),
+                \(d.json("approvers")),
+                expires_at \(d.instant),
+                requested_at \(d.instant) NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending'
+                    \(d.check("status", in: ApprovalRecord.Status.allCases.map(\.rawValue))),
+                decided_by TEXT,
+                decided_at \(d.instant),
+                notes TEXT,
+                \(d.json("decision_values", nullable: true))
+            )
+            """,
+            "CREATE INDEX approvals_by_agency ON approvals (agency_id, status, requested_at, id)",
+            "CREATE INDEX approvals_by_instance ON approvals (instance_id, status)",
+        ]
     }
 }

@@ -88,6 +88,9 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
             result = try await store.createInstance(record, history: history)
         }
         if case .created = result {
+            // A flow that starts in an approval state asks at once (after the row it references exists).
+            try await ApprovalBookkeeping.recordRequests(
+                in: first.actions, state: first.state, flow: name, store: store, at: now)
             handing?.hand(StartHandoff.Start(record: record, flow: loaded.flow, state: first.state, calls: calls))
             wakeup?.ring()
         }

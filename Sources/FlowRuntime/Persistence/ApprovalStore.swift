@@ -1,0 +1,26 @@
+public import FlowEngine
+
+/// Approvals people decide (`approvals` table): recorded when an instance enters an approval
+/// state, listed and decided through `ApprovalDecisions`, closed when the instance leaves the
+/// approval by its timer or otherwise.
+public protocol ApprovalStore: Sendable {
+    /// Records a requested approval. Idempotent by `id`: a pending row is replaced (a transition
+    /// re-issued after a lost lease asks again), a row that left `pending` is kept as it is.
+    func recordApproval(_ approval: ApprovalRecord) async throws
+
+    func approval(id: String) async throws -> ApprovalRecord?
+
+    /// Approvals matching `filter`, ordered by request time then id, at most `filter.limit`.
+    func approvals(matching filter: ApprovalFilter) async throws -> [ApprovalRecord]
+
+    /// Decides approval `id` atomically: only a `pending` row whose expiry is after `verdict.at`
+    /// takes the verdict; of concurrent deciders exactly one gets `.decided`.
+    func decideApproval(id: String, _ verdict: ApprovalVerdict) async throws -> ApprovalDecideResult
+
+    /// Ends the instance's pending approvals without a person's decision (`expired` or
+    /// `cancelled`): approval `approvalID` only, or all of them when nil. Returns how many changed.
+    @discardableResult
+    func closeApprovals(
+        instanceID: String, approvalID: String?, as status: ApprovalRecord.Status, at: Instant
+    ) async throws -> Int
+}

@@ -144,7 +144,11 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowRuntimeTests",
-            dependencies: ["FlowRuntime", "FlowEngine", "Steps", "Travel"],
+            dependencies: [
+                "FlowRuntime", "FlowEngine", "Steps", "Travel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -52,6 +52,10 @@ struct DaemonAssembly: Sendable {
         let delivery = EventDelivery(store: store, registry: registry, wakeup: wakeup)
         EventRoutes.add(to: router, dispatcher: dispatcher, delivery: delivery)
         InstanceEventRoutes.add(to: router, delivery: delivery)
+        // Until keys carry identities (API keys), every caller is an unnamed admin.
+        ApprovalRoutes.add(to: router, decisions: ApprovalDecisions(store: store, wakeup: wakeup)) { _ in
+            ApprovalCaller(agency: nil, name: nil)
+        }
         TimelineRoutes.add(to: router, store: store, notifier: timeline)
         if let prometheus = environment.prometheus { MetricsRoutes.add(to: router, export: prometheus) }
         switch (providers.webhooks, parts.twilioSink) {

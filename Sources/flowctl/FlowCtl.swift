@@ -17,6 +17,7 @@ struct FlowCtl: AsyncParsableCommand {
             StartCommand.self,
             ScheduleCommand.self,
             InstancesCommand.self,
+            KeysCommand.self,
             ServeCommand.self,
         ]
     )

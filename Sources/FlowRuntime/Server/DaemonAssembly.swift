@@ -5,8 +5,8 @@ import Logging
 import ServiceLifecycle
 import Steps
 
-/// The daemon's HTTP application type (routes over the basic request context).
-public typealias FlowApplication = Application<RouterResponder<BasicRequestContext>>
+/// The daemon's HTTP application type (routes over the daemon's authenticated request context).
+public typealias FlowApplication = Application<RouterResponder<FlowRequestContext>>
 
 /// The parts of one daemon over one store: what `buildApplication(configuration:product:environment:)`
 /// wires together once the store is open.
@@ -38,9 +38,17 @@ struct DaemonAssembly: Sendable {
         let gauge = InstanceStatusGauge(store: store, metrics: metrics)
         let dispatcher = EventDispatcher(store: store, registry: registry, recorders: parts.recorders, wakeup: wakeup)
         let health = HealthReport(store: storeKind, providers: providers.modes, flows: registry.flowNames)
-        let router = Router()
+        let router = Router(context: FlowRequestContext.self)
+        // CORS first (preflights carry no key), then errors as JSON, then the key check.
+        if !configuration.corsOrigins.isEmpty {
+            router.add(middleware: AllowedOriginsCORS(origins: configuration.corsOrigins))
+        }
+        router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: APIKeyAuthentication(store: store))
         HealthRoutes.add(to: router, health: health, probe: probe)
+        OpenAPIRoutes.add(to: router)
         EventRoutes.add(to: router, dispatcher: dispatcher)
+        InstanceRoutes.add(to: router, .init(store: store, starter: dispatcher.starter, wakeup: wakeup))
         if let prometheus = environment.prometheus { MetricsRoutes.add(to: router, export: prometheus) }
         switch (providers.webhooks, parts.twilioSink) {
         case (.success(let webhooks), let sink?):

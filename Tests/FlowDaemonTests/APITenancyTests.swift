@@ -94,6 +94,11 @@ struct APITenancyTests {
             #expect(other == .created && theirs["id"] != created["id"] && theirs["agency"] == "patagonia")
             let (unknown, _) = try await A.start(client, token: fixture.acme, body: ["flow": "nope", "input": [:]])
             #expect(unknown == .notFound)
+            let (tooLong, _) = try await A.start(client, token: fixture.acme, key: String(repeating: "k", count: 201))
+            #expect(tooLong == .badRequest)
+            let noPhone: Value = ["flow": "hold", "input": [:]]
+            let (badInput, problem) = try await A.start(client, token: fixture.acme, body: noPhone)
+            #expect(badInput == .unprocessableContent && problem["error"]?["code"] == "unprocessable")
             let phone = String(repeating: "9", count: 1_100_000)
             let huge = ByteBuffer(string: #"{"flow": "hold", "input": {"phone": ""# + phone + #""}}"#)
             try await client.execute(uri: "/instances", method: .post, headers: A.headers(fixture.acme), body: huge) {

@@ -64,7 +64,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // The OpenAPI document the daemon serves at /openapi.json.
+            resources: [.copy("API/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         // The travel product on the runtime: trips, notifications, conversations, itineraries.

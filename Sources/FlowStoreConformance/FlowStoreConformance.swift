@@ -46,6 +46,8 @@ public enum FlowStoreConformance {
         Check(name: "hostile strings are bound, not spliced", body: LedgerChecks.hostileStrings),
         Check(name: "every timeline kind round-trips", body: TimelineChecks.everyKindRoundTrips),
         Check(name: "an unknown timeline kind still reads", body: TimelineChecks.unknownKindReads),
+        Check(name: "API keys: digest only, authenticate, list, revoke", body: APIKeyChecks.keysRoundTrip),
+        Check(name: "instances page by (created_at, id) with a cursor", body: APIKeyChecks.instancePages),
     ] + approvalChecks
 
     /// The approvals table's checks (also run against the in-memory store).

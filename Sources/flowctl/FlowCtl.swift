@@ -18,6 +18,7 @@ struct FlowCtl: AsyncParsableCommand {
             ScheduleCommand.self,
             InstancesCommand.self,
             ApprovalsCommand.self,
+            KeysCommand.self,
             ServeCommand.self,
         ]
     )

@@ -1,8 +1,10 @@
 import FakeProviders
 import FlowEngine
+import FlowRuntime
 import Foundation
 import Steps
 import Testing
+import Travel
 
 /// `flowctl serve` with the concierge against the fakes: a trip recorded through
 /// `POST /events/trip.created`, then a signed inbound WhatsApp message → the concierge finds
@@ -54,6 +56,12 @@ struct ConciergeServeTests {
             """.write(to: workflows.appendingPathComponent("trips.yaml"), atomically: true, encoding: .utf8)
         let database = directory.appendingPathComponent("flow.sqlite").path
 
+        // The API key the event is sent with, stored before the daemon starts (as `flowctl keys create` does).
+        let keys = try await SQLiteFlowStore.open(.file(path: database), adding: TravelSchema.schema)
+        let key = try await APIKeys.create(
+            in: keys, name: "acme-ops", agency: "acme", admin: false, at: InstanceWorker<SQLiteFlowStore>.wallClock())
+        try await keys.close()
+
         let port = try LoopbackPort.free()
         let daemonURL = "http://127.0.0.1:\(port)"
         let environment = E.daemonEnvironment(configuration, fakeURL: fakeURL, daemonURL: daemonURL)
@@ -76,7 +84,8 @@ struct ConciergeServeTests {
         ]]
         let event = try await AsyncHTTPClientTransport().send(
             HTTPRequestSpec(method: .post, url: daemonURL + "/events/trip.created?agency=acme",
-                            headers: [("Content-Type", "application/json")], body: Array(trip.jsonText.utf8)),
+                            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(key.token)")],
+                            body: Array(trip.jsonText.utf8)),
             timeout: .seconds(30))
         #expect(event.status == 200)
         #expect(try await E.query(database, "SELECT id, whatsapp, agency_id FROM trips") == ["T-CONCIERGE-1\t+5491155550000\tacme"])

@@ -4,6 +4,7 @@ import FlowRuntime
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import Steps
 import Testing
 import Travel
@@ -86,33 +87,38 @@ struct EventDeliveryTests {
         let directory = try Self.workflows()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("flow-\(UUID().uuidString).sqlite").path
+        let keyStore = try await SQLiteFlowStore.open(.file(path: path), adding: TravelSchema.schema)
+        let key = try await APIKeys.create(in: keyStore, name: "ops", agency: "acme", admin: false, at: DaemonFixtures.start)
+        try await keyStore.close()
+        let auth: HTTPFields = [.authorization: "Bearer \(key.token)"]
         let app = try await buildApplication(
             configuration: DaemonFixtures.configuration(database: "sqlite://" + path, workflows: directory.path),
             product: TravelProduct(), environment: DaemonEnvironment(variables: [:], transport: FixtureTransport(queue: [])))
         try await app.test(.router) { client in
             var instance = ""
-            try await client.execute(uri: "/events/watch.started", method: .post, body: ByteBuffer(string: #"{"id":"W9"}"#)) {
+            try await client.execute(uri: "/events/watch.started", method: .post, headers: auth,
+                                     body: ByteBuffer(string: #"{"id":"W9"}"#)) {
                 let body = try JSONDecoder().decode(EventResponse.self, from: Data(buffer: $0.body))
                 instance = body.started.first?.instance ?? ""
                 #expect(body.delivered.isEmpty)
             }
-            try await client.execute(uri: "/instances/nope/events/thing.updated", method: .post,
+            try await client.execute(uri: "/instances/nope/events/thing.updated", method: .post, headers: auth,
                                      body: ByteBuffer(string: "{}")) { #expect($0.status == .notFound) }
-            try await client.execute(uri: "/instances/\(instance)/events/thing.updated", method: .post,
+            try await client.execute(uri: "/instances/\(instance)/events/thing.updated", method: .post, headers: auth,
                                      body: ByteBuffer(string: "{nope")) { #expect($0.status == .badRequest) }
             // The daemon's worker runs under the router test too: the delivered event resumes the instance.
-            try await client.execute(uri: "/instances/\(instance)/events/thing.updated?key=W9", method: .post,
+            try await client.execute(uri: "/instances/\(instance)/events/thing.updated?key=W9", method: .post, headers: auth,
                                      body: ByteBuffer(string: #"{"n":3}"#)) { #expect($0.status == .accepted) }
             var status = ""
             for _ in 0..<200 where status != "succeeded" {
-                try await client.execute(uri: "/instances/\(instance)/events", method: .get) {
+                try await client.execute(uri: "/instances/\(instance)/events", method: .get, headers: auth) {
                     status = (try? JSONDecoder().decode(Value.self, from: Data(buffer: $0.body)))?["status"]?
                         .stringValue ?? ""
                 }
                 if status != "succeeded" { try await Task.sleep(for: .milliseconds(50)) }
             }
             #expect(status == "succeeded")
-            try await client.execute(uri: "/instances/\(instance)/events/thing.updated", method: .post,
+            try await client.execute(uri: "/instances/\(instance)/events/thing.updated", method: .post, headers: auth,
                                      body: ByteBuffer(string: "{}")) { #expect($0.status == .conflict) }
         }
         let store = try await SQLiteFlowStore.open(.file(path: path), migrate: false)

@@ -116,6 +116,11 @@ struct EventTests {
     @Test("POST /events/trip.created answers the instance, the same one twice")
     func httpRoute() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("flow-events-\(UUID().uuidString).sqlite").path
+        let keys = try await SQLiteFlowStore.open(.file(path: path), adding: TravelSchema.schema)
+        let key = try await APIKeys.create(
+            in: keys, name: "acme-ops", agency: "acme", admin: false, at: DaemonFixtures.start)
+        try await keys.close()
+        let headers: HTTPFields = [.authorization: "Bearer \(key.token)"]
         let app = try await buildApplication(
             configuration: DaemonFixtures.configuration(database: "sqlite://" + path), product: TravelProduct(),
             environment: DaemonEnvironment(variables: [:], transport: FixtureTransport(queue: [])))
@@ -123,7 +128,8 @@ struct EventTests {
             var ids: [String] = []
             for expectedCreated in [true, false] {
                 try await client.execute(
-                    uri: "/events/trip.created?agency=acme", method: .post, body: ByteBuffer(string: F.tripJSON("T-7"))
+                    uri: "/events/trip.created?agency=acme", method: .post, headers: headers,
+                    body: ByteBuffer(string: F.tripJSON("T-7"))
                 ) { response in
                     #expect(response.status == .ok)
                     let body = try JSONDecoder().decode(EventResponse.self, from: Data(buffer: response.body))
@@ -133,10 +139,23 @@ struct EventTests {
                 }
             }
             #expect(Set(ids).count == 2)
-            try await client.execute(uri: "/events/trip.created", method: .post, body: ByteBuffer(string: "{nope")) {
+            // Without a key nothing starts; acme's key may not act for another agency.
+            let trip = ByteBuffer(string: F.tripJSON("T-8"))
+            try await client.execute(uri: "/events/trip.created", method: .post, body: trip) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(
+                uri: "/events/trip.created?agency=patagonia", method: .post, headers: headers,
+                body: ByteBuffer(string: F.tripJSON("T-8"))
+            ) { #expect($0.status == .forbidden) }
+            try await client.execute(
+                uri: "/events/trip.created", method: .post, headers: headers, body: ByteBuffer(string: "{nope")
+            ) {
                 #expect($0.status == .badRequest)
             }
-            try await client.execute(uri: "/events/trip.created", method: .post, body: ByteBuffer(string: "{}")) {
+            try await client.execute(
+                uri: "/events/trip.created", method: .post, headers: headers, body: ByteBuffer(string: "{}")
+            ) {
                 #expect($0.status == .unprocessableContent)
             }
         }

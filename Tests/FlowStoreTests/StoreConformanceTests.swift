@@ -25,6 +25,16 @@ import Travel
         try await check.run(try #require(Harnesses.postgres).map { $0 as any FlowStore })
     }
 
+    /// The in-memory store's API keys and instance pages (its other behaviour is covered by the dry-run tests).
+    static let memoryChecks = FlowStoreConformance.checks.filter {
+        ["API keys", "instances page"].contains(where: $0.name.hasPrefix)
+    }
+
+    @Test(arguments: memoryChecks)
+    func memory(_ check: FlowStoreConformance.Check) async throws {
+        try await check.run(FlowStoreHarness(name: "memory") { body in try await body(InMemoryFlowStore()) })
+    }
+
     @Test(arguments: FlowStoreConformance.travelChecks)
     func sqliteFileTravel(_ check: FlowStoreConformance.TravelCheck) async throws {
         try await check.run(Harnesses.sqliteFile.map { $0 as any TravelStore })

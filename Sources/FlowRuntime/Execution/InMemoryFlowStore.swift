@@ -20,6 +20,8 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     var approvalRows: [String: ApprovalRecord] = [:]
     /// Every dedup key delivered, consumed or not.
     private var deliveredKeys: Set<String> = []
+    /// API keys by id (`InMemoryFlowStore+APIKeys.swift`).
+    var apiKeyRecords: [String: APIKeyRecord] = [:]
 
     public init() {}
 
@@ -53,9 +55,11 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     public func instance(id: String) async throws -> InstanceRecord? { try instances[id].map(encoded) }
 
     public func instances(matching filter: InstanceFilter) async throws -> [InstanceRecord] {
-        let matching = instances.values.filter {
-            (filter.flow == nil || $0.flow == filter.flow) && (filter.agencyID == nil || $0.agencyID == filter.agencyID)
-                && (filter.status == nil || $0.status == filter.status)
+        let matching = instances.values.filter { record in
+            (filter.flow == nil || record.flow == filter.flow)
+                && (filter.agencyID == nil || record.agencyID == filter.agencyID)
+                && (filter.status == nil || record.status == filter.status)
+                && (filter.after.map { (record.createdAt, record.id) > ($0.createdAt, $0.id) } ?? true)
         }
         return try matching.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.prefix(filter.limit).map(encoded)
     }

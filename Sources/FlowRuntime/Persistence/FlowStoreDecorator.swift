@@ -61,4 +61,11 @@ extension FlowStoreDecorator {
     public func scheduleFires(flow: String, trigger: Int, since: Instant) async throws -> [Instant] {
         try await base.scheduleFires(flow: flow, trigger: trigger, since: since)
     }
+
+    public func createAPIKey(_ key: APIKeyRecord) async throws { try await base.createAPIKey(key) }
+    public func apiKey(id: String) async throws -> APIKeyRecord? { try await base.apiKey(id: id) }
+    public func apiKeys(agencyID: String?) async throws -> [APIKeyRecord] { try await base.apiKeys(agencyID: agencyID) }
+    public func revokeAPIKey(id: String, at: Instant) async throws -> Bool {
+        try await base.revokeAPIKey(id: id, at: at)
+    }
 }

@@ -46,13 +46,14 @@ package enum Migrations {
     }
 
     /// The runtime's migrations for a backend, in ascending version order (3, 5, 6 and 7 are the
-    /// travel product's, from when both lived in one module).
+    /// travel product's, from when both lived in one module; 10 is reserved for approvals).
     package static func runtime(_ d: SchemaDialect) -> [Migration] {
         [
             Migration(version: 1, name: "runtime", statements: runtimeTables(d)),
             Migration(version: 2, name: "agencies", statements: agencies(d)),
             Migration(version: 4, name: "claim_index_and_last_seq", statements: claimIndexAndLastSequence(d)),
             Migration(version: 8, name: "drop_unused_tables", statements: dropUnusedTables(d)),
+            Migration(version: 9, name: "api_keys", statements: apiKeys(d)),
             Migration(version: 10, name: "approvals", statements: approvals(d)),
         ]
     }
@@ -230,6 +231,25 @@ package enum Migrations {
     /// get tables of their own when they are built.
     static func dropUnusedTables(_ d: SchemaDialect) -> [String] {
         ["DROP TABLE approvals", "DROP TABLE agency_override_audit", "DROP TABLE agency_overrides"]
+    }
+
+    /// Migration 9: the daemon's API keys. Only a SHA-256 digest of each secret is stored.
+    static func apiKeys(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                agency_id TEXT,
+                admin INTEGER NOT NULL DEFAULT 0 CHECK (admin IN (0, 1)),
+                secret_digest TEXT NOT NULL,
+                created_at \(d.instant) NOT NULL,
+                revoked_at \(d.instant),
+                CHECK (admin = 1 OR agency_id IS NOT NULL)
+            )
+            """,
+            "CREATE INDEX api_keys_agency ON api_keys (agency_id, created_at)",
+        ]
     }
 
     /// Migration 10: approvals people decide (`ApprovalStore`); migration 8 dropped an older, unused

@@ -227,6 +227,10 @@ public final class SQLiteFlowStore: FlowStore {
         if let flow = filter.flow { conditions.append("flow = ?"); binds.append(.text(flow)) }
         if let agency = filter.agencyID { conditions.append("agency_id = ?"); binds.append(.text(agency)) }
         if let status = filter.status { conditions.append("status = ?"); binds.append(.text(status.rawValue)) }
+        if let after = filter.after {
+            conditions.append("(created_at > ? OR (created_at = ? AND id > ?))")
+            binds += [.instant(after.createdAt), .instant(after.createdAt), .text(after.id)]
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         binds.append(.integer(max(0, filter.limit)))
         let sql = "SELECT \(Self.instanceColumns) FROM flow_instances \(whereClause) ORDER BY created_at, id LIMIT ?"

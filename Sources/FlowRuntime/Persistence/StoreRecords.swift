@@ -69,17 +69,40 @@ public enum CreateInstanceResult: Sendable, Hashable {
     case existing(InstanceRecord)
 }
 
+/// Which instances `instances(matching:)` returns, in `(created_at, id)` order.
 public struct InstanceFilter: Sendable, Hashable {
     public var flow: String?
     public var agencyID: String?
     public var status: InstanceStatus?
     public var limit: Int
+    /// Only instances after this position in `(created_at, id)` order (keyset pagination).
+    public var after: InstanceCursor?
 
-    public init(flow: String? = nil, agencyID: String? = nil, status: InstanceStatus? = nil, limit: Int = 100) {
+    public init(
+        flow: String? = nil, agencyID: String? = nil, status: InstanceStatus? = nil, limit: Int = 100,
+        after: InstanceCursor? = nil
+    ) {
         self.flow = flow
         self.agencyID = agencyID
         self.status = status
         self.limit = limit
+        self.after = after
+    }
+}
+
+/// A position in the `(created_at, id)` order of instances: the last instance of a page.
+public struct InstanceCursor: Sendable, Hashable {
+    public var createdAt: Instant
+    public var id: String
+
+    public init(createdAt: Instant, id: String) {
+        self.createdAt = createdAt
+        self.id = id
+    }
+
+    /// The cursor just past `record`.
+    public init(after record: InstanceRecord) {
+        self.init(createdAt: record.createdAt, id: record.id)
     }
 }
 

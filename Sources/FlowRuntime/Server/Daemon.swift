@@ -103,7 +103,9 @@ struct StoreCloser: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
-        try await close()
+        // A cancelled group (not a graceful shutdown) still closes the store: in a task of its own,
+        // which the group's cancellation does not reach.
+        try await Task { try await close() }.value
     }
 }
 

@@ -5,8 +5,8 @@ import Logging
 import ServiceLifecycle
 import Steps
 
-/// The daemon's HTTP application type (routes over the basic request context).
-public typealias FlowApplication = Application<RouterResponder<BasicRequestContext>>
+/// The daemon's HTTP application type (routes over the daemon's authenticated request context).
+public typealias FlowApplication = Application<RouterResponder<FlowRequestContext>>
 
 /// The parts of one daemon over one store: what `buildApplication(configuration:product:environment:)`
 /// wires together once the store is open.
@@ -47,16 +47,30 @@ struct DaemonAssembly: Sendable {
         let dispatcher = EventDispatcher(
             store: store, registry: registry, recorders: parts.recorders, wakeup: wakeup, handoff: handoff)
         let health = HealthReport(store: storeKind, providers: providers.modes, flows: registry.flowNames)
-        let router = Router()
+        let router = Router(context: FlowRequestContext.self)
+        // CORS first (preflights carry no key), then errors as JSON, then the key check.
+        if !configuration.corsOrigins.isEmpty {
+            router.add(middleware: AllowedOriginsCORS(origins: configuration.corsOrigins))
+        }
+        router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: APIKeyAuthentication(store: store))
         HealthRoutes.add(to: router, health: health, probe: probe)
+        OpenAPIRoutes.add(to: router)
         let delivery = EventDelivery(store: store, registry: registry, wakeup: wakeup)
         EventRoutes.add(to: router, dispatcher: dispatcher, delivery: delivery)
-        InstanceEventRoutes.add(to: router, delivery: delivery)
-        // Until keys carry identities (API keys), every caller is an unnamed admin.
-        ApprovalRoutes.add(to: router, decisions: ApprovalDecisions(store: store, wakeup: wakeup)) { _ in
-            ApprovalCaller(agency: nil, name: nil)
+        InstanceRoutes.add(to: router, .init(store: store, starter: dispatcher.starter, wakeup: wakeup))
+        // Another agency's instance or approval answers 404, as if it did not exist.
+        let visible: @Sendable (InstanceRecord, FlowRequestContext) -> Bool = { record, context in
+            context.identity?.canSee(agency: record.agencyID) ?? false
         }
-        TimelineRoutes.add(to: router, store: store, notifier: timeline)
+        InstanceEventRoutes.add(to: router, delivery: delivery, visible: visible)
+        TimelineRoutes.add(to: router, store: store, notifier: timeline, visible: visible)
+        ApprovalRoutes.add(to: router, decisions: ApprovalDecisions(store: store, wakeup: wakeup)) { context in
+            let identity = context.identity
+            // An admin sees every agency's; an agency key its own (an unauthenticated caller none).
+            let agency = identity?.admin == true ? nil : identity?.agencyID ?? ""
+            return ApprovalCaller(agency: agency, name: identity?.keyName)
+        }
         if let prometheus = environment.prometheus { MetricsRoutes.add(to: router, export: prometheus) }
         switch (providers.webhooks, parts.twilioSink) {
         case (.success(let webhooks), let sink?):
@@ -72,7 +86,8 @@ struct DaemonAssembly: Sendable {
         logStartup(flows: registry.flowNames)
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flow"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "flow"),
             services: lifecycle + [worker, scheduler, gauge],
             logger: Logger(label: "flow.http"))
     }

@@ -1,4 +1,5 @@
 public import FlowEngine
+import Foundation
 public import Logging
 
 /// `flowctl serve`'s settings, resolved from flags, then environment, then an optional config
@@ -12,6 +13,7 @@ public import Logging
 /// | database URL | `--database` | `FLOW_DATABASE_URL` | `database` | ./flow.sqlite |
 /// | log format | `--log-format` | `FLOW_LOG_FORMAT` | `log_format` | json unless stdout is a terminal |
 /// | log level | `--log-level` | `FLOW_LOG_LEVEL` | `log_level` | info |
+/// | CORS origins (`a,b`; `*` any) | `--cors-origins` | `FLOW_CORS_ORIGINS` | `cors_origins` | none |
 public struct DaemonConfiguration: Sendable, Hashable {
     public enum LogFormat: String, Sendable, Hashable, CaseIterable {
         case json, text
@@ -25,15 +27,17 @@ public struct DaemonConfiguration: Sendable, Hashable {
         public var database: String?
         public var logFormat: LogFormat?
         public var logLevel: Logger.Level?
+        public var corsOrigins: [String]?
 
         public init(port: Int? = nil, host: String? = nil, workflows: String? = nil, database: String? = nil,
-                    logFormat: LogFormat? = nil, logLevel: Logger.Level? = nil) {
+                    logFormat: LogFormat? = nil, logLevel: Logger.Level? = nil, corsOrigins: [String]? = nil) {
             self.port = port
             self.host = host
             self.workflows = workflows
             self.database = database
             self.logFormat = logFormat
             self.logLevel = logLevel
+            self.corsOrigins = corsOrigins
         }
     }
 
@@ -54,6 +58,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// How long an instance's lease lasts: how long a crashed daemon's work waits to be reclaimed
     /// (`--lease`, at least 1s).
     public var lease: TimeSpan = .seconds(60)
+    /// Browser origins allowed to call the API (CORS); empty: no CORS headers at all.
+    public var corsOrigins: [String] = []
 
     public init(
         port: Int, host: String, workflows: String, database: String?, logFormat: LogFormat,
@@ -68,17 +74,24 @@ public struct DaemonConfiguration: Sendable, Hashable {
     }
 
     /// The file keys, in the order they are documented.
-    public static let fileKeys = ["port", "host", "workflows", "database", "log_format", "log_level"]
+    public static let fileKeys = ["port", "host", "workflows", "database", "log_format", "log_level", "cors_origins"]
 
     /// Resolves the layers, highest precedence first; `terminal` picks the default log format.
     public static func resolve(_ layers: [Layer], terminal: Bool) -> DaemonConfiguration {
-        DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             port: layers.lazy.compactMap(\.port).first ?? 8080,
             host: layers.lazy.compactMap(\.host).first ?? "0.0.0.0",
             workflows: layers.lazy.compactMap(\.workflows).first ?? "./workflows",
             database: layers.lazy.compactMap(\.database).first,
             logFormat: layers.lazy.compactMap(\.logFormat).first ?? (terminal ? .text : .json),
             logLevel: layers.lazy.compactMap(\.logLevel).first ?? .info)
+        configuration.corsOrigins = layers.lazy.compactMap(\.corsOrigins).first ?? []
+        return configuration
+    }
+
+    /// `https://a.example, https://b.example` → the origins, without blanks.
+    public static func parseOrigins(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// The `FLOW_*` variables.
@@ -89,6 +102,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
         if let text = nonEmpty("FLOW_PORT") { layer.port = try parsePort(text, from: "FLOW_PORT") }
         if let text = nonEmpty("FLOW_LOG_FORMAT") { layer.logFormat = try parseLogFormat(text, from: "FLOW_LOG_FORMAT") }
         if let text = nonEmpty("FLOW_LOG_LEVEL") { layer.logLevel = try parseLogLevel(text, from: "FLOW_LOG_LEVEL") }
+        if let text = nonEmpty("FLOW_CORS_ORIGINS") { layer.corsOrigins = parseOrigins(text) }
         return layer
     }
 
@@ -120,6 +134,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
             case "database": layer.database = text
             case "log_format": layer.logFormat = try parseLogFormat(text, from: place)
             case "log_level": layer.logLevel = try parseLogLevel(text, from: place)
+            case "cors_origins": layer.corsOrigins = parseOrigins(text)
             default:
                 throw ConfigurationError(message: "\(place): unknown key '\(key)' (known: \(fileKeys.joined(separator: ", ")))")
             }

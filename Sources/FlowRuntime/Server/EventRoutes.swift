@@ -1,6 +1,5 @@
 public import FlowEngine
 public import Hummingbird
-import Foundation
 
 /// What `POST /events/{name}` answers: the flows the event started (or found started) and the
 /// waiting instances it was delivered to; both empty for an event no one listens to.
@@ -25,35 +24,40 @@ public struct EventResponse: Sendable, Codable, ResponseEncodable {
     public var delivered: [Delivered]
 }
 
-/// `POST /events/{name}` with a JSON body (the event payload; `?agency=ID` selects the agency's
-/// overrides; `?key=K` is the event's correlation key): starts every flow with an event trigger for
-/// `name`, at most once per trigger key, **and** delivers the event to every waiting instance
-/// whose wait for `name` correlates with `K` (`EventDelivery`; an `Idempotency-Key` header makes a
-/// repeated delivery a no-op). Answers 200 with both lists, 400 to a body that is not JSON, 422
-/// when the payload does not fit a flow's input or key.
+/// `POST /events/{name}` with a JSON body (the event payload; `?key=K` is the event's correlation
+/// key): starts every flow with an event trigger for `name`, at most once per trigger key, **and**
+/// delivers the event to every waiting instance of the agency whose wait for `name` correlates
+/// with `K` (`EventDelivery`; an `Idempotency-Key` header makes a repeated delivery a no-op). The
+/// agency is the key's; an admin key may name one with `?agency=ID` (else its home agency, else
+/// the trigger's); an agency key naming another agency is 403 (see `RequestAgency`). Answers 200
+/// with both lists, 400 to a body that is not JSON, 413 to one over 1 MiB, 422 when the payload
+/// does not fit a flow's input or key, 409 when its key is already another agency's instance.
 public enum EventRoutes {
-    public static func add<Context: RequestContext, Store: FlowStore>(
+    public static func add<Context: AuthenticatedRequestContext, Store: FlowStore>(
         to router: Router<Context>, dispatcher: EventDispatcher<Store>, delivery: EventDelivery<Store>,
         clock: @escaping @Sendable () -> Instant = InstanceWorker<Store>.wallClock
     ) {
         router.post("events/:name") { request, context -> EventResponse in
             let name = try context.parameters.require("name")
-            var request = request
-            let buffer = try await request.collectBody(upTo: 1024 * 1024)
+            let identity = try context.requireIdentity()
             let payload: Value
             do {
-                payload = try JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
-            } catch {
-                throw HTTPError(.badRequest, message: "the body of POST /events/\(name) must be a JSON document")
+                payload = try await APIResponse.body(of: request)
+            } catch let error as APIError where error.status == .badRequest {
+                throw APIError.badRequest("the body of POST /events/\(name) must be a JSON document")
             }
-            let agency = request.uri.queryParameters.get("agency")
+            let agency = try RequestAgency.forWrite(identity, named: request.uri.queryParameters.get("agency"))
             let started: [EventDispatcher<Store>.Started]
             do {
                 started = try await dispatcher.dispatch(event: name, payload: payload, agency: agency, at: clock())
             } catch let error as EventDispatcher<Store>.DispatchError {
-                throw HTTPError(.unprocessableContent, message: error.description)
+                throw APIError.unprocessable(error.description)
             } catch let error as InstanceStarter<Store>.StartError {
-                throw HTTPError(.unprocessableContent, message: error.description)
+                throw APIError.unprocessable(error.description)
+            }
+            // A trigger key another agency's instance already holds: say so without naming it.
+            if started.contains(where: { !identity.canSee(agency: $0.instance.agencyID) }) {
+                throw APIError.conflict("the event's key already belongs to an instance of another agency")
             }
             let key = request.uri.queryParameters.get("key").map { String($0) }
             let delivered = try await delivery.deliver(

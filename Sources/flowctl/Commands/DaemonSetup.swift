@@ -52,6 +52,7 @@ extension ServeCommand {
                 flags.logFormat = try DaemonConfiguration.parseLogFormat(logFormat, from: "--log-format")
             }
             if let logLevel { flags.logLevel = try DaemonConfiguration.parseLogLevel(logLevel, from: "--log-level") }
+            flags.corsOrigins = corsOrigins.map(DaemonConfiguration.parseOrigins)
             if let port { _ = try DaemonConfiguration.parsePort("\(port)", from: "--port") }
             let environment = try DaemonConfiguration.environment(ProcessInfo.processInfo.environment)
             var file = DaemonConfiguration.Layer()

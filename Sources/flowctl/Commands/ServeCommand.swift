@@ -29,7 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     var logFormat: String?
     @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
-    @Option(help: "Config file (YAML: port, host, workflows, database, log_format, log_level).")
+    @Option(help: "Browser origins allowed by CORS, comma-separated (default: none, no CORS headers).")
+    var corsOrigins: String?
+    @Option(help: "Config file (YAML: port, host, workflows, database, log_format, log_level, cors_origins).")
     var config: String?
 
     func run() async throws {

@@ -1,0 +1,60 @@
+public import Hummingbird
+
+/// Requires `Authorization: Bearer <key>` on every route but the public ones, and sets the
+/// context's identity from the key.
+///
+/// Public (no key): `GET /health`, `GET /openapi.json` and the Twilio webhooks under
+/// `/webhooks/twilio/` (they carry Twilio's signature instead), and CORS preflights (answered
+/// by the CORS middleware before this one). Admin only: `/metrics`. A missing, malformed,
+/// unknown or revoked key is 401 with the same message for each (the answer says nothing about
+/// which keys exist); the key itself is never logged or echoed.
+public struct APIKeyAuthentication<Context: AuthenticatedRequestContext, Store: APIKeyStore>: RouterMiddleware {
+    public let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Paths anyone may call.
+    static func isPublic(_ request: Request) -> Bool {
+        let path = request.uri.path
+        if path.hasPrefix("/webhooks/twilio/") { return true }
+        return (request.method == .get || request.method == .head) && (path == "/health" || path == "/openapi.json")
+    }
+
+    /// Paths only an admin key may call.
+    static func isAdminOnly(_ path: String) -> Bool { path == "/metrics" }
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if Self.isPublic(request) { return try await next(request, context) }
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthenticated("missing Authorization: Bearer <API key>")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIError.unauthenticated("the Authorization header must be 'Bearer <API key>'")
+        }
+        guard let key = try await APIKeys.authenticate(String(parts[1]).trimmingWhitespace(), in: store) else {
+            throw APIError.unauthenticated("the API key is not valid (unknown, malformed or revoked)")
+        }
+        if Self.isAdminOnly(request.uri.path), !key.admin {
+            throw APIError.forbidden("\(request.uri.path) needs an admin key")
+        }
+        var context = context
+        context.identity = APIIdentity(key)
+        context.logger[metadataKey: "flow.key"] = "\(key.id)"
+        return try await next(request, context)
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    fileprivate func trimmingWhitespace() -> String {
+        var text = Substring(self)
+        while text.first == " " || text.first == "\t" { text.removeFirst() }
+        while text.last == " " || text.last == "\t" { text.removeLast() }
+        return String(text)
+    }
+}

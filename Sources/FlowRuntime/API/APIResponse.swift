@@ -1,0 +1,35 @@
+public import FlowEngine
+public import Hummingbird
+import Foundation
+import NIOCore
+
+/// JSON responses and bodies of the control-plane routes.
+public enum APIResponse {
+    /// The largest request body the API reads (1 MiB); a larger one is 413.
+    public static let bodyLimit = 1024 * 1024
+
+    /// `value` as a JSON response with `status`.
+    public static func json(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.jsonText)))
+    }
+
+    /// The request's JSON body (at most `bodyLimit` bytes); an empty body is `empty`.
+    /// - Throws: `APIError` 413 when too large, 400 when not JSON.
+    public static func body(of request: Request, empty: Value? = nil) async throws -> Value {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: bodyLimit)
+        } catch is NIOTooManyBytesError {
+            throw APIError.tooLarge(bodyLimit)
+        }
+        if buffer.readableBytes == 0, let empty { return empty }
+        do {
+            return try JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
+        } catch {
+            throw APIError.badRequest("the request body must be a JSON document")
+        }
+    }
+}

@@ -1,0 +1,173 @@
+public import FlowEngine
+import HTTPTypes
+public import Hummingbird
+
+/// The instance routes, every one scoped to the key's agency (another agency's instance is 404):
+///
+/// - `POST /instances` `{flow, input, agency?}` with an optional `Idempotency-Key` header: 201
+///   with the new instance, 200 with the one the key already started; `agency` only for admin keys.
+/// - `GET /instances/{id}`: status, version, settings, states and what it waits for.
+/// - `GET /instances?flow=&status=&agency=&limit=&cursor=`: a page in `(created_at, id)` order
+///   and `next_cursor` (null on the last page); `agency` filters only for admin keys.
+/// - `POST /instances/{id}/cancel` `{reason?}`: 202 once the cancel is in the instance's inbox
+///   (the worker ends it `cancelled`); 409 when it already finished.
+public enum InstanceRoutes {
+    /// Where the routes' collaborators come from.
+    public struct Dependencies<Store: FlowStore>: Sendable {
+        public var store: Store
+        public var starter: InstanceStarter<Store>
+        public var wakeup: WorkerWakeup?
+        public var clock: @Sendable () -> Instant
+
+        public init(
+            store: Store, starter: InstanceStarter<Store>, wakeup: WorkerWakeup?,
+            clock: @escaping @Sendable () -> Instant = InstanceWorker<Store>.wallClock
+        ) {
+            self.store = store
+            self.starter = starter
+            self.wakeup = wakeup
+            self.clock = clock
+        }
+    }
+
+    /// The largest page `GET /instances` returns.
+    public static let maximumLimit = 500
+    /// The longest `Idempotency-Key` accepted.
+    public static let maximumIdempotencyKeyLength = 200
+
+    public static func add<Context: AuthenticatedRequestContext, Store: FlowStore>(
+        to router: Router<Context>, _ dependencies: Dependencies<Store>
+    ) {
+        let d = dependencies
+        router.post("instances") { request, context -> Response in
+            try await start(request, identity: try context.requireIdentity(), d)
+        }
+        router.get("instances") { request, context -> Response in
+            try await list(request, identity: try context.requireIdentity(), d)
+        }
+        router.get("instances/:id") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            let record = try await visible(id, to: try context.requireIdentity(), d.store)
+            let definition = try await d.store.definition(hash: record.definitionHash)
+            return APIResponse.json(InstanceView.json(record, version: definition?.version))
+        }
+        router.post("instances/:id/cancel") { request, context -> Response in
+            let id = try context.parameters.require("id")
+            return try await cancel(request, id: id, identity: try context.requireIdentity(), d)
+        }
+    }
+
+    /// The instance `id` when `identity` may see it; 404 otherwise (whether or not it exists).
+    static func visible<Store: FlowStore>(_ id: String, to identity: APIIdentity, _ store: Store) async throws
+        -> InstanceRecord
+    {
+        guard let record = try await store.instance(id: id), identity.canSee(agency: record.agencyID) else {
+            throw APIError.notFound("no such instance")
+        }
+        return record
+    }
+
+    static func start<Store: FlowStore>(
+        _ request: Request, identity: APIIdentity, _ d: Dependencies<Store>
+    ) async throws -> Response {
+        let body = try await APIResponse.body(of: request)
+        guard case .object(let members) = body else { throw APIError.badRequest("the body must be a JSON object") }
+        guard let flow = members["flow"]?.stringValue, !flow.isEmpty else {
+            throw APIError.badRequest("'flow' (the flow's name) is required")
+        }
+        let named = members["agency"]
+        guard named == nil || named == .null || named?.stringValue != nil else {
+            throw APIError.badRequest("'agency' must be a string")
+        }
+        let agency = try RequestAgency.forWrite(identity, named: named?.stringValue)
+        guard let loaded = d.starter.registry.current(flow) else { throw APIError.notFound("no flow '\(flow)'") }
+        let input: Value
+        do {
+            let given = LocatedDocument(members["input"] ?? .object([:]))
+            input = try InputCheck.typed(given, declaredBy: loaded.flow.input)
+        } catch {
+            throw APIError.unprocessable("\(error)")
+        }
+        // Keys are per agency: the same Idempotency-Key from two agencies names two instances.
+        let given = request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let given, given.isEmpty || given.count > maximumIdempotencyKeyLength {
+            throw APIError.badRequest("Idempotency-Key must be 1 to \(maximumIdempotencyKeyLength) characters")
+        }
+        let key = given.map { "api/\(agency ?? "-")/\($0)" }
+        let result: CreateInstanceResult
+        do {
+            result = try await d.starter.start(
+                flow: flow, input: input, agency: agency, idempotencyKey: key, at: d.clock())
+        } catch let error as InstanceStarter<Store>.StartError {
+            throw APIError.unprocessable(error.description)
+        }
+        switch result {
+        case .created(let record):
+            return APIResponse.json(
+                InstanceView.json(record, version: loaded.flow.version.value), status: .created,
+                headers: [.location: "/instances/\(record.id)"])
+        case .existing(let record):
+            guard record.flow == flow else {
+                throw APIError.conflict("this Idempotency-Key already started another flow")
+            }
+            let definition = try await d.store.definition(hash: record.definitionHash)
+            let location: HTTPFields = [.location: "/instances/\(record.id)"]
+            return APIResponse.json(InstanceView.json(record, version: definition?.version), headers: location)
+        }
+    }
+
+    static func list<Store: FlowStore>(
+        _ request: Request, identity: APIIdentity, _ d: Dependencies<Store>
+    ) async throws -> Response {
+        let query = request.uri.queryParameters
+        var filter = InstanceFilter(flow: query.get("flow"))
+        filter.agencyID = try RequestAgency.forList(identity, named: query.get("agency"))
+        if let status = query.get("status") {
+            guard let known = InstanceStatus(rawValue: status) else {
+                let known = InstanceStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError.badRequest("status '\(status)' is not one of \(known)")
+            }
+            filter.status = known
+        }
+        var limit = 50
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...maximumLimit).contains(value) else {
+                throw APIError.badRequest("limit must be a number from 1 to \(maximumLimit)")
+            }
+            limit = value
+        }
+        if let cursor = query.get("cursor") {
+            guard let decoded = PageCursor.decode(cursor) else { throw APIError.badRequest("cursor is not valid") }
+            filter.after = decoded
+        }
+        filter.limit = limit + 1
+        let page = try await d.store.instances(matching: filter)
+        let shown = page.prefix(limit)
+        let next = page.count > limit ? shown.last.map { PageCursor.encode(InstanceCursor(after: $0)) } : nil
+        return APIResponse.json([
+            "instances": .array(shown.map(InstanceView.summary)),
+            "next_cursor": next.map(Value.string) ?? .null,
+        ])
+    }
+
+    static func cancel<Store: FlowStore>(
+        _ request: Request, id: String, identity: APIIdentity, _ d: Dependencies<Store>
+    ) async throws -> Response {
+        let body = try await APIResponse.body(of: request, empty: .object([:]))
+        let record = try await visible(id, to: identity, d.store)
+        guard !record.status.isFinished else {
+            throw APIError.conflict("instance '\(id)' already ended \(record.status.rawValue)")
+        }
+        let given = body["reason"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let reason = "cancelled by \(identity.keyName)" + (given.map { ": \($0)" } ?? "")
+        try await d.store.deliver(InboxEvent(
+            instanceID: id, kind: "cancel", payload: ["reason": .string(reason), "by": .string(identity.keyName)],
+            at: d.clock()))
+        d.wakeup?.ring()
+        let answer: Value = [
+            "id": .string(id), "status": .string(record.status.rawValue), "cancel_requested": true,
+            "reason": .string(reason),
+        ]
+        return APIResponse.json(answer, status: .accepted)
+    }
+}

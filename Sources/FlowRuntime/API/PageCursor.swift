@@ -1,0 +1,22 @@
+import FlowEngine
+import Foundation
+
+/// The opaque `cursor` of `GET /instances`: base64url of `<created_at epoch ms>.<id>`.
+enum PageCursor {
+    static func encode(_ cursor: InstanceCursor) -> String {
+        Data("\(cursor.createdAt.epochMilliseconds).\(cursor.id)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String) -> InstanceCursor? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8),
+              let dot = plain.firstIndex(of: "."), let milliseconds = Int64(plain[..<dot])
+        else { return nil }
+        let id = String(plain[plain.index(after: dot)...])
+        guard !id.isEmpty else { return nil }
+        return InstanceCursor(createdAt: Instant(epochMilliseconds: milliseconds), id: id)
+    }
+}

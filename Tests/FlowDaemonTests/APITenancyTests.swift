@@ -1,0 +1,241 @@
+import FakeProviders
+import FlowEngine
+import FlowRuntime
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import Travel
+
+/// Keys, authentication and tenancy of the daemon's API, through the router of the real daemon.
+@Suite("API keys and tenancy")
+struct APITenancyTests {
+    typealias A = APIFixture
+
+    /// One route a key may call, and what another agency's key gets there.
+    struct Route: Sendable, CustomStringConvertible {
+        var method: HTTPRequest.Method
+        /// `{id}` stands for an instance of agency acme.
+        var uri: String
+        var body: Value?
+        /// What patagonia's key gets (acme's objects are 404 to it).
+        var other: HTTPResponse.Status
+        var description: String { "\(method) \(uri)" }
+    }
+
+    static let routes: [Route] = [
+        Route(method: .get, uri: "/instances/{id}", other: .notFound),
+        Route(method: .post, uri: "/instances/{id}/cancel", body: [:], other: .notFound),
+        Route(method: .get, uri: "/instances", other: .ok),
+        Route(method: .get, uri: "/instances?agency=acme", other: .forbidden),
+        Route(method: .post, uri: "/instances", body: ["flow": "hold", "input": ["phone": "+1"], "agency": "acme"],
+              other: .forbidden),
+        Route(method: .post, uri: "/events/nobody.listens?agency=acme", body: [:], other: .forbidden),
+        Route(method: .post, uri: "/events/nobody.listens", body: [:], other: .ok),
+        Route(method: .get, uri: "/metrics", other: .forbidden),
+    ]
+
+    @Test("every route: no key, a malformed or revoked key 401; another agency's key never sees acme's objects")
+    func tenancyTable() async throws {
+        let fixture = try await A.make()
+        let app = try await fixture.app()
+        try await app.test(.router) { client in
+            let (status, started) = try await A.start(client, token: fixture.acme)
+            #expect(status == .created)
+            let id = try #require(started["id"]?.stringValue)
+            #expect(started["agency"] == "acme")
+            for route in Self.routes {
+                let uri = route.uri.replacingOccurrences(of: "{id}", with: id)
+                let body = route.body.map { ByteBuffer(string: $0.jsonText) }
+                for token in [nil, fixture.revoked, "flow_nonsense", fixture.acme + "0"] as [String?] {
+                    try await client.execute(uri: uri, method: route.method, headers: A.headers(token), body: body) {
+                        #expect($0.status == .unauthorized, "\(route) with \(token == nil ? "no key" : "a bad key")")
+                        let error = try A.json($0)
+                        #expect(error["error"]?["code"] == "unauthenticated")
+                        #expect(!String(buffer: $0.body).contains("flow_"), "the answer echoes the key")
+                    }
+                }
+                let other = A.headers(fixture.patagonia)
+                try await client.execute(uri: uri, method: route.method, headers: other, body: body) {
+                    #expect($0.status == route.other, "\(route) with patagonia's key: \(String(buffer: $0.body))")
+                    #expect(!String(buffer: $0.body).contains(id), "\(route) shows acme's instance to patagonia")
+                }
+            }
+            // acme's own key and the admin key see it; the cancel route was refused to the others above.
+            for token in [fixture.acme, fixture.admin] {
+                try await client.execute(uri: "/instances/\(id)", method: .get, headers: A.headers(token)) {
+                    #expect($0.status == .ok)
+                }
+            }
+            try await client.execute(uri: "/instances", method: .get, headers: A.headers(fixture.admin)) {
+                let ids = try A.json($0)["instances"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+                #expect(ids.contains(id))
+            }
+            try await client.execute(uri: "/metrics", method: .get, headers: A.headers(fixture.admin)) {
+                #expect($0.status == .ok)
+            }
+            // Public routes need no key.
+            for uri in ["/health", "/openapi.json"] {
+                try await client.execute(uri: uri, method: .get) { #expect($0.status == .ok, "\(uri)") }
+            }
+        }
+    }
+
+    @Test("the same Idempotency-Key returns the same instance (per agency); a body over 1 MiB is 413")
+    func idempotency() async throws {
+        let fixture = try await A.make()
+        let app = try await fixture.app()
+        try await app.test(.router) { client in
+            let (first, created) = try await A.start(client, token: fixture.acme, key: "order-1")
+            let (second, again) = try await A.start(client, token: fixture.acme, key: "order-1")
+            #expect(first == .created && second == .ok)
+            #expect(created["id"] != nil && created["id"] == again["id"])
+            let (other, theirs) = try await A.start(client, token: fixture.patagonia, key: "order-1")
+            #expect(other == .created && theirs["id"] != created["id"] && theirs["agency"] == "patagonia")
+            let (unknown, _) = try await A.start(client, token: fixture.acme, body: ["flow": "nope", "input": [:]])
+            #expect(unknown == .notFound)
+            let (tooLong, _) = try await A.start(client, token: fixture.acme, key: String(repeating: "k", count: 201))
+            #expect(tooLong == .badRequest)
+            let noPhone: Value = ["flow": "hold", "input": [:]]
+            let (badInput, problem) = try await A.start(client, token: fixture.acme, body: noPhone)
+            #expect(badInput == .unprocessableContent && problem["error"]?["code"] == "unprocessable")
+            let phone = String(repeating: "9", count: 1_100_000)
+            let huge = ByteBuffer(string: #"{"flow": "hold", "input": {"phone": ""# + phone + #""}}"#)
+            try await client.execute(uri: "/instances", method: .post, headers: A.headers(fixture.acme), body: huge) {
+                #expect($0.status == .contentTooLarge)
+                let json = try A.json($0)
+                #expect(json["error"]?["code"] == "too_large")
+            }
+        }
+    }
+
+    @Test("list pages by cursor in creation order, filtered by flow and status, only the key's agency")
+    func listPages() async throws {
+        let fixture = try await A.make()
+        let app = try await fixture.app()
+        try await app.test(.router) { client in
+            var acme: [String] = []
+            for n in 0..<5 {
+                let (_, body) = try await A.start(client, token: fixture.acme, key: "k\(n)")
+                acme.append(try #require(body["id"]?.stringValue))
+            }
+            _ = try await A.start(client, token: fixture.patagonia, key: "p0")
+            var seen: [String] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let uri = "/instances?flow=hold&limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try await client.execute(uri: uri, method: .get, headers: A.headers(fixture.acme)) {
+                    response in
+                    #expect(response.status == .ok)
+                    return try A.json(response)
+                }
+                seen += page["instances"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+                cursor = page["next_cursor"]?.stringValue
+                pages += 1
+            } while cursor != nil && pages < 10
+            #expect(seen == acme && pages == 3)
+            let acmeKey = A.headers(fixture.acme)
+            try await client.execute(uri: "/instances?status=succeeded", method: .get, headers: acmeKey) {
+                let json = try A.json($0)
+                #expect(json["instances"]?.arrayValue?.isEmpty == true)
+            }
+            for bad in ["/instances?status=asleep", "/instances?limit=0", "/instances?cursor=%%%"] {
+                try await client.execute(uri: bad, method: .get, headers: A.headers(fixture.acme)) {
+                    #expect($0.status == .badRequest, "\(bad)")
+                }
+            }
+            let adminKey = A.headers(fixture.admin)
+            try await client.execute(uri: "/instances?agency=patagonia", method: .get, headers: adminKey) {
+                let json = try A.json($0)
+                #expect(json["instances"]?.arrayValue?.count == 1)
+            }
+        }
+    }
+
+    @Test("cancel: 202, the worker ends the instance cancelled with who cancelled; then 409")
+    func cancel() async throws {
+        let fixture = try await A.make()
+        let app = try await fixture.app()
+        let id = try await app.test(.router) { client in
+            let (_, started) = try await A.start(client, token: fixture.acme)
+            let id = try #require(started["id"]?.stringValue)
+            try await client.execute(uri: "/instances/\(id)", method: .get, headers: A.headers(fixture.acme)) {
+                let body = try A.json($0)
+                #expect(body["flow"] == "hold" && body["version"] == 1 && body["status"] == "waiting")
+                let wait = body["waiting_for"]?.arrayValue?.first
+                #expect(wait?["kind"] == "timer" && wait?["state"] == "pause" && wait?["until"] != .null, "\(body)")
+                #expect(body["agency"] == "acme" && body["states"] == ["pause"])
+                #expect(body["version_hash"]?.stringValue?.isEmpty == false)
+            }
+            try await client.execute(
+                uri: "/instances/\(id)/cancel", method: .post, headers: A.headers(fixture.acme),
+                body: ByteBuffer(string: #"{"reason": "customer asked"}"#)
+            ) {
+                #expect($0.status == .accepted)
+                let json = try A.json($0)
+                #expect(json["reason"] == "cancelled by acme-ops: customer asked")
+            }
+            return id
+        }
+        let store = try await fixture.store()
+        let clock = TestClock(InstanceWorker<SQLiteFlowStore>.wallClock() + .seconds(1))
+        let worker = DaemonFixtures.worker(
+            store, registry: DefinitionRegistry(path: fixture.workflows), fake: FakeProviderServer(), clock: clock,
+            owner: "test")
+        _ = try await worker.runOnce()
+        #expect(try await store.instance(id: id)?.status == .cancelled)
+        let reasons = try await store.history(instanceID: id, after: 0).compactMap { $0.details["reason"]?.stringValue }
+        #expect(reasons.contains { $0.contains("cancelled by acme-ops") }, "\(reasons)")
+        try await store.close()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/instances/\(id)/cancel", method: .post, headers: A.headers(fixture.acme)) {
+                #expect($0.status == .conflict)
+            }
+            try await client.execute(uri: "/instances/\(id)", method: .get, headers: A.headers(fixture.acme)) {
+                let json = try A.json($0)
+                #expect(json["status"] == "cancelled")
+            }
+        }
+    }
+
+    @Test("CORS headers only for configured origins; preflights need no key")
+    func cors() async throws {
+        let fixture = try await A.make()
+        let app = try await fixture.app(corsOrigins: ["https://console.example"])
+        try await app.test(.router) { client in
+            try await client.execute(
+                uri: "/instances", method: .options,
+                headers: [.origin: "https://console.example", .accessControlRequestMethod: "POST"]
+            ) {
+                #expect($0.status == .noContent)
+                #expect($0.headers[.accessControlAllowOrigin] == "https://console.example")
+            }
+            try await client.execute(
+                uri: "/instances", method: .get, headers: A.headers(fixture.acme, [.origin: "https://evil.example"])
+            ) {
+                #expect($0.status == .ok)
+                #expect($0.headers[.accessControlAllowOrigin] == nil)
+            }
+        }
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/instances", method: .get, headers: A.headers(fixture.acme, [.origin: "https://console.example"])
+            ) { #expect($0.headers[.accessControlAllowOrigin] == nil) }
+        }
+    }
+
+    @Test("/openapi.json is the OpenAPI 3.1 document listing the routes")
+    func openAPI() async throws {
+        let fixture = try await A.make()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                let document = try A.json(response)
+                #expect(document["openapi"] == "3.1.0")
+                let paths = Set(document["paths"]?.objectValue?.keys.map { $0 } ?? [])
+                let routes: Set<String> = ["/instances", "/instances/{id}", "/instances/{id}/cancel", "/events/{name}"]
+                #expect(paths.isSuperset(of: routes))
+            }
+        }
+    }
+}

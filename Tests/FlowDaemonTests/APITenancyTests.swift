@@ -33,6 +33,11 @@ struct APITenancyTests {
         Route(method: .post, uri: "/events/nobody.listens?agency=acme", body: [:], other: .forbidden),
         Route(method: .post, uri: "/events/nobody.listens", body: [:], other: .ok),
         Route(method: .get, uri: "/metrics", other: .forbidden),
+        Route(method: .get, uri: "/instances/{id}/events", other: .notFound),
+        Route(method: .post, uri: "/instances/{id}/events/poke", body: [:], other: .notFound),
+        Route(method: .get, uri: "/approvals", other: .ok),
+        Route(method: .get, uri: "/approvals/{id}:a1", other: .notFound),
+        Route(method: .post, uri: "/approvals/{id}:a1/decision", body: ["decision": "approve"], other: .notFound),
     ]
 
     @Test("every route: no key, a malformed or revoked key 401; another agency's key never sees acme's objects")
@@ -233,7 +238,10 @@ struct APITenancyTests {
                 let document = try A.json(response)
                 #expect(document["openapi"] == "3.1.0")
                 let paths = Set(document["paths"]?.objectValue?.keys.map { $0 } ?? [])
-                let routes: Set<String> = ["/instances", "/instances/{id}", "/instances/{id}/cancel", "/events/{name}"]
+                let routes: Set<String> = [
+                    "/instances", "/instances/{id}", "/instances/{id}/cancel", "/events/{name}", "/instances/{id}/events",
+                    "/instances/{id}/events/{name}", "/approvals", "/approvals/{id}", "/approvals/{id}/decision",
+                ]
                 #expect(paths.isSuperset(of: routes))
             }
         }

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Steps
+import Synchronization
 import Testing
 import Travel
 
@@ -114,10 +115,13 @@ struct TimelineRoutesTests {
             clock: { clock.now })
         try await worker.runOnce()  // sent, now waiting 10 minutes
         let router = Router()
-        TimelineRoutes.add(to: router, store: store, notifier: notifier, heartbeat: .milliseconds(200))
+        let watched = HistoryReads(base: store)
+        TimelineRoutes.add(to: router, store: watched, notifier: notifier, heartbeat: .milliseconds(10))
         try await Application(router: router).test(.router) { client in
             async let finish: Void = {
-                try await Task.sleep(for: .milliseconds(300))
+                // Once the stream has read the timeline and waits, let it beat a few times, then end the instance.
+                while watched.reads.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                try await Task.sleep(for: .milliseconds(100))
                 clock.advance(.minutes(10))
                 try await worker.runOnce()
             }()
@@ -131,5 +135,18 @@ struct TimelineRoutesTests {
             try await finish
         }
         try await store.close()
+    }
+}
+
+/// A store that counts timeline reads (what a stream does before it waits).
+final class HistoryReads: FlowStoreDecorator {
+    let base: SQLiteFlowStore
+    let reads = Mutex(0)
+
+    init(base: SQLiteFlowStore) { self.base = base }
+
+    func history(instanceID: String, after sequence: Int64) async throws -> [HistoryEntry] {
+        reads.withLock { $0 += 1 }
+        return try await base.history(instanceID: instanceID, after: sequence)
     }
 }

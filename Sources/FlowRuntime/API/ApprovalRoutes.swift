@@ -55,7 +55,7 @@ public enum ApprovalRoutes {
         router.get("approvals/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
             guard let row = try await decisions.approval(id: id, agency: caller(context).agency) else {
-                throw HTTPError(.notFound, message: "no approval '\(id)'")
+                throw HTTPError(.notFound, message: "no such approval")
             }
             return json(row.json)
         }
@@ -85,7 +85,7 @@ public enum ApprovalRoutes {
                 values: fields["values"], agency: who.agency, at: clock())
             switch result {
             case .decided(let row): return json(row.json)
-            case .notFound: throw HTTPError(.notFound, message: "no approval '\(id)'")
+            case .notFound: throw HTTPError(.notFound, message: "no such approval")
             case .conflict: throw HTTPError(.conflict, message: result.description)
             case .invalidValues: throw HTTPError(.unprocessableContent, message: result.description)
             case .notAnApprover: throw HTTPError(.forbidden, message: result.description)

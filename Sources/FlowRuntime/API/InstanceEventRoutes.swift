@@ -16,7 +16,7 @@ public enum InstanceEventRoutes {
             let id = try context.parameters.require("id")
             let name = try context.parameters.require("name")
             guard let record = try await delivery.store.instance(id: id), visible(record, context) else {
-                throw HTTPError(.notFound, message: "no instance '\(id)'")
+                throw HTTPError(.notFound, message: "no such instance")
             }
             guard !record.status.isFinished else {
                 throw HTTPError(.conflict, message: "instance '\(id)' has ended (\(record.status.rawValue))")

@@ -25,7 +25,7 @@ public enum TimelineRoutes {
         router.get("instances/:id/events") { request, context -> Response in
             let id = try context.parameters.require("id")
             guard let record = try await store.instance(id: id), visible(record, context) else {
-                throw HTTPError(.notFound, message: "no instance '\(id)'")
+                throw HTTPError(.notFound, message: "no such instance")
             }
             let after = try Self.after(request)
             if request.headers[.accept]?.contains("text/event-stream") == true {

@@ -97,6 +97,25 @@ struct EventTests {
         try await store.close()
     }
 
+    @Test("a trip id of another agency is refused: its row is not rewritten and nothing starts")
+    func anotherAgencysTrip() async throws {
+        let store = try await DaemonFixtures.temporarySQLite()
+        let dispatcher = DaemonFixtures.dispatcher(store, registry: DefinitionRegistry(path: F.workflows))
+        _ = try await dispatcher.dispatch(event: "trip.created", payload: F.trip("T-OWN"), agency: nil,
+                                          at: DaemonFixtures.start)
+        var payload = F.trip("T-OWN")
+        payload = ["trip": .object((payload["trip"]?.objectValue ?? [:]).merging(
+            ["agency_id": "patagonia", "whatsapp": "+5491100000000"]) { $1 })]
+        let error = await #expect(throws: EventDispatcher<SQLiteFlowStore>.DispatchError.self) {
+            _ = try await dispatcher.dispatch(event: "trip.created", payload: payload, agency: nil, at: DaemonFixtures.start)
+        }
+        #expect(error?.description.contains("already used by another agency") == true, "\(String(describing: error))")
+        let trip = try await store.trip(id: "T-OWN")
+        #expect(trip?.agencyID == "acme" && trip?.whatsapp == "+5491155550000")
+        #expect(try await store.instances(matching: InstanceFilter(agencyID: "patagonia")).isEmpty)
+        try await store.close()
+    }
+
     @Test("a trip to an unknown airport is rejected before anything starts or is recorded")
     func unknownAirport() async throws {
         let store = try await DaemonFixtures.temporarySQLite()

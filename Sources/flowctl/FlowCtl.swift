@@ -17,6 +17,7 @@ struct FlowCtl: AsyncParsableCommand {
             StartCommand.self,
             ScheduleCommand.self,
             InstancesCommand.self,
+            EventsCommand.self,
             ApprovalsCommand.self,
             KeysCommand.self,
             ServeCommand.self,

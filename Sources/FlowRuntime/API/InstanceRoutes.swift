@@ -155,17 +155,14 @@ public enum InstanceRoutes {
     ) async throws -> Response {
         let body = try await APIResponse.body(of: request, empty: .object([:]))
         let record = try await visible(id, to: identity, d.store)
-        guard !record.status.isFinished else {
+        let given = body["reason"]?.stringValue
+        let outcome = try await InstanceCancellation.request(
+            record, by: identity.keyName, reason: given, in: d.store, wakeup: d.wakeup, at: d.clock())
+        guard case .requested(let reason, let status) = outcome else {
             throw APIError.conflict("instance '\(id)' already ended \(record.status.rawValue)")
         }
-        let given = body["reason"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        let reason = "cancelled by \(identity.keyName)" + (given.map { ": \($0)" } ?? "")
-        try await d.store.deliver(InboxEvent(
-            instanceID: id, kind: "cancel", payload: ["reason": .string(reason), "by": .string(identity.keyName)],
-            at: d.clock()))
-        d.wakeup?.ring()
         let answer: Value = [
-            "id": .string(id), "status": .string(record.status.rawValue), "cancel_requested": true,
+            "id": .string(id), "status": .string(status.rawValue), "cancel_requested": true,
             "reason": .string(reason),
         ]
         return APIResponse.json(answer, status: .accepted)

@@ -7,12 +7,8 @@ import Foundation
 /// already exists. Before any flow starts, the recorders the triggers name (`records:`) record the
 /// payload once each.
 public struct EventDispatcher<Store: FlowStore>: EventSink {
-    /// Why an event could not start a flow: bad payload, a key that does not evaluate.
-    public struct DispatchError: Error, Sendable, Hashable, CustomStringConvertible {
-        public var flow: String
-        public var message: String
-        public var description: String { "\(flow): \(message)" }
-    }
+    /// Why an event could not start a flow (one type for every store: `EventDispatchError`).
+    public typealias DispatchError = EventDispatchError
 
     /// One flow the event started (or found already started).
     public typealias Started = StartedInstance
@@ -184,5 +180,18 @@ public struct EventDispatcher<Store: FlowStore>: EventSink {
         } catch let error as RecordError {
             throw DispatchError(flow: name, message: error.message)
         }
+    }
+}
+
+/// Why an event could not start a flow: bad payload, a key that does not evaluate, a payload a
+/// recorder refuses, an agency that contradicts the input's.
+public struct EventDispatchError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var flow: String
+    public var message: String
+    public var description: String { "\(flow): \(message)" }
+
+    public init(flow: String, message: String) {
+        self.flow = flow
+        self.message = message
     }
 }

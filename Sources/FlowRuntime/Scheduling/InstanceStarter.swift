@@ -8,11 +8,8 @@ import Synchronization
 /// to this process's worker and handed to it, which performs the calls at once; without one (a
 /// `flowctl start` on its own), it is due at once and whichever worker claims it performs them.
 public struct InstanceStarter<Store: FlowStore>: Sendable {
-    /// Why an instance could not be started.
-    public struct StartError: Error, Sendable, Hashable, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
-    }
+    /// Why an instance could not be started (one type for every store: `InstanceStartError`).
+    public typealias StartError = InstanceStartError
 
     public let store: Store
     public let registry: DefinitionRegistry
@@ -110,4 +107,12 @@ private final class StoredHashes: Sendable {
     func contains(_ hash: String) -> Bool { hashes.withLock { $0.contains(hash) } }
     func insert(_ hash: String) { _ = hashes.withLock { $0.insert(hash) } }
     func forget(_ hash: String) { _ = hashes.withLock { $0.remove(hash) } }
+}
+
+/// Why an instance could not be started: no such flow, settings that do not resolve.
+public struct InstanceStartError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+
+    public init(message: String) { self.message = message }
 }

@@ -8,8 +8,8 @@ import Travel
 struct InstancesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "instances",
-        abstract: "List stored instances or show one's timeline.",
-        subcommands: [List.self, Show.self]
+        abstract: "List stored instances, show one's timeline, or cancel one.",
+        subcommands: [List.self, Show.self, Cancel.self]
     )
 
     enum OutputFormat: String, ExpressibleByArgument {

@@ -112,7 +112,11 @@ struct DaemonAssembly: Sendable {
     static func providers(_ environment: DaemonEnvironment) throws -> ProviderSetup {
         let logger = environment.logger
         var (credentials, problems) = ProviderCredentials.fromEnvironment(environment.variables)
-        for problem in problems { logger.notice("credentials: \(problem)") }
+        // A provider whose credentials are not set at all is sandboxed, which the start-up says once;
+        // malformed or partial credentials are reported.
+        for problem in problems where !(problem.severity == .error && problem.message.hasPrefix("not set")) {
+            logger.warning("credentials: \(problem)")
+        }
         do {
             // Agencies' own Twilio accounts (TWILIO_<AGENCY>_…): an unusable one stops the start-up.
             let (agencyAccounts, warnings) = try TwilioAgencyAccounts.load(environment.variables)

@@ -36,6 +36,8 @@ struct APITenancyTests {
         Route(method: .get, uri: "/instances/{id}/events", other: .notFound),
         Route(method: .post, uri: "/instances/{id}/events/poke", body: [:], other: .notFound),
         Route(method: .get, uri: "/approvals", other: .ok),
+        Route(method: .get, uri: "/flows", other: .ok),
+        Route(method: .get, uri: "/flows/hold", other: .ok),
         Route(method: .get, uri: "/approvals/{id}:a1", other: .notFound),
         Route(method: .post, uri: "/approvals/{id}:a1/decision", body: ["decision": "approve"], other: .notFound),
     ]
@@ -243,6 +245,31 @@ struct APITenancyTests {
                     "/instances/{id}/events/{name}", "/approvals", "/approvals/{id}", "/approvals/{id}/decision",
                 ]
                 #expect(paths.isSuperset(of: routes))
+            }
+        }
+    }
+}
+
+@Suite("Flow routes")
+struct FlowRoutesTests {
+    @Test("GET /flows lists the directory's flows; GET /flows/{name} has source, settings, input and states")
+    func flows() async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/flows", method: .get, headers: APIFixture.headers(fixture.acme)) {
+                let flows = try APIFixture.json($0)["flows"]?.arrayValue ?? []
+                #expect(flows.map { $0["name"] } == ["hold"])
+                #expect(flows.first?["hash"]?.stringValue?.count == 16)
+            }
+            try await client.execute(uri: "/flows/hold", method: .get, headers: APIFixture.headers(fixture.acme)) {
+                let flow = try APIFixture.json($0)
+                #expect(flow["source"]?.stringValue == APIFixture.hold)
+                #expect(flow["start"] == "pause")
+                #expect(flow["states"]?.arrayValue?.map { $0["kind"] } == ["wait", "succeed"])
+                #expect(flow["input"]?["phone"]?["required"] == true)
+            }
+            try await client.execute(uri: "/flows/nope", method: .get, headers: APIFixture.headers(fixture.acme)) {
+                #expect($0.status == .notFound)
             }
         }
     }

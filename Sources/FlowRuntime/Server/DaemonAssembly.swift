@@ -59,6 +59,7 @@ struct DaemonAssembly: Sendable {
         let delivery = EventDelivery(store: store, registry: registry, wakeup: wakeup)
         EventRoutes.add(to: router, dispatcher: dispatcher, delivery: delivery)
         InstanceRoutes.add(to: router, .init(store: store, starter: dispatcher.starter, wakeup: wakeup))
+        FlowRoutes.add(to: router, registry: registry) { $0.identity?.agencyID }
         // Another agency's instance or approval answers 404, as if it did not exist.
         let visible: @Sendable (InstanceRecord, FlowRequestContext) -> Bool = { record, context in
             context.identity?.canSee(agency: record.agencyID) ?? false

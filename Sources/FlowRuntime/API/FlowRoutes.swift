@@ -1,0 +1,68 @@
+public import FlowEngine
+import Foundation
+public import Hummingbird
+
+/// The flows a daemon runs (its workflow directory's current versions):
+/// - `GET /flows` — each flow's name, declared version, content hash, description and triggers;
+/// - `GET /flows/{name}` — the same plus its source, its settings as declared (type, default,
+///   bounds, allowed values, whether an agency may override it) with the value in effect for the
+///   caller's agency, its input fields and its states (name and kind, top-level graph).
+/// Flow definitions are shared by every agency; the effective settings are the caller's.
+public enum FlowRoutes {
+    public static func add<Context: RequestContext>(
+        to router: Router<Context>, registry: DefinitionRegistry,
+        agency: @escaping @Sendable (Context) -> String? = { _ in nil }
+    ) {
+        router.get("flows") { _, _ -> Response in
+            let flows = registry.flowNames.compactMap { registry.current($0).map(summary) }
+            return json(["flows": .array(flows)])
+        }
+        router.get("flows/:name") { _, context -> Response in
+            let name = try context.parameters.require("name")
+            guard let loaded = registry.current(name) else { throw HTTPError(.notFound, message: "no such flow") }
+            guard case .object(var body) = summary(loaded) else { return json(summary(loaded)) }
+            let effective = (try? registry.runtimeSettings(flow: name, agency: agency(context))) ?? [:]
+            body["source"] = .string(loaded.source.text)
+            body["settings"] = .object(Dictionary(uniqueKeysWithValues: loaded.flow.settings.map { setting in
+                (setting.name.value, Value.object([
+                    "type": .string(setting.type.value.description), "default": setting.defaultValue.value,
+                    "min": setting.min?.value ?? .null, "max": setting.max?.value ?? .null,
+                    "allowed": setting.allowed.map(Value.array) ?? .null, "overridable": .bool(setting.overridable),
+                    "description": setting.description.map(Value.string) ?? .null,
+                    "effective": effective[setting.name.value] ?? setting.defaultValue.value,
+                ]))
+            }))
+            body["input"] = .object(Dictionary(uniqueKeysWithValues: loaded.flow.input.map { field in
+                (field.name.value, Value.object([
+                    "type": .string(field.type.value.description), "required": .bool(field.required),
+                ]))
+            }))
+            body["start"] = .string(loaded.flow.graph.start.value)
+            body["states"] = .array(loaded.flow.graph.states.map { state in
+                ["name": .string(state.name.value), "kind": .string(state.kind.keyword)]
+            })
+            return json(.object(body))
+        }
+    }
+
+    static func summary(_ loaded: LoadedFlow) -> Value {
+        let flow = loaded.flow
+        let triggers: [Value] = flow.triggers.map { trigger in
+            switch trigger {
+            case .event(let event): ["event": .string(event.event.value)]
+            case .schedule(let schedule):
+                ["schedule": .string(schedule.cron.value), "zone": .string(schedule.zone.value)]
+            }
+        }
+        return [
+            "name": .string(flow.name.value), "version": .number(Double(flow.version.value)),
+            "hash": .string(loaded.contentHash), "description": flow.description.map(Value.string) ?? .null,
+            "triggers": .array(triggers),
+        ]
+    }
+
+    static func json(_ value: Value) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(string: value.jsonText)))
+    }
+}

@@ -7,13 +7,17 @@ extension PostgresFlowStore {
 
     public func deliver(_ event: InboxEvent) async throws {
         let payload = try StoreCoding.json(event.payload)
+        // Every daemon listening on `flow_wake` (`PostgresWakeListener`) wakes its worker at the commit.
         let inserted = try await rows(
             """
-            INSERT INTO instance_inbox (instance_id, kind, payload, dedup_key, at)
-            SELECT i.id, \(event.kind), \(payload)::jsonb, \(event.dedupKey), \(event.at.postgres)
-            FROM flow_instances i WHERE i.id = \(event.instanceID)
-            ON CONFLICT (dedup_key) DO NOTHING
-            RETURNING id
+            WITH delivered AS (
+                INSERT INTO instance_inbox (instance_id, kind, payload, dedup_key, at)
+                SELECT i.id, \(event.kind), \(payload)::jsonb, \(event.dedupKey), \(event.at.postgres)
+                FROM flow_instances i WHERE i.id = \(event.instanceID)
+                ON CONFLICT (dedup_key) DO NOTHING
+                RETURNING id, instance_id
+            )
+            SELECT id, pg_notify(\(PostgresWakeListener.channel), instance_id) FROM delivered
             """
         )
         if inserted.isEmpty, try await instance(id: event.instanceID) == nil {

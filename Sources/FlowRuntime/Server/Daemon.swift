@@ -93,7 +93,9 @@ public func buildApplication(
             try await registry.publish(to: setup, at: now)
         }
         let store = PostgresFlowStore(configuration: settings.clientConfiguration())
-        return assembly.application(store, opened: .postgres(store), lifecycle: [store], probe: { try await store.probe() })
+        return assembly.application(
+            store, opened: .postgres(store), lifecycle: [store], probe: { try await store.probe() },
+            listen: { wakeup in [PostgresWakeListener(store: store, wakeup: wakeup)] })
     }
 }
 

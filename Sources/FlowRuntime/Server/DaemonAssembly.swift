@@ -19,10 +19,12 @@ struct DaemonAssembly: Sendable {
     let storeKind: String
 
     /// The application: routes over `store`, and the services `lifecycle` (the store's own, run
-    /// first and stopped last), the worker, the scheduler and the gauge.
+    /// first and stopped last), `listen`'s (other daemons' deliveries waking this worker), the
+    /// worker, the scheduler and the gauge.
     func application<Store: FlowStore>(
         _ store: Store, opened: OpenedStore, lifecycle: [any Service],
-        probe: (@Sendable () async throws -> Void)? = nil
+        probe: (@Sendable () async throws -> Void)? = nil,
+        listen: (WorkerWakeup) -> [any Service] = { _ in [] }
     ) -> FlowApplication {
         let logger = environment.logger
         let metrics = RuntimeMetrics()
@@ -89,7 +91,7 @@ struct DaemonAssembly: Sendable {
             router: router,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "flow"),
-            services: lifecycle + [worker, scheduler, gauge],
+            services: lifecycle + listen(wakeup) + [worker, scheduler, gauge],
             logger: Logger(label: "flow.http"))
     }
 

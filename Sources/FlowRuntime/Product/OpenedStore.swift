@@ -15,13 +15,4 @@ public enum OpenedStore: Sendable {
         case .postgres(let store): store
         }
     }
-
-    /// `sqlite`, `postgres` or `memory`.
-    public var kind: String {
-        switch self {
-        case .memory: "memory"
-        case .sqlite: "sqlite"
-        case .postgres: "postgres"
-        }
-    }
 }

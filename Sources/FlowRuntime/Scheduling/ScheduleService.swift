@@ -229,9 +229,10 @@ public struct ScheduleService<Store: FlowStore>: Service {
     private func startInstance(_ trigger: ScheduledTrigger, fireAt: Instant, claimed: Bool) async throws -> Fire {
         let settings = try registry.directory.effectiveSettings(flow: trigger.flow, agency: nil)
         let input = try trigger.input(fireAt: fireAt, settings: .object(settings))
+        // The settings the input was mapped with are the instance's: derived once per fire.
         let result = try await starter.start(
             flow: trigger.flow, input: input, agency: nil, idempotencyKey: trigger.idempotencyKey(fireAt: fireAt),
-            at: clock())
+            settings: settings, at: clock())
         let outcome: Fire.Outcome
         let record: InstanceRecord
         switch result {

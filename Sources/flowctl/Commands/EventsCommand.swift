@@ -80,11 +80,7 @@ struct EventsCommand: AsyncParsableCommand {
                 guard !lines.isEmpty else { return "no flow listens to \(name) and no instance waits for it" }
                 return lines.joined(separator: "\n")
             }
-            switch opened {
-            case .memory(let store): return try await run(store)
-            case .sqlite(let store): return try await run(store)
-            case .postgres(let store): return try await run(store)
-            }
+            return try await run(opened.flowStore)
         }
     }
 }

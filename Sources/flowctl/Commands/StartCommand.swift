@@ -124,10 +124,6 @@ struct StartCommand: AsyncParsableCommand {
             return try await dispatcher.starter.start(
                 flow: flow, input: input, agency: agency, idempotencyKey: key, at: now)
         }
-        switch opened {
-        case .memory(let store): return try await run(store)
-        case .sqlite(let store): return try await run(store)
-        case .postgres(let store): return try await run(store)
-        }
+        return try await run(opened.flowStore)
     }
 }

@@ -7,21 +7,35 @@ import Synchronization
 final class Signal: Sendable {
     private struct State {
         var rings: [String: UInt64] = [:]
+        /// Keys rung with `forget`, oldest first: their counts are kept until `forgetAfter` newer
+        /// ones pile up, so a waiter that read a count before the last ring still sees it moved.
+        var forgotten: [String] = []
         var nextTicket: UInt64 = 0
         var waiting: [(key: String, ticket: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
     }
+
+    /// How many forgotten keys keep their counts.
+    static let forgetAfter = 10_000
 
     private let state = Mutex(State())
 
     /// How many times `key` was rung.
     func rings(_ key: String) -> UInt64 { state.withLock { $0.rings[key] ?? 0 } }
 
-    /// Rings `key`: wakes its longest waiter, or every waiter when `all`. With `forget`, the key's
-    /// count is dropped afterwards (it will not ring again; a late waiter then returns at once).
+    /// Rings `key`: wakes its longest waiter, or every waiter when `all`. With `forget`, the key
+    /// will not ring again: its count is dropped once `forgetAfter` later keys were forgotten
+    /// (until then a late waiter that read an earlier count returns at once, as for any ring).
     func ring(_ key: String, all: Bool, forget: Bool = false) {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.rings[key, default: 0] &+= 1
-            if forget { state.rings[key] = nil }
+            if forget {
+                state.forgotten.append(key)
+                if state.forgotten.count >= 2 * Self.forgetAfter {
+                    // Amortized: drop the oldest half at once.
+                    for old in state.forgotten.prefix(Self.forgetAfter) { state.rings[old] = nil }
+                    state.forgotten.removeFirst(Self.forgetAfter)
+                }
+            }
             guard let first = state.waiting.firstIndex(where: { $0.key == key }) else { return [] }
             guard all else { return [state.waiting.remove(at: first).continuation] }
             let matching = state.waiting.filter { $0.key == key }.map(\.continuation)

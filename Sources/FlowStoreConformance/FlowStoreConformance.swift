@@ -48,6 +48,7 @@ public enum FlowStoreConformance {
         Check(name: "an unknown timeline kind still reads", body: TimelineChecks.unknownKindReads),
         Check(name: "API keys: digest only, authenticate, list, revoke", body: APIKeyChecks.keysRoundTrip),
         Check(name: "instances page by (created_at, id) with a cursor", body: APIKeyChecks.instancePages),
+        Check(name: "agency overrides: revisions, current, a taken number refused", body: OverrideChecks.revisions),
     ] + approvalChecks
 
     /// The approvals table's checks (also run against the in-memory store).

@@ -19,6 +19,7 @@ struct FlowCtl: AsyncParsableCommand {
             InstancesCommand.self,
             EventsCommand.self,
             ApprovalsCommand.self,
+            OverridesCommand.self,
             KeysCommand.self,
             ServeCommand.self,
         ]

@@ -40,6 +40,9 @@ struct APITenancyTests {
         Route(method: .get, uri: "/flows/hold", other: .ok),
         Route(method: .get, uri: "/approvals/{id}:a1", other: .notFound),
         Route(method: .post, uri: "/approvals/{id}:a1/decision", body: ["decision": "approve"], other: .notFound),
+        Route(method: .get, uri: "/agencies/acme/overrides", other: .notFound),
+        Route(method: .put, uri: "/agencies/acme/overrides", body: ["agency": "acme"], other: .notFound),
+        Route(method: .get, uri: "/agencies/acme/overrides/history", other: .notFound),
     ]
 
     @Test("every route: no key, a malformed or revoked key 401; another agency's key never sees acme's objects")

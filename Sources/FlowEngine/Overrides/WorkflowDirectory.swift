@@ -26,6 +26,11 @@ public struct WorkflowDirectory: Sendable {
         public var code: Code
         public var message: String
         public var description: String { "\(code.rawValue): \(message)" }
+
+        public init(code: Code, message: String) {
+            self.code = code
+            self.message = message
+        }
     }
 
     public init(flows: [String: LoadedFlow], agencies: [String: AgencyOverrides], sources: [SourceFile], diagnostics: [Diagnostic]) {
@@ -125,6 +130,16 @@ public struct WorkflowDirectory: Sendable {
         return WorkflowDirectory(
             flows: flows, agencies: agencies, sources: flowSources + agencySources,
             diagnostics: diagnostics.sortedByLocation())
+    }
+
+    /// Reads and checks one agency overrides document against these flows, as `flowctl validate`
+    /// does for `workflows/agencies/*.yaml` (the daemon checks a document changed over the API so).
+    /// - Returns: the overrides (nil when nothing usable was read) and every problem found.
+    public func checkOverrides(_ source: SourceFile, catalogue: StepCatalogue) -> (AgencyOverrides?, [Diagnostic]) {
+        let (overrides, found) = AgencyOverridesLoader.load(source)
+        guard let overrides else { return (nil, found) }
+        let validator = FlowValidator(catalogue: catalogue)
+        return (overrides, found + OverrideValidation.check(overrides, flows: flows.mapValues(\.flow), validator: validator))
     }
 
     /// The settings an instance of `flow` runs with for `agency` (nil: the flow's defaults).

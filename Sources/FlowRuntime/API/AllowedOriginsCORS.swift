@@ -13,8 +13,12 @@ public struct AllowedOriginsCORS<Context: RequestContext>: RouterMiddleware {
         self.origins = Set(origins)
         self.cors = CORSMiddleware(
             allowOrigin: .originBased,
-            allowHeaders: [.accept, .authorization, .contentType, .origin, HTTPField.Name("Idempotency-Key")!],
+            allowHeaders: [
+                .accept, .authorization, .contentType, .origin, .ifMatch, HTTPField.Name("Idempotency-Key")!,
+                HTTPField.Name("Last-Event-ID")!,
+            ],
             allowMethods: [.get, .post, .put, .delete, .head, .options],
+            exposedHeaders: ["ETag", "Location"],
             maxAge: .seconds(600))
     }
 

@@ -10,7 +10,7 @@ public import Hummingbird
 /// Flow definitions are shared by every agency; the effective settings are the caller's.
 public enum FlowRoutes {
     public static func add<Context: RequestContext>(
-        to router: Router<Context>, registry: DefinitionRegistry,
+        to router: Router<Context>, registry: DefinitionRegistry, overrides: some OverrideStore,
         agency: @escaping @Sendable (Context) -> String? = { _ in nil }
     ) {
         router.get("flows") { _, _ -> Response in
@@ -21,7 +21,7 @@ public enum FlowRoutes {
             let name = try context.parameters.require("name")
             guard let loaded = registry.current(name) else { throw HTTPError(.notFound, message: "no such flow") }
             guard case .object(var body) = summary(loaded) else { return json(summary(loaded)) }
-            let effective = (try? registry.runtimeSettings(flow: name, agency: agency(context))) ?? [:]
+            let effective = (try? await registry.runtimeSettings(flow: name, agency: agency(context), in: overrides)) ?? [:]
             body["source"] = .string(loaded.source.text)
             body["settings"] = .object(Dictionary(uniqueKeysWithValues: loaded.flow.settings.map { setting in
                 (setting.name.value, Value.object([

@@ -22,6 +22,8 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     private var deliveredKeys: Set<String> = []
     /// API keys by id (`InMemoryFlowStore+APIKeys.swift`).
     var apiKeyRecords: [String: APIKeyRecord] = [:]
+    /// Agencies' overrides revisions, newest first.
+    var overrideRevisions: [String: [OverrideRevision]] = [:]
 
     public init() {}
 

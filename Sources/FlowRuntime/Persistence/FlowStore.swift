@@ -7,7 +7,7 @@ public import FlowEngine
 /// Instance state is an opaque JSON document (the interpreter's `Codable` state), so the
 /// store does not depend on the interpreter's types. A product's stores (the travel product's
 /// stores) live in the product and extend the same backends.
-public protocol FlowStore: InstanceStore, EffectStore, ScheduleStore, ApprovalStore, APIKeyStore {
+public protocol FlowStore: InstanceStore, EffectStore, ScheduleStore, ApprovalStore, APIKeyStore, OverrideStore {
     /// Applies pending schema migrations; idempotent.
     func migrate() async throws
 }

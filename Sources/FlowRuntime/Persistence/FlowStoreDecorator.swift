@@ -68,4 +68,12 @@ extension FlowStoreDecorator {
     public func revokeAPIKey(id: String, at: Instant) async throws -> Bool {
         try await base.revokeAPIKey(id: id, at: at)
     }
+
+    public func saveOverrides(_ revision: OverrideRevision) async throws { try await base.saveOverrides(revision) }
+    public func currentOverrides(agencyID: String) async throws -> OverrideRevision? {
+        try await base.currentOverrides(agencyID: agencyID)
+    }
+    public func overrideHistory(agencyID: String) async throws -> [OverrideRevision] {
+        try await base.overrideHistory(agencyID: agencyID)
+    }
 }

@@ -46,7 +46,7 @@ package enum Migrations {
     }
 
     /// The runtime's migrations for a backend, in ascending version order (3, 5, 6 and 7 are the
-    /// travel product's, from when both lived in one module; 10 is reserved for approvals).
+    /// travel product's, from when both lived in one module).
     package static func runtime(_ d: SchemaDialect) -> [Migration] {
         [
             Migration(version: 1, name: "runtime", statements: runtimeTables(d)),
@@ -55,6 +55,7 @@ package enum Migrations {
             Migration(version: 8, name: "drop_unused_tables", statements: dropUnusedTables(d)),
             Migration(version: 9, name: "api_keys", statements: apiKeys(d)),
             Migration(version: 10, name: "approvals", statements: approvals(d)),
+            Migration(version: 11, name: "agency_overrides", statements: agencyOverrides(d)),
         ]
     }
 
@@ -279,6 +280,25 @@ package enum Migrations {
             """,
             "CREATE INDEX approvals_by_agency ON approvals (agency_id, status, requested_at, id)",
             "CREATE INDEX approvals_by_instance ON approvals (instance_id, status)",
+        ]
+    }
+
+    /// Migration 11: agencies' overrides documents changed without a deploy (`OverrideStore`), one
+    /// row per revision — the highest is in effect, all of them are the audit trail. Migration 8
+    /// dropped an older, unused table of the same name.
+    static func agencyOverrides(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE agency_overrides (
+                agency_id TEXT NOT NULL,
+                revision INTEGER NOT NULL CHECK (revision > 0),
+                source TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                changed_by TEXT NOT NULL,
+                changed_at \(d.instant) NOT NULL,
+                PRIMARY KEY (agency_id, revision)
+            )
+            """,
         ]
     }
 }

@@ -16,6 +16,8 @@ public final class DefinitionRegistry: Sendable {
     public let directory: WorkflowDirectory
     public let catalogue: StepCatalogue
     private let cache: Mutex<[String: Flow]>
+    /// Stored overrides documents already parsed, by content hash.
+    private let parsedOverrides = Mutex<[String: AgencyOverrides]>([:])
 
     /// Wraps an already loaded directory; call `publish(to:)` to store its definitions.
     public init(directory: WorkflowDirectory, catalogue: StepCatalogue = .standard) {
@@ -44,6 +46,42 @@ public final class DefinitionRegistry: Sendable {
     public func runtimeSettings(flow name: String, agency: String?) throws -> [String: Value] {
         let overridden = agency.flatMap { directory.agencies[$0] != nil ? $0 : nil }
         return try directory.effectiveSettings(flow: name, agency: overridden)
+    }
+
+    /// The settings an instance of `flow` starts with for `agency` now: the agency's overrides as
+    /// last changed without a deploy (`OverrideStore`) when it has such a revision, else as
+    /// `runtimeSettings(flow:agency:)`. Read at every start, so a change applies to the next
+    /// instance on every daemon, with no restart; running instances keep theirs.
+    public func runtimeSettings(flow name: String, agency: String?, in store: some OverrideStore) async throws
+        -> [String: Value]
+    {
+        guard let agency, let stored = try await store.currentOverrides(agencyID: agency) else {
+            return try runtimeSettings(flow: name, agency: agency)
+        }
+        return try runtimeSettings(flow: name, overrides: stored)
+    }
+
+    /// The settings of `flow` under a stored overrides revision.
+    /// - Throws: `WorkflowDirectory.SettingsError`: an unknown flow, a stored document that no longer
+    ///   parses or no longer fits the flow (a deploy changed the flow after the document was stored).
+    public func runtimeSettings(flow name: String, overrides stored: OverrideRevision) throws -> [String: Value] {
+        var withStored = directory
+        withStored.agencies[stored.agencyID] = try overrides(stored)
+        return try withStored.effectiveSettings(flow: name, agency: stored.agencyID)
+    }
+
+    /// A stored overrides document, parsed once per content hash.
+    public func overrides(_ stored: OverrideRevision) throws -> AgencyOverrides {
+        if let parsed = parsedOverrides.withLock({ $0[stored.hash] }) { return parsed }
+        let source = SourceFile(path: "agencies/\(stored.agencyID).yaml@\(stored.revision)", text: stored.source)
+        let (parsed, diagnostics) = AgencyOverridesLoader.load(source)
+        guard let parsed, !diagnostics.hasErrors else {
+            let first = diagnostics.first.map(\.description) ?? "not an agency document"
+            throw WorkflowDirectory.SettingsError(
+                code: .invalidOverride, message: "stored overrides revision \(stored.revision): \(first)")
+        }
+        parsedOverrides.withLock { $0[stored.hash] = parsed }
+        return parsed
     }
 
     /// Saves every loaded flow's definition (idempotent: definitions are keyed by content hash).

@@ -128,21 +128,21 @@ public struct EventDispatcher<Store: FlowStore>: EventSink {
         var records: [(recorder: String, agency: String?)] = []
         for (name, trigger) in Self.listeners(of: event, in: starter.registry) {
             guard let loaded = starter.registry.current(name) else { continue }
-            func settings(for agency: String?) throws -> [String: Value] {
+            func settings(for agency: String?) async throws -> [String: Value] {
                 do {
-                    return try starter.registry.runtimeSettings(flow: name, agency: agency)
+                    return try await starter.registry.runtimeSettings(flow: name, agency: agency, in: starter.store)
                 } catch {
                     throw DispatchError(flow: name, message: "settings: \(error)")
                 }
             }
-            var effective = try settings(for: explicit)
+            var effective = try await settings(for: explicit)
             var derived = try Self.derive(flow: loaded.flow, trigger: trigger, payload: payload, settings: .object(effective))
             let agency = try Self.agency(
                 explicit: explicit, trigger: trigger, input: DeclaredTypes.input(derived.input, fields: loaded.flow.input),
                 flow: name)
             // The key and input mapping see the agency's settings.
             if agency != explicit {
-                effective = try settings(for: agency)
+                effective = try await settings(for: agency)
                 derived = try Self.derive(flow: loaded.flow, trigger: trigger, payload: payload, settings: .object(effective))
             }
             accepted.append((name, derived, agency, effective))

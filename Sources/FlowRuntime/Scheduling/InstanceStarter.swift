@@ -31,7 +31,7 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
 
     /// Starts `flow` with `input` for `agency`; with a key already used, returns the existing instance.
     /// Settings: `settings` when the caller derived them already (the event dispatcher), else
-    /// `DefinitionRegistry.runtimeSettings(flow:agency:)`.
+    /// `DefinitionRegistry.runtimeSettings(flow:agency:in:)` (the agency's overrides in effect now).
     public func start(
         flow name: String, input: Value, agency: String?, idempotencyKey: String?, instanceID: String? = nil,
         settings given: [String: Value]? = nil, at now: Instant
@@ -45,7 +45,7 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
             settings = given
         } else {
             do {
-                settings = try registry.runtimeSettings(flow: name, agency: agency)
+                settings = try await registry.runtimeSettings(flow: name, agency: agency, in: store)
             } catch {
                 throw StartError(message: "\(error)")
             }

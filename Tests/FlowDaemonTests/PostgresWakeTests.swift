@@ -61,6 +61,52 @@ struct PostgresWakeTests {
         }
     }
 
+    @Test("a commit by another daemon wakes this daemon's live streams of that instance at once",
+          .enabled(if: TestPostgres.url != nil, "FLOW_TEST_POSTGRES_URL is not set"))
+    func commitWakesAnotherDaemonsStreams() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        guard case .postgres(let settings) = try StoreConfiguration.from(url: url) else { return }
+        var client = settings.clientConfiguration(maximumConnections: 4)
+        client.tls = .disable
+        let configuration = client
+        let directory = try EventDeliveryTests.workflows()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let registry = DefinitionRegistry(path: directory.path)
+        try await PostgresFlowStore.withStore(
+            configuration, adding: TravelSchema.schema, connectionTimeout: TestPostgres.connectionWait
+        ) { a in
+            try await PostgresFlowStore.withStore(
+                configuration, migrate: false, connectionTimeout: TestPostgres.connectionWait
+            ) { b in
+                let clock = { InstanceWorker<PostgresFlowStore>.wallClock() }
+                let started = try await EventDispatcher(store: a, registry: registry)
+                    .dispatch(event: "watch.started", payload: ["id": "T1"], agency: nil, at: clock())
+                let id = try #require(started.first?.instance.id)
+                // A's worker (no listener of its own): runs the instance into its wait, later resumes it.
+                let worker = InstanceWorker(
+                    store: a, registry: registry, steps: StepRegistry.providers(), transport: FixtureTransport(queue: []),
+                    credentials: ProviderCredentials(), configuration: .init(owner: "a", lease: .seconds(60)))
+                _ = try await worker.runOnce()
+                let streams = TimelineNotifier()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await PostgresWakeListener(store: b, wakeup: WorkerWakeup(), timeline: streams).run()
+                    }
+                    try await Task.sleep(for: .milliseconds(500))
+                    let seen = streams.version(of: id)
+                    _ = try await EventDelivery(store: a, registry: registry).deliver(
+                        event: "thing.updated", key: "T1", payload: ["n": 1], agency: nil, dedupKey: nil, at: clock())
+                    _ = try await worker.runOnce()
+                    // B's stream is told by the commit's notification, not by its own poll (5 s).
+                    let told = try await Self.eventually(seconds: 3) { streams.version(of: id) > seen }
+                    #expect(told, "no flow_timeline notification reached daemon B")
+                    #expect(try await b.instance(id: id)?.status == .succeeded)
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+
     static func eventually(seconds: Int, _ check: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {

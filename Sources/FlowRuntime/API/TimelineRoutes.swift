@@ -12,8 +12,10 @@ import NIOCore
 /// that disconnects only ends its own stream. `visible` decides whether the caller may see the
 /// instance (another agency's: 404).
 public enum TimelineRoutes {
-    /// How often a stream re-reads the store without an announcement (commits of other daemons).
-    public static var pollInterval: Duration { .seconds(1) }
+    /// How often a stream re-reads the store without an announcement: a safety net only — commits
+    /// of this daemon announce in process, commits of other daemons on PostgreSQL through
+    /// `flow_timeline` (`PostgresWakeListener`).
+    public static var pollInterval: Duration { .seconds(5) }
     /// The most entries one JSON page carries.
     public static var maximumPage: Int { 1_000 }
 

@@ -114,6 +114,10 @@ extension PostgresFlowStore {
         let entries = try HistoryArrays(transition.history)
         let newOwner: String? = transition.keepLeaseUntil == nil ? nil : owner
         let id = transition.instanceID
+        // Every daemon's live streams of this instance (`PostgresWakeListener`) read the new
+        // entries at the commit; a transition that adds nothing and ends nothing announces nothing.
+        let announcement = TimelineAnnouncement(instanceID: id, ended: transition.status.isFinished, owner: owner)
+        let announce = !transition.history.isEmpty || transition.status.isFinished
         let result = try await rows(
             """
             WITH moved AS (
@@ -135,7 +139,9 @@ extension PostgresFlowStore {
                 WHERE instance_id = \(id) AND id = ANY(\(transition.consumedEvents)::int8[]) AND consumed_at IS NULL
                   AND EXISTS (SELECT 1 FROM moved)
             )
-            SELECT EXISTS (SELECT 1 FROM moved) AS moved, i.id AS found, i.lease_owner AS holder
+            SELECT EXISTS (SELECT 1 FROM moved) AS moved, i.id AS found, i.lease_owner AS holder,
+                (SELECT pg_notify(\(TimelineAnnouncement.channel), \(announcement.payload)) FROM moved
+                 WHERE \(announce)) AS announced
             FROM (SELECT 1) AS one LEFT JOIN flow_instances i ON i.id = \(id)
             """
         )

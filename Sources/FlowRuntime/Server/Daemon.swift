@@ -95,7 +95,9 @@ public func buildApplication(
         let store = PostgresFlowStore(configuration: settings.clientConfiguration())
         return assembly.application(
             store, opened: .postgres(store), lifecycle: [store], probe: { try await store.probe() },
-            listen: { wakeup in [PostgresWakeListener(store: store, wakeup: wakeup)] })
+            listen: { wakeup, timeline in
+                [PostgresWakeListener(store: store, wakeup: wakeup, timeline: timeline, owner: environment.owner)]
+            })
     }
 }
 

@@ -19,12 +19,13 @@ struct DaemonAssembly: Sendable {
     let storeKind: String
 
     /// The application: routes over `store`, and the services `lifecycle` (the store's own, run
-    /// first and stopped last), `listen`'s (other daemons' deliveries waking this worker), the
+    /// first and stopped last), `listen`'s (other daemons' deliveries and commits waking this
+    /// worker and these streams), the
     /// worker, the scheduler and the gauge.
     func application<Store: FlowStore>(
         _ store: Store, opened: OpenedStore, lifecycle: [any Service],
         probe: (@Sendable () async throws -> Void)? = nil,
-        listen: (WorkerWakeup) -> [any Service] = { _ in [] }
+        listen: (WorkerWakeup, TimelineNotifier) -> [any Service] = { _, _ in [] }
     ) -> FlowApplication {
         let logger = environment.logger
         let metrics = RuntimeMetrics()
@@ -92,7 +93,7 @@ struct DaemonAssembly: Sendable {
             router: router,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "flow"),
-            services: lifecycle + listen(wakeup) + [worker, scheduler, gauge],
+            services: lifecycle + listen(wakeup, timeline) + [worker, scheduler, gauge],
             logger: Logger(label: "flow.http"))
     }
 

@@ -22,6 +22,15 @@ enum InstanceChecks {
             try await store.saveDefinition(F.definition)
             #expect(try await store.definition(hash: F.definition.hash) == F.definition)
             #expect(try await store.definition(hash: "missing") == nil)
+            // Every version of a name, newest first; other names apart.
+            let name = F.uniqueID("flow")
+            var older = F.definition, newer = F.definition, other = F.definition
+            (older.name, older.hash, older.version, older.createdAt) = (name, F.uniqueID("h1"), 1, F.t0)
+            (newer.name, newer.hash, newer.version, newer.createdAt) = (name, F.uniqueID("h2"), 2, F.t0 + .minutes(1))
+            (other.name, other.hash) = (F.uniqueID("flow"), F.uniqueID("h3"))
+            for definition in [older, newer, other] { try await store.saveDefinition(definition) }
+            #expect(try await store.definitions(name: name) == [newer, older])
+            #expect(try await store.definitions(name: F.uniqueID("none")).isEmpty)
         }
     }
 

@@ -255,7 +255,7 @@ struct APITenancyTests {
 
 @Suite("Flow routes")
 struct FlowRoutesTests {
-    @Test("GET /flows lists the directory's flows; GET /flows/{name} has source, settings, input and states")
+    @Test("GET /flows lists the directory's flows; GET /flows/{name} has source, settings, input, states, graph, versions")
     func flows() async throws {
         let fixture = try await APIFixture.make()
         try await fixture.app().test(.router) { client in
@@ -270,6 +270,27 @@ struct FlowRoutesTests {
                 #expect(flow["start"] == "pause")
                 #expect(flow["states"]?.arrayValue?.map { $0["kind"] } == ["wait", "succeed"])
                 #expect(flow["input"]?["phone"]?["required"] == true)
+                let pause = flow["graph"]?["states"]?.arrayValue?.first
+                #expect(flow["graph"]?["start"] == "pause" && pause?["kind"] == "wait", "\(flow["graph"] ?? .null)")
+                #expect(pause?["edges"] == [["to": "done", "label": "next", "error": false]])
+                #expect(flow["mermaid"]?.stringValue?.hasPrefix("stateDiagram-v2") == true)
+                let versions = flow["versions"]?.arrayValue ?? []
+                #expect(versions.count == 1 && versions.first?["current"] == true)
+                #expect(versions.first?["hash"] == flow["hash"])
+            }
+            let hash = try await client.execute(uri: "/flows/hold", method: .get, headers: APIFixture.headers(fixture.acme)) {
+                try APIFixture.json($0)["hash"]?.stringValue ?? ""
+            }
+            try await client.execute(
+                uri: "/flows/hold/versions/\(hash)", method: .get, headers: APIFixture.headers(fixture.patagonia)
+            ) {
+                let version = try APIFixture.json($0)
+                #expect($0.status == .ok && version["source"]?.stringValue == APIFixture.hold && version["current"] == true)
+            }
+            try await client.execute(
+                uri: "/flows/hold/versions/0000000000000000", method: .get, headers: APIFixture.headers(fixture.acme)
+            ) {
+                #expect($0.status == .notFound)
             }
             try await client.execute(uri: "/flows/nope", method: .get, headers: APIFixture.headers(fixture.acme)) {
                 #expect($0.status == .notFound)

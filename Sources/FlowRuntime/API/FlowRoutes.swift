@@ -6,11 +6,15 @@ public import Hummingbird
 /// - `GET /flows` — each flow's name, declared version, content hash, description and triggers;
 /// - `GET /flows/{name}` — the same plus its source, its settings as declared (type, default,
 ///   bounds, allowed values, whether an agency may override it) with the value in effect for the
-///   caller's agency, its input fields and its states (name and kind, top-level graph).
+///   caller's agency, its input fields, its states (name and kind, top level), its state graph
+///   (`graph`: states with labelled edges, nested branches; `mermaid`: the same drawn), and every
+///   version stored by content hash (`versions`, newest first: instances run to their end on the
+///   version they started with);
+/// - `GET /flows/{name}/versions/{hash}` — one stored version with its source.
 /// Flow definitions are shared by every agency; the effective settings are the caller's.
 public enum FlowRoutes {
     public static func add<Context: RequestContext>(
-        to router: Router<Context>, registry: DefinitionRegistry, overrides: some OverrideStore,
+        to router: Router<Context>, registry: DefinitionRegistry, store: some FlowStore,
         agency: @escaping @Sendable (Context) -> String? = { _ in nil }
     ) {
         router.get("flows") { _, _ -> Response in
@@ -21,7 +25,7 @@ public enum FlowRoutes {
             let name = try context.parameters.require("name")
             guard let loaded = registry.current(name) else { throw HTTPError(.notFound, message: "no such flow") }
             guard case .object(var body) = summary(loaded) else { return json(summary(loaded)) }
-            let effective = (try? await registry.runtimeSettings(flow: name, agency: agency(context), in: overrides)) ?? [:]
+            let effective = (try? await registry.runtimeSettings(flow: name, agency: agency(context), in: store)) ?? [:]
             body["source"] = .string(loaded.source.text)
             body["settings"] = .object(Dictionary(uniqueKeysWithValues: loaded.flow.settings.map { setting in
                 (setting.name.value, Value.object([
@@ -41,7 +45,27 @@ public enum FlowRoutes {
             body["states"] = .array(loaded.flow.graph.states.map { state in
                 ["name": .string(state.name.value), "kind": .string(state.kind.keyword)]
             })
+            let graph = StateGraphRenderer(flow: loaded.flow)
+            body["graph"] = graph.json()
+            body["mermaid"] = .string(graph.mermaid())
+            let versions = try await store.definitions(name: name)
+            body["versions"] = .array(versions.map { version in
+                ["hash": .string(version.hash), "version": .number(Double(version.version)),
+                 "created_at": .instant(version.createdAt), "current": .bool(version.hash == loaded.contentHash)]
+            })
             return json(.object(body))
+        }
+        router.get("flows/:name/versions/:hash") { _, context -> Response in
+            let name = try context.parameters.require("name")
+            let hash = try context.parameters.require("hash")
+            guard let stored = try await store.definition(hash: hash), stored.name == name else {
+                throw HTTPError(.notFound, message: "no such version of this flow")
+            }
+            return json([
+                "name": .string(stored.name), "hash": .string(stored.hash), "version": .number(Double(stored.version)),
+                "created_at": .instant(stored.createdAt), "current": .bool(registry.current(name)?.contentHash == hash),
+                "source": .string(stored.source),
+            ])
         }
     }
 

@@ -32,6 +32,10 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     public func saveDefinition(_ definition: StoredDefinition) async throws { definitions[definition.hash] = definition }
     public func definition(hash: String) async throws -> StoredDefinition? { definitions[hash] }
 
+    public func definitions(name: String) async throws -> [StoredDefinition] {
+        definitions.values.filter { $0.name == name }.sorted { ($1.createdAt, $0.hash) < ($0.createdAt, $1.hash) }
+    }
+
     public func createInstance(_ instance: InstanceRecord, history: [HistoryEntry]) async throws -> CreateInstanceResult {
         if let key = instance.idempotencyKey, let existing = instances.values.first(where: { $0.idempotencyKey == key }) {
             return .existing(try encoded(existing))

@@ -18,6 +18,8 @@ public protocol InstanceStore: Sendable {
 
     func saveDefinition(_ definition: StoredDefinition) async throws
     func definition(hash: String) async throws -> StoredDefinition?
+    /// Every stored version of the flow `name`, newest first.
+    func definitions(name: String) async throws -> [StoredDefinition]
 
     // MARK: Instances
 

@@ -15,6 +15,7 @@ extension FlowStoreDecorator {
 
     public func saveDefinition(_ definition: StoredDefinition) async throws { try await base.saveDefinition(definition) }
     public func definition(hash: String) async throws -> StoredDefinition? { try await base.definition(hash: hash) }
+    public func definitions(name: String) async throws -> [StoredDefinition] { try await base.definitions(name: name) }
 
     public func createInstance(_ instance: InstanceRecord, history: [HistoryEntry]) async throws -> CreateInstanceResult {
         try await base.createInstance(instance, history: history)

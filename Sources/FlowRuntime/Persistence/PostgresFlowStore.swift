@@ -184,13 +184,23 @@ public final class PostgresFlowStore: FlowStore, Service {
 
     public func definition(hash: String) async throws -> StoredDefinition? {
         try await rows("SELECT hash, name, version, source, created_at FROM flow_definitions WHERE hash = \(hash)")
-            .first.map { row in
-                let r = row.makeRandomAccess()
-                return StoredDefinition(
-                    name: try r["name"].decode(String.self), hash: try r["hash"].decode(String.self),
-                    version: try r["version"].decode(Int.self), source: try r["source"].decode(String.self),
-                    createdAt: try r["created_at"].decode(PostgresInstant.self).instant
-                )
-            }
+            .first.map(Self.storedDefinition)
+    }
+
+    public func definitions(name: String) async throws -> [StoredDefinition] {
+        try await rows(
+            """
+            SELECT hash, name, version, source, created_at FROM flow_definitions WHERE name = \(name)
+            ORDER BY created_at DESC, hash
+            """
+        ).map(Self.storedDefinition)
+    }
+
+    static func storedDefinition(_ row: PostgresRow) throws -> StoredDefinition {
+        let r = row.makeRandomAccess()
+        return StoredDefinition(
+            name: try r["name"].decode(String.self), hash: try r["hash"].decode(String.self),
+            version: try r["version"].decode(Int.self), source: try r["source"].decode(String.self),
+            createdAt: try r["created_at"].decode(PostgresInstant.self).instant)
     }
 }

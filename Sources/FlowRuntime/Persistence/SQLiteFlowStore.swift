@@ -170,17 +170,28 @@ public final class SQLiteFlowStore: FlowStore {
 
     public func definition(hash: String) async throws -> StoredDefinition? {
         try await read { _ in
-            let rows = try await exec(
+            try await exec(
                 "SELECT hash, name, version, source, created_at FROM flow_definitions WHERE hash = ?", [.text(hash)]
-            )
-            return try rows.first.map { row in
-                let r = SQLiteRowReader(row)
-                return StoredDefinition(
-                    name: try r.string("name"), hash: try r.string("hash"), version: Int(try r.int("version")),
-                    source: try r.string("source"), createdAt: try r.instant("created_at")
-                )
-            }
+            ).first.map(Self.storedDefinition)
         }
+    }
+
+    public func definitions(name: String) async throws -> [StoredDefinition] {
+        try await read { _ in
+            try await exec(
+                """
+                SELECT hash, name, version, source, created_at FROM flow_definitions WHERE name = ?
+                ORDER BY created_at DESC, hash
+                """, [.text(name)]
+            ).map(Self.storedDefinition)
+        }
+    }
+
+    static func storedDefinition(_ row: SQLiteRow) throws -> StoredDefinition {
+        let r = SQLiteRowReader(row)
+        return StoredDefinition(
+            name: try r.string("name"), hash: try r.string("hash"), version: Int(try r.int("version")),
+            source: try r.string("source"), createdAt: try r.instant("created_at"))
     }
 
     // MARK: Instances

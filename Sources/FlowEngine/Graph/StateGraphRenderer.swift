@@ -1,5 +1,3 @@
-import FlowEngine
-
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #endif
@@ -8,19 +6,23 @@ import Foundation
 /// Draws a flow's states as Mermaid `stateDiagram-v2` or Graphviz dot: labelled edges (next,
 /// when, default, on_timeout, on_approve/on_reject, catch [classes]), retries as self-loops,
 /// waits and approvals with their bound, parallel branches and for_each bodies as subgraphs.
-struct StateGraphRenderer {
-    struct Edge {
-        var from: String
-        var to: String
-        var label: String
-        var isError: Bool = false
+public struct StateGraphRenderer: Sendable {
+    public struct Edge: Sendable, Hashable {
+        public var from: String
+        public var to: String
+        public var label: String
+        public var isError: Bool = false
     }
 
-    let flow: Flow
+    public let flow: Flow
+
+    public init(flow: Flow) {
+        self.flow = flow
+    }
 
     // MARK: Model
 
-    static func label(of state: State) -> String {
+    public static func label(of state: State) -> String {
         switch state.kind {
         case .step(let s): return "step \(s.step.value)"
         case .choice: return "choice"
@@ -47,7 +49,7 @@ struct StateGraphRenderer {
         return template.expressions.map { "${{ \($0.text) }}" }.joined(separator: " ")
     }
 
-    static func edges(of state: State, prefix: String) -> [Edge] {
+    public static func edges(of state: State, prefix: String) -> [Edge] {
         let id = prefix + state.name.value
         func to(_ target: Located<String>?, _ label: String, error: Bool = false) -> Edge? {
             target.map { Edge(from: id, to: prefix + $0.value, label: label, isError: error) }
@@ -84,7 +86,7 @@ struct StateGraphRenderer {
         }
     }
 
-    static func nested(_ state: State) -> [(name: String, graph: StateGraph)] {
+    public static func nested(_ state: State) -> [(name: String, graph: StateGraph)] {
         switch state.kind {
         case .parallel(let p): p.branches.map { ($0.name.value, $0.graph) }
         case .forEach(let f): [("body", f.body)]
@@ -94,7 +96,7 @@ struct StateGraphRenderer {
 
     // MARK: Mermaid
 
-    func mermaid() -> String {
+    public func mermaid() -> String {
         var lines = ["stateDiagram-v2"]
         mermaid(flow.graph, prefix: "", indent: "    ", into: &lines)
         return lines.joined(separator: "\n")
@@ -133,7 +135,7 @@ struct StateGraphRenderer {
 
     // MARK: Dot
 
-    func dot() -> String {
+    public func dot() -> String {
         var lines = ["digraph \"\(Self.dotEscape(flow.name.value))\" {", "    rankdir=TB;", "    node [shape=box, style=rounded];"]
         dot(flow.graph, prefix: "", indent: "    ", into: &lines)
         lines.append("}")

@@ -10,11 +10,21 @@ public final class FixtureResponder: Sendable {
     private let now: Mutex<Instant>
     private let counts = Mutex(Counts())
     private let openaiCalls = Mutex(0)
+    /// Whether call-ordered OpenAI answers start over once used up (the daemon's sandbox, where
+    /// run after run asks again); a dry-run answers each call once.
+    public let cycles: Bool
+    /// What a call no fixture answers is told (an OpenAI `invalid_request_error`: a permanent failure).
+    public let missingAnswer: String
 
-    public init(fixtures: DryRunFixtures, endpoints: ProviderEndpoints, start: Instant) {
+    public init(
+        fixtures: DryRunFixtures, endpoints: ProviderEndpoints, start: Instant, cycles: Bool = false,
+        missingAnswer: String = "dry-run: no openai fixture for this call"
+    ) {
         self.fixtures = fixtures
         self.endpoints = endpoints
         self.now = Mutex(start)
+        self.cycles = cycles
+        self.missingAnswer = missingAnswer
     }
 
     /// The virtual clock the answers are chosen by.
@@ -52,10 +62,12 @@ public final class FixtureResponder: Sendable {
             counts.withLock { $0.openai += 1 }
             let index = openaiCalls.withLock { n in defer { n += 1 }; return n }
             let timed = fixtures.openai.contains { $0.from != nil }
+            let count = fixtures.openai.count
+            let ordered = cycles && count > 0 ? index % count : index
             let answer = timed ? DryRunFixtures.answer(in: fixtures.openai, at: at)
-                : (index < fixtures.openai.count ? fixtures.openai[index] : nil)
+                : (ordered < count ? fixtures.openai[ordered] : nil)
             guard let answer else {
-                return json(400, ["error": ["message": "dry-run: no openai fixture for this call", "type": "invalid_request_error",
+                return json(400, ["error": ["message": .string(missingAnswer), "type": "invalid_request_error",
                                             "code": "fixture_missing"]])
             }
             if answer.status >= 300 { return json(answer.status, answer.body) }

@@ -63,7 +63,8 @@ public func buildApplication(
     configuration: DaemonConfiguration, product: any FlowProduct, environment: DaemonEnvironment
 ) async throws -> FlowApplication {
     let registry = try DefinitionRegistry.checked(path: configuration.workflows)
-    let providers = try DaemonAssembly.providers(environment)
+    let fixtures = try DaemonAssembly.fixtures(configuration.fixtures, product: product)
+    let providers = try DaemonAssembly.providers(environment, fixtures: fixtures ?? DryRunFixtures())
     let storeConfiguration: StoreConfiguration
     do {
         storeConfiguration = try configuration.database.map(StoreConfiguration.from(url:))
@@ -74,7 +75,7 @@ public func buildApplication(
     let now = StoreCoding.wallClock()
     let assembly = DaemonAssembly(
         configuration: configuration, product: product, environment: environment, registry: registry,
-        providers: providers, storeKind: storeConfiguration.kind)
+        providers: providers, storeKind: storeConfiguration.kind, fixtures: configuration.fixtures)
     switch storeConfiguration {
     case .sqlite(let location):
         let store = try await SQLiteFlowStore.open(location, migrate: true, adding: product.schema)

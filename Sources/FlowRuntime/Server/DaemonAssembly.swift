@@ -17,6 +17,8 @@ struct DaemonAssembly: Sendable {
     let registry: DefinitionRegistry
     let providers: ProviderSetup
     let storeKind: String
+    /// The sandbox's fixtures file, when one answers the sandboxed providers.
+    let fixtures: String?
 
     /// The application: routes over `store`, and the services `lifecycle` (the store's own, run
     /// first and stopped last), `listen`'s (other daemons' deliveries and commits waking this
@@ -49,7 +51,8 @@ struct DaemonAssembly: Sendable {
         let gauge = InstanceStatusGauge(store: store, metrics: metrics)
         let dispatcher = EventDispatcher(
             store: store, registry: registry, recorders: parts.recorders, wakeup: wakeup, handoff: handoff)
-        let health = HealthReport(store: storeKind, providers: providers.modes, flows: registry.flowNames)
+        var health = HealthReport(store: storeKind, providers: providers.modes, flows: registry.flowNames)
+        health.fixtures = providers.sandboxed.isEmpty ? nil : fixtures
         let router = Router(context: FlowRequestContext.self)
         // CORS first (preflights carry no key), then errors as JSON, then the key check.
         if !configuration.corsOrigins.isEmpty {
@@ -100,11 +103,17 @@ struct DaemonAssembly: Sendable {
     private func logStartup(flows: [String]) {
         let logger = environment.logger
         let modes = ProviderSetup.providers.map { "\($0)=\(providers.modes[$0]?.rawValue ?? "?")" }
-        if !providers.sandboxed.isEmpty {
+        if !providers.sandboxed.isEmpty, let fixtures {
+            logger.warning("""
+                SANDBOX MODE for \(providers.sandboxed.joined(separator: ", ")): no credentials, so their calls are \
+                ANSWERED FROM THE FIXTURES IN \(fixtures) (OpenAI's answers in call order, starting over once used \
+                up); nothing is sent to them. Every plan, message and flight this daemon reports is made up.
+                """)
+        } else if !providers.sandboxed.isEmpty {
             logger.warning("""
                 SANDBOX MODE for \(providers.sandboxed.joined(separator: ", ")): no credentials, so their calls are \
                 answered locally (Twilio messages accepted with synthetic SIDs, AeroAPI finds no flights, OpenAI \
-                answers only from fixtures); nothing is sent to them.
+                calls fail naming OPENAI_API_KEY; --fixtures FILE answers them from fixtures); nothing is sent to them.
                 """)
         }
         logger.info("serving", metadata: [
@@ -113,8 +122,24 @@ struct DaemonAssembly: Sendable {
         ])
     }
 
-    /// Credentials from the environment, each provider live or sandboxed.
-    static func providers(_ environment: DaemonEnvironment) throws -> ProviderSetup {
+    /// The sandbox's fixtures (`--fixtures`), read as a dry-run reads them; an unreadable or
+    /// invalid file stops the start-up, naming where and why.
+    static func fixtures(_ path: String?, product: any FlowProduct) throws -> DryRunFixtures? {
+        guard let path else { return nil }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw DaemonSetupError.configuration("--fixtures: cannot read \(path)")
+        }
+        do {
+            return try DryRunFixtures(parsing: SourceFile(path: path, text: text), product: product)
+        } catch {
+            throw DaemonSetupError.configuration("--fixtures: \(error)")
+        }
+    }
+
+    /// Credentials from the environment, each provider live or sandboxed (answered from `fixtures`).
+    static func providers(_ environment: DaemonEnvironment, fixtures: DryRunFixtures = DryRunFixtures()) throws
+        -> ProviderSetup
+    {
         let logger = environment.logger
         var (credentials, problems) = ProviderCredentials.fromEnvironment(environment.variables)
         // A provider whose credentials are not set at all is sandboxed, which the start-up says once;
@@ -140,6 +165,7 @@ struct DaemonAssembly: Sendable {
             logger.notice("provider endpoint overridden", metadata: ["flow.variable": "\(variable)", "flow.url": "\(url)"])
         }
         return ProviderSetup(
-            credentials: credentials, endpoints: endpoints, live: environment.transport, now: StoreCoding.wallClock())
+            credentials: credentials, endpoints: endpoints, live: environment.transport, fixtures: fixtures,
+            now: StoreCoding.wallClock())
     }
 }

@@ -14,6 +14,7 @@ public import Logging
 /// | log format | `--log-format` | `FLOW_LOG_FORMAT` | `log_format` | json unless stdout is a terminal |
 /// | log level | `--log-level` | `FLOW_LOG_LEVEL` | `log_level` | info |
 /// | CORS origins (`a,b`; `*` any) | `--cors-origins` | `FLOW_CORS_ORIGINS` | `cors_origins` | none |
+/// | sandbox fixtures (dry-run format) | `--fixtures` | `FLOW_FIXTURES` | `fixtures` | none |
 public struct DaemonConfiguration: Sendable, Hashable {
     public enum LogFormat: String, Sendable, Hashable, CaseIterable {
         case json, text
@@ -28,9 +29,11 @@ public struct DaemonConfiguration: Sendable, Hashable {
         public var logFormat: LogFormat?
         public var logLevel: Logger.Level?
         public var corsOrigins: [String]?
+        public var fixtures: String?
 
         public init(port: Int? = nil, host: String? = nil, workflows: String? = nil, database: String? = nil,
-                    logFormat: LogFormat? = nil, logLevel: Logger.Level? = nil, corsOrigins: [String]? = nil) {
+                    logFormat: LogFormat? = nil, logLevel: Logger.Level? = nil, corsOrigins: [String]? = nil,
+                    fixtures: String? = nil) {
             self.port = port
             self.host = host
             self.workflows = workflows
@@ -38,6 +41,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
             self.logFormat = logFormat
             self.logLevel = logLevel
             self.corsOrigins = corsOrigins
+            self.fixtures = fixtures
         }
     }
 
@@ -60,6 +64,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var lease: TimeSpan = .seconds(60)
     /// Browser origins allowed to call the API (CORS); empty: no CORS headers at all.
     public var corsOrigins: [String] = []
+    /// A fixtures file in the dry-run's format that answers every sandboxed provider (a demo with
+    /// no keys); nil: sandboxed OpenAI calls fail, naming the missing key.
+    public var fixtures: String?
 
     public init(
         port: Int, host: String, workflows: String, database: String?, logFormat: LogFormat,
@@ -74,7 +81,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     }
 
     /// The file keys, in the order they are documented.
-    public static let fileKeys = ["port", "host", "workflows", "database", "log_format", "log_level", "cors_origins"]
+    public static let fileKeys = [
+        "port", "host", "workflows", "database", "log_format", "log_level", "cors_origins", "fixtures",
+    ]
 
     /// Resolves the layers, highest precedence first; `terminal` picks the default log format.
     public static func resolve(_ layers: [Layer], terminal: Bool) -> DaemonConfiguration {
@@ -86,6 +95,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
             logFormat: layers.lazy.compactMap(\.logFormat).first ?? (terminal ? .text : .json),
             logLevel: layers.lazy.compactMap(\.logLevel).first ?? .info)
         configuration.corsOrigins = layers.lazy.compactMap(\.corsOrigins).first ?? []
+        configuration.fixtures = layers.lazy.compactMap(\.fixtures).first
         return configuration
     }
 
@@ -98,7 +108,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public static func environment(_ variables: [String: String]) throws(ConfigurationError) -> Layer {
         func nonEmpty(_ name: String) -> String? { variables[name].flatMap { $0.isEmpty ? nil : $0 } }
         var layer = Layer(host: nonEmpty("FLOW_HOST"), workflows: nonEmpty("FLOW_WORKFLOWS"),
-                          database: nonEmpty("FLOW_DATABASE_URL"))
+                          database: nonEmpty("FLOW_DATABASE_URL"), fixtures: nonEmpty("FLOW_FIXTURES"))
         if let text = nonEmpty("FLOW_PORT") { layer.port = try parsePort(text, from: "FLOW_PORT") }
         if let text = nonEmpty("FLOW_LOG_FORMAT") { layer.logFormat = try parseLogFormat(text, from: "FLOW_LOG_FORMAT") }
         if let text = nonEmpty("FLOW_LOG_LEVEL") { layer.logLevel = try parseLogLevel(text, from: "FLOW_LOG_LEVEL") }
@@ -135,6 +145,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
             case "log_format": layer.logFormat = try parseLogFormat(text, from: place)
             case "log_level": layer.logLevel = try parseLogLevel(text, from: place)
             case "cors_origins": layer.corsOrigins = parseOrigins(text)
+            case "fixtures": layer.fixtures = text
             default:
                 throw ConfigurationError(message: "\(place): unknown key '\(key)' (known: \(fileKeys.joined(separator: ", ")))")
             }

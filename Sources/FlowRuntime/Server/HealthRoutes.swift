@@ -15,6 +15,8 @@ public struct HealthReport: Sendable, Codable, ResponseEncodable {
     /// Each provider's mode: `live` or `sandbox` (`ProviderSetup`).
     public var providers: [String: ProviderSetup.Mode]
     public var flows: [String]
+    /// The fixtures file the sandboxed providers answer from (`--fixtures`); nil when none.
+    public var fixtures: String?
 
     public init(
         status: String = "ok", store: String, storeStatus: String = "ok", storeError: String? = nil,
@@ -30,7 +32,7 @@ public struct HealthReport: Sendable, Codable, ResponseEncodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, store, sandbox, providers, flows
+        case status, store, sandbox, providers, flows, fixtures
         case storeStatus = "store_status"
         case storeError = "store_error"
     }

@@ -26,7 +26,8 @@ public struct ProviderSetup: Sendable {
     public var webhooks: Result<TwilioWebhookConfiguration, TwilioWebhookUnavailable>
 
     /// The set-up for `credentials` (as read from the environment): each provider without
-    /// credentials is sandboxed and answered from `fixtures` at the wall clock.
+    /// credentials is sandboxed and answered from `fixtures` at the wall clock (OpenAI's answers
+    /// in call order start over once used up, so run after run is answered).
     public init(
         credentials given: ProviderCredentials, endpoints: ProviderEndpoints, live: any HTTPTransport,
         fixtures: DryRunFixtures = DryRunFixtures(), now: Instant
@@ -63,7 +64,12 @@ public struct ProviderSetup: Sendable {
         if sandboxed.isEmpty {
             transport = live
         } else {
-            let responder = FixtureResponder(fixtures: fixtures, endpoints: endpoints, start: now)
+            let missing = modes["openai"] == .sandbox
+                ? "OpenAI is sandboxed (OPENAI_API_KEY is not set) and no fixture answers this call: set OPENAI_API_KEY, "
+                    + "or run flowctl serve --fixtures FILE (the dry-run's format) to answer from fixtures"
+                : "no fixture answers this call"
+            let responder = FixtureResponder(
+                fixtures: fixtures, endpoints: endpoints, start: now, cycles: true, missingAnswer: missing)
             transport = SandboxRouting(sandboxed: sandboxed, sandbox: responder, live: live)
         }
         webhooks = modes["twilio"] == .live

@@ -13,7 +13,8 @@ struct ServeCommand: AsyncParsableCommand {
             Each setting comes from its flag, else its environment variable (FLOW_PORT, FLOW_HOST, FLOW_WORKFLOWS, \
             FLOW_DATABASE_URL, FLOW_LOG_FORMAT, FLOW_LOG_LEVEL), else the --config file, else the default. Each \
             provider without credentials (Twilio, AeroAPI, OpenAI) is SANDBOXED: answered locally, nothing sent to \
-            it; /health lists each provider's mode.
+            it; /health lists each provider's mode. With --fixtures FILE the sandbox answers from that file (the \
+            dry-run's format, e.g. examples/trip-planning/fixtures.yaml): the whole product runs with no keys.
             """)
     @Option(help: "HTTP port (default 8080).")
     var port: Int?
@@ -31,7 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
     @Option(help: "Browser origins allowed by CORS, comma-separated (default: none, no CORS headers).")
     var corsOrigins: String?
-    @Option(help: "Config file (YAML: port, host, workflows, database, log_format, log_level, cors_origins).")
+    @Option(help: "Sandbox fixtures (the dry-run's format): every sandboxed provider, OpenAI included, answers from them.")
+    var fixtures: String?
+    @Option(help: "Config file (YAML: port, host, workflows, database, log_format, log_level, cors_origins, fixtures).")
     var config: String?
 
     func run() async throws {

@@ -99,7 +99,10 @@ let package = Package(
         // Benchmarks that print numbers; run in release (see README).
         .executableTarget(
             name: "flow-bench",
-            dependencies: ["FlowEngine", "Steps", "FlowRuntime", "Travel", "FlowBenchCases"],
+            dependencies: [
+                "FlowEngine", "Steps", "FlowRuntime", "Travel", "FlowBenchCases",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Benchmark cases that need FlowEngine only, shared by flow-bench and flow-bench-engine.

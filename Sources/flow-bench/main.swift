@@ -19,6 +19,9 @@ let cases: [(name: String, summary: String, run: () async throws -> Void)] = [
     ("worker", "InstanceWorker steps: commits/s + instance p50/p95/p99 at c=1/16/64 vs pgbench (Postgres)", {
         try await WorkerBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
     }),
+    ("api", "HTTP start p50/p95/p99 at 100/500 req/s vs /health; decision-to-resume across 2 daemons; 1,000 SSE streams", {
+        try await APIBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
+    }),
     ("timers", "timer lateness p50/p95/p99 with 100,000 waiting instances (Postgres)", {
         try await TimerBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
     }),

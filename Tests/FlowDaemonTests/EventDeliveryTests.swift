@@ -82,6 +82,33 @@ struct EventDeliveryTests {
         try await store.close()
     }
 
+    @Test("every waiting instance is found, page after page, none left out")
+    func pages() async throws {
+        let directory = try Self.workflows()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let registry = DefinitionRegistry(path: directory.path)
+        let store = try await DaemonFixtures.temporarySQLite()
+        let clock = TestClock(DaemonFixtures.start)
+        let dispatcher = DaemonFixtures.dispatcher(store, registry: registry)
+        // Seven instances waiting for "thing.updated" with key W; two pages of three and one of one.
+        for n in 0..<7 {
+            _ = try await dispatcher.dispatch(event: "watch.started", payload: ["id": .string("W\(n)")], agency: nil,
+                                              at: clock.now)
+        }
+        let worker = DaemonFixtures.worker(store, registry: registry, fake: FakeProviderServer(), clock: clock, owner: "w")
+        while try await worker.runOnce() > 0 {}
+        let waiting = try await store.instances(matching: InstanceFilter(flow: "watch", status: .waiting))
+        #expect(waiting.count == 7)
+        var reached: Set<String> = []
+        for n in 0..<7 {
+            let delivered = try await EventDelivery(store: store, registry: registry, pageSize: 3).deliver(
+                event: "thing.updated", key: "W\(n)", payload: [:], agency: nil, dedupKey: nil, at: clock.now)
+            reached.formUnion(delivered.map(\.instance))
+        }
+        #expect(reached == Set(waiting.map(\.id)))
+        try await store.close()
+    }
+
     @Test("over HTTP: POST /events/{name}?key= answers what it started and delivered; one instance directly")
     func overHTTP() async throws {
         let directory = try Self.workflows()

@@ -6,13 +6,12 @@ public import FlowEngine
 /// inbox event and becomes due at once; a `dedupKey` (the caller's `Idempotency-Key`) makes a
 /// repeated delivery a no-op.
 ///
-/// Finding them reads the waiting instances of those flows and decodes their states: linear in
-/// the waiting instances of the flows that listen to the event, bounded by `scanLimit` per flow.
-/// Lookback is per instance (events an instance received before its wait began), so an event for
-/// an instance not yet waiting is not kept for it.
+/// Finding them reads the waiting instances of those flows, page by page (`pageSize` per round trip, keyset
+/// order) until the last, and decodes their states: linear in the waiting instances of the flows
+/// that listen to the event (no index of event waits yet), with none left out. Lookback is per
+/// instance (events an instance received before its wait began), so an event for an instance not
+/// yet waiting is not kept for it.
 public struct EventDelivery<Store: FlowStore>: Sendable {
-    /// The most waiting instances of one flow read per event.
-    public static var scanLimit: Int { 10_000 }
 
     /// One instance the event reached.
     public struct Delivered: Sendable, Hashable {
@@ -28,11 +27,14 @@ public struct EventDelivery<Store: FlowStore>: Sendable {
     public let store: Store
     public let registry: DefinitionRegistry
     public let wakeup: WorkerWakeup?
+    /// How many waiting instances of one flow are read per round trip.
+    public let pageSize: Int
 
-    public init(store: Store, registry: DefinitionRegistry, wakeup: WorkerWakeup? = nil) {
+    public init(store: Store, registry: DefinitionRegistry, wakeup: WorkerWakeup? = nil, pageSize: Int = 1_000) {
         self.store = store
         self.registry = registry
         self.wakeup = wakeup
+        self.pageSize = max(1, pageSize)
     }
 
     /// Delivers `name` with `key` and `payload` to every instance waiting for it in `agency` (nil: all).
@@ -41,13 +43,17 @@ public struct EventDelivery<Store: FlowStore>: Sendable {
     ) async throws -> [Delivered] {
         var delivered: [Delivered] = []
         for flow in registry.flowNames where registry.current(flow)?.flow.awaitedEvents.contains(name) == true {
-            let waiting = try await store.instances(matching: InstanceFilter(
-                flow: flow, agencyID: agency, status: .waiting, limit: Self.scanLimit))
-            for record in waiting {
-                guard let state = try? InstanceStateCoding.decode(record.state),
-                      state.awaits(event: name, key: key) else { continue }
-                try await deliver(name, key: key, payload: payload, to: record.id, dedupKey: dedupKey, at: now)
-                delivered.append(Delivered(flow: flow, instance: record.id))
+            var page = InstanceFilter(flow: flow, agencyID: agency, status: .waiting, limit: pageSize)
+            while true {
+                let waiting = try await store.instances(matching: page)
+                for record in waiting {
+                    guard let state = try? InstanceStateCoding.decode(record.state),
+                          state.awaits(event: name, key: key) else { continue }
+                    try await deliver(name, key: key, payload: payload, to: record.id, dedupKey: dedupKey, at: now)
+                    delivered.append(Delivered(flow: flow, instance: record.id))
+                }
+                guard waiting.count == pageSize, let last = waiting.last else { break }
+                page.after = InstanceCursor(after: last)
             }
         }
         return delivered

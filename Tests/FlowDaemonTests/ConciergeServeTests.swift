@@ -40,20 +40,7 @@ struct ConciergeServeTests {
             at: E.repository.appendingPathComponent("workflows/concierge.yaml"),
             to: workflows.appendingPathComponent("concierge.yaml"))
         // A flow that only records the trips of `trip.created` (its trigger's `records: trip`).
-        try """
-            flow: trips
-            version: 1
-            triggers:
-              - event: trip.created
-                key: ${{ input.trip.id }}
-                agency: ${{ input.trip.agency_id }}
-                records: trip
-            input:
-              trip: { type: object, required: true }
-            start: done
-            states:
-              done: { succeed: {} }
-            """.write(to: workflows.appendingPathComponent("trips.yaml"), atomically: true, encoding: .utf8)
+        try E.tripsFlow.write(to: workflows.appendingPathComponent("trips.yaml"), atomically: true, encoding: .utf8)
         let database = directory.appendingPathComponent("flow.sqlite").path
 
         // The API key the event is sent with, stored before the daemon starts (as `flowctl keys create` does).

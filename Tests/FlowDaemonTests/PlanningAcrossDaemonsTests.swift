@@ -28,7 +28,7 @@ struct PlanningAcrossDaemonsTests {
         try FileManager.default.copyItem(
             at: E.repository.appendingPathComponent("workflows/trip-planning.yaml"),
             to: workflows.appendingPathComponent("trip-planning.yaml"))
-        try Self.tripsFlow.write(to: workflows.appendingPathComponent("trips.yaml"), atomically: true, encoding: .utf8)
+        try E.tripsFlow.write(to: workflows.appendingPathComponent("trips.yaml"), atomically: true, encoding: .utf8)
 
         // The schema and acme's key, before either daemon starts (as `flowctl keys create` does).
         guard case .postgres(let settings) = try StoreConfiguration.from(url: database) else { return }
@@ -110,22 +110,6 @@ struct PlanningAcrossDaemonsTests {
         for daemon in daemons { await daemon.stop() }
         await fake.stop()
     }
-
-    /// Records the trips of `trip.created` (its trigger's `records: trip`).
-    static let tripsFlow = """
-        flow: trips
-        version: 1
-        triggers:
-          - event: trip.created
-            key: ${{ input.trip.id }}
-            agency: ${{ input.trip.agency_id }}
-            records: trip
-        input:
-          trip: { type: object, required: true }
-        start: done
-        states:
-          done: { succeed: {} }
-        """
 
     /// The example's OpenAI answers for a request that needs no question and a first itinerary that
     /// checks: the complete brief, the three research answers, the valid itinerary.

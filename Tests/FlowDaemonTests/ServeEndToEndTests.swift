@@ -90,6 +90,22 @@ struct ServeEndToEndTests {
         return serve
     }
 
+    /// A flow that only records the trips of `trip.created` (its trigger's `records: trip`).
+    static let tripsFlow = """
+        flow: trips
+        version: 1
+        triggers:
+          - event: trip.created
+            key: ${{ input.trip.id }}
+            agency: ${{ input.trip.agency_id }}
+            records: trip
+        input:
+          trip: { type: object, required: true }
+        start: done
+        states:
+          done: { succeed: {} }
+        """
+
     /// Polls `condition` every 100 ms until it holds or `seconds` pass.
     static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

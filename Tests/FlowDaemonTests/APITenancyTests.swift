@@ -150,7 +150,20 @@ struct APITenancyTests {
                 let json = try A.json($0)
                 #expect(json["instances"]?.arrayValue?.isEmpty == true)
             }
-            for bad in ["/instances?status=asleep", "/instances?limit=0", "/instances?cursor=%%%"] {
+            // What they wait for, read from their states; the created range, on the store.
+            let waits = try await client.execute(
+                uri: "/instances?waiting_for=timer&limit=2", method: .get, headers: acmeKey
+            ) { try A.json($0) }
+            #expect(waits["instances"]?.arrayValue?.count == 2 && waits["next_cursor"] != .null)
+            for (filter, count) in [("waiting_for=event", 0), ("waiting_for=event:poke", 0), ("waiting_for=timer", 5),
+                                    ("created_before=2000-01-01T00:00:00Z", 0), ("created_from=2000-01-01T00:00:00Z", 5)] {
+                try await client.execute(uri: "/instances?flow=hold&limit=10&\(filter)", method: .get, headers: acmeKey) {
+                    let found = try A.json($0)["instances"]?.arrayValue?.count
+                    #expect(found == count, "\(filter)")
+                }
+            }
+            for bad in ["/instances?status=asleep", "/instances?limit=0", "/instances?cursor=%%%",
+                        "/instances?waiting_for=sleep", "/instances?waiting_for=timer:x", "/instances?created_from=monday"] {
                 try await client.execute(uri: bad, method: .get, headers: A.headers(fixture.acme)) {
                     #expect($0.status == .badRequest, "\(bad)")
                 }

@@ -140,14 +140,63 @@ public enum InstanceRoutes {
             guard let decoded = PageCursor.decode(cursor) else { throw APIError.badRequest("cursor is not valid") }
             filter.after = decoded
         }
-        filter.limit = limit + 1
-        let page = try await d.store.instances(matching: filter)
-        let shown = page.prefix(limit)
-        let next = page.count > limit ? shown.last.map { PageCursor.encode(InstanceCursor(after: $0)) } : nil
+        filter.createdFrom = try instant(query.get("created_from"), "created_from")
+        filter.createdBefore = try instant(query.get("created_before"), "created_before")
+        var waiting: WaitingForFilter?
+        if let text = query.get("waiting_for") {
+            guard let parsed = WaitingForFilter(text) else {
+                let kinds = WaitingForFilter.kinds.joined(separator: ", ")
+                throw APIError.badRequest("waiting_for '\(text)' is not one of \(kinds), or event:NAME")
+            }
+            waiting = parsed
+        }
+        let (shown, next) = try await page(filter, limit: limit, waiting: waiting, store: d.store)
         return APIResponse.json([
             "instances": .array(shown.map(InstanceView.summary)),
-            "next_cursor": next.map(Value.string) ?? .null,
+            "next_cursor": next.map { .string(PageCursor.encode($0)) } ?? .null,
         ])
+    }
+
+    /// At most `limit` instances matching `filter` (and `waiting`, read from their states), and the
+    /// cursor of the next page. With `waiting`, rows are read in batches and filtered; after
+    /// `waitScanLimit` rows without filling the page, the page ends there (with a cursor to go on).
+    static func page<Store: FlowStore>(
+        _ filter: InstanceFilter, limit: Int, waiting: WaitingForFilter?, store: Store
+    ) async throws -> (shown: [InstanceRecord], next: InstanceCursor?) {
+        var filter = filter
+        guard let waiting else {
+            filter.limit = limit + 1
+            let rows = try await store.instances(matching: filter)
+            let shown = Array(rows.prefix(limit))
+            return (shown, rows.count > limit ? shown.last.map(InstanceCursor.init(after:)) : nil)
+        }
+        var shown: [InstanceRecord] = []
+        var scanned = 0
+        filter.limit = 500
+        while true {
+            let rows = try await store.instances(matching: filter)
+            for record in rows {
+                scanned += 1
+                if waiting.matches(record) {
+                    if shown.count == limit { return (shown, shown.last.map(InstanceCursor.init(after:))) }
+                    shown.append(record)
+                }
+                filter.after = InstanceCursor(after: record)
+            }
+            if rows.count < filter.limit { return (shown, nil) }
+            if scanned >= waitScanLimit { return (shown, filter.after) }
+        }
+    }
+
+    /// How many rows one `waiting_for` page reads at most before it ends early.
+    static var waitScanLimit: Int { 5_000 }
+
+    static func instant(_ text: String?, _ name: String) throws -> Instant? {
+        guard let text else { return nil }
+        guard let instant = Instant(iso8601: text) else {
+            throw APIError.badRequest("\(name) must be an ISO-8601 instant (2026-07-06T10:00:00Z)")
+        }
+        return instant
     }
 
     static func cancel<Store: FlowStore>(

@@ -65,6 +65,8 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
             (filter.flow == nil || record.flow == filter.flow)
                 && (filter.agencyID == nil || record.agencyID == filter.agencyID)
                 && (filter.status == nil || record.status == filter.status)
+                && (filter.createdFrom.map { record.createdAt >= $0 } ?? true)
+                && (filter.createdBefore.map { record.createdAt < $0 } ?? true)
                 && (filter.after.map { (record.createdAt, record.id) > ($0.createdAt, $0.id) } ?? true)
         }
         return try matching.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.prefix(filter.limit).map(encoded)

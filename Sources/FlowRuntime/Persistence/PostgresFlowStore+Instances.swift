@@ -56,6 +56,8 @@ extension PostgresFlowStore {
             WHERE (\(filter.flow)::text IS NULL OR flow = \(filter.flow))
               AND (\(filter.agencyID)::text IS NULL OR agency_id = \(filter.agencyID))
               AND (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
+              AND (\(filter.createdFrom.postgres)::timestamptz IS NULL OR created_at >= \(filter.createdFrom.postgres))
+              AND (\(filter.createdBefore.postgres)::timestamptz IS NULL OR created_at < \(filter.createdBefore.postgres))
               AND (\(filter.after?.id)::text IS NULL
                    OR (created_at, id) > (\(filter.after?.createdAt.postgres)::timestamptz, \(filter.after?.id)::text))
             ORDER BY created_at, id LIMIT \(max(0, filter.limit))

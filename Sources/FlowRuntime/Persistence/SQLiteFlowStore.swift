@@ -238,6 +238,8 @@ public final class SQLiteFlowStore: FlowStore {
         if let flow = filter.flow { conditions.append("flow = ?"); binds.append(.text(flow)) }
         if let agency = filter.agencyID { conditions.append("agency_id = ?"); binds.append(.text(agency)) }
         if let status = filter.status { conditions.append("status = ?"); binds.append(.text(status.rawValue)) }
+        if let from = filter.createdFrom { conditions.append("created_at >= ?"); binds.append(.instant(from)) }
+        if let before = filter.createdBefore { conditions.append("created_at < ?"); binds.append(.instant(before)) }
         if let after = filter.after {
             conditions.append("(created_at > ? OR (created_at = ? AND id > ?))")
             binds += [.instant(after.createdAt), .instant(after.createdAt), .text(after.id)]

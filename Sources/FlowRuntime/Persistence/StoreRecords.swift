@@ -77,16 +77,22 @@ public struct InstanceFilter: Sendable, Hashable {
     public var limit: Int
     /// Only instances after this position in `(created_at, id)` order (keyset pagination).
     public var after: InstanceCursor?
+    /// Only instances created at or after this instant.
+    public var createdFrom: Instant?
+    /// Only instances created before this instant.
+    public var createdBefore: Instant?
 
     public init(
         flow: String? = nil, agencyID: String? = nil, status: InstanceStatus? = nil, limit: Int = 100,
-        after: InstanceCursor? = nil
+        after: InstanceCursor? = nil, createdFrom: Instant? = nil, createdBefore: Instant? = nil
     ) {
         self.flow = flow
         self.agencyID = agencyID
         self.status = status
         self.limit = limit
         self.after = after
+        self.createdFrom = createdFrom
+        self.createdBefore = createdBefore
     }
 }
 

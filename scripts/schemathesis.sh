@@ -9,13 +9,13 @@
 #   FLOW_FLOWCTL                    the flowctl binary (default $FLOW_BUILD_DIR/debug/flowctl)
 #   FLOW_SCHEMATHESIS_DATABASE      database URL for the daemon (default: a temporary SQLite file);
 #                                   a postgres:// URL should name a database used for nothing else
-#   FLOW_SCHEMATHESIS_EXAMPLES      test cases per operation and phase (default 25)
+#   FLOW_SCHEMATHESIS_EXAMPLES      test cases per operation and phase (default 50)
 #   FLOW_SCHEMATHESIS_SEED          schemathesis' random seed (default: a random one, printed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FLOWCTL=${FLOW_FLOWCTL:-${FLOW_BUILD_DIR:-.build}/debug/flowctl}
-EXAMPLES=${FLOW_SCHEMATHESIS_EXAMPLES:-25}
+EXAMPLES=${FLOW_SCHEMATHESIS_EXAMPLES:-50}
 SEED=${FLOW_SCHEMATHESIS_SEED:-$RANDOM$RANDOM}
 if [ ! -x "$FLOWCTL" ]; then
     echo "schemathesis.sh: no flowctl at $FLOWCTL (build first, or set FLOW_BUILD_DIR or FLOW_FLOWCTL)" >&2

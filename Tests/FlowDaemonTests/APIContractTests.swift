@@ -4,7 +4,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import HTTPTypes
+import Steps
 import Testing
+import Travel
 
 /// Answers the OpenAPI document promises where schemathesis (`scripts/schemathesis.sh`) found the
 /// daemon answering otherwise, through the router of the real daemon.
@@ -75,37 +77,64 @@ struct APIContractTests {
     @Test("a NUL (U+0000) in a query parameter or a JSON body is refused naming where, not left to the store")
     func nulCharacter() async throws {
         let fixture = try await A.make()
-        try await fixture.app().test(.router) { client in
-            let (status, started) = try await A.start(client, token: fixture.acme)
-            #expect(status == .created)
-            let id = try #require(started["id"]?.stringValue)
-            let queries = [
-                ("/instances?flow=a%00b", "'flow'"), ("/approvals?after=%00", "'after'"),
-                ("/instances/\(id)/events?after=1&limit=a%00", "'limit'"),
-            ]
-            for (uri, named) in queries {
-                try await client.execute(uri: uri, method: .get, headers: A.headers(fixture.acme)) { response in
-                    #expect(response.status == .badRequest, "\(uri)")
-                    let message = try A.json(response)["error"]?["message"]?.stringValue ?? ""
-                    #expect(message.contains(named) && message.contains("U+0000"), "\(uri): \(message)")
-                }
+        try await fixture.app().test(.router) { client in try await Self.expectNULRefused(client, token: fixture.acme) }
+    }
+
+    @Test("on PostgreSQL, whose text cannot hold a NUL, the same requests are 400/422, not a 500 from the store",
+          .enabled(if: TestPostgres.url != nil, "FLOW_TEST_POSTGRES_URL is not set"))
+    func nulCharacterOnPostgres() async throws {
+        let fixture = try await A.make()
+        let url = try await TestPostgres.freshDatabase()
+        guard case .postgres(let settings) = try StoreConfiguration.from(url: url) else { return }
+        var client = settings.clientConfiguration(maximumConnections: 2)
+        client.tls = .disable
+        let token = try await PostgresFlowStore.withStore(
+            client, adding: TravelSchema.schema, connectionTimeout: TestPostgres.connectionWait
+        ) { store in
+            try await APIKeys.create(
+                in: store, name: "acme-ops", agency: "acme", admin: false,
+                at: InstanceWorker<PostgresFlowStore>.wallClock()
+            ).token
+        }
+        let app = try await buildApplication(
+            configuration: DaemonFixtures.configuration(database: url, workflows: fixture.workflows),
+            product: TravelProduct(),
+            environment: DaemonEnvironment(variables: [:], transport: FixtureTransport(queue: [])))
+        try await app.test(.router) { client in try await Self.expectNULRefused(client, token: token) }
+    }
+
+    /// Starts a `hold` instance with `token`, then sends a NUL in query parameters and JSON bodies of
+    /// every route that takes them: each is refused (400; 422 on a decision), naming where.
+    static func expectNULRefused(_ client: some TestClientProtocol, token: String) async throws {
+        let (status, started) = try await A.start(client, token: token)
+        #expect(status == .created)
+        let id = try #require(started["id"]?.stringValue)
+        let queries = [
+            ("/instances?flow=a%00b", "'flow'"), ("/approvals?after=%00", "'after'"),
+            ("/instances/\(id)/events?after=1&limit=a%00", "'limit'"),
+        ]
+        for (uri, named) in queries {
+            try await client.execute(uri: uri, method: .get, headers: A.headers(token)) { response in
+                #expect(response.status == .badRequest, "\(uri)")
+                let message = try A.json(response)["error"]?["message"]?.stringValue ?? ""
+                #expect(message.contains(named) && message.contains("U+0000"), "\(uri): \(message)")
             }
-            let bodies: [(String, String, HTTPResponse.Status, String)] = [
-                ("/instances", #"{"flow":"hold","input":{"phone":"+54\u0000"}}"#, .badRequest, "'input.phone'"),
-                ("/instances/\(id)/cancel", #"{"reason":"a\u0000"}"#, .badRequest, "'reason'"),
-                ("/events/nobody.listens", #"{"a":["x","\u0000"]}"#, .badRequest, "'a[1]'"),
-                ("/instances/\(id)/events/poke", #"{"k\u0000":1}"#, .badRequest, "the body's"),
-                ("/approvals/\(id):a1/decision", #"{"decision":"approve","notes":"\u0000"}"#, .unprocessableContent,
-                 "'notes'"),
-            ]
-            for (uri, body, expected, named) in bodies {
-                try await client.execute(
-                    uri: uri, method: .post, headers: A.headers(fixture.acme), body: ByteBuffer(string: body)
-                ) { response in
-                    #expect(response.status == expected, "\(uri)")
-                    let message = try A.json(response)["error"]?["message"]?.stringValue ?? ""
-                    #expect(message.contains(named) && message.contains("U+0000"), "\(uri): \(message)")
-                }
+        }
+        let bodies: [(String, String, HTTPResponse.Status, String)] = [
+            ("/instances", #"{"flow":"hold","input":{"phone":"+54\u0000"}}"#, .badRequest, "'input.phone'"),
+            ("/instances/\(id)/cancel", #"{"reason":"a\u0000"}"#, .badRequest, "'reason'"),
+            ("/events/nobody.listens", #"{"a":["x","\u0000"]}"#, .badRequest, "'a[1]'"),
+            ("/instances/\(id)/events/poke", #"{"k\u0000":1}"#, .badRequest, "the body's"),
+            ("/approvals/\(id):a1/decision", #"{"decision":"approve","notes":"\u0000"}"#, .unprocessableContent,
+             "'notes'"),
+        ]
+        for (uri, body, expected, named) in bodies {
+            try await client.execute(
+                uri: uri, method: .post, headers: A.headers(token), body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == expected, "\(uri)")
+                let message = try A.json(response)["error"]?["message"]?.stringValue ?? ""
+                #expect(message.contains(named) && message.contains("U+0000"), "\(uri): \(message)")
             }
         }
     }

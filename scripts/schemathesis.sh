@@ -29,6 +29,9 @@ SERVE_PID=""
 stop_daemon() {
     if [ -n "$SERVE_PID" ] && kill -0 "$SERVE_PID" 2>/dev/null; then
         kill -TERM "$SERVE_PID" 2>/dev/null || true
+        # Graceful shutdown, else SIGKILL after 15 s (e.g. while its database is unreachable).
+        for _ in $(seq 1 150); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$SERVE_PID" 2>/dev/null || true
         wait "$SERVE_PID" 2>/dev/null || true
     fi
     rm -rf "$WORK"
@@ -36,20 +39,19 @@ stop_daemon() {
 trap stop_daemon EXIT
 
 # Sandbox mode: no provider credentials or endpoints, and no other FLOW_* setting, reach the daemon.
-run_flowctl() {
-    env -u TWILIO_ACCOUNT_SID -u TWILIO_AUTH_TOKEN -u TWILIO_MESSAGING_SERVICE_SID -u AEROAPI_KEY \
-        -u OPENAI_API_KEY -u FLOW_DATABASE_URL -u FLOW_PORT -u FLOW_HOST -u FLOW_WORKFLOWS \
-        -u FLOW_CORS_ORIGINS -u FLOW_LOG_FORMAT -u FLOW_LOG_LEVEL "$FLOWCTL" "$@"
-}
+# `env` execs flowctl, so a background `"${SANDBOXED[@]}" serve &` leaves flowctl's own pid in $!.
+SANDBOXED=(env -u TWILIO_ACCOUNT_SID -u TWILIO_AUTH_TOKEN -u TWILIO_MESSAGING_SERVICE_SID -u AEROAPI_KEY
+    -u OPENAI_API_KEY -u FLOW_DATABASE_URL -u FLOW_PORT -u FLOW_HOST -u FLOW_WORKFLOWS
+    -u FLOW_CORS_ORIGINS -u FLOW_LOG_FORMAT -u FLOW_LOG_LEVEL "$FLOWCTL")
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 # Keys first: `keys create` migrates a fresh database. Each is printed once on stdout and kept in
 # a variable only (schemathesis masks Authorization in what it prints).
-AGENCY_KEY=$(run_flowctl keys create --agency schemathesis --name schemathesis --database "$DATABASE" 2>/dev/null)
-ADMIN_KEY=$(run_flowctl keys create --admin --name schemathesis-admin --database "$DATABASE" 2>/dev/null)
+AGENCY_KEY=$("${SANDBOXED[@]}" keys create --agency schemathesis --name schemathesis --database "$DATABASE" 2>/dev/null)
+ADMIN_KEY=$("${SANDBOXED[@]}" keys create --admin --name schemathesis-admin --database "$DATABASE" 2>/dev/null)
 
-run_flowctl serve --host 127.0.0.1 --port "$PORT" --workflows workflows --database "$DATABASE" \
+"${SANDBOXED[@]}" serve --host 127.0.0.1 --port "$PORT" --workflows workflows --database "$DATABASE" \
     --log-format text --log-level warning >"$WORK/serve.log" 2>&1 &
 SERVE_PID=$!
 for _ in $(seq 1 300); do

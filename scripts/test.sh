@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. Starts a throwaway PostgreSQL cluster on loopback for the Postgres tests
-# and stops it afterwards; exits non-zero when any test fails or the Postgres tests did not run.
+# and stops it afterwards; after `swift test`, fuzzes the API against its OpenAPI document
+# (scripts/schemathesis.sh) on SQLite and on that cluster. Exits non-zero when any test fails,
+# the Postgres tests did not run or schemathesis found a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +36,9 @@ start_postgres() {
         -o "-h 127.0.0.1 -p $port -k $PGDATA_DIR -c fsync=off -c max_connections=300" start >/dev/null
     run_as_pg createdb -h 127.0.0.1 -p "$port" -U flow flow_test
     export FLOW_TEST_POSTGRES_URL="postgres://flow@127.0.0.1:$port/flow_test"
+    # scripts/schemathesis.sh's daemon gets a database of its own, untouched by the tests.
+    run_as_pg createdb -h 127.0.0.1 -p "$port" -U flow flow_schemathesis
+    SCHEMATHESIS_POSTGRES_URL="postgres://flow@127.0.0.1:$port/flow_schemathesis"
     # For the restart test (Tests/FlowDaemonTests): `pg_ctl -D "$FLOW_TEST_POSTGRES_DATA" restart`,
     # run through `runuser -u postgres --` when the tests run as root.
     export FLOW_TEST_POSTGRES_DATA="$PGDATA_DIR"
@@ -47,10 +52,23 @@ OUTPUT=$(mktemp /tmp/flow-test-output.XXXXXX)
 set +e
 swift test --skip-build 2>&1 | tee "$OUTPUT"
 status=${PIPESTATUS[0]}
+# The API against its OpenAPI document (docs/api.md), on SQLite and on the throwaway PostgreSQL.
+FUZZ_OUTPUT=$(mktemp /tmp/flow-schemathesis-output.XXXXXX)
+fuzz_failed=""
+scripts/schemathesis.sh 2>&1 | tee "$FUZZ_OUTPUT"
+[ "${PIPESTATUS[0]}" -eq 0 ] || fuzz_failed="SQLite"
+FLOW_SCHEMATHESIS_DATABASE="$SCHEMATHESIS_POSTGRES_URL" scripts/schemathesis.sh 2>&1 | tee -a "$FUZZ_OUTPUT"
+[ "${PIPESTATUS[0]}" -eq 0 ] || fuzz_failed="${fuzz_failed:+$fuzz_failed and }PostgreSQL"
 set -e
 if [ "$status" -ne 0 ]; then
     # Repeat what failed at the end, where a truncated CI log still shows it.
     echo "test.sh: swift test exited $status; the failures (whole output in $OUTPUT):"
     grep -E "^✘ Test .*(recorded an issue|failed after)|error: |Fatal error|Test .* crashed" "$OUTPUT" | head -40 || true
+fi
+if [ -n "$fuzz_failed" ]; then
+    echo "test.sh: scripts/schemathesis.sh failed on $fuzz_failed; the failures (whole output in $FUZZ_OUTPUT):"
+    grep -E "^_{3,} .* _{3,}$|^- [A-Z]+[0-9]* |^\[[0-9]{3}\]|^    curl |FAILED|crashed" "$FUZZ_OUTPUT" \
+        | head -60 || true
+    [ "$status" -ne 0 ] || status=1
 fi
 exit "$status"

@@ -86,6 +86,28 @@ struct TimelineRoutesTests {
         try await store.close()
     }
 
+    @Test("a limit outside 1…1000, an empty Last-Event-ID or an after that is no sequence is 400, never ignored")
+    func queryBounds() async throws {
+        let (store, id, router) = try await Self.finishedInstance()
+        try await Application(router: router).test(.router) { client in
+            for limit in ["0", "1001", "774302", "-1", "false", "ten"] {
+                try await client.execute(uri: "/instances/\(id)/events?limit=\(limit)", method: .get) {
+                    #expect($0.status == .badRequest, "limit=\(limit)")
+                }
+            }
+            try await client.execute(uri: "/instances/\(id)/events?after=-5", method: .get,
+                                     headers: [.init("Last-Event-ID")!: ""]) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/instances/\(id)/events?after=null", method: .get,
+                                     headers: [.init("Last-Event-ID")!: "0"]) { #expect($0.status == .badRequest) }
+            for limit in ["1", "1000"] {
+                try await client.execute(uri: "/instances/\(id)/events?limit=\(limit)", method: .get) {
+                    #expect($0.status == .ok, "limit=\(limit)")
+                }
+            }
+        }
+        try await store.close()
+    }
+
     @Test("an instance the caller may not see answers 404, as if it did not exist")
     func invisible() async throws {
         let (store, id, _) = try await Self.finishedInstance()

@@ -84,4 +84,23 @@ struct ApprovalRoutesTests {
             .last { $0.kind == .approvalDecided }?.details["decision"]
         #expect(decision?["by"] == "ana@acme")
     }
+
+    @Test("a limit that is not a number from 1 to 1000 is 422, not a silently clamped page")
+    func limitBounds() async throws {
+        let run = try await DurablePlanning.open()
+        defer { Task { try? await run.store.close() } }
+        try await Application(router: Self.router(run)).test(.router) { client in
+            for limit in ["0", "1001", "-3", "false", "null"] {
+                try await client.execute(uri: "/approvals?limit=\(limit)", method: .get) { response in
+                    #expect(response.status == .unprocessableContent, "limit=\(limit)")
+                    #expect(String(buffer: response.body).contains("limit"), "limit=\(limit)")
+                }
+            }
+            for limit in ["1", "1000"] {
+                try await client.execute(uri: "/approvals?limit=\(limit)", method: .get) {
+                    #expect($0.status == .ok, "limit=\(limit)")
+                }
+            }
+        }
+    }
 }

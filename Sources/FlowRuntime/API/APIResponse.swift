@@ -15,9 +15,12 @@ public enum APIResponse {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.jsonText)))
     }
 
-    /// The request's JSON body (at most `bodyLimit` bytes); an empty body is `empty`.
-    /// - Throws: `APIError` 413 when too large, 400 when not JSON.
-    public static func body(of request: Request, empty: Value? = nil) async throws -> Value {
+    /// The request's JSON body (at most `bodyLimit` bytes); an empty body is `empty`. `what` names
+    /// the body in the error when it is not JSON.
+    /// - Throws: `APIError` 413 when too large, 400 when not JSON or holding a NUL (`NULCharacter`).
+    public static func body(
+        of request: Request, empty: Value? = nil, what: String = "the request body"
+    ) async throws -> Value {
         var request = request
         let buffer: ByteBuffer
         do {
@@ -26,10 +29,15 @@ public enum APIResponse {
             throw APIError.tooLarge(bodyLimit)
         }
         if buffer.readableBytes == 0, let empty { return empty }
+        let value: Value
         do {
-            return try JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
+            value = try JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
         } catch {
-            throw APIError.badRequest("the request body must be a JSON document")
+            throw APIError.badRequest("\(what) must be a JSON document")
         }
+        if let location = NULCharacter.location(in: value) {
+            throw APIError.badRequest(NULCharacter.bodyMessage(location))
+        }
+        return value
     }
 }

@@ -17,6 +17,7 @@ public struct ApprovalCaller: Sendable, Hashable {
 /// The approvals people answer, over `ApprovalDecisions`:
 /// - `GET /approvals?status=pending|approved|rejected|expired|cancelled|all&after=ID&limit=N` — the
 ///   caller's agency's approvals (pending by default), oldest first, `next_after` for the next page;
+///   422 for an unknown status or a limit outside 1…1000;
 /// - `GET /approvals/{id}` — one, as declared (kind, summary, amount, items, details, version),
 ///   with approvers and expiry;
 /// - `POST /approvals/{id}/decision` `{"decision": "approve"|"reject", "notes"?, "values"?}` —
@@ -25,6 +26,9 @@ public struct ApprovalCaller: Sendable, Hashable {
 ///   403 when approvers are declared and the caller is not among them. The decision, who made it
 ///   (the caller's name) and when are persisted and reach the instance's timeline.
 public enum ApprovalRoutes {
+    /// The most approvals one page of `GET /approvals` carries.
+    public static var maximumPage: Int { 1_000 }
+
     public static func add<Context: RequestContext, Store: FlowStore>(
         to router: Router<Context>, decisions: ApprovalDecisions<Store>,
         clock: @escaping @Sendable () -> Instant = InstanceWorker<Store>.wallClock,
@@ -42,7 +46,13 @@ public enum ApprovalRoutes {
                 }
                 status = known
             }
-            let limit = min(max(Int(query.get("limit") ?? "") ?? 100, 1), 1_000)
+            var limit = 100
+            if let text = query.get("limit") {
+                guard let value = Int(text), (1...maximumPage).contains(value) else {
+                    throw HTTPError(.unprocessableContent, message: "limit: must be a number from 1 to \(maximumPage)")
+                }
+                limit = value
+            }
             let rows = try await decisions.list(
                 agency: caller(context).agency, status: status, after: query.get("after").map { String($0) },
                 limit: limit)
@@ -78,6 +88,9 @@ public enum ApprovalRoutes {
             }
             if let notes = fields["notes"], notes != .null, notes.stringValue == nil {
                 throw HTTPError(.unprocessableContent, message: "notes: must be text")
+            }
+            if let location = NULCharacter.location(in: body) {
+                throw HTTPError(.unprocessableContent, message: NULCharacter.bodyMessage(location))
             }
             let who = caller(context)
             let result = try await decisions.decide(

@@ -5,7 +5,8 @@ public import Hummingbird
 /// `POST /instances/{id}/events/{name}` with a JSON body (the payload) and `?key=K`: delivers the
 /// event to that one instance (`EventDelivery`), whether it waits for it now or not (a wait with a
 /// lookback then finds it); an `Idempotency-Key` header makes a repeat a no-op. 202 once it is in
-/// the instance's inbox; 404 for an instance the caller may not see; 409 when it has ended.
+/// the instance's inbox; 400 for a body that is not JSON or an empty or over-long `Idempotency-Key`;
+/// 404 for an instance the caller may not see; 409 when it has ended.
 public enum InstanceEventRoutes {
     public static func add<Context: RequestContext, Store: FlowStore>(
         to router: Router<Context>, delivery: EventDelivery<Store>,
@@ -21,6 +22,7 @@ public enum InstanceEventRoutes {
             guard !record.status.isFinished else {
                 throw HTTPError(.conflict, message: "instance '\(id)' has ended (\(record.status.rawValue))")
             }
+            let dedupKey = try IdempotencyKeyHeader.value(of: request)
             var request = request
             let buffer = try await request.collectBody(upTo: 1024 * 1024)
             let payload: Value
@@ -30,9 +32,12 @@ public enum InstanceEventRoutes {
             } catch {
                 throw HTTPError(.badRequest, message: "the body must be a JSON document (the event's payload)")
             }
+            if let location = NULCharacter.location(in: payload) {
+                throw APIError.badRequest(NULCharacter.bodyMessage(location))
+            }
             try await delivery.deliver(
                 name, key: request.uri.queryParameters.get("key").map { String($0) }, payload: payload, to: id,
-                dedupKey: request.headers[.init("Idempotency-Key")!], at: clock())
+                dedupKey: dedupKey, at: clock())
             let body: Value = ["instance": .string(id), "event": .string(name), "delivered": true]
             return Response(
                 status: .accepted, headers: [.contentType: "application/json"],

@@ -32,8 +32,6 @@ public enum InstanceRoutes {
 
     /// The largest page `GET /instances` returns.
     public static let maximumLimit = 500
-    /// The longest `Idempotency-Key` accepted.
-    public static let maximumIdempotencyKeyLength = 200
 
     public static func add<Context: AuthenticatedRequestContext, Store: FlowStore>(
         to router: Router<Context>, _ dependencies: Dependencies<Store>
@@ -89,11 +87,7 @@ public enum InstanceRoutes {
             throw APIError.unprocessable("\(error)")
         }
         // Keys are per agency: the same Idempotency-Key from two agencies names two instances.
-        let given = request.headers[HTTPField.Name("Idempotency-Key")!]
-        if let given, given.isEmpty || given.count > maximumIdempotencyKeyLength {
-            throw APIError.badRequest("Idempotency-Key must be 1 to \(maximumIdempotencyKeyLength) characters")
-        }
-        let key = given.map { "api/\(agency ?? "-")/\($0)" }
+        let key = try IdempotencyKeyHeader.value(of: request).map { "api/\(agency ?? "-")/\($0)" }
         let result: CreateInstanceResult
         do {
             result = try await d.starter.start(

@@ -4,8 +4,8 @@ public import Hummingbird
 import NIOCore
 
 /// An instance's timeline over HTTP: `GET /instances/{id}/events` as JSON pages by sequence
-/// (`?after=SEQ&limit=N`), and — when the request accepts `text/event-stream` — as Server-Sent
-/// Events: `id:` is the entry's sequence, `event:` its kind, `data:` the entry as JSON (the
+/// (`?after=SEQ&limit=N`, N from 1 to 1000, else 400), and — when the request accepts
+/// `text/event-stream` — as Server-Sent Events: `id:` is the entry's sequence, `event:` its kind, `data:` the entry as JSON (the
 /// dry-run's shape); `Last-Event-ID` (or `?after=`) resumes after that sequence with no gap and no
 /// duplicate; a `: heartbeat` comment every `heartbeat`; an `end` event with the final status once
 /// the instance has ended (succeeded, failed, cancelled), after which the stream closes. A client
@@ -33,7 +33,7 @@ public enum TimelineRoutes {
             if request.headers[.accept]?.contains("text/event-stream") == true {
                 return stream(id: id, after: after, store: store, notifier: notifier, heartbeat: heartbeat)
             }
-            let limit = min(max(Int(request.uri.queryParameters.get("limit") ?? "") ?? 100, 1), maximumPage)
+            let limit = try Self.limit(request)
             let entries = try await store.history(instanceID: id, after: after)
             let page = Array(entries.prefix(limit))
             let body: Value = [
@@ -47,13 +47,26 @@ public enum TimelineRoutes {
         }
     }
 
-    /// The sequence to start after: `Last-Event-ID`, else `?after=`, else 0.
+    /// The sequence to start after: `Last-Event-ID`, else `?after=`, else 0. Each that is given must
+    /// be a sequence (an empty one too), even when the header makes `after` moot: 400 otherwise.
     static func after(_ request: Request) throws -> Int64 {
-        let header = request.headers[.init("Last-Event-ID")!]
-        let text = header ?? request.uri.queryParameters.get("after").map { String($0) }
-        guard let text, !text.isEmpty else { return 0 }
+        let query = try request.uri.queryParameters.get("after").map { try sequence(String($0), "after") }
+        if let header = request.headers[.init("Last-Event-ID")!] { return try sequence(header, "Last-Event-ID") }
+        return query ?? 0
+    }
+
+    static func sequence(_ text: String, _ name: String) throws -> Int64 {
         guard let value = Int64(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-            throw HTTPError(.badRequest, message: "Last-Event-ID / after must be a non-negative sequence number")
+            throw HTTPError(.badRequest, message: "\(name) must be a non-negative sequence number")
+        }
+        return value
+    }
+
+    /// The page size: `?limit=` from 1 to `maximumPage`, else 100.
+    static func limit(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters.get("limit") else { return 100 }
+        guard let value = Int(text), (1...maximumPage).contains(value) else {
+            throw HTTPError(.badRequest, message: "limit must be a number from 1 to \(maximumPage)")
         }
         return value
     }

@@ -54,12 +54,15 @@ struct DaemonAssembly: Sendable {
         var health = HealthReport(store: storeKind, providers: providers.modes, flows: registry.flowNames)
         health.fixtures = providers.sandboxed.isEmpty ? nil : fixtures
         let router = Router(context: FlowRequestContext.self)
-        // CORS first (preflights carry no key), then errors as JSON, then the key check.
+        // CORS first (preflights carry no key), then errors as JSON, then the key check, then 405
+        // for a documented path asked with a method it does not have, then 400 for a NUL in the query.
         if !configuration.corsOrigins.isEmpty {
             router.add(middleware: AllowedOriginsCORS(origins: configuration.corsOrigins))
         }
         router.add(middleware: APIErrorMiddleware())
         router.add(middleware: APIKeyAuthentication(store: store))
+        router.add(middleware: MethodNotAllowed())
+        router.add(middleware: NULCharacterRejection())
         HealthRoutes.add(to: router, health: health, probe: probe)
         OpenAPIRoutes.add(to: router)
         let delivery = EventDelivery(store: store, registry: registry, wakeup: wakeup)

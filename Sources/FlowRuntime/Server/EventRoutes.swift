@@ -30,8 +30,9 @@ public struct EventResponse: Sendable, Codable, ResponseEncodable {
 /// with `K` (`EventDelivery`; an `Idempotency-Key` header makes a repeated delivery a no-op). The
 /// agency is the key's; an admin key may name one with `?agency=ID` (else its home agency, else
 /// the trigger's); an agency key naming another agency is 403 (see `RequestAgency`). Answers 200
-/// with both lists, 400 to a body that is not JSON, 413 to one over 1 MiB, 422 when the payload
-/// does not fit a flow's input or key, 409 when its key is already another agency's instance.
+/// with both lists, 400 to a body that is not JSON or holds a NUL (`NULCharacter`) and to an empty
+/// or over-long `Idempotency-Key`, 413 to a body over 1 MiB, 422 when the payload does not fit a
+/// flow's input or key, 409 when its key is already another agency's instance.
 public enum EventRoutes {
     public static func add<Context: AuthenticatedRequestContext, Store: FlowStore>(
         to router: Router<Context>, dispatcher: EventDispatcher<Store>, delivery: EventDelivery<Store>,
@@ -40,12 +41,8 @@ public enum EventRoutes {
         router.post("events/:name") { request, context -> EventResponse in
             let name = try context.parameters.require("name")
             let identity = try context.requireIdentity()
-            let payload: Value
-            do {
-                payload = try await APIResponse.body(of: request)
-            } catch let error as APIError where error.status == .badRequest {
-                throw APIError.badRequest("the body of POST /events/\(name) must be a JSON document")
-            }
+            let payload = try await APIResponse.body(of: request, what: "the body of POST /events/\(name)")
+            let dedupKey = try IdempotencyKeyHeader.value(of: request)
             let agency = try RequestAgency.forWrite(identity, named: request.uri.queryParameters.get("agency"))
             let started: [EventDispatcher<Store>.Started]
             do {
@@ -62,7 +59,7 @@ public enum EventRoutes {
             let key = request.uri.queryParameters.get("key").map { String($0) }
             let delivered = try await delivery.deliver(
                 event: name, key: key, payload: payload, agency: agency,
-                dedupKey: request.headers[.init("Idempotency-Key")!], at: clock())
+                dedupKey: dedupKey, at: clock())
             context.logger.info("event dispatched", metadata: [
                 "flow.event": "\(name)", "flow.started": "\(started.filter(\.created).count)",
                 "flow.existing": "\(started.filter { !$0.created }.count)", "flow.delivered": "\(delivered.count)",

@@ -186,6 +186,23 @@ import Travel
         #expect(report.history.contains { $0.kind == .eventReceived && $0.details["name"] == "trip.updated" })
     }
 
+    @Test func eachChangeIsConfirmedEvenBackToAnEarlierFlight() async throws {
+        var fixtures = Self.fixtures
+        fixtures.events = [
+            Self.update,
+            Self.event("2026-07-07T13:00:00Z", "trip.updated", [
+                "trip": ["flight_number": "BA245", "departure": "2026-07-08T21:05:00Z"],
+            ]),
+        ]
+        fixtures.aeroapi = [S.answer("2026-07-08T00:00:00Z", S.flight())]
+        let report = try await S.run(fixtures: fixtures)
+        let confirmations = report.messages("RESERVATION_CONFIRMATION")
+        #expect(confirmations.map { $0["variables"]?["2"] } == ["BA245", "BA117", "BA245"])
+        #expect(confirmations.last?["at"] == Value.instant(.at("2026-07-07T13:00:00Z")))
+        // Back on BA245: its reminder at 09:00 London on 8 Jul, as if nothing had changed.
+        #expect(report.messages("REMINDER_24H").map { $0["at"] } == [.instant(.at("2026-07-08T08:00:00Z"))])
+    }
+
     @Test func anUpdateWithoutAValidDepartureIsRefusedWithAnAlertAndThePlanGoesOn() async throws {
         var fixtures = Self.fixtures
         fixtures.events = [Self.event("2026-07-07T12:00:00Z", "trip.updated", [

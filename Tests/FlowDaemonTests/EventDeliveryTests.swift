@@ -36,12 +36,95 @@ struct EventDeliveryTests {
           timed_out: { fail: { error: timeout, message: no update } }
         """
 
-    /// A workflow directory with only `watch`.
-    static func workflows() throws -> URL {
+    /// One branch sends a message and pauses while the other listens for the thing's cancellation:
+    /// until a worker performs the send, the stored instance is `running`.
+    static let listen = """
+        flow: listen
+        version: 1
+        triggers:
+          - event: listen.started
+            key: ${{ input.id }}
+        input:
+          id: { type: string, required: true }
+        start: both
+        states:
+          both:
+            parallel:
+              join: any
+              branches:
+                cancel:
+                  start: wait_cancel
+                  states:
+                    wait_cancel:
+                      wait:
+                        event:
+                          name: thing.cancelled
+                          correlation: ${{ input.id }}
+                          timeout: 1d
+                          on_timeout: unheard
+                      next: heard
+                    heard: { succeed: { output: cancelled } }
+                    unheard: { fail: { error: timeout, message: no cancellation } }
+                work:
+                  start: send
+                  states:
+                    send:
+                      step: twilio.send_text
+                      with: { to: "+5491155550000", body: "Hola" }
+                      idempotency_key: "listen/${{ input.id }}"
+                      catch: [ { next: pause } ]
+                      next: pause
+                    pause:
+                      wait: { for: 1h }
+                      next: worked
+                    worked: { succeed: { output: worked } }
+              save: outcome
+              next: done
+          done: { succeed: { output: "${{ vars.outcome }}" } }
+        """
+
+    /// A workflow directory with only `watch` (and `listen` when asked).
+    static func workflows(listen: Bool = false) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try watch.write(to: directory.appendingPathComponent("watch.yaml"), atomically: true, encoding: .utf8)
+        if listen {
+            try Self.listen.write(to: directory.appendingPathComponent("listen.yaml"), atomically: true, encoding: .utf8)
+        }
         return directory
+    }
+
+    @Test("an instance running a step still gets an event one of its frames waits for; it is applied after the step")
+    func runningInstance() async throws {
+        let directory = try Self.workflows(listen: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let registry = DefinitionRegistry(path: directory.path)
+        #expect(!registry.directory.diagnostics.hasErrors, "\(registry.directory.diagnostics)")
+        let store = try await DaemonFixtures.temporarySQLite()
+        let clock = TestClock(DaemonFixtures.start)
+        let fake = FakeProviderServer()
+        let started = try await DaemonFixtures.dispatcher(store, registry: registry)
+            .dispatch(event: "listen.started", payload: ["id": "L1"], agency: nil, at: clock.now)
+        let id = try #require(started.first?.instance.id)
+        // No worker has run: the send is outstanding, the listener waits.
+        try #require(try await store.instance(id: id)?.status == .running)
+
+        let delivery = EventDelivery(store: store, registry: registry)
+        #expect(try await delivery.deliver(event: "thing.cancelled", key: "L2", payload: [:], agency: nil,
+                                           dedupKey: nil, at: clock.now).isEmpty)
+        let reached = try await delivery.deliver(event: "thing.cancelled", key: "L1", payload: [:], agency: nil,
+                                                 dedupKey: nil, at: clock.now)
+        #expect(reached == [.init(flow: "listen", instance: id)])
+        // One claim performs the outstanding send and then applies the event (the lease is held
+        // from one commit to the next).
+        let worker = DaemonFixtures.worker(store, registry: registry, fake: fake, clock: clock, owner: "w")
+        try await worker.runOnce()
+        let after = try #require(try await store.instance(id: id))
+        #expect(after.status == .succeeded)
+        #expect(fake.acceptedCount == 1, "the send outstanding when the event came is performed once")
+        let completed = try await store.history(instanceID: id, after: 0).last
+        #expect(completed?.details["output"] == ["cancel": "cancelled"])
+        try await store.close()
     }
 
     @Test("a correlated event reaches the waiting instance once; another key reaches no one")

@@ -10,6 +10,12 @@ struct ExpressionsFunctionTests {
     static let cases: [(String, Value)] = [
         // time
         ("instant('2026-07-08T07:00:00-03:00')", instant("2026-07-08T10:00:00Z")),
+        ("is_instant('2026-07-08T07:00:00-03:00')", true),
+        ("is_instant('2026-07-08T07:00:00')", false),
+        ("is_instant(instant('2026-07-08T07:00:00Z'))", true),
+        ("is_instant('tomorrow')", false),
+        ("is_instant(null)", false),
+        ("is_instant(3)", false),
         ("duration('1h30m')", .duration(.minutes(90))),
         ("from_local('2026-07-08T22:05', 'Europe/London')", instant("2026-07-08T21:05:00Z")),
         ("from_local('2026-03-08T02:30:00', 'America/New_York')", instant("2026-03-08T07:30:00Z")),

@@ -13,6 +13,17 @@ extension BuiltinFunctions {
             return .instant(t)
         },
         function(
+            "is_instant", 1...1, "is_instant(x) -> bool",
+            "Whether x is an instant, or a string `instant(x)` would parse (ISO-8601 with a zone offset); null is false.",
+            example: "is_instant('2026-07-08T07:00:00')  →  false"
+        ) { a throws(EvaluationError) in
+            switch a[0] {
+            case .instant: return .bool(true)
+            case .string(let text): return .bool(Instant(iso8601: text) != nil)
+            default: return .bool(false)
+            }
+        },
+        function(
             "duration", 1...1, "duration(text) -> duration", "Parses a duration such as 90s, 15m, 2h, 1d, 1h30m.",
             example: "duration('1h30m')  →  1h30m"
         ) { a throws(EvaluationError) in .duration(try a.duration(0)) },

@@ -80,21 +80,28 @@ public struct Executor<Store: FlowStore>: Sendable {
         at now: Instant
     ) async throws -> InstanceState {
         var current = state
+        // Each settle commits; all but the last keep the lease, so the next one still holds it.
+        var remaining = (outstanding.isEmpty ? 0 : 1) + events.count
         if !outstanding.isEmpty {
-            current = try await settle(Transition(state: current, actions: []), calls: outstanding, consumed: [], at: now)
+            remaining -= 1
+            current = try await settle(Transition(state: current, actions: []), calls: outstanding, consumed: [],
+                                       holdingLease: remaining > 0, at: now)
         }
         for (event, inboxID) in events {
+            remaining -= 1
             current = try await settle(interpreter.apply(event, to: current, at: now), consumed: inboxID.map { [$0] } ?? [],
-                                       at: now)
+                                       holdingLease: remaining > 0, at: now)
         }
         if outstanding.isEmpty && events.isEmpty { try await commit(current, history: [], consumed: [], keepLease: nil, at: now) }
         return current
     }
 
     /// Persists a transition (state, history, wake-up), then performs its step calls and feeds
-    /// each outcome back, until the instance waits or ends.
+    /// each outcome back, until the instance waits or ends. `holdingLease`: the last commit keeps
+    /// the lease too (the caller has more events to apply in this run).
     private func settle(
-        _ first: Transition, calls extra: [StepInvocation] = [], consumed: [Int64] = [], at now: Instant
+        _ first: Transition, calls extra: [StepInvocation] = [], consumed: [Int64] = [], holdingLease: Bool = false,
+        at now: Instant
     ) async throws -> InstanceState {
         var transition = first
         var carried: [HistoryEntry] = []
@@ -109,7 +116,7 @@ public struct Executor<Store: FlowStore>: Sendable {
             extra = []
             for case .callStep(let invocation) in transition.actions { calls.append(invocation) }
             let keep: Instant? = lease.flatMap { lease in
-                guard !calls.isEmpty else { return nil }
+                guard !calls.isEmpty || holdingLease else { return nil }
                 let longest = calls.compactMap { $0.deadline.map { $0 - now } }.max() ?? .seconds(0)
                 return wallClock() + (longest > lease ? longest + .seconds(5) : lease)
             }

@@ -26,8 +26,8 @@ public struct EventResponse: Sendable, Codable, ResponseEncodable {
 
 /// `POST /events/{name}` with a JSON body (the event payload; `?key=K` is the event's correlation
 /// key): starts every flow with an event trigger for `name`, at most once per trigger key, **and**
-/// delivers the event to every waiting instance of the agency whose wait for `name` correlates
-/// with `K` (`EventDelivery`; an `Idempotency-Key` header makes a repeated delivery a no-op). The
+/// delivers the event to every unfinished instance of the agency with a wait for `name` that
+/// correlates with `K` (`EventDelivery`; an `Idempotency-Key` header makes a repeated delivery a no-op). The
 /// agency is the key's; an admin key may name one with `?agency=ID` (else its home agency, else
 /// the trigger's); an agency key naming another agency is 403 (see `RequestAgency`). Answers 200
 /// with both lists, 400 to a body that is not JSON or holds a NUL (`NULCharacter`) and to an empty

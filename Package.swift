@@ -70,7 +70,7 @@ let package = Package(
             resources: [.copy("API/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
-        // The travel product on the runtime: trips, notifications, conversations, itineraries.
+        // The travel product on the runtime: trips, notifications, conversations, itineraries, the planning API.
         .target(
             name: "Travel",
             dependencies: [
@@ -80,6 +80,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                // The planning /v1 API's routes.
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

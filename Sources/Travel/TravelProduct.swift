@@ -1,11 +1,13 @@
 public import FlowEngine
 public import FlowRuntime
+import Hummingbird
 public import Steps
 
 /// The travel product on the generic runtime: its steps (`notify.send`, `flight.diff`, trips,
 /// conversations, itineraries), its tables (`TravelSchema`), the `trip` recorder of `trip.created`
 /// triggers, the Twilio webhooks' receiver (delivery statuses into the notification log, inbound
-/// messages dispatched as `whatsapp.inbound`), and its dry-run fixtures (`TravelFixtures`).
+/// messages dispatched as `whatsapp.inbound`), its dry-run fixtures (`TravelFixtures`) and the
+/// planning API (`/v1/…`, `PlanningRoutes`).
 public struct TravelProduct: FlowProduct {
     public init() {}
 
@@ -21,11 +23,24 @@ public struct TravelProduct: FlowProduct {
     }
 
     public func parts(over store: OpenedStore) -> ProductParts {
+        var parts: ProductParts
         switch store {
-        case .memory: parts(InMemoryTravelStore())
-        case .sqlite(let sqlite): parts(sqlite)
-        case .postgres(let postgres): parts(postgres)
+        case .memory(let memory):
+            parts = self.parts(InMemoryTravelStore())
+            parts.routes = Self.planningRoutes(memory)
+        case .sqlite(let sqlite):
+            parts = self.parts(sqlite)
+            parts.routes = Self.planningRoutes(sqlite)
+        case .postgres(let postgres):
+            parts = self.parts(postgres)
+            parts.routes = Self.planningRoutes(postgres)
         }
+        return parts
+    }
+
+    /// The planning `/v1` API over the runtime's store (`PlanningRoutes`).
+    static func planningRoutes<Store: FlowStore>(_ store: Store) -> ProductRoutes {
+        { router, services in PlanningRoutes(store: store, services: services).add(to: router) }
     }
 
     /// The product over one travel store.

@@ -38,12 +38,18 @@ struct APIFixture {
             succeed: true
         """
 
-    static func make() async throws -> APIFixture {
+    /// `planning`: the directory also has the shipped `trip-planning` (the planning `/v1` API's flow).
+    static func make(planning: Bool = false) async throws -> APIFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let workflows = directory.appendingPathComponent("workflows")
         try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
         try hold.write(to: workflows.appendingPathComponent("hold.yaml"), atomically: true, encoding: .utf8)
+        if planning {
+            try FileManager.default.copyItem(
+                at: ServeEndToEndTests.repository.appendingPathComponent("workflows/trip-planning.yaml"),
+                to: workflows.appendingPathComponent("trip-planning.yaml"))
+        }
         let path = directory.appendingPathComponent("flow.sqlite").path
         let store = try await SQLiteFlowStore.open(.file(path: path), adding: TravelSchema.schema)
         let now = InstanceWorker<SQLiteFlowStore>.wallClock()

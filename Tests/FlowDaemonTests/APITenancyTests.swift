@@ -43,20 +43,35 @@ struct APITenancyTests {
         Route(method: .get, uri: "/agencies/acme/overrides", other: .notFound),
         Route(method: .put, uri: "/agencies/acme/overrides", body: ["agency": "acme"], other: .notFound),
         Route(method: .get, uri: "/agencies/acme/overrides/history", other: .notFound),
+        // The planning API (`{job}` stands for a trip-planning job of acme's user u-42).
+        Route(method: .get, uri: "/v1/status/{job}", other: .notFound),
+        Route(method: .get, uri: "/v1/stream/{job}", other: .notFound),
+        Route(method: .post, uri: "/v1/approve", body: ["job_id": "{job}", "approved": true], other: .notFound),
+        Route(method: .post, uri: "/v1/jobs/{job}/cancel", body: [:], other: .notFound),
+        Route(method: .get, uri: "/v1/jobs/u-42", other: .ok),
+        Route(method: .post, uri: "/v1/plan", body: ["user_id": "u-9", "query": "A weekend in Rome"], other: .accepted),
+        Route(method: .post, uri: "/v1/plan/sync?timeout=0", body: ["user_id": "u-9", "query": "Rome"], other: .accepted),
     ]
 
     @Test("every route: no key, a malformed or revoked key 401; another agency's key never sees acme's objects")
     func tenancyTable() async throws {
-        let fixture = try await A.make()
+        let fixture = try await A.make(planning: true)
         let app = try await fixture.app()
         try await app.test(.router) { client in
             let (status, started) = try await A.start(client, token: fixture.acme)
             #expect(status == .created)
             let id = try #require(started["id"]?.stringValue)
             #expect(started["agency"] == "acme")
+            let plan: Value = ["user_id": "u-42", "query": "Four days in Lisbon", "constraints": ["budget_usd": 3000]]
+            let job = try await client.execute(
+                uri: "/v1/plan", method: .post, headers: A.headers(fixture.acme), body: ByteBuffer(string: plan.jsonText)
+            ) { response in
+                #expect(response.status == .accepted)
+                return try #require(try A.json(response)["job_id"]?.stringValue)
+            }
             for route in Self.routes {
-                let uri = route.uri.replacingOccurrences(of: "{id}", with: id)
-                let body = route.body.map { ByteBuffer(string: $0.jsonText) }
+                let uri = route.uri.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{job}", with: job)
+                let body = route.body.map { ByteBuffer(string: $0.jsonText.replacingOccurrences(of: "{job}", with: job)) }
                 for token in [nil, fixture.revoked, "flow_nonsense", fixture.acme + "0"] as [String?] {
                     try await client.execute(uri: uri, method: route.method, headers: A.headers(token), body: body) {
                         #expect($0.status == .unauthorized, "\(route) with \(token == nil ? "no key" : "a bad key")")
@@ -69,6 +84,7 @@ struct APITenancyTests {
                 try await client.execute(uri: uri, method: route.method, headers: other, body: body) {
                     #expect($0.status == route.other, "\(route) with patagonia's key: \(String(buffer: $0.body))")
                     #expect(!String(buffer: $0.body).contains(id), "\(route) shows acme's instance to patagonia")
+                    #expect(!String(buffer: $0.body).contains(job), "\(route) shows acme's job to patagonia")
                 }
             }
             // acme's own key and the admin key see it; the cancel route was refused to the others above.

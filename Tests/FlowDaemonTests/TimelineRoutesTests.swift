@@ -141,9 +141,9 @@ struct TimelineRoutesTests {
         TimelineRoutes.add(to: router, store: watched, notifier: notifier, heartbeat: .milliseconds(10))
         try await Application(router: router).test(.router) { client in
             async let finish: Void = {
-                // Once the stream has read the timeline and waits, let it beat a few times, then end the instance.
-                while watched.reads.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
-                try await Task.sleep(for: .milliseconds(100))
+                // Once the stream has read the timeline three times (it re-reads only after a wait of at
+                // most one 10 ms beat, then beats: at least one heartbeat is out), end the instance.
+                while watched.reads.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(5)) }
                 clock.advance(.minutes(10))
                 try await worker.runOnce()
             }()

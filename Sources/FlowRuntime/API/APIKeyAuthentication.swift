@@ -1,7 +1,7 @@
 public import Hummingbird
 
-/// Requires `Authorization: Bearer <key>` on every route but the public ones, and sets the
-/// context's identity from the key.
+/// Requires `Authorization: Bearer <key>` on every route but the public ones (an event stream may
+/// carry it as `?access_token=` instead, for `EventSource`), and sets the context's identity from the key.
 ///
 /// Public (no key): `GET /health`, `GET /openapi.json` and the Twilio webhooks under
 /// `/webhooks/twilio/` (they carry Twilio's signature instead), and CORS preflights (answered
@@ -22,6 +22,16 @@ public struct APIKeyAuthentication<Context: AuthenticatedRequestContext, Store: 
         return (request.method == .get || request.method == .head) && (path == "/health" || path == "/openapi.json")
     }
 
+    /// The key of a browser `EventSource`, which cannot send headers: `?access_token=` (RFC 6750 §2.3),
+    /// taken only on a `GET` that accepts `text/event-stream` and has no `Authorization` header. A URL
+    /// may end up in a proxy's log: give such pages a key of their own, revocable on its own.
+    static func eventStreamToken(_ request: Request) -> String? {
+        guard request.method == .get, request.headers[.accept]?.contains("text/event-stream") == true,
+              let token = request.uri.queryParameters.get("access_token"), !token.isEmpty
+        else { return nil }
+        return String(token)
+    }
+
     /// Paths only an admin key may call.
     static func isAdminOnly(_ path: String) -> Bool { path == "/metrics" }
 
@@ -29,14 +39,19 @@ public struct APIKeyAuthentication<Context: AuthenticatedRequestContext, Store: 
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         if Self.isPublic(request) { return try await next(request, context) }
-        guard let header = request.headers[.authorization] else {
+        let token: String
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw APIError.unauthenticated("the Authorization header must be 'Bearer <API key>'")
+            }
+            token = String(parts[1])
+        } else if let query = Self.eventStreamToken(request) {
+            token = query
+        } else {
             throw APIError.unauthenticated("missing Authorization: Bearer <API key>")
         }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw APIError.unauthenticated("the Authorization header must be 'Bearer <API key>'")
-        }
-        guard let key = try await APIKeys.authenticate(String(parts[1]).trimmingWhitespace(), in: store) else {
+        guard let key = try await APIKeys.authenticate(token.trimmingWhitespace(), in: store) else {
             throw APIError.unauthenticated("the API key is not valid (unknown, malformed or revoked)")
         }
         if Self.isAdminOnly(request.uri.path), !key.admin {

@@ -1,15 +1,16 @@
 import FlowEngine
 import Foundation
 
-/// The opaque `cursor` of `GET /instances`: base64url of `<created_at epoch ms>.<id>`.
-enum PageCursor {
-    static func encode(_ cursor: InstanceCursor) -> String {
+/// The opaque `cursor` of `GET /instances` (and the planning API's job lists): base64url of
+/// `<created_at epoch ms>.<id>`.
+public enum PageCursor {
+    public static func encode(_ cursor: InstanceCursor) -> String {
         Data("\(cursor.createdAt.epochMilliseconds).\(cursor.id)".utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func decode(_ text: String) -> InstanceCursor? {
+    public static func decode(_ text: String) -> InstanceCursor? {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8),

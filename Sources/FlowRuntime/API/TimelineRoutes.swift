@@ -49,7 +49,7 @@ public enum TimelineRoutes {
 
     /// The sequence to start after: `Last-Event-ID`, else `?after=`, else 0. Each that is given must
     /// be a sequence (an empty one too), even when the header makes `after` moot: 400 otherwise.
-    static func after(_ request: Request) throws -> Int64 {
+    public static func after(_ request: Request) throws -> Int64 {
         let query = try request.uri.queryParameters.get("after").map { try sequence(String($0), "after") }
         if let header = request.headers[.init("Last-Event-ID")!] { return try sequence(header, "Last-Event-ID") }
         return query ?? 0
@@ -78,56 +78,17 @@ public enum TimelineRoutes {
         return .object(members)
     }
 
+    /// The control plane's stream: every entry as itself (`event:` its kind, `data:` `json(entry)`),
+    /// then `end` with the final status (`TimelineStream` is the loop).
     static func stream<Store: FlowStore>(
         id: String, after start: Int64, store: Store, notifier: TimelineNotifier, heartbeat: Duration
     ) -> Response {
-        let headers: HTTPFields = [
-            .contentType: "text/event-stream", .cacheControl: "no-cache",
-        ]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            var after = start
-            var lastBeat = ContinuousClock.now
-            while !Task.isCancelled {
-                let seen = notifier.version(of: id)
-                for entry in try await store.history(instanceID: id, after: after) {
-                    try await writer.write(ByteBuffer(string: ServerSentEvent.event(
-                        id: entry.sequence, name: entry.kind.rawValue, data: json(entry).jsonText)))
-                    after = entry.sequence
-                }
-                guard let record = try await store.instance(id: id) else { break }
-                if record.status.isFinished {
-                    // Entries committed with the final status were read above only if they came first.
-                    for entry in try await store.history(instanceID: id, after: after) {
-                        try await writer.write(ByteBuffer(string: ServerSentEvent.event(
-                            id: entry.sequence, name: entry.kind.rawValue, data: json(entry).jsonText)))
-                        after = entry.sequence
-                    }
-                    let end: Value = ["instance": .string(id), "status": .string(record.status.rawValue)]
-                    try await writer.write(ByteBuffer(string: ServerSentEvent.event(
-                        id: after, name: "end", data: end.jsonText)))
-                    break
-                }
-                let untilBeat = heartbeat - (ContinuousClock.now - lastBeat)
-                if untilBeat <= .zero {
-                    try await writer.write(ByteBuffer(string: ServerSentEvent.heartbeat))
-                    lastBeat = ContinuousClock.now
-                    continue
-                }
-                await notifier.wait(for: id, after: seen, atMost: min(untilBeat, pollInterval))
-            }
-            try await writer.finish(nil)
-        })
+        TimelineStream.response(
+            id: id, after: start, store: store, notifier: notifier, heartbeat: heartbeat,
+            events: { [TimelineStream.Event(id: $0.sequence, name: $0.kind.rawValue, data: json($0))] },
+            end: { record, after in
+                let end: Value = ["instance": .string(id), "status": .string(record.status.rawValue)]
+                return [TimelineStream.Event(id: after, name: "end", data: end)]
+            })
     }
-}
-
-/// The Server-Sent Events wire format (one event: `id:`, `event:`, one `data:` line per line of
-/// the payload, a blank line).
-enum ServerSentEvent {
-    static func event(id: Int64, name: String, data: String) -> String {
-        var text = "id: \(id)\nevent: \(name)\n"
-        for line in data.split(separator: "\n", omittingEmptySubsequences: false) { text += "data: \(line)\n" }
-        return text + "\n"
-    }
-
-    static let heartbeat = ": heartbeat\n\n"
 }

@@ -26,7 +26,8 @@ extension FlowProduct {
 /// What a product read from a fixtures document (`FlowProduct.readFixtures`).
 public protocol ProductFixtures: Sendable {}
 
-/// What a product adds to one runtime (one opened store).
+/// What a product adds to one runtime (one opened store): steps, recorders, a dry-run's seed, the
+/// Twilio webhooks' receiver and HTTP routes.
 public struct ProductParts: Sendable {
     /// Registered in the runtime's one `StepRegistry` beside the providers and built-ins.
     public var steps: [any Step]
@@ -37,16 +38,19 @@ public struct ProductParts: Sendable {
         async throws -> Void
     /// Who receives Twilio's status callbacks and inbound messages; nil: the daemon answers them 503.
     public var twilioSink: (@Sendable (_ events: any EventSink) -> any TwilioWebhookSink)?
+    /// The product's own HTTP routes (the travel product's planning `/v1` API); nil: none.
+    public var routes: ProductRoutes?
 
     public init(
         steps: [any Step] = [], recorders: [String: any EventRecorder] = [:],
         seedDryRun: @escaping @Sendable (DryRunFixtures, Value, String?, Instant) async throws -> Void = { _, _, _, _ in },
-        twilioSink: (@Sendable (any EventSink) -> any TwilioWebhookSink)? = nil
+        twilioSink: (@Sendable (any EventSink) -> any TwilioWebhookSink)? = nil, routes: ProductRoutes? = nil
     ) {
         self.steps = steps
         self.recorders = recorders
         self.seedDryRun = seedDryRun
         self.twilioSink = twilioSink
+        self.routes = routes
     }
 }
 

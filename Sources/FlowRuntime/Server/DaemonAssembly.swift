@@ -82,6 +82,10 @@ struct DaemonAssembly: Sendable {
             let agency = identity?.admin == true ? nil : identity?.agencyID ?? ""
             return ApprovalCaller(agency: agency, name: identity?.keyName)
         }
+        // The product's own API (the travel product's /v1), through the same key check and tenancy.
+        parts.routes?(router, ProductServices(
+            registry: registry, wakeup: wakeup, handoff: handoff, timeline: timeline,
+            clock: InstanceWorker<Store>.wallClock))
         if let prometheus = environment.prometheus { MetricsRoutes.add(to: router, export: prometheus) }
         switch (providers.webhooks, parts.twilioSink) {
         case (.success(let webhooks), let sink?):

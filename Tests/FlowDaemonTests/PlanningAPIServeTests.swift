@@ -18,57 +18,30 @@ struct PlanningAPIServeTests {
     @Test("plan on A, stream on B, approve on B, resume on A: no gap, no duplicate, then complete",
           .enabled(if: TestPostgres.url != nil, "FLOW_TEST_POSTGRES_URL is not set"))
     func planAcrossDaemons() async throws {
-        let database = try await TestPostgres.freshDatabase()
-        let fake = FakeProviderServer()
-        let fakeURL = try await fake.start()
-        fake.script(.openai, try P.plannerAnswers().map { .openAIContent($0) })
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("v1-2d-\(UUID().uuidString)")
-        let workflows = directory.appendingPathComponent("workflows")
-        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.copyItem(
-            at: ServeEndToEndTests.repository.appendingPathComponent("workflows/trip-planning.yaml"),
-            to: workflows.appendingPathComponent("trip-planning.yaml"))
-
-        guard case .postgres(let settings) = try StoreConfiguration.from(url: database) else { return }
-        var client = settings.clientConfiguration(maximumConnections: 2)
-        client.tls = .disable
-        let key = try await PostgresFlowStore.withStore(
-            client, adding: TravelSchema.schema, connectionTimeout: TestPostgres.connectionWait
-        ) { store in
-            try await APIKeys.create(
-                in: store, name: "web", agency: "acme", admin: false, at: InstanceWorker<PostgresFlowStore>.wallClock())
-        }
-        let daemons = try ["a", "b"].map {
-            try DaemonProcess(
-                name: $0, database: database, workflows: workflows.path, fakeBaseURL: fakeURL,
-                fakeConfiguration: fake.configuration, lease: "30s", logDirectory: directory.path)
-        }
-        for daemon in daemons { try await daemon.start() }
-        let (a, b) = (daemons[0], daemons[1])
-        let api = { (daemon: DaemonProcess) in "http://127.0.0.1:\(daemon.port)" }
-        func logs() -> String { daemons.map { $0.logTail(60) }.joined(separator: "\n") }
+        let run = try await TwoPlanningDaemons.start(keyName: "web")
+        let (a, b, key) = (run.a, run.b, run.key)
+        func logs() -> String { run.logs() }
 
         let request: Value = [
             "user_id": "u-42", "query": "Two of us want 4 days in Lisbon from 10 September 2026, around 3000 dollars.",
             "constraints": ["budget_usd": 3000, "party": ["adults": 2, "children": 0], "interests": ["food", "history"]],
         ]
-        let started = try await P.send(.post, api(a) + "/v1/plan", token: key.token, body: request)
+        let started = try await P.send(.post, a + "/v1/plan", token: key, body: request)
         try #require(started.status == 202, "\(started.json)\n\(logs())")
         let id = try #require(started.json["job_id"]?.stringValue)
 
-        let first = try await ServerSentEventsClient(url: api(b) + "/v1/stream/\(id)", token: key.token)
+        let first = try await ServerSentEventsClient(url: b + "/v1/stream/\(id)", token: key)
             .read { events in events.contains { $0.name == "approval_requested" } }
         #expect(first.status == 200 && !first.closedByServer, "\(first.events.map(\.name))\n\(logs())")
         let lastSeen = try #require(first.events.last?.id)
 
-        let status = try await P.send(.get, api(b) + "/v1/status/\(id)", token: key.token)
+        let status = try await P.send(.get, b + "/v1/status/\(id)", token: key)
         #expect(status.json["status"] == "waiting_approval", "\(status.json)")
         let decided = try await P.send(
-            .post, api(b) + "/v1/approve", token: key.token, body: ["job_id": .string(id), "approved": true])
+            .post, b + "/v1/approve", token: key, body: ["job_id": .string(id), "approved": true])
         #expect(decided.status == 200 && decided.json["decided_by"] == "web", "\(decided.json)")
 
-        let rest = try await ServerSentEventsClient(url: api(a) + "/v1/stream/\(id)", token: key.token)
+        let rest = try await ServerSentEventsClient(url: a + "/v1/stream/\(id)", token: key)
             .read(after: lastSeen, timeout: .seconds(90))
         #expect(rest.closedByServer, "the stream did not close after the end\n\(logs())")
         let end = try #require(rest.events.last, "nothing after the reconnect\n\(logs())")
@@ -80,16 +53,15 @@ struct PlanningAPIServeTests {
         #expect(rest.events.allSatisfy { ($0.id ?? 0) > lastSeen }, "an event came twice")
         let ids = all.compactMap(\.id)
         #expect(ids.count == all.count && ids == ids.sorted())
-        let timeline = try await P.send(.get, api(b) + "/instances/\(id)/events?limit=1000", token: key.token)
+        let timeline = try await P.send(.get, b + "/instances/\(id)/events?limit=1000", token: key)
         let stored = timeline.json["events"]?.arrayValue?.compactMap { $0["seq"]?.numberValue.map(Int64.init) } ?? []
         let mapped = timeline.json["events"]?.arrayValue?.filter { entry in
             ["state_entered", "step_called", "step_succeeded", "step_failed", "approval_requested", "approval_decided"]
                 .contains(entry["kind"]?.stringValue ?? "")
         }.compactMap { $0["seq"]?.numberValue.map(Int64.init) } ?? []
         #expect(!stored.isEmpty && Set(ids.dropLast()) == Set(mapped), "streamed \(ids)\nmapped entries \(mapped)")
-        let done = try await P.send(.get, api(a) + "/v1/status/\(id)", token: key.token)
+        let done = try await P.send(.get, a + "/v1/status/\(id)", token: key)
         #expect(done.json["status"] == "completed", "\(done.json)")
-        for daemon in daemons { await daemon.stop() }
-        await fake.stop()
+        await run.stop()
     }
 }

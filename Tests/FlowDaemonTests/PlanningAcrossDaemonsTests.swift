@@ -18,57 +18,26 @@ struct PlanningAcrossDaemonsTests {
     @Test("start on A, decide on B, resume the stream on A: every entry once, then the end",
           .enabled(if: TestPostgres.url != nil, "FLOW_TEST_POSTGRES_URL is not set"))
     func planningAcrossDaemons() async throws {
-        let database = try await TestPostgres.freshDatabase()
-        let fake = FakeProviderServer()
-        let fakeURL = try await fake.start()
-        fake.script(.openai, try Self.plannerAnswers().map { .openAIContent($0) })
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("planning-2d-\(UUID().uuidString)")
-        let workflows = directory.appendingPathComponent("workflows")
-        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(
-            at: E.repository.appendingPathComponent("workflows/trip-planning.yaml"),
-            to: workflows.appendingPathComponent("trip-planning.yaml"))
-        try E.tripsFlow.write(to: workflows.appendingPathComponent("trips.yaml"), atomically: true, encoding: .utf8)
-
-        // The schema and acme's key, before either daemon starts (as `flowctl keys create` does).
-        guard case .postgres(let settings) = try StoreConfiguration.from(url: database) else { return }
-        var client = settings.clientConfiguration(maximumConnections: 2)
-        client.tls = .disable
-        let key = try await PostgresFlowStore.withStore(
-            client, adding: TravelSchema.schema, connectionTimeout: TestPostgres.connectionWait
-        ) { store in
-            try await APIKeys.create(
-                in: store, name: "acme-ops", agency: "acme", admin: false, at: InstanceWorker<PostgresFlowStore>.wallClock())
-        }
-        let daemons = try ["a", "b"].map {
-            try DaemonProcess(
-                name: $0, database: database, workflows: workflows.path, fakeBaseURL: fakeURL,
-                fakeConfiguration: fake.configuration, lease: "30s", logDirectory: directory.path)
-        }
-        defer {
-            try? FileManager.default.removeItem(at: directory)
-        }
-        for daemon in daemons { try await daemon.start() }
-        let (a, b) = (daemons[0], daemons[1])
-        let api = { (daemon: DaemonProcess) in "http://127.0.0.1:\(daemon.port)" }
-        func logs() -> String { daemons.map { $0.logTail(60) }.joined(separator: "\n") }
+        let run = try await TwoPlanningDaemons.start(keyName: "acme-ops", extraFlows: ["trips": E.tripsFlow])
+        let (a, b, key, fake) = (run.a, run.b, run.key, run.fake)
+        func logs() -> String { run.logs() }
 
         // The trip the plan is for, recorded through A's event route.
         let trip: Value = ["trip": [
             "id": "trip-lis", "agency_id": "acme", "client_name": "Lucía Gómez", "whatsapp": "+5491155550000",
             "flight_number": "TP1234", "origin": "EZE", "destination": "LIS", "departure": "2026-09-09T21:30:00-03:00",
         ]]
-        let recorded = try await Self.send(.post, api(a) + "/events/trip.created", token: key.token, body: trip)
+        let recorded = try await Self.send(.post, a + "/events/trip.created", token: key, body: trip)
         #expect(recorded.status == 200, "\(recorded.json)\n\(logs())")
 
         let input = try Self.planningInput()
         let started = try await Self.send(
-            .post, api(a) + "/instances", token: key.token, body: ["flow": "trip-planning", "input": input])
+            .post, a + "/instances", token: key, body: ["flow": "trip-planning", "input": input])
         try #require(started.status == 201, "\(started.json)\n\(logs())")
         let id = try #require(started.json["id"]?.stringValue)
 
         // B's client watches until the booking approval is requested, then hangs up.
-        let first = try await ServerSentEventsClient(url: api(b) + "/instances/\(id)/events", token: key.token)
+        let first = try await ServerSentEventsClient(url: b + "/instances/\(id)/events", token: key)
             .read { events in events.contains { $0.name == "approval_requested" } }
         #expect(first.status == 200 && !first.closedByServer, "\(first.events.map(\.name))\n\(logs())")
         let lastSeen = try #require(first.events.last?.id)
@@ -76,20 +45,20 @@ struct PlanningAcrossDaemonsTests {
         // The approval, listed and decided through B.
         var approvalID: String?
         let listed = await E.eventually(30) {
-            let list = try? await Self.send(.get, api(b) + "/approvals", token: key.token)
+            let list = try? await Self.send(.get, b + "/approvals", token: key)
             approvalID = list?.json["approvals"]?.arrayValue?.first { $0["instance_id"]?.stringValue == id }?["id"]?
                 .stringValue
             return approvalID != nil
         }
         try #require(listed, "no pending approval on B\n\(logs())")
         let decided = try await Self.send(
-            .post, api(b) + "/approvals/\(approvalID ?? "")/decision", token: key.token,
+            .post, b + "/approvals/\(approvalID ?? "")/decision", token: key,
             body: ["decision": "approve", "notes": "book it"])
         #expect(decided.status == 200, "\(decided.json)")
         #expect(decided.json["decided_by"] == "acme-ops")
 
         // A's client resumes after the last entry B's client saw and reads to the end.
-        let rest = try await ServerSentEventsClient(url: api(a) + "/instances/\(id)/events", token: key.token)
+        let rest = try await ServerSentEventsClient(url: a + "/instances/\(id)/events", token: key)
             .read(after: lastSeen, timeout: .seconds(90))
         #expect(rest.closedByServer, "the stream did not close after the end\n\(logs())")
         let end = try #require(rest.events.last, "nothing after the reconnect\n\(logs())")
@@ -97,18 +66,17 @@ struct PlanningAcrossDaemonsTests {
 
         // Every entry exactly once across the two connections, in sequence order, none missing.
         let entries = (first.events + rest.events.dropLast()).compactMap(\.id)
-        let timeline = try await Self.send(.get, api(b) + "/instances/\(id)/events?limit=1000", token: key.token)
+        let timeline = try await Self.send(.get, b + "/instances/\(id)/events?limit=1000", token: key)
         let stored = timeline.json["events"]?.arrayValue?.compactMap { $0["seq"]?.numberValue.map(Int64.init) } ?? []
         #expect(!stored.isEmpty && entries == stored, "streamed \(entries)\nstored \(stored)")
         #expect(Set(entries).count == entries.count, "an entry came twice")
         let decision = rest.events.first { $0.name == "approval_decided" }?.json?["decision"]
         #expect(decision?["by"] == "acme-ops" && decision?["decision"] == "approve", "\(String(describing: decision))")
 
-        let instance = try await Self.send(.get, api(a) + "/instances/\(id)", token: key.token)
+        let instance = try await Self.send(.get, a + "/instances/\(id)", token: key)
         #expect(instance.json["status"] == "succeeded", "\(instance.json)\n\(logs())")
         #expect(fake.acceptedMessages.contains { $0.to == "whatsapp:+5491155550000" }, "the traveller was not told")
-        for daemon in daemons { await daemon.stop() }
-        await fake.stop()
+        await run.stop()
     }
 
     /// The example's OpenAI answers for a request that needs no question and a first itinerary that

@@ -69,10 +69,13 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
         }
         // Handed to this process's worker: leased to it, so no other worker claims it meanwhile.
         let handing = calls.isEmpty ? nil : handoff
+        // Due at once when it calls steps (else at its first timer, as the executor stores it after
+        // any transition): a start that only waits costs the worker no claim and no commit.
+        let wakeAt = calls.isEmpty ? first.state.nextWakeUp : now
         let record = InstanceRecord(
             id: id, flow: name, definitionHash: loaded.contentHash, agencyID: agency, status: status,
             state: try Executor<Store>.encode(first.state), settings: Value.object(settings).jsonText,
-            wakeAt: status.isFinished ? nil : now, idempotencyKey: idempotencyKey, leaseOwner: handing?.owner,
+            wakeAt: status.isFinished ? nil : wakeAt, idempotencyKey: idempotencyKey, leaseOwner: handing?.owner,
             leaseUntil: handing.map { now + $0.lease }, createdAt: now, updatedAt: now)
         let result: CreateInstanceResult
         do {

@@ -55,9 +55,15 @@ public final class DefinitionRegistry: Sendable {
     public func runtimeSettings(flow name: String, agency: String?, in store: some OverrideStore) async throws
         -> [String: Value]
     {
-        guard let agency, let stored = try await store.currentOverrides(agencyID: agency) else {
-            return try runtimeSettings(flow: name, agency: agency)
-        }
+        var stored: OverrideRevision?
+        if let agency { stored = try await store.currentOverrides(agencyID: agency) }
+        return try runtimeSettings(flow: name, agency: agency, stored: stored)
+    }
+
+    /// The settings of `flow` for `agency` given its stored revision as already read (nil: none
+    /// stored, the deploy's file or the defaults apply).
+    public func runtimeSettings(flow name: String, agency: String?, stored: OverrideRevision?) throws -> [String: Value] {
+        guard let stored else { return try runtimeSettings(flow: name, agency: agency) }
         return try runtimeSettings(flow: name, overrides: stored)
     }
 

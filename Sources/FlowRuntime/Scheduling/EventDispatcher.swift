@@ -126,11 +126,22 @@ public struct EventDispatcher<Store: FlowStore>: EventSink {
     public func dispatch(event: String, payload: Value, agency explicit: String?, at now: Instant) async throws -> [Started] {
         var accepted: [(name: String, derived: Derived, agency: String?, settings: [String: Value])] = []
         var records: [(recorder: String, agency: String?)] = []
+        // Each agency's stored overrides, read once per event whatever the number of listeners.
+        var revisions: [String: OverrideRevision?] = [:]
         for (name, trigger) in Self.listeners(of: event, in: starter.registry) {
             guard let loaded = starter.registry.current(name) else { continue }
             func settings(for agency: String?) async throws -> [String: Value] {
                 do {
-                    return try await starter.registry.runtimeSettings(flow: name, agency: agency, in: starter.store)
+                    var stored: OverrideRevision?
+                    if let agency {
+                        if let read = revisions[agency] {
+                            stored = read
+                        } else {
+                            stored = try await starter.store.currentOverrides(agencyID: agency)
+                            revisions[agency] = .some(stored)
+                        }
+                    }
+                    return try starter.registry.runtimeSettings(flow: name, agency: agency, stored: stored)
                 } catch {
                     throw DispatchError(flow: name, message: "settings: \(error)")
                 }

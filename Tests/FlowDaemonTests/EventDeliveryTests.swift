@@ -84,6 +84,37 @@ struct EventDeliveryTests {
         """
 
     /// A workflow directory with only `watch` (and `listen` when asked).
+    /// The delivery tests' set-up: the `watch` (and `listen`) flows, a fresh SQLite store, a test clock.
+    struct Fixture {
+        let directory: URL
+        let registry: DefinitionRegistry
+        let store: SQLiteFlowStore
+        let clock = TestClock(DaemonFixtures.start)
+
+        static func make(listen: Bool = false) async throws -> Fixture {
+            let directory = try EventDeliveryTests.workflows(listen: listen)
+            let registry = DefinitionRegistry(path: directory.path)
+            #expect(!registry.directory.diagnostics.hasErrors, "\(registry.directory.diagnostics)")
+            return Fixture(directory: directory, registry: registry, store: try await DaemonFixtures.temporarySQLite())
+        }
+
+        /// Dispatches `event` with `{"id": id}`; the instance it started.
+        func start(_ event: String, id: String) async throws -> String {
+            let started = try await DaemonFixtures.dispatcher(store, registry: registry)
+                .dispatch(event: event, payload: ["id": .string(id)], agency: nil, at: clock.now)
+            return try #require(started.first?.instance.id)
+        }
+
+        func worker(_ fake: FakeProviderServer = FakeProviderServer()) -> InstanceWorker<SQLiteFlowStore> {
+            DaemonFixtures.worker(store, registry: registry, fake: fake, clock: clock, owner: "w")
+        }
+
+        func close() async throws {
+            try await store.close()
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+
     static func workflows(listen: Bool = false) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -96,16 +127,9 @@ struct EventDeliveryTests {
 
     @Test("an instance running a step still gets an event one of its frames waits for; it is applied after the step")
     func runningInstance() async throws {
-        let directory = try Self.workflows(listen: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let registry = DefinitionRegistry(path: directory.path)
-        #expect(!registry.directory.diagnostics.hasErrors, "\(registry.directory.diagnostics)")
-        let store = try await DaemonFixtures.temporarySQLite()
-        let clock = TestClock(DaemonFixtures.start)
-        let fake = FakeProviderServer()
-        let started = try await DaemonFixtures.dispatcher(store, registry: registry)
-            .dispatch(event: "listen.started", payload: ["id": "L1"], agency: nil, at: clock.now)
-        let id = try #require(started.first?.instance.id)
+        let f = try await Fixture.make(listen: true)
+        let (registry, store, clock, fake) = (f.registry, f.store, f.clock, FakeProviderServer())
+        let id = try await f.start("listen.started", id: "L1")
         // No worker has run: the send is outstanding, the listener waits.
         try #require(try await store.instance(id: id)?.status == .running)
 
@@ -117,30 +141,22 @@ struct EventDeliveryTests {
         #expect(reached == [.init(flow: "listen", instance: id)])
         // One claim performs the outstanding send and then applies the event (the lease is held
         // from one commit to the next).
-        let worker = DaemonFixtures.worker(store, registry: registry, fake: fake, clock: clock, owner: "w")
+        let worker = f.worker(fake)
         try await worker.runOnce()
         let after = try #require(try await store.instance(id: id))
         #expect(after.status == .succeeded)
         #expect(fake.acceptedCount == 1, "the send outstanding when the event came is performed once")
         let completed = try await store.history(instanceID: id, after: 0).last
         #expect(completed?.details["output"] == ["cancel": "cancelled"])
-        try await store.close()
+        try await f.close()
     }
 
     @Test("a correlated event reaches the waiting instance once; another key reaches no one")
     func correlated() async throws {
-        let directory = try Self.workflows()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let registry = DefinitionRegistry(path: directory.path)
-        #expect(!registry.directory.diagnostics.hasErrors, "\(registry.directory.diagnostics)")
-        let store = try await DaemonFixtures.temporarySQLite()
-        let clock = TestClock(DaemonFixtures.start)
-        let fake = FakeProviderServer()
-        let dispatcher = DaemonFixtures.dispatcher(store, registry: registry)
-        let started = try await dispatcher.dispatch(event: "watch.started", payload: ["id": "W1"], agency: nil,
-                                                    at: clock.now)
-        let id = try #require(started.first?.instance.id)
-        let worker = DaemonFixtures.worker(store, registry: registry, fake: fake, clock: clock, owner: "w")
+        let f = try await Fixture.make()
+        let (registry, store, clock) = (f.registry, f.store, f.clock)
+        let id = try await f.start("watch.started", id: "W1")
+        let worker = f.worker()
         try await worker.runOnce()
         #expect(try await store.instance(id: id)?.status == .waiting)
 
@@ -162,23 +178,16 @@ struct EventDeliveryTests {
         // Another agency's delivery reaches no one.
         #expect(try await delivery.deliver(event: "thing.updated", key: "W1", payload: [:], agency: "other",
                                            dedupKey: nil, at: clock.now).isEmpty)
-        try await store.close()
+        try await f.close()
     }
 
     @Test("every waiting instance is found, page after page, none left out")
     func pages() async throws {
-        let directory = try Self.workflows()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let registry = DefinitionRegistry(path: directory.path)
-        let store = try await DaemonFixtures.temporarySQLite()
-        let clock = TestClock(DaemonFixtures.start)
-        let dispatcher = DaemonFixtures.dispatcher(store, registry: registry)
-        // Seven instances waiting for "thing.updated" with key W; two pages of three and one of one.
-        for n in 0..<7 {
-            _ = try await dispatcher.dispatch(event: "watch.started", payload: ["id": .string("W\(n)")], agency: nil,
-                                              at: clock.now)
-        }
-        let worker = DaemonFixtures.worker(store, registry: registry, fake: FakeProviderServer(), clock: clock, owner: "w")
+        let f = try await Fixture.make()
+        let (registry, store, clock) = (f.registry, f.store, f.clock)
+        // Seven instances waiting for "thing.updated", keys W0…W6; pages of three, three and one.
+        for n in 0..<7 { _ = try await f.start("watch.started", id: "W\(n)") }
+        let worker = f.worker()
         while try await worker.runOnce() > 0 {}
         let waiting = try await store.instances(matching: InstanceFilter(flow: "watch", status: .waiting))
         #expect(waiting.count == 7)
@@ -189,7 +198,7 @@ struct EventDeliveryTests {
             reached.formUnion(delivered.map(\.instance))
         }
         #expect(reached == Set(waiting.map(\.id)))
-        try await store.close()
+        try await f.close()
     }
 
     @Test("over HTTP: POST /events/{name}?key= answers what it started and delivered; one instance directly")

@@ -33,6 +33,14 @@ import Travel
     ])
 
     /// Both flights in every answer: the watch must pick BA117 by its scheduled departure.
+    /// AeroAPI's answers for the booked flight flown as planned: scheduled, gate, departed, arrived.
+    static let flownAsPlanned = [
+        S.answer("2026-07-08T00:00:00Z", S.flight()),
+        S.answer("2026-07-08T19:00:00Z", S.flight(gate: "B32")),
+        S.answer("2026-07-08T21:10:00Z", FlightNotificationScenarioTests.departed),
+        S.answer("2026-07-09T05:00:00Z", FlightNotificationScenarioTests.arrived),
+    ]
+
     static let fixtures = DryRunFixtures(
         aeroapi: [
             S.answer("2026-07-08T00:00:00Z", ba245, ba117()),
@@ -138,12 +146,7 @@ import Travel
             ]),
             Self.event("2026-07-08T18:00:00Z", "trip.cancelled", key: "trip-2", ["reason": "another traveller"]),
         ]
-        fixtures.aeroapi = [
-            S.answer("2026-07-08T00:00:00Z", S.flight()),
-            S.answer("2026-07-08T19:00:00Z", S.flight(gate: "B32")),
-            S.answer("2026-07-08T21:10:00Z", FlightNotificationScenarioTests.departed),
-            S.answer("2026-07-09T05:00:00Z", FlightNotificationScenarioTests.arrived),
-        ]
+        fixtures.aeroapi = Self.flownAsPlanned
         let report = try await S.run(fixtures: fixtures)
         #expect(report.status == "succeeded")
         #expect(report.history.last?.details["output"]?["outcome"] == "landed")
@@ -173,12 +176,7 @@ import Travel
         fixtures.events = [Self.event("2026-07-07T12:00:00Z", "trip.updated", [
             "trip": ["flight_number": "BA245", "departure": "2026-07-08T22:05:00+01:00"],
         ])]
-        fixtures.aeroapi = [
-            S.answer("2026-07-08T00:00:00Z", S.flight()),
-            S.answer("2026-07-08T19:00:00Z", S.flight(gate: "B32")),
-            S.answer("2026-07-08T21:10:00Z", FlightNotificationScenarioTests.departed),
-            S.answer("2026-07-09T05:00:00Z", FlightNotificationScenarioTests.arrived),
-        ]
+        fixtures.aeroapi = Self.flownAsPlanned
         let report = try await S.run(fixtures: fixtures)
         // The same flight and departure (another offset): nothing changes and nothing is sent for it.
         #expect(report.types == ["RESERVATION_CONFIRMATION", "REMINDER_24H", "BOARDING", "LANDING_WELCOME"])
@@ -208,12 +206,7 @@ import Travel
         fixtures.events = [Self.event("2026-07-07T12:00:00Z", "trip.updated", [
             "trip": ["departure": "2026-07-09 14:30"],
         ])]
-        fixtures.aeroapi = [
-            S.answer("2026-07-08T00:00:00Z", S.flight()),
-            S.answer("2026-07-08T19:00:00Z", S.flight(gate: "B32")),
-            S.answer("2026-07-08T21:10:00Z", FlightNotificationScenarioTests.departed),
-            S.answer("2026-07-09T05:00:00Z", FlightNotificationScenarioTests.arrived),
-        ]
+        fixtures.aeroapi = Self.flownAsPlanned
         let report = try await S.run(fixtures: fixtures)
         #expect(report.status == "succeeded")
         #expect(report.types == ["RESERVATION_CONFIRMATION", "REMINDER_24H", "BOARDING", "LANDING_WELCOME"])

@@ -78,6 +78,8 @@ let package = Package(
                 "Steps",
                 "FlowRuntime",
                 .product(name: "Logging", package: "swift-log"),
+                // Feedback ratings by flow version on /metrics.
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 // The planning /v1 API's routes.

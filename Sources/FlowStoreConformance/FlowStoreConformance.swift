@@ -39,6 +39,7 @@ public enum FlowStoreConformance {
               body: ClaimChecks.batchCarriesInboxAndNextWake),
         Check(name: "commit writes and fences", body: InstanceChecks.commitFencing),
         Check(name: "history order", body: InstanceChecks.historyOrder),
+        Check(name: "annotations append after the last entry, lease kept", body: InstanceChecks.annotations),
         Check(name: "inbox dedup and wake-up", body: LedgerChecks.inbox),
         Check(name: "effect ledger transitions", body: LedgerChecks.effects),
         Check(name: "schedule fires once under concurrency", body: LedgerChecks.scheduleFires),

@@ -207,4 +207,29 @@ enum InstanceChecks {
             #expect(try await store.history(instanceID: "missing", after: 0).isEmpty)
         }
     }
+
+    static func annotations(_ harness: FlowStoreHarness) async throws {
+        try await harness.withStore { store in
+            let created = try await F.create(F.instance(wakeAt: F.t0), in: store, history: [F.entry("created")])
+            let now = F.t0 + .seconds(1)
+            _ = try await store.claimDue(now: now, owner: "A", leaseFor: .seconds(30), limit: 1)
+            try await store.annotate(instanceID: created.id, [F.entry("feedback", at: now, ["rating": 4])])
+            // The worker still holds its lease and its next commit numbers after the annotation.
+            try await store.commit(
+                TransitionRecord(
+                    instanceID: created.id, status: .succeeded, state: "{}", wakeAt: nil,
+                    history: [F.entry("completed", at: now)], at: now),
+                owner: "A")
+            try await store.annotate(instanceID: created.id, [F.entry("feedback", at: now, ["rating": 5])])
+            let all = try await store.history(instanceID: created.id, after: 0)
+            #expect(all.map(\.sequence) == [1, 2, 3, 4])
+            #expect(all.map(\.kind.rawValue) == ["created", "feedback", "completed", "feedback"])
+            #expect(all[3].details["rating"] == 5)
+            #expect(try await store.instance(id: created.id)?.status == .succeeded)
+            let missing = await #expect(throws: StoreError.self) {
+                try await store.annotate(instanceID: "missing", [F.entry("feedback", at: now)])
+            }
+            #expect(missing?.code == .notFound)
+        }
+    }
 }

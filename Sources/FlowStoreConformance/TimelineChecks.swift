@@ -38,6 +38,7 @@ enum TimelineChecks {
         .alert(code: "EFFECT_IN_DOUBT", message: "not repeated", key: "i/c1#twilio.send_template"),
         .effectInDoubt(step: "twilio.send_template", key: "i/c1#twilio.send_template", policy: "lookup",
                        resolution: "found at provider"),
+        .feedback(["job_id": "i-1", "rating": 4, "improvement_areas": ["flight_times"]]),
     ]
 
     static func everyKindRoundTrips(_ harness: FlowStoreHarness) async throws {

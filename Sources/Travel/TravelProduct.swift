@@ -26,21 +26,22 @@ public struct TravelProduct: FlowProduct {
         var parts: ProductParts
         switch store {
         case .memory(let memory):
-            parts = self.parts(InMemoryTravelStore())
-            parts.routes = Self.planningRoutes(memory)
+            let travel = InMemoryTravelStore()
+            parts = self.parts(travel)
+            parts.routes = Self.planningRoutes(memory, profiles: travel)
         case .sqlite(let sqlite):
             parts = self.parts(sqlite)
-            parts.routes = Self.planningRoutes(sqlite)
+            parts.routes = Self.planningRoutes(sqlite, profiles: sqlite)
         case .postgres(let postgres):
             parts = self.parts(postgres)
-            parts.routes = Self.planningRoutes(postgres)
+            parts.routes = Self.planningRoutes(postgres, profiles: postgres)
         }
         return parts
     }
 
-    /// The planning `/v1` API over the runtime's store (`PlanningRoutes`).
-    static func planningRoutes<Store: FlowStore>(_ store: Store) -> ProductRoutes {
-        { router, services in PlanningRoutes(store: store, services: services).add(to: router) }
+    /// The planning `/v1` API over the runtime's store and the users' profiles (`PlanningRoutes`).
+    static func planningRoutes<Store: FlowStore, Profiles: ProfileStore>(_ store: Store, profiles: Profiles) -> ProductRoutes {
+        { router, services in PlanningRoutes(store: store, profiles: profiles, services: services).add(to: router) }
     }
 
     /// The product over one travel store.
@@ -59,7 +60,7 @@ public struct TravelProduct: FlowProduct {
         [
             NotifySendStep(store: store), FlightDiffStep(), TripsForTravellerStep(store: store),
             ConversationRecentStep(store: store), ConversationAppendStep(store: store), ItineraryCheckStep(),
-            ItinerarySaveStep(store: store), ItineraryLatestStep(store: store),
+            ItinerarySaveStep(store: store), ItineraryLatestStep(store: store), PlanningProfileStep(store: store),
         ]
     }
 }

@@ -60,7 +60,7 @@ struct PlanningAPITests {
             let variables = ["OPENAI_API_KEY": fake.configuration.openaiKey, "FLOW_OPENAI_URL": "http://fake.local/v1"]
             return try await buildApplication(
                 configuration: configuration, product: TravelProduct(),
-                environment: DaemonEnvironment(variables: variables, transport: fake))
+                environment: DaemonEnvironment(variables: variables, prometheus: PrometheusExport(), transport: fake))
         }
     }
 
@@ -121,7 +121,7 @@ struct PlanningAPITests {
             #expect(status["status"] == "waiting_approval" && status["mode"] == "reactive", "\(status)")
             #expect(status["user_id"] == "u-42" && status["result"] == .null && status["error"] == .null)
             #expect(status["progress"]?["current_state"] == "approve_booking")
-            #expect(status["progress"]?["tasks_completed"] == 6 && status["progress"]?["tasks_total"] == 6)
+            #expect(status["progress"]?["tasks_completed"] == 7 && status["progress"]?["tasks_total"] == 7)
             let pending = try #require(status["pending_approval"])
             #expect(pending["kind"] == "booking" && pending["amount"] == 3130 && pending["currency"] == "USD")
             let outputs = Set(status["current_output"]?.objectValue?.keys.map { $0 } ?? [])

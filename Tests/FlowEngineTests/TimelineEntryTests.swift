@@ -95,6 +95,8 @@ import Testing
                kind: "effect_in_doubt",
                details: #"{"key":"i/c1#twilio.send_template","policy":"lookup","resolution":"found at provider","#
                    + #""step":"twilio.send_template"}"#),
+        Sample(entry: .feedback(["rating": 4, "comment": "too early flights"]), kind: "feedback",
+               details: #"{"comment":"too early flights","rating":4}"#),
     ]
 
     @Test func everyKindHasASample() {

@@ -58,6 +58,14 @@ final class FlakyStore: TravelStore {
         try await base.conversation(tripID: tripID, limit: limit)
     }
     func saveItinerary(_ draft: ItineraryDraft) async throws -> ItineraryRecord { try await base.saveItinerary(draft) }
+    func preferences(agencyID: String?, userID: String) async throws -> StoredPreferences? {
+        try await base.preferences(agencyID: agencyID, userID: userID)
+    }
+    func savePreferences(_ preferences: StoredPreferences) async throws { try await base.savePreferences(preferences) }
+    func saveFeedback(_ feedback: PlanFeedback) async throws { try await base.saveFeedback(feedback) }
+    func feedback(agencyID: String?, userID: String, limit: Int) async throws -> [PlanFeedback] {
+        try await base.feedback(agencyID: agencyID, userID: userID, limit: limit)
+    }
     func latestItinerary(tripID: String) async throws -> ItineraryRecord? { try await base.latestItinerary(tripID: tripID) }
 }
 

@@ -1,10 +1,11 @@
 extension StepCatalogue {
     /// The signatures of every step the shipped flows use: the provider steps (implemented in
-    /// `Steps`), the travel product's steps (notifications, trips, conversations, itineraries) and
+    /// `Steps`), the travel product's steps (notifications, trips, conversations, itineraries, planning profiles) and
     /// the built-ins; and the travel product's `trip` recorder for event triggers. One definition: implementations take their signature from here.
     public static let standard = StepCatalogue([
         .twilioSendTemplate, .twilioSendText, .aeroapiFlight, .openaiChat, .notifySend, .flightDiff, .alertRaise,
         .tripsForTraveller, .conversationRecent, .conversationAppend, .itineraryCheck, .itinerarySave, .itineraryLatest,
+        .planningProfile,
     ], recorders: ["trip"])
 }
 

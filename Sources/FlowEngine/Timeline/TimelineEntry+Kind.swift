@@ -51,6 +51,9 @@ extension TimelineEntry {
         case alert
         /// A side effect begun before a crash and never completed was resolved by its step's policy.
         case effectInDoubt
+        // Written by a product outside any transition.
+        /// A user's rating of the job (the planning API's `POST /v1/feedback`).
+        case feedback
         /// A stored kind this build does not know; for reading old (or newer) rows only.
         case other(String)
 
@@ -59,6 +62,7 @@ extension TimelineEntry {
             .stateEntered, .stepCalled, .stepSucceeded, .stepFailed, .retryScheduled, .timerSet, .deferred, .caught,
             .approvalRequested, .approvalDecided, .eventReceived, .eventMatched, .waitTimedOut, .branchCancelled,
             .completed, .ignored, .messageSent, .duplicate, .suppressed, .alert, .effectInDoubt,
+            .feedback,
         ]
 
         private static let byName: [String: Kind] = Dictionary(
@@ -93,6 +97,7 @@ extension TimelineEntry {
             case .suppressed: "suppressed"
             case .alert: "alert"
             case .effectInDoubt: "effect_in_doubt"
+            case .feedback: "feedback"
             case .other(let name): name
             }
         }

@@ -41,4 +41,10 @@ extension TimelineEntry {
             "step": .string(step), "key": .string(key), "policy": .string(policy), "resolution": .string(resolution),
         ])
     }
+
+    /// `feedback`: a user's rating of the job, added after the fact (`rating` 1–5, `comment`,
+    /// `helpful_aspects`, `improvement_areas`, the job's `flow` and `flow_version`, `given_by`).
+    public static func feedback(_ fields: [String: Value]) -> TimelineEntry {
+        TimelineEntry(.feedback, fields)
+    }
 }

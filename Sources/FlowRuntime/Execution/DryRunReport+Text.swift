@@ -68,6 +68,9 @@ extension DryRunReport {
         case .completed:
             guard let error = d["error"], !error.isNull else { return text("status") }
             return "\(text("status")): \(error["code"]?.stringValue ?? "") \(error["message"]?.stringValue ?? "")"
+        case .feedback:
+            return "rated \(d["rating"]?.numberValue.map { String(Int($0)) } ?? "?")/5"
+                + (d["comment"]?.stringValue.map { ": \($0)" } ?? "")
         case .stateEntered, .timerSet, .caught, .eventMatched, .branchCancelled, .ignored, .effectInDoubt, .other:
             return d["reason"]?.stringValue ?? ""
         }

@@ -162,6 +162,11 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
         return timeline.filter { $0.sequence > sequence }
     }
 
+    public func annotate(instanceID: String, _ entries: [HistoryEntry]) async throws {
+        guard instances[instanceID] != nil else { throw StoreError(.notFound, "instance \(instanceID)") }
+        append(entries, to: instanceID)
+    }
+
     private func append(_ entries: [HistoryEntry], to instanceID: String) {
         guard !entries.isEmpty else { return }
         // In place (copying the timeline out and back on every commit made appends quadratic),

@@ -1,5 +1,5 @@
 public import Hummingbird
-import Metrics
+public import Metrics
 public import Prometheus
 
 /// The Prometheus backend of the daemon's swift-metrics.
@@ -17,6 +17,9 @@ public struct PrometheusExport: Sendable {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: export.registry))
         return export
     }
+
+    /// A swift-metrics factory writing into this registry.
+    public var factory: any MetricsFactory { PrometheusMetricsFactory(registry: registry) }
 
     /// The text exposition format.
     public var text: String { registry.emitToString() }

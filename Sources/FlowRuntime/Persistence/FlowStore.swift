@@ -47,6 +47,11 @@ public protocol InstanceStore: Sendable {
     /// The append-only history (the timeline) of an instance after a sequence number.
     func history(instanceID: String, after sequence: Int64) async throws -> [HistoryEntry]
 
+    /// Appends entries to an instance's timeline outside a transition — an annotation, such as a
+    /// user's feedback on a job — numbered after its last entry, in any status; its state, status,
+    /// wake-up and lease are untouched. `notFound` when there is no such instance.
+    func annotate(instanceID: String, _ entries: [HistoryEntry]) async throws
+
     // MARK: Inbox (approval decisions, external events, cancellation)
 
     /// Delivers an event to an instance; it becomes due at once.

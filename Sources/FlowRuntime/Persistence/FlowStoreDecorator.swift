@@ -39,6 +39,9 @@ extension FlowStoreDecorator {
     public func history(instanceID: String, after sequence: Int64) async throws -> [HistoryEntry] {
         try await base.history(instanceID: instanceID, after: sequence)
     }
+    public func annotate(instanceID: String, _ entries: [HistoryEntry]) async throws {
+        try await base.annotate(instanceID: instanceID, entries)
+    }
 
     public func deliver(_ event: InboxEvent) async throws { try await base.deliver(event) }
     public func inbox(instanceID: String) async throws -> [InboxEvent] { try await base.inbox(instanceID: instanceID) }

@@ -155,6 +155,34 @@ extension PostgresFlowStore {
         throw StoreError(.leaseLost, "'\(owner)' no longer holds the lease on '\(id)' (held by \(name))")
     }
 
+    /// One statement like `commit`'s, without the fence: `last_seq` advanced, the rows appended and
+    /// every daemon's streams of the instance told (`annotation` is no worker's owner name).
+    public func annotate(instanceID: String, _ entries: [HistoryEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        let arrays = try HistoryArrays(entries)
+        let announcement = TimelineAnnouncement(instanceID: instanceID, ended: false, owner: "annotation")
+        let result = try await rows(
+            """
+            WITH moved AS (
+                UPDATE flow_instances SET last_seq = last_seq + \(arrays.count)
+                WHERE id = \(instanceID)
+                RETURNING last_seq - \(arrays.count) AS base
+            ), appended AS (
+                INSERT INTO instance_events (instance_id, seq, at, kind, details)
+                SELECT \(instanceID), moved.base + h.n, \(unescaped: HistoryArrays.instantFromMilliseconds("h.ms")),
+                    h.kind, h.details::jsonb
+                FROM moved, unnest(\(arrays.milliseconds)::int8[], \(arrays.kinds)::text[],
+                                   \(arrays.details)::text[]) WITH ORDINALITY AS h(ms, kind, details, n)
+            )
+            SELECT EXISTS (SELECT 1 FROM moved) AS moved,
+                (SELECT pg_notify(\(TimelineAnnouncement.channel), \(announcement.payload)) FROM moved) AS announced
+            """
+        )
+        guard let row = result.first?.makeRandomAccess(), try row["moved"].decode(Bool.self) else {
+            throw StoreError(.notFound, "instance '\(instanceID)' does not exist")
+        }
+    }
+
     public func history(instanceID: String, after sequence: Int64) async throws -> [HistoryEntry] {
         try await rows(
             """

@@ -309,6 +309,18 @@ public final class SQLiteFlowStore: FlowStore {
         }
     }
 
+    public func annotate(instanceID: String, _ entries: [HistoryEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await write { _ in
+            let updated = try await exec(
+                "UPDATE flow_instances SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq",
+                [.integer(entries.count), .text(instanceID)])
+            guard let row = updated.first else { throw StoreError(.notFound, "instance '\(instanceID)' does not exist") }
+            let last = try SQLiteRowReader(row).int("last_seq")
+            try await appendHistory(instanceID: instanceID, after: last - Int64(entries.count), entries)
+        }
+    }
+
     // MARK: Internals shared by the extensions (called inside a transaction or read)
 
     func fetchInstance(_ condition: String, _ binds: [SQLiteData]) async throws -> InstanceRecord? {

@@ -1,5 +1,6 @@
 public import FlowEngine
 public import Hummingbird
+public import Metrics
 
 /// What the daemon lends a product's routes (`ProductParts.routes`): the same registry, worker
 /// wake-up, start hand-off and timeline announcements its own control plane uses, so a product's
@@ -17,16 +18,19 @@ public struct ProductServices: Sendable {
     public var timeline: TimelineNotifier
     /// The wall clock the daemon stamps requests with.
     public var clock: @Sendable () -> Instant
+    /// Where the product's own metrics go: the daemon's `/metrics` registry.
+    public var metrics: any MetricsFactory
 
     public init(
         registry: DefinitionRegistry, wakeup: WorkerWakeup, handoff: StartHandoff, timeline: TimelineNotifier,
-        clock: @escaping @Sendable () -> Instant
+        clock: @escaping @Sendable () -> Instant, metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.registry = registry
         self.wakeup = wakeup
         self.handoff = handoff
         self.timeline = timeline
         self.clock = clock
+        self.metrics = metrics
     }
 }
 

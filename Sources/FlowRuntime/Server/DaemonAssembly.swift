@@ -30,7 +30,8 @@ struct DaemonAssembly: Sendable {
         listen: (WorkerWakeup, TimelineNotifier) -> [any Service] = { _, _ in [] }
     ) -> FlowApplication {
         let logger = environment.logger
-        let metrics = RuntimeMetrics()
+        // Into the registry `/metrics` shows (the one `serve` bootstrapped swift-metrics with).
+        let metrics = environment.prometheus.map { RuntimeMetrics(factory: $0.factory) } ?? RuntimeMetrics()
         let parts = product.parts(over: opened)
         // Instances created in this process (events, inbound messages) wake an idle worker at once.
         let wakeup = WorkerWakeup()
@@ -85,7 +86,7 @@ struct DaemonAssembly: Sendable {
         // The product's own API (the travel product's /v1), through the same key check and tenancy.
         parts.routes?(router, ProductServices(
             registry: registry, wakeup: wakeup, handoff: handoff, timeline: timeline,
-            clock: InstanceWorker<Store>.wallClock))
+            clock: InstanceWorker<Store>.wallClock, metrics: metrics.factory))
         if let prometheus = environment.prometheus { MetricsRoutes.add(to: router, export: prometheus) }
         switch (providers.webhooks, parts.twilioSink) {
         case (.success(let webhooks), let sink?):

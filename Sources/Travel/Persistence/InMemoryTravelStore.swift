@@ -1,9 +1,10 @@
 public import FlowEngine
 public import FlowRuntime
 
-/// The travel store in memory (trips, conversations, itineraries, the notification log and
-/// pending delivery statuses): for dry-runs and tests, with the durable stores' semantics
-/// (claims unique under (trip, type, key), one itinerary version per instance, status precedence).
+/// The travel store in memory (trips, conversations, itineraries, the notification log, pending
+/// delivery statuses, users' preferences and feedback): for dry-runs and tests, with the durable
+/// stores' semantics (claims unique under (trip, type, key), one itinerary version per instance,
+/// status precedence).
 public actor InMemoryTravelStore: TravelStore {
     var tripRows: [String: TripRecord] = [:]
     var conversationRows: [ConversationTurn] = []
@@ -11,6 +12,8 @@ public actor InMemoryTravelStore: TravelStore {
     var notifications: [String: NotificationRow] = [:]
     /// Statuses for message ids no row carries yet.
     var pendingStatuses: [String: MessageStatusReport] = [:]
+    var preferenceRows: [ProfileKey: StoredPreferences] = [:]
+    var feedbackRows: [String: PlanFeedback] = [:]
 
     struct NotificationRow {
         var claim: NotificationClaim

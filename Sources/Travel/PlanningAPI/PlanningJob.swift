@@ -1,11 +1,18 @@
 public import FlowEngine
 public import FlowRuntime
 
-/// One planning job as the `/v1` API shows it: the `trip-planning` instance that is the job, read
+/// One job as the `/v1` API shows it: the `trip-planning` (or `trip-suggestion`) instance that is the job, read
 /// with its stored state, its timeline and its approval rows, and the facts `JobStatus.of(_:)` maps.
 public struct PlanningJob: Sendable {
-    /// The flow a job is an instance of.
+    /// The flow a plan request starts (`mode: reactive`).
     public static let flow = "trip-planning"
+    /// The flow `POST /v1/suggest` and the proactive watches start (`mode: proactive`).
+    public static let suggestionFlow = "trip-suggestion"
+    /// The flows whose instances are jobs.
+    public static let flows = [flow, suggestionFlow]
+
+    /// `reactive` for a plan, `proactive` for a suggestion.
+    public var mode: String { record.flow == Self.suggestionFlow ? "proactive" : "reactive" }
 
     public var record: InstanceRecord
     /// The interpreter's state (nil only if the stored text cannot be read).
@@ -112,7 +119,7 @@ public struct PlanningJob: Sendable {
         let status = self.status
         return [
             "job_id": .string(record.id), "user_id": userID.map(Value.string) ?? .null,
-            "status": .string(status.rawValue), "mode": "reactive",
+            "status": .string(status.rawValue), "mode": .string(mode),
             "created_at": .instant(record.createdAt), "updated_at": .instant(record.updatedAt),
             "completed_at": status.isFinal ? .instant(record.updatedAt) : .null,
             "progress": progress, "current_output": .object(PlanningOutputs.current(vars: vars)),
@@ -126,7 +133,7 @@ public struct PlanningJob: Sendable {
     public var summary: Value {
         [
             "job_id": .string(record.id), "user_id": userID.map(Value.string) ?? .null,
-            "status": .string(status.rawValue), "mode": "reactive",
+            "status": .string(status.rawValue), "mode": .string(mode),
             "query": state?.bindings["input"]?["query"] ?? .null,
             "created_at": .instant(record.createdAt), "updated_at": .instant(record.updatedAt),
         ]

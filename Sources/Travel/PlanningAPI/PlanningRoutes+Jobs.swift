@@ -12,7 +12,7 @@ extension PlanningRoutes {
     /// next (null on the last); `status` keeps one job status.
     ///
     /// The user is the job's `input.user_id`, which the runtime's instance rows do not index: the
-    /// route reads the agency's `trip-planning` instances in pages and keeps the user's, so its cost
+    /// route reads the agency's jobs (`trip-planning` and `trip-suggestion` instances) in pages and keeps the user's, so its cost
     /// grows with the agency's jobs (a product index of jobs by user is the next step).
     func jobs(_ request: Request, user: String, identity: APIIdentity) async throws -> Response {
         let query = request.uri.queryParameters
@@ -59,18 +59,21 @@ extension PlanningRoutes {
         ])
     }
 
-    /// Every `trip-planning` instance of `agency` (nil: all) whose `input.user_id` is `user`.
+    /// Every job (`PlanningJob.flows`) of `agency` (nil: all) whose `input.user_id` is `user`.
     func records(of user: String, agency: String?) async throws -> [InstanceRecord] {
         var found: [InstanceRecord] = []
-        var filter = InstanceFilter(flow: PlanningJob.flow, agencyID: agency, limit: 500)
-        while true {
-            let page = try await store.instances(matching: filter)
-            for record in page {
-                let state = try? InstanceStateCoding.decode(record.state)
-                if state?.bindings["input"]?["user_id"]?.stringValue == user { found.append(record) }
+        for flow in PlanningJob.flows {
+            var filter = InstanceFilter(flow: flow, agencyID: agency, limit: 500)
+            while true {
+                let page = try await store.instances(matching: filter)
+                for record in page {
+                    let state = try? InstanceStateCoding.decode(record.state)
+                    if state?.bindings["input"]?["user_id"]?.stringValue == user { found.append(record) }
+                }
+                guard page.count == filter.limit, let last = page.last else { break }
+                filter.after = InstanceCursor(after: last)
             }
-            guard page.count == filter.limit, let last = page.last else { return found }
-            filter.after = InstanceCursor(after: last)
         }
+        return found
     }
 }

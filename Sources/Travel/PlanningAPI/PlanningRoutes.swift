@@ -16,20 +16,25 @@ public import Hummingbird
 /// - `GET /v1/jobs/{user_id}?status=&limit=&cursor=`: the user's jobs, newest first (`+Jobs`).
 /// - `GET /v1/stream/{job_id}`: Server-Sent Events (`PlanningEvents`).
 /// - `POST /v1/approve`, `POST /v1/jobs/{job_id}/cancel` (`+Decisions`).
-public struct PlanningRoutes<Store: FlowStore>: Sendable {
+/// - `GET/PUT /v1/preferences/{user_id}`, `POST /v1/feedback` (`+Profiles`).
+/// - `POST /v1/suggest` `{user_id, trigger_type, context}`: starts `trip-suggestion` (`+Suggestions`).
+public struct PlanningRoutes<Store: FlowStore, Profiles: ProfileStore>: Sendable {
     /// How long `/v1/plan/sync` waits when `?timeout=` is not given, and the longest it waits.
     public static var syncDefault: Duration { .seconds(30) }
     public static var syncMaximum: Duration { .seconds(120) }
 
     let store: Store
+    /// Users' preferences and feedback (the same database as `store`; in memory, the product's store).
+    let profiles: Profiles
     let services: ProductServices
     let starter: InstanceStarter<Store>
     let decisions: ApprovalDecisions<Store>
     /// How often a stream says it is alive.
     let heartbeat: Duration
 
-    public init(store: Store, services: ProductServices, heartbeat: Duration = .seconds(15)) {
+    public init(store: Store, profiles: Profiles, services: ProductServices, heartbeat: Duration = .seconds(15)) {
         self.store = store
+        self.profiles = profiles
         self.services = services
         self.starter = InstanceStarter(
             store: store, registry: services.registry, wakeup: services.wakeup, handoff: services.handoff)
@@ -83,33 +88,49 @@ public struct PlanningRoutes<Store: FlowStore>: Sendable {
             let id = try context.parameters.require("id")
             return try await cancel(request, job: id, identity: try context.requireIdentity())
         }
+        router.get("v1/preferences/:user_id") { request, context -> Response in
+            let user = try context.parameters.require("user_id")
+            return try await preferences(request, user: user, identity: try context.requireIdentity())
+        }
+        router.put("v1/preferences/:user_id") { request, context -> Response in
+            let user = try context.parameters.require("user_id")
+            return try await putPreferences(request, user: user, identity: try context.requireIdentity())
+        }
+        router.post("v1/feedback") { request, context -> Response in
+            try await feedback(request, identity: try context.requireIdentity())
+        }
+        router.post("v1/suggest") { request, context -> Response in
+            try await suggest(request, identity: try context.requireIdentity())
+        }
     }
 
-    /// Job `id` when `identity` may see it: an instance of `trip-planning` of its agency; 404 otherwise.
+    /// Job `id` when `identity` may see it: an instance of a job flow of its agency; 404 otherwise.
     func visible(_ id: String, to identity: APIIdentity) async throws -> InstanceRecord {
-        guard let record = try await store.instance(id: id), record.flow == PlanningJob.flow,
+        guard let record = try await store.instance(id: id), PlanningJob.flows.contains(record.flow),
               identity.canSee(agency: record.agencyID)
         else { throw APIError.notFound("no such job") }
         return record
     }
 
-    /// Starts the job a plan request asks for (or finds the one its `Idempotency-Key` started);
-    /// whether it was created now.
-    func start(_ request: Request, identity: APIIdentity) async throws -> (PlanningJob, Bool) {
-        guard let loaded = services.registry.current(PlanningJob.flow) else {
-            throw APIError(.serviceUnavailable, code: "unavailable",
-                           message: "the workflow directory has no '\(PlanningJob.flow)' flow")
+    /// Starts the job a request asks for — a plan (`PlanRequest`) or a suggestion
+    /// (`SuggestRequest`) — or finds the one its `Idempotency-Key` started; whether it was created now.
+    func start(
+        _ request: Request, identity: APIIdentity, flow: String = PlanningJob.flow,
+        input: (Value, [InputField]) throws -> Value = PlanRequest.input(_:declaredBy:)
+    ) async throws -> (PlanningJob, Bool) {
+        guard let loaded = services.registry.current(flow) else {
+            throw APIError(.serviceUnavailable, code: "unavailable", message: "the workflow directory has no '\(flow)' flow")
         }
         let body = try await APIResponse.body(of: request)
-        let input = try PlanRequest.input(body, declaredBy: loaded.flow.input)
+        let typed = try input(body, loaded.flow.input)
         let agency = try RequestAgency.forWrite(identity, named: nil)
         let given = try IdempotencyKeyHeader.value(of: request)
-        // Per agency, and apart from the control plane's keys (`api/…`).
-        let key = given.map { "v1/\(agency ?? "-")/\($0)" }
+        // Per agency and flow, and apart from the control plane's keys (`api/…`).
+        let scope = flow == PlanningJob.flow ? "v1" : "v1/\(flow)"
+        let key = given.map { "\(scope)/\(agency ?? "-")/\($0)" }
         let result: CreateInstanceResult
         do {
-            result = try await starter.start(
-                flow: PlanningJob.flow, input: input, agency: agency, idempotencyKey: key, at: services.clock())
+            result = try await starter.start(flow: flow, input: typed, agency: agency, idempotencyKey: key, at: services.clock())
         } catch let error as InstanceStartError {
             throw APIError.unprocessable(error.description)
         }

@@ -61,6 +61,7 @@ public struct TravelProduct: FlowProduct {
             NotifySendStep(store: store), FlightDiffStep(), TripsForTravellerStep(store: store),
             ConversationRecentStep(store: store), ConversationAppendStep(store: store), ItineraryCheckStep(),
             ItinerarySaveStep(store: store), ItineraryLatestStep(store: store), PlanningProfileStep(store: store),
+            PlanningCooldownStep(store: store),
         ]
     }
 }

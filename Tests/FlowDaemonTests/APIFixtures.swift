@@ -38,17 +38,18 @@ struct APIFixture {
             succeed: true
         """
 
-    /// `planning`: the directory also has the shipped `trip-planning` (the planning `/v1` API's flow).
+    /// `planning`: the directory also has the shipped `trip-planning` and `trip-suggestion` (the
+    /// planning `/v1` API's flows).
     static func make(planning: Bool = false) async throws -> APIFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let workflows = directory.appendingPathComponent("workflows")
         try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
         try hold.write(to: workflows.appendingPathComponent("hold.yaml"), atomically: true, encoding: .utf8)
-        if planning {
+        for flow in planning ? ["trip-planning.yaml", "trip-suggestion.yaml"] : [] {
             try FileManager.default.copyItem(
-                at: ServeEndToEndTests.repository.appendingPathComponent("workflows/trip-planning.yaml"),
-                to: workflows.appendingPathComponent("trip-planning.yaml"))
+                at: ServeEndToEndTests.repository.appendingPathComponent("workflows/" + flow),
+                to: workflows.appendingPathComponent(flow))
         }
         let path = directory.appendingPathComponent("flow.sqlite").path
         let store = try await SQLiteFlowStore.open(.file(path: path), adding: TravelSchema.schema)

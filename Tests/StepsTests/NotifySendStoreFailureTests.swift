@@ -66,6 +66,12 @@ final class FlakyStore: TravelStore {
     func feedback(agencyID: String?, userID: String, limit: Int) async throws -> [PlanFeedback] {
         try await base.feedback(agencyID: agencyID, userID: userID, limit: limit)
     }
+    func claimSuggestion(
+        agencyID: String?, userID: String, trigger: String, instanceID: String, at now: Instant, coolDown: TimeSpan
+    ) async throws -> SuggestionClaim {
+        try await base.claimSuggestion(
+            agencyID: agencyID, userID: userID, trigger: trigger, instanceID: instanceID, at: now, coolDown: coolDown)
+    }
     func latestItinerary(tripID: String) async throws -> ItineraryRecord? { try await base.latestItinerary(tripID: tripID) }
 }
 

@@ -4,8 +4,9 @@ extension StepCatalogue {
     /// the built-ins; and the travel product's `trip` recorder for event triggers. One definition: implementations take their signature from here.
     public static let standard = StepCatalogue([
         .twilioSendTemplate, .twilioSendText, .aeroapiFlight, .openaiChat, .notifySend, .flightDiff, .alertRaise,
+        .eventEmit,
         .tripsForTraveller, .conversationRecent, .conversationAppend, .itineraryCheck, .itinerarySave, .itineraryLatest,
-        .planningProfile,
+        .planningProfile, .planningCooldown,
     ], recorders: ["trip"])
 }
 
@@ -130,5 +131,21 @@ extension StepSignature {
         result: .object,
         sideEffects: false,
         errors: []
+    )
+
+    /// Dispatches a domain event as `POST /events/{name}` does: every flow listening starts once per
+    /// trigger key (implemented by the runtime over its event dispatcher).
+    public static let eventEmit = StepSignature(
+        name: "event.emit",
+        summary: "Dispatch a domain event: the flows listening to it start, once per trigger key",
+        parameters: [
+            .init("name", .string, "the event, e.g. suggestion.requested"),
+            .init("payload", .object, "the event's payload (the listeners' input, or what their triggers map)"),
+            .init("agency", .optional(.string), required: false, "the agency the started instances run for (default: this instance's)"),
+        ],
+        result: .object,
+        sideEffects: true,
+        errors: [.transient, .permanent],
+        inDoubt: .resend
     )
 }

@@ -41,7 +41,7 @@ public struct DryRun: Sendable {
             twilio: .authToken(accountSid: "AC" + String(repeating: "0", count: 32), token: "dry-run",
                                messagingServiceSid: "MG" + String(repeating: "0", count: 32)),
             aeroapiKey: Secret("dry-run"), openaiKey: Secret("dry-run"))
-        let executor = Executor(interpreter: Interpreter(flow: flow), store: store, steps: StepRegistry.providers().adding(parts.steps),
+        let executor = Executor(interpreter: Interpreter(flow: flow), store: store, steps: StepRegistry.providers().adding(parts.steps).adding([EventEmitStep(sink: DryRunEventSink())]),
                                 transport: responder.transport, credentials: credentials, endpoints: endpoints,
                                 owner: "dry-run")
         let horizon = until ?? start + .days(30)

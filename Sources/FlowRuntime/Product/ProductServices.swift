@@ -20,10 +20,14 @@ public struct ProductServices: Sendable {
     public var clock: @Sendable () -> Instant
     /// Where the product's own metrics go: the daemon's `/metrics` registry.
     public var metrics: any MetricsFactory
+    /// The daemon's event dispatcher: a product's route announcing a domain event starts the flows
+    /// listening to it, as `POST /events/{name}` would.
+    public var events: (any EventSink)?
 
     public init(
         registry: DefinitionRegistry, wakeup: WorkerWakeup, handoff: StartHandoff, timeline: TimelineNotifier,
-        clock: @escaping @Sendable () -> Instant, metrics: any MetricsFactory = MetricsSystem.factory
+        clock: @escaping @Sendable () -> Instant, metrics: any MetricsFactory = MetricsSystem.factory,
+        events: (any EventSink)? = nil
     ) {
         self.registry = registry
         self.wakeup = wakeup
@@ -31,6 +35,7 @@ public struct ProductServices: Sendable {
         self.timeline = timeline
         self.clock = clock
         self.metrics = metrics
+        self.events = events
     }
 }
 

@@ -39,7 +39,11 @@ struct DaemonAssembly: Sendable {
         let handoff = StartHandoff(owner: environment.owner, lease: configuration.lease)
         // Commits announce timeline growth to this process's live streams.
         let timeline = TimelineNotifier()
-        let steps = StepRegistry.providers().adding(parts.steps).metered(metrics)
+        let dispatcher = EventDispatcher(
+            store: store, registry: registry, recorders: parts.recorders, wakeup: wakeup, handoff: handoff)
+        // Flows start flows (`event.emit`) through the dispatcher every other start path uses.
+        let steps = StepRegistry.providers().adding(parts.steps).adding([EventEmitStep(sink: dispatcher)])
+            .metered(metrics)
         let worker = InstanceWorker(
             store: store, registry: registry, steps: steps, transport: providers.transport,
             credentials: providers.credentials, endpoints: providers.endpoints,
@@ -50,8 +54,6 @@ struct DaemonAssembly: Sendable {
         let scheduler = ScheduleService(
             store: store, registry: registry, metrics: metrics, wakeup: wakeup, handoff: handoff)
         let gauge = InstanceStatusGauge(store: store, metrics: metrics)
-        let dispatcher = EventDispatcher(
-            store: store, registry: registry, recorders: parts.recorders, wakeup: wakeup, handoff: handoff)
         var health = HealthReport(store: storeKind, providers: providers.modes, flows: registry.flowNames)
         health.fixtures = providers.sandboxed.isEmpty ? nil : fixtures
         let router = Router(context: FlowRequestContext.self)
@@ -86,7 +88,7 @@ struct DaemonAssembly: Sendable {
         // The product's own API (the travel product's /v1), through the same key check and tenancy.
         parts.routes?(router, ProductServices(
             registry: registry, wakeup: wakeup, handoff: handoff, timeline: timeline,
-            clock: InstanceWorker<Store>.wallClock, metrics: metrics.factory))
+            clock: InstanceWorker<Store>.wallClock, metrics: metrics.factory, events: dispatcher))
         if let prometheus = environment.prometheus { MetricsRoutes.add(to: router, export: prometheus) }
         switch (providers.webhooks, parts.twilioSink) {
         case (.success(let webhooks), let sink?):

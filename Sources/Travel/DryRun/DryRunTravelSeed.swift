@@ -5,7 +5,8 @@ public import FlowRuntime
 enum DryRunTravelSeed {
     /// The fixtures' trips and conversation turns; the input's `trip` recorded as the daemon does for
     /// `trip.created` and `flowctl start` (unless the fixtures list a trip with its id, or it is not a
-    /// complete trip document); then the fixtures' itinerary versions in order.
+    /// complete trip document); the users' preferences (in the dry-run's agency); then the fixtures'
+    /// itinerary versions in order.
     static func seed(_ store: some TravelStore, input: Value, agency: String?, fixtures: DryRunFixtures,
                      start: Instant) async throws {
         for trip in fixtures.trips { try await store.upsertTrip(trip) }
@@ -22,6 +23,10 @@ enum DryRunTravelSeed {
             } catch is TripRecord.DocumentError {
                 // Not a complete trip: nothing recorded (steps over `trips` then see no such trip).
             }
+        }
+        for (user, document) in fixtures.travel.preferences {
+            try await store.savePreferences(
+                StoredPreferences(agencyID: agency, userID: user, document: document, updatedAt: start, updatedBy: "fixtures"))
         }
         for saved in fixtures.itineraries {
             let agencyID = try await store.trip(id: saved.tripID)?.agencyID

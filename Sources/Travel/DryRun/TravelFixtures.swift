@@ -30,15 +30,22 @@ public struct TravelFixtures: ProductFixtures {
     public var conversations: [Turn]
     /// Itinerary versions the dry-run's store starts with (what `itinerary.latest` reads).
     public var itineraries: [DryRunFixtures.SavedItinerary]
+    /// Users' preferences documents the dry-run's store starts with, by user id, in the dry-run's
+    /// agency (what `planning.profile` reads), each checked as `PUT /v1/preferences` checks it.
+    public var preferences: [String: Value]
 
-    public init(trips: [TripRecord] = [], conversations: [Turn] = [], itineraries: [DryRunFixtures.SavedItinerary] = []) {
+    public init(
+        trips: [TripRecord] = [], conversations: [Turn] = [], itineraries: [DryRunFixtures.SavedItinerary] = [],
+        preferences: [String: Value] = [:]
+    ) {
         self.trips = trips
         self.conversations = conversations
         self.itineraries = itineraries
+        self.preferences = preferences
     }
 
     /// The sections' names.
-    public static let sections = ["trips", "conversations", "itineraries"]
+    public static let sections = ["trips", "conversations", "itineraries", "preferences"]
 
     /// Reads the sections; the first problem throws with its place.
     public init(_ sections: [String: LocatedDocument]) throws(LocatedError) {
@@ -46,6 +53,24 @@ public struct TravelFixtures: ProductFixtures {
         trips = try reader.trips(sections["trips"])
         conversations = try reader.conversations(sections["conversations"], tripIDs: Set(trips.map(\.id)))
         itineraries = try reader.itineraries(sections["itineraries"], tripIDs: Set(trips.map(\.id)))
+        preferences = try Self.preferences(sections["preferences"])
+    }
+
+    /// `preferences: {<user_id>: <document>}`; a document `UserPreferences` refuses names its place.
+    static func preferences(_ node: LocatedDocument?) throws(LocatedError) -> [String: Value] {
+        guard let node else { return [:] }
+        guard case .map(let users) = node.content else {
+            throw LocatedError("preferences: must be a mapping of user ids to preferences documents", at: node.location)
+        }
+        var documents: [String: Value] = [:]
+        for user in users {
+            do {
+                documents[user.key] = try UserPreferences.checked(user.value.value)
+            } catch {
+                throw LocatedError("preferences of '\(user.key)': \(error.message)", at: user.value.location ?? user.at)
+            }
+        }
+        return documents
     }
 }
 

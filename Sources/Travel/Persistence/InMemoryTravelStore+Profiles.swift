@@ -20,6 +20,31 @@ extension InMemoryTravelStore {
     }
 }
 
+extension InMemoryTravelStore {
+    public func claimSuggestion(
+        agencyID: String?, userID: String, trigger: String, instanceID: String, at now: Instant, coolDown: TimeSpan
+    ) async throws -> SuggestionClaim {
+        let key = CooldownKey(agencyID: agencyID ?? "", userID: userID, trigger: trigger)
+        if let last = cooldownRows[key] {
+            if last.instanceID == instanceID { return SuggestionClaim(granted: true, lastAt: last.at) }
+            guard last.at <= now - coolDown else { return SuggestionClaim(granted: false, lastAt: last.at) }
+        }
+        cooldownRows[key] = CooldownClaim(at: now, instanceID: instanceID)
+        return SuggestionClaim(granted: true, lastAt: now)
+    }
+}
+
+struct CooldownKey: Hashable {
+    let agencyID: String
+    let userID: String
+    let trigger: String
+}
+
+struct CooldownClaim {
+    let at: Instant
+    let instanceID: String
+}
+
 struct ProfileKey: Hashable {
     let agencyID: String
     let userID: String

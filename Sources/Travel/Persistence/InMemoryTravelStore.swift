@@ -14,6 +14,8 @@ public actor InMemoryTravelStore: TravelStore {
     var pendingStatuses: [String: MessageStatusReport] = [:]
     var preferenceRows: [ProfileKey: StoredPreferences] = [:]
     var feedbackRows: [String: PlanFeedback] = [:]
+    /// The standing suggestion claim per agency, user and trigger.
+    var cooldownRows: [CooldownKey: CooldownClaim] = [:]
 
     struct NotificationRow {
         var claim: NotificationClaim

@@ -77,4 +77,33 @@ extension PostgresFlowStore {
                 at: try r["created_at"].decode(PostgresInstant.self).instant)
         }
     }
+
+    public func claimSuggestion(
+        agencyID: String?, userID: String, trigger: String, instanceID: String, at now: Instant, coolDown: TimeSpan
+    ) async throws -> SuggestionClaim {
+        let agency = agencyID ?? ""
+        // One statement: the upsert that grants, or else the claim that stands.
+        let found = try await rows(
+            """
+            WITH granted AS (
+                INSERT INTO suggestion_cooldowns (agency_id, user_id, trigger_type, last_at, instance_id)
+                VALUES (\(agency), \(userID), \(trigger), \(now.postgres), \(instanceID))
+                ON CONFLICT (agency_id, user_id, trigger_type) DO UPDATE SET
+                    last_at = CASE WHEN suggestion_cooldowns.instance_id = excluded.instance_id
+                                   THEN suggestion_cooldowns.last_at ELSE excluded.last_at END,
+                    instance_id = excluded.instance_id
+                WHERE suggestion_cooldowns.last_at <= \((now - coolDown).postgres)
+                   OR suggestion_cooldowns.instance_id = excluded.instance_id
+                RETURNING last_at
+            )
+            SELECT true AS granted, last_at FROM granted
+            UNION ALL
+            SELECT false, last_at FROM suggestion_cooldowns
+            WHERE agency_id = \(agency) AND user_id = \(userID) AND trigger_type = \(trigger)
+              AND NOT EXISTS (SELECT 1 FROM granted)
+            """)
+        guard let row = found.first?.makeRandomAccess() else { return SuggestionClaim(granted: false, lastAt: now) }
+        return SuggestionClaim(
+            granted: try row["granted"].decode(Bool.self), lastAt: try row["last_at"].decode(PostgresInstant.self).instant)
+    }
 }

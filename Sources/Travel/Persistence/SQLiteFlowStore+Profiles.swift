@@ -77,4 +77,30 @@ extension SQLiteFlowStore {
             }
         }
     }
+
+    public func claimSuggestion(
+        agencyID: String?, userID: String, trigger: String, instanceID: String, at now: Instant, coolDown: TimeSpan
+    ) async throws -> SuggestionClaim {
+        try await write { _ in
+            let keys: [SQLiteData] = [.text(agencyID ?? ""), .text(userID), .text(trigger)]
+            let granted = try await exec(
+                """
+                INSERT INTO suggestion_cooldowns (agency_id, user_id, trigger_type, last_at, instance_id)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (agency_id, user_id, trigger_type) DO UPDATE SET
+                    last_at = CASE WHEN suggestion_cooldowns.instance_id = excluded.instance_id
+                                   THEN suggestion_cooldowns.last_at ELSE excluded.last_at END,
+                    instance_id = excluded.instance_id
+                WHERE suggestion_cooldowns.last_at <= ? OR suggestion_cooldowns.instance_id = excluded.instance_id
+                RETURNING last_at
+                """, keys + [.instant(now), .text(instanceID), .instant(now - coolDown)])
+            if let row = granted.first {
+                return SuggestionClaim(granted: true, lastAt: try SQLiteRowReader(row).instant("last_at"))
+            }
+            let standing = try await exec(
+                "SELECT last_at FROM suggestion_cooldowns WHERE agency_id = ? AND user_id = ? AND trigger_type = ?", keys)
+            let last = try standing.first.map { try SQLiteRowReader($0).instant("last_at") }
+            return SuggestionClaim(granted: false, lastAt: last ?? now)
+        }
+    }
 }

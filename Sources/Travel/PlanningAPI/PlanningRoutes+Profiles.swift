@@ -13,7 +13,8 @@ extension PlanningRoutes {
     }
 
     /// `PUT /v1/preferences/{user_id}` with the whole document (`UserPreferences`): 200 with it as
-    /// stored; 422 naming every field that is wrong, and nothing stored.
+    /// stored and the watches it started (`watches`); 422 naming every field that is wrong, and
+    /// nothing stored.
     func putPreferences(_ request: Request, user: String, identity: APIIdentity) async throws -> Response {
         let agency = try RequestAgency.forWrite(identity, named: request.uri.queryParameters.get("agency").map { String($0) })
         let body = try await APIResponse.body(of: request)
@@ -27,8 +28,33 @@ extension PlanningRoutes {
             agencyID: agency, userID: try Self.userID(user), document: document, updatedAt: services.clock(),
             updatedBy: identity.keyName)
         try await profiles.savePreferences(stored)
-        return APIResponse.json(Self.preferencesJSON(user: user, stored))
+        var answer = Self.preferencesJSON(user: user, stored).objectValue ?? [:]
+        answer["watches"] = try await announce(stored)
+        return APIResponse.json(.object(answer))
     }
+
+    /// Dispatches `preferences.updated` `{user_id, agency_id, preferences}`: the flows listening (the
+    /// watches, one instance per agency and user) start, or are found already running. Their
+    /// `[{flow, instance_id, created}]`; a listener refusing the payload is a 500 naming it, the
+    /// preferences stay stored.
+    func announce(_ stored: StoredPreferences) async throws -> Value {
+        guard let events = services.events else { return [] }
+        let payload: Value = [
+            "user_id": .string(stored.userID), "agency_id": stored.agencyID.map(Value.string) ?? .null,
+            "preferences": stored.document,
+        ]
+        do {
+            let started = try await events.dispatch(
+                event: Self.preferencesUpdated, payload: payload, agency: stored.agencyID, at: stored.updatedAt)
+            return .array(started.map { ["flow": .string($0.flow), "instance_id": .string($0.instance.id), "created": .bool($0.created)] })
+        } catch let refused as EventDispatchError {
+            throw APIError(.internalServerError, code: "watch_refused",
+                           message: "the preferences are stored, but a watch did not start: \(refused)")
+        }
+    }
+
+    /// The event `PUT /v1/preferences` dispatches.
+    static var preferencesUpdated: String { "preferences.updated" }
 
     /// `POST /v1/feedback` `{job_id, rating, comment?, helpful_aspects?, improvement_areas?}`: stored
     /// with the job's flow and version (a later one on the same job replaces it), added to the job's

@@ -117,4 +117,22 @@ public protocol ProfileStore: Sendable {
     func saveFeedback(_ feedback: PlanFeedback) async throws
     /// The user's latest feedback, newest first, at most `limit`.
     func feedback(agencyID: String?, userID: String, limit: Int) async throws -> [PlanFeedback]
+    /// Claims the right to suggest `trigger` to the user at `now`: granted when no suggestion of it
+    /// was claimed after `now - coolDown`, or when `instanceID` holds the last claim (a re-issued
+    /// call keeps its claim and its instant). Atomic: of concurrent claims one is granted.
+    func claimSuggestion(
+        agencyID: String?, userID: String, trigger: String, instanceID: String, at now: Instant, coolDown: TimeSpan
+    ) async throws -> SuggestionClaim
+}
+
+/// The answer of `ProfileStore.claimSuggestion`.
+public struct SuggestionClaim: Sendable, Hashable {
+    public var granted: Bool
+    /// When the claim that stands was made (this one's when granted).
+    public var lastAt: Instant
+
+    public init(granted: Bool, lastAt: Instant) {
+        self.granted = granted
+        self.lastAt = lastAt
+    }
 }

@@ -1,6 +1,7 @@
 public import FlowRuntime
 
-/// Migration 12: users' preferences and their feedback on jobs (`ProfileStore`). A user is a
+/// Migration 12: users' preferences, their feedback on jobs and the last suggestion of each trigger
+/// made to them, for the cool-down (`ProfileStore`). A user is a
 /// `user_id` inside an agency; `agency_id` is `''` for requests made without one (an admin key).
 /// Feedback is one row per job, removed with its instance.
 extension TravelSchema {
@@ -32,6 +33,16 @@ extension TravelSchema {
             )
             """,
             "CREATE INDEX plan_feedback_user ON plan_feedback (agency_id, user_id, created_at)",
+            """
+            CREATE TABLE suggestion_cooldowns (
+                agency_id TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                trigger_type TEXT NOT NULL,
+                last_at \(d.instant) NOT NULL,
+                instance_id TEXT NOT NULL,
+                PRIMARY KEY (agency_id, user_id, trigger_type)
+            )
+            """,
         ]
     }
 }

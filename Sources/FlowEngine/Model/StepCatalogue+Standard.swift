@@ -4,7 +4,7 @@ extension StepCatalogue {
     /// the built-ins; and the travel product's `trip` recorder for event triggers. One definition: implementations take their signature from here.
     public static let standard = StepCatalogue([
         .twilioSendTemplate, .twilioSendText, .aeroapiFlight, .openaiChat, .notifySend, .flightDiff, .alertRaise,
-        .eventEmit,
+        .eventEmit, .noteSuppressed,
         .tripsForTraveller, .conversationRecent, .conversationAppend, .itineraryCheck, .itinerarySave, .itineraryLatest,
         .planningProfile, .planningCooldown,
     ], recorders: ["trip"])
@@ -147,5 +147,18 @@ extension StepSignature {
         sideEffects: true,
         errors: [.transient, .permanent],
         inDoubt: .resend
+    )
+
+    /// Records that something was deliberately not sent (implemented in `Steps`).
+    public static let noteSuppressed = StepSignature(
+        name: "note.suppressed",
+        summary: "Record in the timeline that something was not sent on purpose (a suppressed entry with type and reason)",
+        parameters: [
+            .init("type", .string, "what was not sent, e.g. calendar_gap"),
+            .init("reason", .string, "why, for people: an opt-out, a cool-down"),
+        ],
+        result: .object,
+        sideEffects: false,
+        errors: []
     )
 }

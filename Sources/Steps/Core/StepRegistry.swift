@@ -12,7 +12,7 @@ public struct StepRegistry: Sendable {
     /// The built-ins and the Twilio, AeroAPI and OpenAI steps (sharing one flight cache and rate
     /// limiter). A product adds its own steps with `register(_:)`.
     public static func providers(aeroapi: AeroAPIFlightStep = AeroAPIFlightStep()) -> StepRegistry {
-        StepRegistry([AlertRaiseStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, OpenAIChatStep()])
+        StepRegistry([AlertRaiseStep(), NoteSuppressedStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, OpenAIChatStep()])
     }
 
     /// This registry with `steps` added (a product's), replacing any of the same name.

@@ -199,4 +199,38 @@ struct HTTPRequestDaemonConfigurationTests {
         }
         try? FileManager.default.removeItem(atPath: workflows)
     }
+
+    @Test("flowctl validate judges literal hosts only when given a list (--allow-hosts)")
+    func validateCommand() async throws {
+        let workflows = try Self.workflows()
+        defer { try? FileManager.default.removeItem(atPath: workflows) }
+        let plain = try await StartAgencyTests.flowctl(["validate", workflows])
+        #expect(plain.status == 0, "\(plain.output)")
+        let refused = try await StartAgencyTests.flowctl(["validate", workflows, "--allow-hosts", "api.example.com"])
+        #expect(refused.status == 65)
+        #expect(refused.output.contains("error[F120]: host 'payments.example.net' is not in the allow-list"), "\(refused.output)")
+        let allowed = try await StartAgencyTests.flowctl(["validate", workflows, "--allow-hosts", "*.example.net"])
+        #expect(allowed.status == 0, "\(allowed.output)")
+    }
+
+    @Test("serve --fixtures answers the http.request calls its http section matches and sends the others")
+    func sandboxAnswersFromFixtures() async throws {
+        let fixtures = try DryRunFixtures(parsing: SourceFile(path: "f.yaml", text: """
+            http:
+              - url: https://api.example.com/bookings/
+                body: { id: from-fixture }
+            """))
+        let live = FixtureTransport(queue: [.success(HTTPResponseSpec(status: 200, text: #"{"id":"from-network"}"#))])
+        let setup = ProviderSetup(
+            credentials: ProviderCredentials(twilio: .authToken(accountSid: "AC" + String(repeating: "1", count: 32), token: "t"),
+                                             aeroapiKey: Secret("a"), openaiKey: Secret("o")),
+            endpoints: .production, live: live, fixtures: fixtures, now: DaemonFixtures.start)
+        #expect(setup.sandboxed.isEmpty)
+        let answered = try await setup.transport.send(
+            HTTPRequestSpec(method: .get, url: "https://api.example.com/bookings/7?x=1"), timeout: nil)
+        #expect(answered.bodyText == #"{"id":"from-fixture"}"#)
+        let sent = try await setup.transport.send(
+            HTTPRequestSpec(method: .get, url: "https://api.example.com/other"), timeout: nil)
+        #expect(sent.bodyText == #"{"id":"from-network"}"#)
+    }
 }

@@ -8,7 +8,8 @@ import Logging
 import Synchronization
 
 /// Local fakes of Twilio Messages, AeroAPI `/flights/{ident}` and OpenAI chat completions that
-/// speak the real contracts (contracts README), for tests, crash tests and dry-runs.
+/// speak the real contracts (contracts README), and a small product backend under `/backend/`
+/// (`http.request`), for tests, crash tests and dry-runs.
 ///
 /// Use it in-process as an `HTTPTransport`, or `start()` it on 127.0.0.1 (port 0) and point
 /// `ProviderEndpoints.local(baseURL)` at it. Requests are checked strictly (auth, form encoding,
@@ -38,6 +39,8 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
         public var sendsStatusCallbacks = false
         /// The pause before each status callback.
         public var statusCallbackDelay = TimeSpan(milliseconds: 100)
+        /// The header every `/backend/` request must carry (name, value); nil: none required.
+        public var backendCredential: (String, String)?
 
         public init() {}
     }
@@ -96,6 +99,7 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
         if path.hasPrefix("/2010-04-01/Accounts/") { return await handleTwilio(request) }
         if path.hasPrefix("/aeroapi/flights/") { return await handleAeroAPI(request) }
         if path == "/v1/chat/completions" { return await handleOpenAI(request) }
+        if path.hasPrefix("/backend/") { return await handleBackend(request) }
         return HTTPResponseSpec(status: 404, headers: [("Content-Type", "text/plain")], text: "no fake at \(path)")
     }
 
@@ -193,6 +197,8 @@ struct FakeState {
     var earlyCallbackMessages = 0
     var statusCallbacks: [FakeStatusCallback] = []
     var nextSid = 1
+    var backendRequests: [FakeRequest] = []
+    var backendIdempotentAnswers: [String: HTTPResponseSpec] = [:]
 }
 
 /// Hummingbird responder forwarding every request to `FakeProviderServer.handle`.

@@ -31,6 +31,8 @@ public enum FakeProvider: String, Sendable, Hashable, CaseIterable {
     case aeroapi
     /// OpenAI chat completions.
     case openai
+    /// The product backend under `/backend/` (`http.request`).
+    case backend
 }
 
 /// A request as the fakes see it: method, path, decoded query, headers and body.

@@ -6,7 +6,7 @@ import Testing
 /// YAML snippet in, rendered diagnostics out: one fixture per diagnostic code.
 ///
 /// `Fixtures/diagnostics/<CODE>-<name>.yaml` is validated (O-codes as an agency document over
-/// `base-flow.yml`; F111 beside it) and rendered; the text must equal `<CODE>-<name>.expected`.
+/// `base-flow.yml`; F111 beside it; F120 with the allow-list `api.example.com`) and rendered; the text must equal `<CODE>-<name>.expected`.
 /// Run with `FLOW_RECORD_GOLDENS=1` to rewrite the expected files in the source tree.
 struct GoldenDiagnosticsTests {
     static let directory = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
@@ -30,6 +30,9 @@ struct GoldenDiagnosticsTests {
             directory = .load(flows: [try source("base-flow.yml")], agencies: [fixture], catalogue: .standard)
         } else if name.hasPrefix("F111") {
             directory = .load(flows: [try source("base-flow.yml"), fixture], agencies: [], catalogue: .standard)
+        } else if name.hasPrefix("F120") {
+            let hosts = try HostAllowList(parsing: "api.example.com")
+            directory = .load(flows: [fixture], agencies: [], catalogue: .standard.allowing(hosts: hosts))
         } else {
             directory = .load(flows: [fixture], agencies: [], catalogue: .standard)
         }

@@ -65,6 +65,7 @@ extension DiagnosticCode {
     public static let invalidRetry = DiagnosticCode("F117", "a retry policy whose numbers are out of range")
     public static let invalidName = DiagnosticCode("F118", "a flow, state or setting name that is not a lowercase identifier")
     public static let parameterType = DiagnosticCode("F119", "a literal step argument of the wrong type")
+    public static let hostNotAllowed = DiagnosticCode("F120", "an `http.request` URL whose literal host is not in the configured allow-list")
 
     // MARK: T — time
     public static let invalidDuration = DiagnosticCode("T201", "a duration that does not parse (use 90s, 15m, 2h, 1d, 1h30m)")
@@ -101,7 +102,7 @@ extension DiagnosticCode {
         unknownState, unreachableState, noTerminalPath, unboundedWait, approvalWithoutTimeout,
         retryWithoutIdempotencyKey, uncaughtError, unknownStep, missingParameter, unknownParameter, duplicateFlow,
         missingNext, unknownErrorClass, unreachableCatch, sideEffectInLoop, unboundedForEach, invalidRetry,
-        invalidName, parameterType,
+        invalidName, parameterType, hostNotAllowed,
         invalidDuration, invalidCron, unknownZone, invalidWindow, invalidInstant,
         expressionSyntax, unknownName, unknownFunction, wrongArity, expressionType, unknownAirport,
         invalidSettingType, defaultOutOfBounds, unknownSetting,

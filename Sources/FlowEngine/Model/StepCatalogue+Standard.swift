@@ -6,7 +6,7 @@ extension StepCatalogue {
         .twilioSendTemplate, .twilioSendText, .aeroapiFlight, .openaiChat, .notifySend, .flightDiff, .alertRaise,
         .eventEmit, .noteSuppressed,
         .tripsForTraveller, .conversationRecent, .conversationAppend, .itineraryCheck, .itinerarySave, .itineraryLatest,
-        .planningProfile, .planningCooldown,
+        .planningProfile, .planningCooldown, .httpRequest,
     ], recorders: ["trip"])
 }
 
@@ -118,6 +118,30 @@ extension StepSignature {
         result: .object,
         sideEffects: false,
         errors: [.expression]
+    )
+
+    /// Calls the product's own backend over HTTP (docs/providers.md, "http.request"): only hosts
+    /// of the daemon's allow-list, credentials by name from the daemon's configuration.
+    public static let httpRequest = StepSignature(
+        name: "http.request",
+        summary: "Call an allowed host over HTTP with a JSON body; the answer as {status, headers, body}",
+        parameters: [
+            .init("method", .string, required: false, "GET (default), POST, PUT, PATCH or DELETE"),
+            .init("url", .string, "absolute http(s) URL; its host must be in FLOW_HTTP_ALLOW_HOSTS"),
+            .init("query", .object, required: false, "query parameters, added to the URL's own"),
+            .init("headers", .object, required: false, "extra request headers (text values; never credentials)"),
+            .init("body", .any, required: false, "JSON request body (not with GET)"),
+            .init("credential", .string, required: false,
+                  "name of a configured credential (FLOW_HTTP_CREDENTIAL_<NAME>), sent as its header"),
+            .init("response_schema", .object, required: false, "JSON schema the response body must satisfy"),
+        ],
+        result: .object,
+        sideEffects: true,
+        errors: [.transient, .permanent, .notFound, .timeout, .invalidResponse],
+        // Calls other than GET carry an `Idempotency-Key` header (the call's key): the backend
+        // deduplicates a repeated one, so an in-doubt call is sent again.
+        inDoubt: .resend,
+        pureWhen: .init(parameter: "method", values: ["GET"], absentIsPure: true)
     )
 
     /// Records an operations alert in the instance timeline (and the runtime's alert sink).

@@ -13,6 +13,7 @@ public struct FlowValidator: Sendable {
         BoundedWaitRule(),
         ApprovalTimeoutRule(),
         StepSignatureRule(),
+        HTTPHostRule(),
         TriggerRecordsRule(),
         RetryPolicyRule(),
         IdempotentRetryRule(),

@@ -32,16 +32,20 @@ public struct DryRun: Sendable {
     }
 
     public func run() async throws -> DryRunReport {
-        let endpoints = ProviderEndpoints.production
+        var endpoints = ProviderEndpoints.production
+        // Nothing leaves the machine: every http.request host is answered from the fixtures.
+        endpoints.httpAllowedHosts = .any
         let responder = FixtureResponder(fixtures: fixtures, endpoints: endpoints, start: start)
         let store = InMemoryFlowStore()
         let parts = product.parts(over: .memory(store))
         try await parts.seedDryRun(fixtures, input, agency, start)
-        let credentials = ProviderCredentials(
+        var credentials = ProviderCredentials(
             twilio: .authToken(accountSid: "AC" + String(repeating: "0", count: 32), token: "dry-run",
                                messagingServiceSid: "MG" + String(repeating: "0", count: 32)),
             aeroapiKey: Secret("dry-run"), openaiKey: Secret("dry-run"))
-        let executor = Executor(interpreter: Interpreter(flow: flow), store: store, steps: StepRegistry.providers().adding(parts.steps).adding([EventEmitStep(sink: DryRunEventSink())]),
+        credentials.httpPlaceholder = HTTPCredential(header: "Authorization", value: Secret("dry-run"))
+        let steps = StepRegistry.providers().adding(parts.steps).adding([EventEmitStep(sink: DryRunEventSink())])
+        let executor = Executor(interpreter: Interpreter(flow: flow), store: store, steps: steps,
                                 transport: responder.transport, credentials: credentials, endpoints: endpoints,
                                 owner: "dry-run")
         let horizon = until ?? start + .days(30)

@@ -52,20 +52,37 @@ public struct DryRunFixtures: Sendable {
         }
     }
 
+    /// An `http.request` answer: for calls whose URL (query left out) starts with `url` and whose
+    /// method is `method` (any when nil); `answer.body` is the response body (JSON).
+    public struct HTTPAnswer: Sendable {
+        public var method: String?
+        public var url: String
+        public var answer: Answer
+
+        public init(method: String?, url: String, answer: Answer) {
+            self.method = method
+            self.url = url
+            self.answer = answer
+        }
+    }
+
     public var aeroapi: [Answer]
     public var twilio: [Answer]
     public var openai: [Answer]
+    /// `http.request` answers (the `http` section); a call none answers gets a 404.
+    public var http: [HTTPAnswer]
     public var approvals: [Approval]
     public var events: [Event]
     /// What a product read from its own sections (the rows the travel product's store starts with,
     /// itineraries that its dry-run store starts with); nil when there were none.
     public var product: (any ProductFixtures)?
 
-    public init(aeroapi: [Answer] = [], twilio: [Answer] = [], openai: [Answer] = [], approvals: [Approval] = [],
-                events: [Event] = [], product: (any ProductFixtures)? = nil) {
+    public init(aeroapi: [Answer] = [], twilio: [Answer] = [], openai: [Answer] = [], http: [HTTPAnswer] = [],
+                approvals: [Approval] = [], events: [Event] = [], product: (any ProductFixtures)? = nil) {
         self.aeroapi = aeroapi
         self.twilio = twilio
         self.openai = openai
+        self.http = http
         self.approvals = approvals
         self.events = events
         self.product = product
@@ -85,16 +102,29 @@ public struct DryRunFixtures: Sendable {
     /// Reads a located fixtures document; every key is optional, unknown keys are errors.
     public init(_ document: LocatedDocument, product: any FlowProduct = NoProduct()) throws(LocatedError) {
         let reader = DryRunFixturesReader()
-        let own = ["aeroapi", "twilio", "openai", "approvals", "events"]
+        let own = ["aeroapi", "twilio", "openai", "http", "approvals", "events"]
         let root = try reader.map(document, "the fixtures document", allowed: own + product.fixtureSections)
         aeroapi = try reader.answers(root["aeroapi"], "aeroapi", okStatus: 200, bodyKeys: ["flights", "links", "num_pages"])
         twilio = try reader.answers(root["twilio"], "twilio", okStatus: 201, bodyKeys: [])
         openai = try reader.answers(root["openai"], "openai", okStatus: 200, bodyKeys: ["content"])
+        http = try reader.httpAnswers(root["http"])
         approvals = try reader.approvals(root["approvals"])
         events = try reader.events(root["events"])
         var sections: [String: LocatedDocument] = [:]
         for name in product.fixtureSections { sections[name] = root[name] }
         self.product = sections.isEmpty ? nil : try product.readFixtures(sections)
+    }
+
+    /// The `http` answer for a request at `now`: among the entries for its method whose `url`
+    /// starts the request's URL, the longest `url`, and of those the last in force at `now`.
+    func httpAnswer(method: String, url: String, at now: Instant) -> Answer? {
+        let path = url.prefix { $0 != "?" && $0 != "#" }
+        let matching = http.filter { entry in
+            (entry.method == nil || entry.method == method) && path.hasPrefix(entry.url)
+                && (entry.answer.from ?? Instant(epochMilliseconds: .min)) <= now
+        }
+        guard let longest = matching.map(\.url.count).max() else { return nil }
+        return matching.last { $0.url.count == longest }?.answer
     }
 
     /// The entry in force at `now`, if any.

@@ -113,6 +113,47 @@ package struct DryRunFixturesReader {
         return out
     }
 
+    /// The `http` section: `{url, method?, from?, status?, body?}` entries, each answering the calls
+    /// whose URL starts with `url`; entries for one URL and method are a timeline by `from`.
+    func httpAnswers(_ node: LocatedDocument?) throws(LocatedError) -> [DryRunFixtures.HTTPAnswer] {
+        var out: [DryRunFixtures.HTTPAnswer] = []
+        for (index, item) in try list(node, "http").enumerated() {
+            let what = "http[\(index)]"
+            let entry = try map(item, what, allowed: ["url", "method", "from", "status", "body"])
+            let urlNode = try required(entry, "url", in: what, at: item)
+            let url = try string(urlNode, "\(what).url")
+            guard case .success? = URLAuthority.parse(url) else {
+                throw LocatedError("\(what).url must be an absolute http or https URL", at: urlNode.location)
+            }
+            var method: String?
+            if let node = entry["method"] {
+                let name = try string(node, "\(what).method").uppercased()
+                guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(name) else {
+                    throw LocatedError("\(what).method must be GET, POST, PUT, PATCH or DELETE", at: node.location)
+                }
+                method = name
+            }
+            var from: Instant?
+            if let node = entry["from"] { from = try instant(node, "\(what).from") }
+            var status = 200
+            if let node = entry["status"] {
+                guard case .scalar(.number(let number)) = node.content, number == number.rounded(), (100...599).contains(number)
+                else { throw LocatedError("\(what).status must be an HTTP status code (100–599)", at: node.location) }
+                status = Int(number)
+            }
+            if let previous = out.last(where: { $0.url == url && $0.method == method }) {
+                let earlier = previous.answer.from ?? Instant(epochMilliseconds: .min)
+                guard let later = from, later > earlier else {
+                    throw LocatedError("\(what) answers the same url and method as an earlier entry: give it a later `from`",
+                                      at: item.location)
+                }
+            }
+            out.append(DryRunFixtures.HTTPAnswer(
+                method: method, url: url, answer: DryRunFixtures.Answer(from: from, status: status, body: entry["body"]?.value ?? .null)))
+        }
+        return out
+    }
+
     func approvals(_ node: LocatedDocument?) throws(LocatedError) -> [DryRunFixtures.Approval] {
         var out: [DryRunFixtures.Approval] = []
         for (index, item) in try list(node, "approvals").enumerated() {

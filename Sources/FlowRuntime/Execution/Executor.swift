@@ -198,14 +198,17 @@ public struct Executor<Store: FlowStore>: Sendable {
                             attempt: invocation.attempt)
         let context = StepContext(
             transport: transport, now: now, logger: stepLogger, credentials: credentials.forAgency(agency),
-            endpoints: endpoints, instanceID: instanceID, callID: invocation.callID, agency: agency)
+            endpoints: endpoints,
+            // The state's `timeout` bounds the call on the wire too (real time): nil leaves each step its default.
+            timeout: invocation.deadline.map { TimeSpan(milliseconds: max(($0 - now).milliseconds, 1)) },
+            instanceID: instanceID, callID: invocation.callID, agency: agency)
         guard let step = steps[invocation.step] else {
             let failure = StepError(.permanent, code: "step.unknown", message: "no step named '\(invocation.step)'")
             return (.stepFailed(callID: invocation.callID, error: failure), [])
         }
         let outcome: StepOutcome
         var entries: [HistoryEntry] = []
-        if lease != nil, type(of: step).signature.sideEffects {
+        if lease != nil, type(of: step).signature.hasSideEffects(call.arguments) {
             let key = EffectLedger<Store>.key(instanceID: instanceID,
                                               idempotencyKey: invocation.idempotencyKey ?? invocation.callID)
             (outcome, entries) = try await EffectLedger(store: store)

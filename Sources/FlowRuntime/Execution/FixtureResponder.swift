@@ -30,8 +30,20 @@ public final class FixtureResponder: Sendable {
     /// The virtual clock the answers are chosen by.
     public func advance(to instant: Instant) { now.withLock { $0 = instant } }
 
+    /// Calls answered per provider; `http` only once an `http.request` was answered.
     public var calls: [String: Int] {
-        counts.withLock { ["aeroapi": $0.aeroapi, "twilio": $0.twilio, "openai": $0.openai] }
+        counts.withLock { counts in
+            var calls = ["aeroapi": counts.aeroapi, "twilio": counts.twilio, "openai": counts.openai]
+            if counts.http > 0 { calls["http"] = counts.http }
+            return calls
+        }
+    }
+
+    /// Whether the `http` fixtures answer this request now (the daemon's sandbox answers these
+    /// `http.request` calls from the fixtures and sends the others to their host).
+    public func answersHTTP(_ request: HTTPRequestSpec) -> Bool {
+        let at = now.withLock { $0 }
+        return fixtures.httpAnswer(method: request.method.rawValue, url: request.url, at: at) != nil
     }
 
     public var transport: FixtureTransport {
@@ -76,7 +88,12 @@ public final class FixtureResponder: Sendable {
                               "choices": [["index": 0, "finish_reason": "stop",
                                            "message": ["role": "assistant", "content": .string(content)]]]])
         }
-        return json(404, ["error": .string("dry-run: no fixture provider for \(request.url)")])
+        counts.withLock { $0.http += 1 }
+        if let answer = fixtures.httpAnswer(method: request.method.rawValue, url: request.url, at: at) {
+            return answer.body.isNull ? HTTPResponseSpec(status: answer.status)
+                : HTTPResponseSpec(status: answer.status, headers: Self.jsonHeaders, body: answer.bytes)
+        }
+        return json(404, ["error": .string("dry-run: no http fixture answers \(request.method.rawValue) \(request.url)")])
     }
 
     private func json(_ status: Int, _ body: Value) -> HTTPResponseSpec {
@@ -90,5 +107,6 @@ public final class FixtureResponder: Sendable {
         var aeroapi = 0
         var twilio = 0
         var openai = 0
+        var http = 0
     }
 }

@@ -62,9 +62,11 @@ public struct DaemonEnvironment: Sendable {
 public func buildApplication(
     configuration: DaemonConfiguration, product: any FlowProduct, environment: DaemonEnvironment
 ) async throws -> FlowApplication {
-    let registry = try DefinitionRegistry.checked(path: configuration.workflows)
+    let registry = try DefinitionRegistry.checked(
+        path: configuration.workflows, catalogue: .standard.allowing(hosts: configuration.httpAllowHosts))
     let fixtures = try DaemonAssembly.fixtures(configuration.fixtures, product: product)
-    let providers = try DaemonAssembly.providers(environment, fixtures: fixtures ?? DryRunFixtures())
+    let providers = try DaemonAssembly.providers(
+        environment, fixtures: fixtures ?? DryRunFixtures(), httpAllowHosts: configuration.httpAllowHosts)
     let storeConfiguration: StoreConfiguration
     do {
         storeConfiguration = try configuration.database.map(StoreConfiguration.from(url:))
@@ -126,13 +128,16 @@ extension StoreConfiguration {
 
 extension DefinitionRegistry {
     /// Loads the workflow directory at `path`; a missing or invalid one is a `DaemonSetupError`
-    /// (the invalid one carries its diagnostics).
-    public static func checked(path: String) throws(DaemonSetupError) -> DefinitionRegistry {
+    /// (the invalid one carries its diagnostics). `catalogue` carries the daemon's `http.request`
+    /// allow-list, so a literal host outside it stops the start-up (F120).
+    public static func checked(path: String, catalogue: StepCatalogue = .standard) throws(DaemonSetupError)
+        -> DefinitionRegistry
+    {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DaemonSetupError.noWorkflowDirectory(path)
         }
-        let registry = DefinitionRegistry(path: path)
+        let registry = DefinitionRegistry(path: path, catalogue: catalogue)
         if registry.directory.diagnostics.hasErrors { throw DaemonSetupError.invalidFlows(registry.directory) }
         return registry
     }

@@ -146,10 +146,11 @@ struct DaemonAssembly: Sendable {
         }
     }
 
-    /// Credentials from the environment, each provider live or sandboxed (answered from `fixtures`).
-    static func providers(_ environment: DaemonEnvironment, fixtures: DryRunFixtures = DryRunFixtures()) throws
-        -> ProviderSetup
-    {
+    /// Credentials from the environment, each provider live or sandboxed (answered from `fixtures`);
+    /// `http.request` calls `httpAllowHosts` only.
+    static func providers(
+        _ environment: DaemonEnvironment, fixtures: DryRunFixtures = DryRunFixtures(), httpAllowHosts: HostAllowList = .none
+    ) throws -> ProviderSetup {
         let logger = environment.logger
         var (credentials, problems) = ProviderCredentials.fromEnvironment(environment.variables)
         // A provider whose credentials are not set at all is sandboxed, which the start-up says once;
@@ -165,11 +166,18 @@ struct DaemonAssembly: Sendable {
         } catch {
             throw DaemonSetupError.configuration("\(error)")
         }
-        let endpoints: ProviderEndpoints
+        var endpoints: ProviderEndpoints
         do {
             endpoints = try ProviderEndpoints.fromEnvironment(environment.variables)
         } catch {
             throw DaemonSetupError.configuration("\(error)")
+        }
+        endpoints.httpAllowedHosts = httpAllowHosts
+        if !httpAllowHosts.entries.isEmpty {
+            logger.info("http.request allow-list", metadata: [
+                "flow.hosts": "\(httpAllowHosts)",
+                "flow.credentials": "\(credentials.http.keys.sorted().joined(separator: ","))",
+            ])
         }
         for (variable, url) in endpoints.overrides() {
             logger.notice("provider endpoint overridden", metadata: ["flow.variable": "\(variable)", "flow.url": "\(url)"])

@@ -15,6 +15,7 @@ public import Logging
 /// | log level | `--log-level` | `FLOW_LOG_LEVEL` | `log_level` | info |
 /// | CORS origins (`a,b`; `*` any) | `--cors-origins` | `FLOW_CORS_ORIGINS` | `cors_origins` | none |
 /// | sandbox fixtures (dry-run format) | `--fixtures` | `FLOW_FIXTURES` | `fixtures` | none |
+/// | hosts `http.request` may call (`a.example,*.b.example,localhost:8080`) | `--http-allow-hosts` | `FLOW_HTTP_ALLOW_HOSTS` | `http_allow_hosts` | none |
 public struct DaemonConfiguration: Sendable, Hashable {
     public enum LogFormat: String, Sendable, Hashable, CaseIterable {
         case json, text
@@ -30,10 +31,11 @@ public struct DaemonConfiguration: Sendable, Hashable {
         public var logLevel: Logger.Level?
         public var corsOrigins: [String]?
         public var fixtures: String?
+        public var httpAllowHosts: HostAllowList?
 
         public init(port: Int? = nil, host: String? = nil, workflows: String? = nil, database: String? = nil,
                     logFormat: LogFormat? = nil, logLevel: Logger.Level? = nil, corsOrigins: [String]? = nil,
-                    fixtures: String? = nil) {
+                    fixtures: String? = nil, httpAllowHosts: HostAllowList? = nil) {
             self.port = port
             self.host = host
             self.workflows = workflows
@@ -42,6 +44,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
             self.logLevel = logLevel
             self.corsOrigins = corsOrigins
             self.fixtures = fixtures
+            self.httpAllowHosts = httpAllowHosts
         }
     }
 
@@ -67,6 +70,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// A fixtures file in the dry-run's format that answers every sandboxed provider (a demo with
     /// no keys); nil: sandboxed OpenAI calls fail, naming the missing key.
     public var fixtures: String?
+    /// The hosts `http.request` may call: the validator refuses literal hosts outside it (F120),
+    /// the step every other (`http.host_not_allowed`). Default: none.
+    public var httpAllowHosts: HostAllowList = .none
 
     public init(
         port: Int, host: String, workflows: String, database: String?, logFormat: LogFormat,
@@ -82,7 +88,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
 
     /// The file keys, in the order they are documented.
     public static let fileKeys = [
-        "port", "host", "workflows", "database", "log_format", "log_level", "cors_origins", "fixtures",
+        "port", "host", "workflows", "database", "log_format", "log_level", "cors_origins", "fixtures", "http_allow_hosts",
     ]
 
     /// Resolves the layers, highest precedence first; `terminal` picks the default log format.
@@ -96,6 +102,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
             logLevel: layers.lazy.compactMap(\.logLevel).first ?? .info)
         configuration.corsOrigins = layers.lazy.compactMap(\.corsOrigins).first ?? []
         configuration.fixtures = layers.lazy.compactMap(\.fixtures).first
+        configuration.httpAllowHosts = layers.lazy.compactMap(\.httpAllowHosts).first ?? .none
         return configuration
     }
 
@@ -113,6 +120,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
         if let text = nonEmpty("FLOW_LOG_FORMAT") { layer.logFormat = try parseLogFormat(text, from: "FLOW_LOG_FORMAT") }
         if let text = nonEmpty("FLOW_LOG_LEVEL") { layer.logLevel = try parseLogLevel(text, from: "FLOW_LOG_LEVEL") }
         if let text = nonEmpty("FLOW_CORS_ORIGINS") { layer.corsOrigins = parseOrigins(text) }
+        if let text = nonEmpty("FLOW_HTTP_ALLOW_HOSTS") {
+            layer.httpAllowHosts = try parseHosts(text, from: "FLOW_HTTP_ALLOW_HOSTS")
+        }
         return layer
     }
 
@@ -146,6 +156,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
             case "log_level": layer.logLevel = try parseLogLevel(text, from: place)
             case "cors_origins": layer.corsOrigins = parseOrigins(text)
             case "fixtures": layer.fixtures = text
+            case "http_allow_hosts": layer.httpAllowHosts = try parseHosts(text, from: place)
             default:
                 throw ConfigurationError(message: "\(place): unknown key '\(key)' (known: \(fileKeys.joined(separator: ", ")))")
             }
@@ -159,6 +170,15 @@ public struct DaemonConfiguration: Sendable, Hashable {
             throw ConfigurationError(message: "\(place): port '\(text)' must be a number from 1 to 65535")
         }
         return port
+    }
+
+    /// An allow-list of hosts (`HostAllowList(parsing:)`); `place` names where the text came from.
+    public static func parseHosts(_ text: String, from place: String) throws(ConfigurationError) -> HostAllowList {
+        do {
+            return try HostAllowList(parsing: text)
+        } catch {
+            throw ConfigurationError(message: "\(place): \(error)")
+        }
     }
 
     /// `json` or `text`; `place` names where the text came from.

@@ -61,7 +61,7 @@ public struct ProviderSetup: Sendable {
         self.credentials = credentials
         self.modes = modes
         self.endpoints = endpoints
-        if sandboxed.isEmpty {
+        if sandboxed.isEmpty && fixtures.http.isEmpty {
             transport = live
         } else {
             let missing = modes["openai"] == .sandbox
@@ -82,7 +82,8 @@ public struct ProviderSetup: Sendable {
     public var sandboxed: [String] { Self.providers.filter { modes[$0] == .sandbox } }
 }
 
-/// Sends a request to the sandbox when its URL is a sandboxed provider's, else over the network.
+/// Sends a request to the sandbox when its URL is a sandboxed provider's or an `http` fixture
+/// answers it, else over the network.
 /// The sandbox's clock follows the wall clock, so fixtures with times answer as they fall due.
 struct SandboxRouting: HTTPTransport {
     let sandboxed: [String]
@@ -90,10 +91,10 @@ struct SandboxRouting: HTTPTransport {
     let live: any HTTPTransport
 
     func send(_ request: HTTPRequestSpec, timeout: TimeSpan?) async throws(TransportError) -> HTTPResponseSpec {
-        guard sandboxed.contains(where: { request.url.hasPrefix($0) }) else {
+        sandbox.advance(to: StoreCoding.wallClock())
+        guard sandboxed.contains(where: { request.url.hasPrefix($0) }) || sandbox.answersHTTP(request) else {
             return try await live.send(request, timeout: timeout)
         }
-        sandbox.advance(to: StoreCoding.wallClock())
         return sandbox.answer(request)
     }
 }

@@ -51,15 +51,27 @@ public struct ProviderCredentials: Sendable, Hashable, CustomStringConvertible, 
     public var openaiKey: Secret?
     /// Agencies' own Twilio accounts (`TWILIO_<AGENCY>_…`).
     public var agencyTwilio: TwilioAgencyAccounts
+    /// `http.request`'s credentials by variable suffix (`FLOW_HTTP_CREDENTIAL_<NAME>`, see `HTTPCredential`).
+    public var http: [String: HTTPCredential]
+    /// The credential every name not in `http` gets: a placeholder in dry-runs, where fixtures
+    /// answer and nothing leaves the machine; nil everywhere else (an unknown name fails).
+    public var httpPlaceholder: HTTPCredential?
 
     public init(
         twilio: TwilioCredentials? = nil, aeroapiKey: Secret? = nil, openaiKey: Secret? = nil,
-        agencyTwilio: TwilioAgencyAccounts = TwilioAgencyAccounts()
+        agencyTwilio: TwilioAgencyAccounts = TwilioAgencyAccounts(), http: [String: HTTPCredential] = [:]
     ) {
         self.twilio = twilio
         self.aeroapiKey = aeroapiKey
         self.openaiKey = openaiKey
         self.agencyTwilio = agencyTwilio
+        self.http = http
+    }
+
+    /// The `http.request` credential a flow names (`backend` → `FLOW_HTTP_CREDENTIAL_BACKEND`).
+    public func httpCredential(named name: String) -> HTTPCredential? {
+        http[String(HTTPCredential.variable(forName: name).dropFirst(HTTPCredential.variablePrefix.count))]
+            ?? httpPlaceholder
     }
 
     /// The same credentials with an agency's own Twilio account.
@@ -78,7 +90,8 @@ public struct ProviderCredentials: Sendable, Hashable, CustomStringConvertible, 
     public var description: String {
         "ProviderCredentials(twilio: \(twilio.map(\.description) ?? "none"), "
             + "aeroapi: \(aeroapiKey == nil ? "none" : "<redacted>"), openai: \(openaiKey == nil ? "none" : "<redacted>")"
-            + (agencyTwilio.isEmpty ? "" : ", agencies: \(agencyTwilio)") + ")"
+            + (agencyTwilio.isEmpty ? "" : ", agencies: \(agencyTwilio)")
+            + (http.isEmpty ? "" : ", http: \(http.keys.sorted().joined(separator: ","))") + ")"
     }
 
     public var debugDescription: String { description }
@@ -97,8 +110,8 @@ public struct CredentialProblem: Sendable, Hashable, CustomStringConvertible {
 
 extension ProviderCredentials {
     /// Reads `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN` (or `TWILIO_API_KEY_SID` +
-    /// `TWILIO_API_KEY_SECRET`), `TWILIO_MESSAGING_SERVICE_SID`, `AEROAPI_KEY`, `OPENAI_API_KEY`,
-    /// checking shapes once. A provider with a problem is left nil so its steps fail as
+    /// `TWILIO_API_KEY_SECRET`), `TWILIO_MESSAGING_SERVICE_SID`, `AEROAPI_KEY`, `OPENAI_API_KEY`
+    /// and `FLOW_HTTP_CREDENTIAL_<NAME>`, checking shapes once. A provider with a problem is left nil so its steps fail as
     /// `credentials.missing` rather than sending malformed requests.
     public static func fromEnvironment(_ env: [String: String]) -> (ProviderCredentials, [CredentialProblem]) {
         var problems: [CredentialProblem] = []
@@ -155,8 +168,10 @@ extension ProviderCredentials {
         let openai = value("OPENAI_API_KEY")
         if openai == nil { problem("OPENAI_API_KEY", "not set: openai.chat will fail") }
 
+        let (http, httpProblems) = HTTPCredential.fromEnvironment(env)
+        problems += httpProblems
         let credentials = ProviderCredentials(
-            twilio: twilio, aeroapiKey: aeroapi.map(Secret.init), openaiKey: openai.map(Secret.init))
+            twilio: twilio, aeroapiKey: aeroapi.map(Secret.init), openaiKey: openai.map(Secret.init), http: http)
         return (credentials, problems)
     }
 }

@@ -1,3 +1,5 @@
+public import FlowEngine
+
 /// Base URLs of the providers, without a trailing slash. Production defaults come from the
 /// contracts; tests point them at the fake servers.
 public struct ProviderEndpoints: Sendable, Hashable {
@@ -10,12 +12,18 @@ public struct ProviderEndpoints: Sendable, Hashable {
     /// The daemon's own public base URL (`FLOW_PUBLIC_URL`), where providers call back; nil when
     /// not configured (then sends carry no `StatusCallback`).
     public var publicBaseURL: String?
+    /// The hosts `http.request` may call (`FLOW_HTTP_ALLOW_HOSTS`); none unless configured.
+    public var httpAllowedHosts: HostAllowList
 
-    public init(twilio: String, aeroapi: String, openai: String, publicBaseURL: String? = nil) {
+    public init(
+        twilio: String, aeroapi: String, openai: String, publicBaseURL: String? = nil,
+        httpAllowedHosts: HostAllowList = .none
+    ) {
         self.twilio = Self.trimmed(twilio)
         self.aeroapi = Self.trimmed(aeroapi)
         self.openai = Self.trimmed(openai)
         self.publicBaseURL = publicBaseURL.map(Self.trimmed)
+        self.httpAllowedHosts = httpAllowedHosts
     }
 
     /// `publicBaseURL` + `/webhooks/twilio/status`: the `StatusCallback` of every send, when configured.

@@ -127,6 +127,8 @@ extension StepError {
             StepFailure(.transient, code: "transport.connection", message: "\(provider): \(error.message)")
         case .invalidRequest:
             StepFailure(.permanent, code: "transport.invalid_request", message: "\(provider): \(error.message)")
+        case .responseTooLarge:
+            StepFailure(.permanent, code: "transport.response_too_large", message: "\(provider): \(error.message)")
         }
     }
 

@@ -9,10 +9,13 @@ public struct StepRegistry: Sendable {
         for step in steps { register(step) }
     }
 
-    /// The built-ins and the Twilio, AeroAPI and OpenAI steps (sharing one flight cache and rate
-    /// limiter). A product adds its own steps with `register(_:)`.
+    /// The built-ins, the Twilio, AeroAPI and OpenAI steps (sharing one flight cache and rate
+    /// limiter) and `http.request`. A product adds its own steps with `register(_:)`.
     public static func providers(aeroapi: AeroAPIFlightStep = AeroAPIFlightStep()) -> StepRegistry {
-        StepRegistry([AlertRaiseStep(), NoteSuppressedStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, OpenAIChatStep()])
+        StepRegistry([
+            AlertRaiseStep(), NoteSuppressedStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi,
+            OpenAIChatStep(), HTTPRequestStep(),
+        ])
     }
 
     /// This registry with `steps` added (a product's), replacing any of the same name.

@@ -4,19 +4,27 @@ import NIOCore
 import NIOHTTP1
 
 /// The production transport: one shared `HTTPClient` (connection pooling across all steps), a
-/// per-call deadline, and the response body collected up to a size bound.
+/// per-call deadline, and the response body collected up to a size bound. Redirects are never
+/// followed (a 3xx is the answer): a redirect must not lead `http.request` outside its allow-list.
 public struct AsyncHTTPClientTransport: HTTPTransport {
     /// The client every call goes through. Owned by whoever created it (see `init(client:)`).
     public let client: HTTPClient
     /// Used when a call passes no timeout.
     public var defaultTimeout: TimeSpan
-    /// Responses larger than this fail as `.connection` (providers answer kilobytes, not megabytes).
+    /// Responses larger than this fail as `.responseTooLarge` (providers answer kilobytes, not megabytes).
     public var maxResponseBytes: Int
 
-    /// Uses `HTTPClient.shared`, the process-wide client, which never needs shutting down.
+    /// Uses `processClient`, the process-wide client, which never needs shutting down.
     public init(defaultTimeout: TimeSpan = .seconds(30), maxResponseBytes: Int = 8 << 20) {
-        self.init(client: .shared, defaultTimeout: defaultTimeout, maxResponseBytes: maxResponseBytes)
+        self.init(client: Self.processClient, defaultTimeout: defaultTimeout, maxResponseBytes: maxResponseBytes)
     }
+
+    /// `HTTPClient.shared`'s configuration without following redirects; lives as long as the process.
+    public static let processClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// Uses a client the caller owns (and shuts down).
     public init(client: HTTPClient, defaultTimeout: TimeSpan = .seconds(30), maxResponseBytes: Int = 8 << 20) {
@@ -27,7 +35,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
 
     public func send(_ request: HTTPRequestSpec, timeout: TimeSpan?) async throws(TransportError) -> HTTPResponseSpec {
         var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = request.method == .get ? .GET : .POST
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         if !request.body.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: request.body)) }
         let span = timeout ?? defaultTimeout
@@ -40,6 +48,9 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
                 headers: response.headers.map { (name: $0.name, value: $0.value) },
                 body: Array(buffer: body)
             )
+        } catch let error as NIOTooManyBytesError {
+            throw TransportError(
+                .responseTooLarge, "the response from \(Self.host(of: request.url)) is larger than \(error.maxBytes ?? maxResponseBytes) bytes")
         } catch let error as HTTPClientError {
             throw Self.map(error, host: Self.host(of: request.url))
         } catch is CancellationError {

@@ -2,10 +2,13 @@ public import FlowEngine
 
 /// One outgoing HTTP request as plain values: what a step wants sent, independent of any client.
 public struct HTTPRequestSpec: Sendable, Hashable {
-    /// An HTTP method, as the providers' contracts use them.
-    public enum Method: String, Sendable, Hashable {
+    /// An HTTP method: the providers' contracts use GET and POST, `http.request` all five.
+    public enum Method: String, Sendable, Hashable, CaseIterable {
         case get = "GET"
         case post = "POST"
+        case put = "PUT"
+        case patch = "PATCH"
+        case delete = "DELETE"
     }
 
     public var method: Method
@@ -82,6 +85,8 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         case connection
         /// The URL could not be used.
         case invalidRequest = "invalid_request"
+        /// The response body is larger than the transport accepts.
+        case responseTooLarge = "response_too_large"
     }
 
     public var code: Code

@@ -54,6 +54,9 @@ extension ServeCommand {
             if let logLevel { flags.logLevel = try DaemonConfiguration.parseLogLevel(logLevel, from: "--log-level") }
             flags.corsOrigins = corsOrigins.map(DaemonConfiguration.parseOrigins)
             flags.fixtures = fixtures
+            if let httpAllowHosts {
+                flags.httpAllowHosts = try DaemonConfiguration.parseHosts(httpAllowHosts, from: "--http-allow-hosts")
+            }
             if let port { _ = try DaemonConfiguration.parsePort("\(port)", from: "--port") }
             let environment = try DaemonConfiguration.environment(ProcessInfo.processInfo.environment)
             var file = DaemonConfiguration.Layer()

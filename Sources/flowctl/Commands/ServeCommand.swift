@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve", abstract: "Run the daemon: worker, cron scheduler, HTTP API and webhooks.",
         discussion: """
             Each setting comes from its flag, else its environment variable (FLOW_PORT, FLOW_HOST, FLOW_WORKFLOWS, \
-            FLOW_DATABASE_URL, FLOW_LOG_FORMAT, FLOW_LOG_LEVEL), else the --config file, else the default. Each \
+            FLOW_DATABASE_URL, FLOW_LOG_FORMAT, FLOW_LOG_LEVEL, FLOW_HTTP_ALLOW_HOSTS), else the --config file, else the default. Each \
             provider without credentials (Twilio, AeroAPI, OpenAI) is SANDBOXED: answered locally, nothing sent to \
             it; /health lists each provider's mode. With --fixtures FILE the sandbox answers from that file (the \
             dry-run's format, e.g. examples/trip-planning/fixtures.yaml): the whole product runs with no keys.
@@ -34,7 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
     var corsOrigins: String?
     @Option(help: "Sandbox fixtures (the dry-run's format): every sandboxed provider, OpenAI included, answers from them.")
     var fixtures: String?
-    @Option(help: "Config file (YAML: port, host, workflows, database, log_format, log_level, cors_origins, fixtures).")
+    @Option(help: "Hosts http.request may call, comma-separated (api.example.com,*.internal.example,localhost:8080; default none).")
+    var httpAllowHosts: String?
+    @Option(help: "Config file (YAML: port, host, workflows, database, log_format, log_level, cors_origins, fixtures, http_allow_hosts).")
     var config: String?
 
     func run() async throws {

@@ -13,7 +13,11 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Validate flow documents and agency overrides; exits 65 when any has an error.",
-        discussion: "A directory means its *.yaml flows plus its agencies/*.yaml overrides."
+        discussion: """
+            A directory means its *.yaml flows plus its agencies/*.yaml overrides. http.request URLs whose host \
+            is literal are checked against --allow-hosts, else FLOW_HTTP_ALLOW_HOSTS (F120); with neither, \
+            they are not judged (flowctl serve always judges them against its own list).
+            """
     )
 
     @Argument(help: "Flow files or workflow directories.")
@@ -24,6 +28,9 @@ struct ValidateCommand: ParsableCommand {
 
     @Option(help: "Directory of agency override documents (default: agencies/ of each directory given).")
     var overrides: String?
+
+    @Option(help: "Hosts http.request may call, as the daemon's FLOW_HTTP_ALLOW_HOSTS (default: that variable).")
+    var allowHosts: String?
 
     func run() throws {
         var flowFiles: [String] = []
@@ -43,7 +50,16 @@ struct ValidateCommand: ParsableCommand {
             }
         }
         if let overrides { agencyFiles += WorkflowDirectory.yamlFiles(in: overrides) }
-        let directory = WorkflowDirectory.load(flowFiles: flowFiles, agencyFiles: agencyFiles, catalogue: .standard)
+        let hosts: HostAllowList?
+        do {
+            let environment = ProcessInfo.processInfo.environment["FLOW_HTTP_ALLOW_HOSTS"].flatMap { $0.isEmpty ? nil : $0 }
+            hosts = try (allowHosts ?? environment)
+                .map { text throws(HostAllowList.ParseError) in try HostAllowList(parsing: text) }
+        } catch {
+            throw ValidationError("--allow-hosts: \(error)")
+        }
+        let catalogue = StepCatalogue.standard.allowing(hosts: hosts)
+        let directory = WorkflowDirectory.load(flowFiles: flowFiles, agencyFiles: agencyFiles, catalogue: catalogue)
         DiagnosticOutput.print(directory.diagnostics, sources: directory.sources, format: format)
         if directory.diagnostics.hasErrors { throw ExitCodes.invalidFlow }
         if format == .text {

@@ -4,7 +4,7 @@ struct IdempotentRetryRule: ValidationRule {
         context.walk(of: flow).states.compactMap { walked in
             let state = walked.state
             guard case .step(let step) = state.kind, let retry = step.retry, retry.retries,
-                  let signature = context.catalogue[step.step.value], signature.sideEffects, step.idempotencyKey == nil
+                  let signature = context.catalogue[step.step.value], signature.mayHaveSideEffects(step), step.idempotencyKey == nil
             else { return nil }
             return .error(.retryWithoutIdempotencyKey,
                           "'\(signature.name)' has side effects and retries: give state '\(state.name.value)' an idempotency_key",

@@ -19,7 +19,7 @@ struct LoopBoundsRule: ValidationRule {
             }
             let itemNames = walk.visits[walked.visit].itemNames
             guard case .step(let step) = state.kind, !itemNames.isEmpty,
-                  let signature = context.catalogue[step.step.value], signature.sideEffects
+                  let signature = context.catalogue[step.step.value], signature.mayHaveSideEffects(step)
             else { continue }
             let usesItem = step.idempotencyKey?.expressions.contains { expression in
                 itemNames.contains { Self.mentions(expression.text, $0) }

@@ -13,7 +13,8 @@ public struct StepRegistry: Sendable {
     /// limiter) and `http.request`. A product adds its own steps with `register(_:)`.
     public static func providers(aeroapi: AeroAPIFlightStep = AeroAPIFlightStep()) -> StepRegistry {
         StepRegistry([
-            AlertRaiseStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, OpenAIChatStep(), HTTPRequestStep(),
+            AlertRaiseStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, OpenAIChatStep(),
+            HTTPRequestStep(),
         ])
     }
 

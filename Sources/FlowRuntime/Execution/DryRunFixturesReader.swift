@@ -137,19 +137,21 @@ package struct DryRunFixturesReader {
             if let node = entry["from"] { from = try instant(node, "\(what).from") }
             var status = 200
             if let node = entry["status"] {
-                guard case .scalar(.number(let number)) = node.content, number == number.rounded(), (100...599).contains(number)
+                guard case .scalar(.number(let number)) = node.content, number == number.rounded(),
+                      (100...599).contains(number)
                 else { throw LocatedError("\(what).status must be an HTTP status code (100–599)", at: node.location) }
                 status = Int(number)
             }
             if let previous = out.last(where: { $0.url == url && $0.method == method }) {
                 let earlier = previous.answer.from ?? Instant(epochMilliseconds: .min)
                 guard let later = from, later > earlier else {
-                    throw LocatedError("\(what) answers the same url and method as an earlier entry: give it a later `from`",
-                                      at: item.location)
+                    throw LocatedError(
+                        "\(what) answers the same url and method as an earlier entry: give it a later `from`",
+                        at: item.location)
                 }
             }
-            out.append(DryRunFixtures.HTTPAnswer(
-                method: method, url: url, answer: DryRunFixtures.Answer(from: from, status: status, body: entry["body"]?.value ?? .null)))
+            let answer = DryRunFixtures.Answer(from: from, status: status, body: entry["body"]?.value ?? .null)
+            out.append(DryRunFixtures.HTTPAnswer(method: method, url: url, answer: answer))
         }
         return out
     }

@@ -93,7 +93,8 @@ public final class FixtureResponder: Sendable {
             return answer.body.isNull ? HTTPResponseSpec(status: answer.status)
                 : HTTPResponseSpec(status: answer.status, headers: Self.jsonHeaders, body: answer.bytes)
         }
-        return json(404, ["error": .string("dry-run: no http fixture answers \(request.method.rawValue) \(request.url)")])
+        let unanswered = "dry-run: no http fixture answers \(request.method.rawValue) \(request.url)"
+        return json(404, ["error": .string(unanswered)])
     }
 
     private func json(_ status: Int, _ body: Value) -> HTTPResponseSpec {

@@ -149,7 +149,8 @@ struct DaemonAssembly: Sendable {
     /// Credentials from the environment, each provider live or sandboxed (answered from `fixtures`);
     /// `http.request` calls `httpAllowHosts` only.
     static func providers(
-        _ environment: DaemonEnvironment, fixtures: DryRunFixtures = DryRunFixtures(), httpAllowHosts: HostAllowList = .none
+        _ environment: DaemonEnvironment, fixtures: DryRunFixtures = DryRunFixtures(),
+        httpAllowHosts: HostAllowList = .none
     ) throws -> ProviderSetup {
         let logger = environment.logger
         var (credentials, problems) = ProviderCredentials.fromEnvironment(environment.variables)

@@ -41,7 +41,8 @@ public struct HTTPCredential: Sendable, Hashable, CustomStringConvertible {
             let value = String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
             guard !header.isEmpty, header.allSatisfy(isTokenCharacter) else {
                 problems.append(CredentialProblem(
-                    variable: variable, severity: .error, message: "the header name before ':' is not a valid HTTP header name"))
+                    variable: variable, severity: .error,
+                    message: "the header name before ':' is not a valid HTTP header name"))
                 continue
             }
             guard !value.isEmpty, !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) else {

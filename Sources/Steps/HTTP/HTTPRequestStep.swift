@@ -46,7 +46,8 @@ public struct HTTPRequestStep: Step {
             target = prepared.target
             let response: HTTPResponseSpec
             do {
-                response = try await context.transport.send(prepared.request, timeout: context.timeout ?? defaultTimeout)
+                let timeout = context.timeout ?? defaultTimeout
+                response = try await context.transport.send(prepared.request, timeout: timeout)
             } catch {
                 throw .transport(error, provider: "http \(prepared.target)")
             }
@@ -182,7 +183,9 @@ public struct HTTPRequestStep: Step {
         }
         var headers: [String: Value] = [:]
         for name in Self.resultHeaders {
-            if let value = response.header(name) { headers[name] = .string(HTTPRequestRedaction.text(value, secret: secret)) }
+            if let value = response.header(name) {
+                headers[name] = .string(HTTPRequestRedaction.text(value, secret: secret))
+            }
         }
         return ["status": .number(Double(response.status)), "headers": .object(headers), "body": body]
     }

@@ -49,8 +49,9 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
                 body: Array(buffer: body)
             )
         } catch let error as NIOTooManyBytesError {
+            let limit = error.maxBytes ?? maxResponseBytes
             throw TransportError(
-                .responseTooLarge, "the response from \(Self.host(of: request.url)) is larger than \(error.maxBytes ?? maxResponseBytes) bytes")
+                .responseTooLarge, "the response from \(Self.host(of: request.url)) is larger than \(limit) bytes")
         } catch let error as HTTPClientError {
             throw Self.map(error, host: Self.host(of: request.url))
         } catch is CancellationError {

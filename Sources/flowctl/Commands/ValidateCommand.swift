@@ -52,7 +52,8 @@ struct ValidateCommand: ParsableCommand {
         if let overrides { agencyFiles += WorkflowDirectory.yamlFiles(in: overrides) }
         let hosts: HostAllowList?
         do {
-            let environment = ProcessInfo.processInfo.environment["FLOW_HTTP_ALLOW_HOSTS"].flatMap { $0.isEmpty ? nil : $0 }
+            let environment = ProcessInfo.processInfo.environment["FLOW_HTTP_ALLOW_HOSTS"]
+                .flatMap { $0.isEmpty ? nil : $0 }
             hosts = try (allowHosts ?? environment)
                 .map { text throws(HostAllowList.ParseError) in try HostAllowList(parsing: text) }
         } catch {

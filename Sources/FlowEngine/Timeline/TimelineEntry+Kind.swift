@@ -51,6 +51,8 @@ extension TimelineEntry {
         case alert
         /// A side effect begun before a crash and never completed was resolved by its step's policy.
         case effectInDoubt
+        /// A model call (`openai.chat`) answered: its model, tokens and cost.
+        case modelUsage
         /// A stored kind this build does not know; for reading old (or newer) rows only.
         case other(String)
 
@@ -58,7 +60,7 @@ extension TimelineEntry {
         public static let allCases: [Kind] = [
             .stateEntered, .stepCalled, .stepSucceeded, .stepFailed, .retryScheduled, .timerSet, .deferred, .caught,
             .approvalRequested, .approvalDecided, .eventReceived, .eventMatched, .waitTimedOut, .branchCancelled,
-            .completed, .ignored, .messageSent, .duplicate, .suppressed, .alert, .effectInDoubt,
+            .completed, .ignored, .messageSent, .duplicate, .suppressed, .alert, .effectInDoubt, .modelUsage,
         ]
 
         private static let byName: [String: Kind] = Dictionary(
@@ -93,6 +95,7 @@ extension TimelineEntry {
             case .suppressed: "suppressed"
             case .alert: "alert"
             case .effectInDoubt: "effect_in_doubt"
+            case .modelUsage: "model_usage"
             case .other(let name): name
             }
         }

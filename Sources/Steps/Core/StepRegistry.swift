@@ -10,9 +10,12 @@ public struct StepRegistry: Sendable {
     }
 
     /// The built-ins and the Twilio, AeroAPI and OpenAI steps (sharing one flight cache and rate
-    /// limiter). A product adds its own steps with `register(_:)`.
-    public static func providers(aeroapi: AeroAPIFlightStep = AeroAPIFlightStep()) -> StepRegistry {
-        StepRegistry([AlertRaiseStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, OpenAIChatStep()])
+    /// limiter; OpenAI's calls costed with the default prices unless `openai` says otherwise). A
+    /// product adds its own steps with `register(_:)`.
+    public static func providers(
+        aeroapi: AeroAPIFlightStep = AeroAPIFlightStep(), openai: OpenAIChatStep = OpenAIChatStep()
+    ) -> StepRegistry {
+        StepRegistry([AlertRaiseStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, openai])
     }
 
     /// This registry with `steps` added (a product's), replacing any of the same name.

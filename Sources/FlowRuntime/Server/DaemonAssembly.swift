@@ -38,7 +38,8 @@ struct DaemonAssembly: Sendable {
         let handoff = StartHandoff(owner: environment.owner, lease: configuration.lease)
         // Commits announce timeline growth to this process's live streams.
         let timeline = TimelineNotifier()
-        let steps = StepRegistry.providers().adding(parts.steps).metered(metrics)
+        let steps = StepRegistry.providers(openai: OpenAIChatStep(prices: configuration.openaiPrices))
+            .adding(parts.steps).metered(metrics)
         let worker = InstanceWorker(
             store: store, registry: registry, steps: steps, transport: providers.transport,
             credentials: providers.credentials, endpoints: providers.endpoints,

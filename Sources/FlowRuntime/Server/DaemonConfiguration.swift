@@ -1,6 +1,7 @@
 public import FlowEngine
 import Foundation
 public import Logging
+public import Steps
 
 /// `flowctl serve`'s settings, resolved from flags, then environment, then an optional config
 /// file, then defaults (the first that sets a value wins).
@@ -15,6 +16,10 @@ public import Logging
 /// | log level | `--log-level` | `FLOW_LOG_LEVEL` | `log_level` | info |
 /// | CORS origins (`a,b`; `*` any) | `--cors-origins` | `FLOW_CORS_ORIGINS` | `cors_origins` | none |
 /// | sandbox fixtures (dry-run format) | `--fixtures` | `FLOW_FIXTURES` | `fixtures` | none |
+/// | OpenAI prices (USD per 1M tokens) | | `FLOW_OPENAI_PRICES` (JSON) | `openai.prices` | `ModelPrices.defaults` |
+///
+/// Prices merge by model: each model a source names replaces that model's price from the sources
+/// below it (`DaemonConfiguration+Prices.swift`).
 public struct DaemonConfiguration: Sendable, Hashable {
     public enum LogFormat: String, Sendable, Hashable, CaseIterable {
         case json, text
@@ -30,10 +35,12 @@ public struct DaemonConfiguration: Sendable, Hashable {
         public var logLevel: Logger.Level?
         public var corsOrigins: [String]?
         public var fixtures: String?
+        /// The models whose prices this source sets.
+        public var openaiPrices: ModelPrices?
 
         public init(port: Int? = nil, host: String? = nil, workflows: String? = nil, database: String? = nil,
                     logFormat: LogFormat? = nil, logLevel: Logger.Level? = nil, corsOrigins: [String]? = nil,
-                    fixtures: String? = nil) {
+                    fixtures: String? = nil, openaiPrices: ModelPrices? = nil) {
             self.port = port
             self.host = host
             self.workflows = workflows
@@ -42,6 +49,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
             self.logLevel = logLevel
             self.corsOrigins = corsOrigins
             self.fixtures = fixtures
+            self.openaiPrices = openaiPrices
         }
     }
 
@@ -67,6 +75,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// A fixtures file in the dry-run's format that answers every sandboxed provider (a demo with
     /// no keys); nil: sandboxed OpenAI calls fail, naming the missing key.
     public var fixtures: String?
+    /// What `openai.chat` calls cost (USD per million tokens, by model): the defaults with the
+    /// configured models over them.
+    public var openaiPrices: ModelPrices = .defaults
 
     public init(
         port: Int, host: String, workflows: String, database: String?, logFormat: LogFormat,
@@ -82,7 +93,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
 
     /// The file keys, in the order they are documented.
     public static let fileKeys = [
-        "port", "host", "workflows", "database", "log_format", "log_level", "cors_origins", "fixtures",
+        "port", "host", "workflows", "database", "log_format", "log_level", "cors_origins", "fixtures", "openai",
     ]
 
     /// Resolves the layers, highest precedence first; `terminal` picks the default log format.
@@ -96,6 +107,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
             logLevel: layers.lazy.compactMap(\.logLevel).first ?? .info)
         configuration.corsOrigins = layers.lazy.compactMap(\.corsOrigins).first ?? []
         configuration.fixtures = layers.lazy.compactMap(\.fixtures).first
+        configuration.openaiPrices = resolvePrices(layers)
         return configuration
     }
 
@@ -113,6 +125,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
         if let text = nonEmpty("FLOW_LOG_FORMAT") { layer.logFormat = try parseLogFormat(text, from: "FLOW_LOG_FORMAT") }
         if let text = nonEmpty("FLOW_LOG_LEVEL") { layer.logLevel = try parseLogLevel(text, from: "FLOW_LOG_LEVEL") }
         if let text = nonEmpty("FLOW_CORS_ORIGINS") { layer.corsOrigins = parseOrigins(text) }
+        if let text = nonEmpty("FLOW_OPENAI_PRICES") { layer.openaiPrices = try parsePricesVariable(text) }
         return layer
     }
 
@@ -132,6 +145,10 @@ public struct DaemonConfiguration: Sendable, Hashable {
         for entry in entries {
             let key = entry.key
             let place = (entry.value.location ?? entry.at).map { "\($0.file):\($0.line):\($0.column)" } ?? source.path
+            if key == "openai" {
+                layer.openaiPrices = try parseOpenAI(entry.value, at: place)
+                continue
+            }
             let value = entry.value.value
             let text = value.stringValue ?? value.intValue.map(String.init)
             guard let text else {

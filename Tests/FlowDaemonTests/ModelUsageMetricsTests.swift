@@ -16,6 +16,11 @@ struct ModelUsageMetricsTests {
     static let flow = """
         flow: ask-twice
         version: 1
+
+        """ + states
+
+    /// Two calls: a priced model, then one without a price.
+    static let states = """
         start: ask
         states:
           ask:

@@ -38,6 +38,10 @@ enum TimelineChecks {
         .alert(code: "EFFECT_IN_DOUBT", message: "not repeated", key: "i/c1#twilio.send_template"),
         .effectInDoubt(step: "twilio.send_template", key: "i/c1#twilio.send_template", policy: "lookup",
                        resolution: "found at provider"),
+        .modelUsage(state: "intake", step: "openai.chat", callID: "i/c3", model: "gpt-4o-mini-2024-07-18",
+                    promptTokens: 42, completionTokens: 7, totalTokens: 49, cost: 0.0000105),
+        .modelUsage(state: "intake", step: "openai.chat", callID: "i/c4", model: "o3-mini", promptTokens: 42,
+                    completionTokens: 7, totalTokens: 49, cost: nil, reason: "no price for model o3-mini"),
         .feedback(["job_id": "i-1", "rating": 4, "improvement_areas": ["flight_times"]]),
     ]
 

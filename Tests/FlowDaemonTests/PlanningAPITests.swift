@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
+import Steps
 import Testing
 import Travel
 
@@ -55,8 +56,9 @@ struct PlanningAPITests {
         }
 
         /// The daemon with OpenAI live against the fake; Twilio and AeroAPI sandboxed.
-        func app() async throws -> some ApplicationProtocol {
-            let configuration = DaemonFixtures.configuration(database: database, workflows: fixture.workflows)
+        func app(openaiPrices: ModelPrices = .defaults) async throws -> some ApplicationProtocol {
+            var configuration = DaemonFixtures.configuration(database: database, workflows: fixture.workflows)
+            configuration.openaiPrices = openaiPrices
             let variables = ["OPENAI_API_KEY": fake.configuration.openaiKey, "FLOW_OPENAI_URL": "http://fake.local/v1"]
             return try await buildApplication(
                 configuration: configuration, product: TravelProduct(),

@@ -95,6 +95,20 @@ import Testing
                kind: "effect_in_doubt",
                details: #"{"key":"i/c1#twilio.send_template","policy":"lookup","resolution":"found at provider","#
                    + #""step":"twilio.send_template"}"#),
+        Sample(entry: .modelUsage(state: "intake", step: "openai.chat", callID: "i/c3", model: "gpt-4o-mini-2024-07-18",
+                                  promptTokens: 1000, completionTokens: 500, totalTokens: 1500, cost: 0.00045)
+                   .inFrame("root/b1"),
+               kind: "model_usage",
+               details: #"{"call_id":"i/c3","completion_tokens":500,"cost":0.00045,"currency":"USD","frame":"root/b1","#
+                   + #""model":"gpt-4o-mini-2024-07-18","prompt_tokens":1000,"state":"intake","step":"openai.chat","#
+                   + #""total_tokens":1500}"#),
+        Sample(entry: .modelUsage(state: "intake", step: "openai.chat", callID: nil, model: "o3-mini", promptTokens: 42,
+                                  completionTokens: 7, totalTokens: 49, cost: nil,
+                                  reason: "no price for model o3-mini"),
+               kind: "model_usage",
+               details: #"{"completion_tokens":7,"cost":null,"currency":"USD","model":"o3-mini","prompt_tokens":42,"#
+                   + #""reason":"no price for model o3-mini","state":"intake","step":"openai.chat","#
+                   + #""total_tokens":49}"#),
         Sample(entry: .feedback(["rating": 4, "comment": "too early flights"]), kind: "feedback",
                details: #"{"comment":"too early flights","rating":4}"#),
     ]

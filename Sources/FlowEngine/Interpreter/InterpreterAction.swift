@@ -27,6 +27,9 @@ public struct StepInvocation: Sendable, Hashable {
     public var deadline: Instant?
     public var state: String
     public var frameID: String
+
+    /// The frame as timeline entries name it (their `frame` field): nil for the flow's own (root) frame.
+    public var frame: String? { frameID == Interpreter.rootFrame ? nil : frameID }
 }
 
 /// The result of applying one event.

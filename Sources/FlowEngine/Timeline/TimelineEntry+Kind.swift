@@ -51,6 +51,8 @@ extension TimelineEntry {
         case alert
         /// A side effect begun before a crash and never completed was resolved by its step's policy.
         case effectInDoubt
+        /// A model call (`openai.chat`) answered: its model, tokens and cost.
+        case modelUsage
         // Written by a product outside any transition.
         /// A user's rating of the job (the planning API's `POST /v1/feedback`).
         case feedback
@@ -61,7 +63,7 @@ extension TimelineEntry {
         public static let allCases: [Kind] = [
             .stateEntered, .stepCalled, .stepSucceeded, .stepFailed, .retryScheduled, .timerSet, .deferred, .caught,
             .approvalRequested, .approvalDecided, .eventReceived, .eventMatched, .waitTimedOut, .branchCancelled,
-            .completed, .ignored, .messageSent, .duplicate, .suppressed, .alert, .effectInDoubt,
+            .completed, .ignored, .messageSent, .duplicate, .suppressed, .alert, .effectInDoubt, .modelUsage,
             .feedback,
         ]
 
@@ -97,6 +99,7 @@ extension TimelineEntry {
             case .suppressed: "suppressed"
             case .alert: "alert"
             case .effectInDoubt: "effect_in_doubt"
+            case .modelUsage: "model_usage"
             case .feedback: "feedback"
             case .other(let name): name
             }

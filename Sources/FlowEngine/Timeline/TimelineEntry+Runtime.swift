@@ -47,4 +47,23 @@ extension TimelineEntry {
     public static func feedback(_ fields: [String: Value]) -> TimelineEntry {
         TimelineEntry(.feedback, fields)
     }
+
+    /// `model_usage`: one model call of `step` (`openai.chat`) in `state` answered: `model` as the
+    /// API named it, its token counts, and its `cost` in `currency` (USD) from the configured price
+    /// table, or a null cost and the `reason` when the table has no price for the model.
+    public static func modelUsage(
+        state: String?, step: String, callID: String?, model: String, promptTokens: Int, completionTokens: Int,
+        totalTokens: Int, cost: Double?, currency: String = "USD", reason: String? = nil
+    ) -> TimelineEntry {
+        var details: [String: Value] = [
+            "step": .string(step), "model": .string(model),
+            "prompt_tokens": .number(Double(promptTokens)), "completion_tokens": .number(Double(completionTokens)),
+            "total_tokens": .number(Double(totalTokens)), "cost": cost.map(Value.number) ?? .null,
+            "currency": .string(currency),
+        ]
+        if let state { details["state"] = .string(state) }
+        if let callID { details["call_id"] = .string(callID) }
+        if let reason { details["reason"] = .string(reason) }
+        return TimelineEntry(.modelUsage, details)
+    }
 }

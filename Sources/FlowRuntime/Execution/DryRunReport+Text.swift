@@ -71,9 +71,23 @@ extension DryRunReport {
         case .feedback:
             return "rated \(d["rating"]?.numberValue.map { String(Int($0)) } ?? "?")/5"
                 + (d["comment"]?.stringValue.map { ": \($0)" } ?? "")
+        case .modelUsage:
+            let tokens = "\(text("model")) \(text("prompt_tokens"))+\(text("completion_tokens")) tokens"
+            guard let cost = d["cost"]?.numberValue else { return tokens + ", " + text("reason") }
+            return tokens + ", " + dollars(cost) + " " + text("currency")
         case .stateEntered, .timerSet, .caught, .eventMatched, .branchCancelled, .ignored, .effectInDoubt, .other:
             return d["reason"]?.stringValue ?? ""
         }
+    }
+
+    /// A cost without an exponent: `0.0000105`, `1.25` (at most 10 decimals, trailing zeros dropped).
+    static func dollars(_ amount: Double) -> String {
+        let scaled = Int64((amount * 1e10).rounded())
+        let whole = scaled / 10_000_000_000
+        var fraction = String(abs(scaled % 10_000_000_000))
+        fraction = String(repeating: "0", count: 10 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return (amount < 0 && whole == 0 ? "-" : "") + String(whole) + (fraction.isEmpty ? "" : "." + fraction)
     }
 
     /// `HH:MM` (or `HH:MM:SS`) of an ISO-8601 local time such as `2026-07-07T21:10:00+01:00`.

@@ -196,12 +196,15 @@ public struct Executor<Store: FlowStore>: Sendable {
     ) async throws -> (InterpreterEvent, [HistoryEntry]) {
         let call = StepCall(arguments: invocation.arguments.objectValue ?? [:], idempotencyKey: invocation.idempotencyKey,
                             attempt: invocation.attempt)
-        let context = StepContext(
+        var context = StepContext(
             transport: transport, now: now, logger: stepLogger, credentials: credentials.forAgency(agency),
             endpoints: endpoints,
             // The state's `timeout` bounds the call on the wire too (real time): nil leaves each step its default.
             timeout: invocation.deadline.map { TimeSpan(milliseconds: max(($0 - now).milliseconds, 1)) },
             instanceID: instanceID, callID: invocation.callID, agency: agency)
+        context.flow = interpreter.flow.name.value
+        context.state = invocation.state
+        context.frame = invocation.frame
         guard let step = steps[invocation.step] else {
             let failure = StepError(.permanent, code: "step.unknown", message: "no step named '\(invocation.step)'")
             return (.stepFailed(callID: invocation.callID, error: failure), [])

@@ -1,8 +1,14 @@
 public import Steps
 import FlowEngine
 
-/// A step wrapped to report its latency and failures to `RuntimeMetrics`; behaves exactly like
-/// the step it wraps (same signature, same outcome).
+/// A step wrapped to report its latency and failures to `RuntimeMetrics`, and the tokens and cost
+/// of the `model_usage` entries its notes add; behaves exactly like the step it wraps (same
+/// signature, same outcome, same notes).
+///
+/// The executor asks for an attempt's notes once, right after the attempt, so each model call is
+/// counted once: re-reading or re-rendering a timeline counts nothing. A call the provider answered
+/// but whose transition was never committed (a crash in between) is re-issued and paid again; both
+/// calls are counted here, only the committed one is in the timeline (`docs/runtime.md`).
 struct MeteredStep<Inner: Step>: Step {
     static var signature: StepSignature { Inner.signature }
 
@@ -24,7 +30,15 @@ struct MeteredStep<Inner: Step>: Step {
     }
 
     func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineEntry] {
-        inner.notes(for: outcome, call: call, context: context)
+        let notes = inner.notes(for: outcome, call: call, context: context)
+        for note in notes where note.kind == .modelUsage {
+            let d = note.details
+            metrics.modelUsage(
+                flow: context.flow ?? "", model: d["model"]?.stringValue ?? "unknown",
+                promptTokens: d["prompt_tokens"]?.intValue ?? 0,
+                completionTokens: d["completion_tokens"]?.intValue ?? 0, costUSD: d["cost"]?.numberValue)
+        }
+        return notes
     }
 
     private func measured(_ outcome: StepOutcome, since started: ContinuousClock.Instant) -> StepOutcome {

@@ -18,6 +18,7 @@ final class MetricHandles: Sendable {
 
     let factory: any MetricsFactory
     private let counters = Mutex<[Key: Counter]>([:])
+    private let floatingCounters = Mutex<[Key: FloatingPointCounter]>([:])
     private let timers = Mutex<[Key: Metrics.Timer]>([:])
     private let recorders = Mutex<[Key: Recorder]>([:])
     private let gauges = Mutex<[Key: Gauge]>([:])
@@ -30,6 +31,15 @@ final class MetricHandles: Sendable {
         let factory = factory
         return counters.withLock { made in
             Self.cached(&made, Key(label, dimensions)) { Counter(label: label, dimensions: dimensions, factory: factory) }
+        }
+    }
+
+    func floatingPointCounter(_ label: String, _ dimensions: [(String, String)] = []) -> FloatingPointCounter {
+        let factory = factory
+        return floatingCounters.withLock { made in
+            Self.cached(&made, Key(label, dimensions)) {
+                FloatingPointCounter(label: label, dimensions: dimensions, factory: factory)
+            }
         }
     }
 

@@ -42,8 +42,8 @@ struct DaemonAssembly: Sendable {
         let dispatcher = EventDispatcher(
             store: store, registry: registry, recorders: parts.recorders, wakeup: wakeup, handoff: handoff)
         // Flows start flows (`event.emit`) through the dispatcher every other start path uses.
-        let steps = StepRegistry.providers().adding(parts.steps).adding([EventEmitStep(sink: dispatcher)])
-            .metered(metrics)
+        let steps = StepRegistry.providers(openai: OpenAIChatStep(prices: configuration.openaiPrices))
+            .adding(parts.steps).adding([EventEmitStep(sink: dispatcher)]).metered(metrics)
         let worker = InstanceWorker(
             store: store, registry: registry, steps: steps, transport: providers.transport,
             credentials: providers.credentials, endpoints: providers.endpoints,

@@ -1,6 +1,7 @@
 public import FlowEngine
 import Foundation
 public import Logging
+public import Steps
 
 /// `flowctl serve`'s settings, resolved from flags, then environment, then an optional config
 /// file, then defaults (the first that sets a value wins).
@@ -16,6 +17,10 @@ public import Logging
 /// | CORS origins (`a,b`; `*` any) | `--cors-origins` | `FLOW_CORS_ORIGINS` | `cors_origins` | none |
 /// | sandbox fixtures (dry-run format) | `--fixtures` | `FLOW_FIXTURES` | `fixtures` | none |
 /// | hosts `http.request` may call (`a.example,*.b.example,localhost:8080`) | `--http-allow-hosts` | `FLOW_HTTP_ALLOW_HOSTS` | `http_allow_hosts` | none |
+/// | OpenAI prices (USD per 1M tokens) | | `FLOW_OPENAI_PRICES` (JSON) | `openai.prices` | `ModelPrices.defaults` |
+///
+/// Prices merge by model: each model a source names replaces that model's price from the sources
+/// below it (`DaemonConfiguration+Prices.swift`).
 public struct DaemonConfiguration: Sendable, Hashable {
     public enum LogFormat: String, Sendable, Hashable, CaseIterable {
         case json, text
@@ -32,10 +37,12 @@ public struct DaemonConfiguration: Sendable, Hashable {
         public var corsOrigins: [String]?
         public var fixtures: String?
         public var httpAllowHosts: HostAllowList?
+        /// The models whose prices this source sets.
+        public var openaiPrices: ModelPrices?
 
         public init(port: Int? = nil, host: String? = nil, workflows: String? = nil, database: String? = nil,
                     logFormat: LogFormat? = nil, logLevel: Logger.Level? = nil, corsOrigins: [String]? = nil,
-                    fixtures: String? = nil, httpAllowHosts: HostAllowList? = nil) {
+                    fixtures: String? = nil, httpAllowHosts: HostAllowList? = nil, openaiPrices: ModelPrices? = nil) {
             self.port = port
             self.host = host
             self.workflows = workflows
@@ -45,6 +52,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
             self.corsOrigins = corsOrigins
             self.fixtures = fixtures
             self.httpAllowHosts = httpAllowHosts
+            self.openaiPrices = openaiPrices
         }
     }
 
@@ -74,6 +82,10 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// the step every other (`http.host_not_allowed`). Default: none.
     public var httpAllowHosts: HostAllowList = .none
 
+    /// What `openai.chat` calls cost (USD per million tokens, by model): the defaults with the
+    /// configured models over them.
+    public var openaiPrices: ModelPrices = .defaults
+
     public init(
         port: Int, host: String, workflows: String, database: String?, logFormat: LogFormat,
         logLevel: Logger.Level = .info
@@ -89,6 +101,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// The file keys, in the order they are documented.
     public static let fileKeys = [
         "port", "host", "workflows", "database", "log_format", "log_level", "cors_origins", "fixtures", "http_allow_hosts",
+        "openai",
     ]
 
     /// Resolves the layers, highest precedence first; `terminal` picks the default log format.
@@ -103,6 +116,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
         configuration.corsOrigins = layers.lazy.compactMap(\.corsOrigins).first ?? []
         configuration.fixtures = layers.lazy.compactMap(\.fixtures).first
         configuration.httpAllowHosts = layers.lazy.compactMap(\.httpAllowHosts).first ?? .none
+        configuration.openaiPrices = resolvePrices(layers)
         return configuration
     }
 
@@ -123,6 +137,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
         if let text = nonEmpty("FLOW_HTTP_ALLOW_HOSTS") {
             layer.httpAllowHosts = try parseHosts(text, from: "FLOW_HTTP_ALLOW_HOSTS")
         }
+        if let text = nonEmpty("FLOW_OPENAI_PRICES") { layer.openaiPrices = try parsePricesVariable(text) }
         return layer
     }
 
@@ -142,6 +157,10 @@ public struct DaemonConfiguration: Sendable, Hashable {
         for entry in entries {
             let key = entry.key
             let place = (entry.value.location ?? entry.at).map { "\($0.file):\($0.line):\($0.column)" } ?? source.path
+            if key == "openai" {
+                layer.openaiPrices = try parseOpenAI(entry.value, at: place)
+                continue
+            }
             let value = entry.value.value
             let text = value.stringValue ?? value.intValue.map(String.init)
             guard let text else {

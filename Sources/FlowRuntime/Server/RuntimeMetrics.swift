@@ -4,7 +4,8 @@ public import Steps
 
 /// The daemon's metrics through swift-metrics (exported by the Prometheus backend at `/metrics`):
 /// instances by status, transitions, step latency, provider errors, timer lateness, claim batch
-/// size, schedule fires. Each metric's handler is made once per label set (`MetricHandles`).
+/// size, schedule fires, model tokens and cost. Each metric's handler is made once per label set
+/// (`MetricHandles`).
 public struct RuntimeMetrics: Sendable {
     /// Where the metrics go: the bootstrapped backend by default.
     public var factory: any MetricsFactory { handles.factory }
@@ -43,6 +44,19 @@ public struct RuntimeMetrics: Sendable {
         handles.counter("flow_provider_errors_total", [
             ("step", step), ("class", failure.errorClass.rawValue), ("code", failure.code),
         ]).increment()
+    }
+
+    /// One answered model call (a `model_usage` entry) of a `flow` instance: its tokens by kind
+    /// (`prompt`, `completion`) and, when the model has a price, its cost in USD.
+    public func modelUsage(flow: String, model: String, promptTokens: Int, completionTokens: Int, costUSD: Double?) {
+        for (kind, tokens) in [("prompt", promptTokens), ("completion", completionTokens)] {
+            handles.counter("flow_llm_tokens_total", [("flow", flow), ("model", model), ("kind", kind)])
+                .increment(by: Int64(max(0, tokens)))
+        }
+        if let costUSD {
+            handles.floatingPointCounter("flow_llm_cost_usd_total", [("flow", flow), ("model", model)])
+                .increment(by: max(0, costUSD))
+        }
     }
 
     /// The stored instances per status (every status is set, absent ones to 0).

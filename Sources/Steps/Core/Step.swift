@@ -78,6 +78,13 @@ public struct StepContext: Sendable {
     public var callID: String?
     /// The instance's agency, when it has one.
     public var agency: String?
+    /// The flow the instance runs; nil outside a runtime.
+    public var flow: String?
+    /// The step state that made the call; nil outside a runtime.
+    public var state: String?
+    /// The `parallel` branch or `for_each` item of the call (a timeline entry's `frame`); nil for
+    /// the flow's own frame and outside a runtime.
+    public var frame: String?
     /// True when the effect ledger already knew this effect (a retry after a refusal, or an
     /// in-doubt effect re-run by the `resend` policy): an earlier attempt may have left traces.
     public var rerun: Bool = false

@@ -10,11 +10,14 @@ public struct StepRegistry: Sendable {
     }
 
     /// The built-ins, the Twilio, AeroAPI and OpenAI steps (sharing one flight cache and rate
-    /// limiter) and `http.request`. A product adds its own steps with `register(_:)`.
-    public static func providers(aeroapi: AeroAPIFlightStep = AeroAPIFlightStep()) -> StepRegistry {
+    /// limiter; OpenAI's calls costed with the default prices unless `openai` says otherwise) and
+    /// `http.request`. A product adds its own steps with `register(_:)`.
+    public static func providers(
+        aeroapi: AeroAPIFlightStep = AeroAPIFlightStep(), openai: OpenAIChatStep = OpenAIChatStep()
+    ) -> StepRegistry {
         StepRegistry([
-            AlertRaiseStep(), NoteSuppressedStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi,
-            OpenAIChatStep(), HTTPRequestStep(),
+            AlertRaiseStep(), NoteSuppressedStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, openai,
+            HTTPRequestStep(),
         ])
     }
 

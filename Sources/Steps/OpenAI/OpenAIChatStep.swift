@@ -12,12 +12,38 @@ import Foundation
 /// permanent; `x-should-retry` overrides; a refusal → permanent `openai.refusal`; a reply that is
 /// not JSON or fails its schema → `invalid_response` (a distinct class, so a flow may retry it
 /// once — sampling can produce a valid reply next time — without retrying it like an outage).
+///
+/// Every answered call adds a `model_usage` entry to the timeline (``notes(for:call:context:)``):
+/// the model as the API named it, the tokens, and the cost from ``prices``. A failed call adds
+/// none: OpenAI's error replies report no usage.
 public struct OpenAIChatStep: Step {
     public static let signature = StepSignature.openaiChat
 
     static let roles: Set<String> = ["system", "developer", "user", "assistant"]
 
-    public init() {}
+    /// The price table calls are costed with.
+    public let prices: ModelPrices
+
+    public init(prices: ModelPrices = .defaults) {
+        self.prices = prices
+    }
+
+    /// `model_usage` for an answered call; nothing for a failed one.
+    public func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineEntry] {
+        guard let result = outcome.value else { return [] }
+        let model = result["model"]?.stringValue ?? call.arguments["model"]?.stringValue ?? "unknown"
+        let usage = result["usage"]
+        let prompt = usage?["prompt_tokens"]?.intValue ?? 0
+        let completion = usage?["completion_tokens"]?.intValue ?? 0
+        let total = usage?["total_tokens"]?.intValue ?? prompt + completion
+        let price = prices.price(for: model)
+        let entry = TimelineEntry.modelUsage(
+            state: context.state, step: Self.signature.name, callID: context.callID, model: model,
+            promptTokens: prompt, completionTokens: completion, totalTokens: total,
+            cost: price?.cost(promptTokens: prompt, completionTokens: completion),
+            reason: price == nil ? "no price for model \(model)" : nil)
+        return [entry.inFrame(context.frame)]
+    }
 
     public func run(_ call: StepCall, context: StepContext) async -> StepOutcome {
         do throws(StepFailure) {

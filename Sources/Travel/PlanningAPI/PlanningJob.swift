@@ -88,6 +88,9 @@ public struct PlanningJob: Sendable {
         ]
     }
 
+    /// The job's model calls (its timeline's `model_usage` entries): tokens and cost, overall and by model.
+    public var usage: ModelUsageTotals { ModelUsageTotals(history) }
+
     /// The error of a job that did not complete: `{code, message}` (the flow's failure, or the
     /// cancel's reason).
     public var error: Value {
@@ -114,7 +117,8 @@ public struct PlanningJob: Sendable {
         ]
     }
 
-    /// `GET /v1/status/{job_id}`: the original's `JobStatusResponse` fields (`final_result` is `result`).
+    /// `GET /v1/status/{job_id}`: the original's `JobStatusResponse` fields (`final_result` is `result`),
+    /// and the job's model `usage`.
     public var json: Value {
         let status = self.status
         return [
@@ -125,7 +129,7 @@ public struct PlanningJob: Sendable {
             "progress": progress, "current_output": .object(PlanningOutputs.current(vars: vars)),
             "pending_approval": pendingApproval.map(Self.approvalJSON) ?? .null,
             "result": record.status == .succeeded ? state?.output ?? .null : .null,
-            "error": error,
+            "error": error, "usage": usage.json,
         ]
     }
 

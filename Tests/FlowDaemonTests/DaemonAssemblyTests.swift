@@ -72,7 +72,10 @@ struct DaemonAssemblyTests {
             try await client.execute(uri: "/health", method: .get) { response in
                 let health = try JSONDecoder().decode(HealthReport.self, from: Data(buffer: response.body))
                 #expect(health.providers == ["twilio": .sandbox, "aeroapi": .sandbox, "openai": .sandbox])
-                #expect(health.flows == ["concierge", "flight-notifications", "itinerary", "provider-health", "trip-planning"])
+                #expect(health.flows == [
+                "budget-surplus", "calendar-gap", "concierge", "flight-notifications", "itinerary", "price-watch",
+                "provider-health", "trip-planning", "trip-suggestion",
+            ])
             }
             let signed = Self.statusCallback(sid: "SM" + String(repeating: "3", count: 32), token: Self.token)
             try await client.execute(

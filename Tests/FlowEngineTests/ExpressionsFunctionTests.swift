@@ -61,6 +61,12 @@ struct ExpressionsFunctionTests {
         ),
         // days and languages
         ("start_of_next_day(instant('2026-07-08T20:45:00Z'), 'Europe/London')", instant("2026-07-08T23:00:00Z")),
+        // 09:00 in Madrid: 07:00Z in summer time, 08:00Z from the Sunday clocks go back (2026-10-25).
+        ("next_cron('0 9 * * *', instant('2026-10-24T06:00:00Z'), 'Europe/Madrid')", instant("2026-10-24T07:00:00Z")),
+        ("next_cron('0 9 * * *', instant('2026-10-24T07:00:00Z'), 'Europe/Madrid')", instant("2026-10-25T08:00:00Z")),
+        // 02:30 does not exist on 2026-03-29 in Madrid: the first instant after the gap.
+        ("next_cron('30 2 * * *', instant('2026-03-28T12:00:00Z'), 'Europe/Madrid')", instant("2026-03-29T01:00:00Z")),
+        ("next_cron('0 10 * * 1', instant('2026-12-07T09:00:00Z'), 'UTC')", instant("2026-12-07T10:00:00Z")),
         ("start_of_next_day(instant('2026-07-08T23:00:00Z'), 'Europe/London')", instant("2026-07-09T23:00:00Z")),
         ("start_of_next_day(instant('2026-07-09T02:00:00Z'), 'America/Argentina/Buenos_Aires')",
          instant("2026-07-09T03:00:00Z")),
@@ -143,6 +149,7 @@ struct ExpressionsFunctionTests {
             "len(5)", "sum([1, 'a'])", "sort([1, 'a'])", "min(1, 'a')", "number('abc')", "round_to(now, 0s)",
             "from_local('2026-07-08T10:00:00Z', 'UTC')", "split('a', '')", "keys([1])", "format_time(1, 'UTC')",
             "start_of_next_day('2026-07-08', 'UTC')", "start_of_next_day(now, 'Mars/Olympus')",
+            "next_cron('0 25 * * *', now, 'UTC')", "next_cron('0 0 31 2 *', now, 'UTC')", "next_cron('0 9 * * *', now, 'Mars/Olympus')",
             "format_human_in(now, 'UTC', 'LHR', 'pt')", "format_local_in(now, 'UTC', 'EN')",
             "days_between('2026-09-10', 'September 13')", "days_between(1, '2026-09-13')", "add_days('2026-02-30', 1)",
             "add_days('2026-09-10', 1.5)",

@@ -65,3 +65,35 @@ extension PlanningRoutes {
             ["job_id": .string(id), "cancel_requested": true, "reason": .string(reason)], status: .accepted)
     }
 }
+
+extension PlanningRoutes {
+    /// The longest answer `POST /v1/jobs/{job_id}/answer` takes.
+    static var maximumAnswer: Int { 2_000 }
+
+    /// `POST /v1/jobs/{job_id}/answer` `{text}`: the user's answer to the question the job asked
+    /// (`current_output.question`), delivered as the event `plan.answer` keyed `<user_id>/<job_id>`
+    /// (what `trip-planning` waits for); `Idempotency-Key` makes a repeat a no-op. 202 `{job_id,
+    /// delivered}`; 404 unknown or another agency's; 409 a job that is not waiting for an answer;
+    /// 422 a missing or over-long `text`.
+    func answer(_ request: Request, job id: String, identity: APIIdentity) async throws -> Response {
+        let body = try await APIResponse.body(of: request)
+        guard let text = body["text"]?.stringValue, !text.allSatisfy(\.isWhitespace),
+              text.count <= Self.maximumAnswer
+        else {
+            throw APIError.unprocessable("text: required, 1 to \(Self.maximumAnswer) characters (not only spaces)")
+        }
+        let record = try await visible(id, to: identity)
+        let job = try await PlanningJob.read(record, from: store)
+        let key = "\(job.userID ?? "")/\(id)"
+        guard !record.status.isFinished, job.state?.awaits(event: Self.answerEvent, key: key) == true else {
+            throw APIError.conflict("Job \(id) is not waiting for an answer (\(job.status.rawValue))")
+        }
+        try await EventDelivery(store: store, registry: services.registry, wakeup: services.wakeup).deliver(
+            Self.answerEvent, key: key, payload: ["text": .string(text)], to: id,
+            dedupKey: try IdempotencyKeyHeader.value(of: request), at: services.clock())
+        return APIResponse.json(["job_id": .string(id), "delivered": true], status: .accepted)
+    }
+
+    /// The event `trip-planning`'s questions wait for.
+    static var answerEvent: String { "plan.answer" }
+}

@@ -15,7 +15,7 @@ public import Hummingbird
 /// - `GET /v1/status/{job_id}`: the job (`PlanningJob.json`).
 /// - `GET /v1/jobs/{user_id}?status=&limit=&cursor=`: the user's jobs, newest first (`+Jobs`).
 /// - `GET /v1/stream/{job_id}`: Server-Sent Events (`PlanningEvents`).
-/// - `POST /v1/approve`, `POST /v1/jobs/{job_id}/cancel` (`+Decisions`).
+/// - `POST /v1/approve`, `POST /v1/jobs/{job_id}/cancel`, `POST /v1/jobs/{job_id}/answer` (`+Decisions`).
 /// - `GET/PUT /v1/preferences/{user_id}`, `POST /v1/feedback` (`+Profiles`).
 /// - `POST /v1/suggest` `{user_id, trigger_type, context}`: starts `trip-suggestion` (`+Suggestions`).
 public struct PlanningRoutes<Store: FlowStore, Profiles: ProfileStore>: Sendable {
@@ -87,6 +87,10 @@ public struct PlanningRoutes<Store: FlowStore, Profiles: ProfileStore>: Sendable
         router.post("v1/jobs/:id/cancel") { request, context -> Response in
             let id = try context.parameters.require("id")
             return try await cancel(request, job: id, identity: try context.requireIdentity())
+        }
+        router.post("v1/jobs/:id/answer") { request, context -> Response in
+            let id = try context.parameters.require("id")
+            return try await answer(request, job: id, identity: try context.requireIdentity())
         }
         router.get("v1/preferences/:user_id") { request, context -> Response in
             let user = try context.parameters.require("user_id")

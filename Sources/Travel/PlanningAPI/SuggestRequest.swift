@@ -17,7 +17,7 @@ public enum SuggestRequest {
             throw APIError.unprocessable("user_id: required, text of 1 to \(PlanRequest.maximumUserID) characters")
         }
         guard let trigger = members["trigger_type"]?.stringValue, (1...maximumTriggerType).contains(trigger.count),
-              trigger.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." })
+              trigger.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") })
         else {
             throw APIError.unprocessable(
                 "trigger_type: required, 1 to \(maximumTriggerType) letters, digits, '_', '-' or '.' "

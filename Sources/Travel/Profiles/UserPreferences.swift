@@ -66,7 +66,7 @@ public enum UserPreferences {
             guard Airports.lookup(code) != nil else { return fail(Airports.unknownCode(code)) }
             return .success(.string(code.uppercased()))
         case "currency":
-            guard let code = value.stringValue, code.count == 3, code.allSatisfy(\.isLetter) else {
+            guard let code = value.stringValue, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
                 return fail("must be an ISO 4217 code of three letters, such as USD")
             }
             return .success(.string(code.uppercased()))

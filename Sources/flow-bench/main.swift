@@ -22,6 +22,9 @@ let cases: [(name: String, summary: String, run: () async throws -> Void)] = [
     ("api", "HTTP start p50/p95/p99 at 100/500 req/s vs /health; decision-to-resume across 2 daemons; 1,000 SSE streams", {
         try await APIBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
     }),
+    ("planning", "POST /v1/plan p50/p95/p99 at 100/500 req/s vs /health; 1,000 /v1/stream clients: memory, fan-out", {
+        try await PlanningBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
+    }),
     ("timers", "timer lateness p50/p95/p99 with 100,000 waiting instances (Postgres)", {
         try await TimerBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
     }),

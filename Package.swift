@@ -126,6 +126,7 @@ let package = Package(
             name: "FakeProviders",
             dependencies: [
                 "Steps",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

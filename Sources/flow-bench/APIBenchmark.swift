@@ -108,22 +108,31 @@ enum APIBenchmark {
         try await daemon.start(client: client)
         defer { daemon.stop() }
         let run = UUID().uuidString.prefix(8)
+        await besideHealth("start \(name)", daemon: daemon, client: client, expected: [201]) { rate, index in
+            var request = HTTPClientRequest(url: daemon.base + "/instances")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            let body = #"{"flow": "bench-hold", "input": {"ref": "\#(run)-\#(rate)-\#(index)"}}"#
+            request.body = .bytes(ByteBuffer(string: body))
+            return request
+        }
+    }
+
+    /// At each of `rates`, `GET /health` then `request(rate, index)` open-loop for `seconds`: the
+    /// route's p50/p95/p99 printed as `label`, then the HTTP floor of this machine in the same run.
+    static func besideHealth(
+        _ label: String, daemon: ServedDaemon, client: HTTPClient, expected: Set<UInt>,
+        request: @escaping @Sendable (_ rate: Int, _ index: Int) -> HTTPClientRequest
+    ) async {
         for rate in rates {
             let load = OpenLoopLoad(rate: rate, duration: .seconds(Int64(seconds)))
             let health = await load.run(client: client, expected: [200]) { _ in
                 HTTPClientRequest(url: daemon.base + "/health")
             }
-            let starts = await load.run(client: client, expected: [201]) { index in
-                var request = HTTPClientRequest(url: daemon.base + "/instances")
-                request.method = .POST
-                request.headers.add(name: "Authorization", value: "Bearer \(key)")
-                request.headers.add(name: "Content-Type", value: "application/json")
-                let body = #"{"flow": "bench-hold", "input": {"ref": "\#(run)-\#(rate)-\#(index)"}}"#
-                request.body = .bytes(ByteBuffer(string: body))
-                return request
-            }
-            print("  start \(name) \(rate)/s: \(starts.latencies.summary), failures \(starts.failures), "
-                  + "generator lag \(Latencies.format(starts.lag)) ms")
+            let measured = await load.run(client: client, expected: expected) { request(rate, $0) }
+            print("  \(label) \(rate)/s: \(measured.latencies.summary), failures \(measured.failures), "
+                  + "generator lag \(Latencies.format(measured.lag)) ms")
             print("    /health \(rate)/s (HTTP floor): \(health.latencies.summary), failures \(health.failures)")
         }
     }

@@ -11,13 +11,11 @@ import NIOHTTP1
 ///
 /// 1. `POST /v1/plan` at 100 and 500 requests/s open-loop, p50/p95/p99, on SQLite and (with
 ///    `FLOW_BENCH_POSTGRES_URL`) PostgreSQL, beside `GET /health` at the same rate in the same run
-///    (the HTTP floor of this machine);
+///    (the HTTP floor of this machine; `APIBenchmark.besideHealth`);
 /// 2. 1,000 concurrent `GET /v1/stream` clients on one daemon (SQLite): 1,000 suggestion jobs held by
 ///    the user's quiet hours, all due at the same minute; the daemon's resident memory per stream, and
 ///    fan-out — from the instant the quiet hours end to each client reading its job's `complete`.
 enum PlanningBenchmark {
-    static let rates = [100, 500]
-    static let seconds = 5
     static let streams = 1_000
 
     static func run(postgresURL: String?) async throws {
@@ -59,24 +57,15 @@ enum PlanningBenchmark {
         try await daemon.start(client: client)
         defer { daemon.stop() }
         let run = UUID().uuidString.prefix(8)
-        for rate in rates {
-            let load = OpenLoopLoad(rate: rate, duration: .seconds(Int64(seconds)))
-            let health = await load.run(client: client, expected: [200]) { _ in
-                HTTPClientRequest(url: daemon.base + "/health")
-            }
-            let plans = await load.run(client: client, expected: [202]) { index in
-                var request = HTTPClientRequest(url: daemon.base + "/v1/plan")
-                request.method = .POST
-                request.headers.add(name: "Authorization", value: "Bearer \(key)")
-                request.headers.add(name: "Content-Type", value: "application/json")
-                let body = #"{"user_id": "u-\#(run)-\#(rate)-\#(index)", "query": "4 days in Lisbon for two in September", "#
-                    + #""constraints": {"budget_usd": 3000, "party": {"adults": 2}}}"#
-                request.body = .bytes(ByteBuffer(string: body))
-                return request
-            }
-            print("  POST /v1/plan \(name) \(rate)/s: \(plans.latencies.summary), failures \(plans.failures), "
-                  + "generator lag \(Latencies.format(plans.lag)) ms")
-            print("    /health \(rate)/s (HTTP floor): \(health.latencies.summary), failures \(health.failures)")
+        await APIBenchmark.besideHealth("POST /v1/plan \(name)", daemon: daemon, client: client, expected: [202]) { rate, index in
+            var request = HTTPClientRequest(url: daemon.base + "/v1/plan")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            let body = #"{"user_id": "u-\#(run)-\#(rate)-\#(index)", "query": "4 days in Lisbon for two in September", "#
+                + #""constraints": {"budget_usd": 3000, "party": {"adults": 2}}}"#
+            request.body = .bytes(ByteBuffer(string: body))
+            return request
         }
     }
 

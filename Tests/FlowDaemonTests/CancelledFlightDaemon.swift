@@ -56,10 +56,7 @@ struct CancelledFlightDaemon {
         do {
             try serve.run()
             let daemonURL = daemonURL
-            let healthy = await E2E.eventually(60) {
-                (try? await AsyncHTTPClientTransport().send(
-                    HTTPRequestSpec(method: .get, url: daemonURL + "/health"), timeout: .seconds(1)).status) == 200
-            }
+            let healthy = await E2E.answersHealth(daemonURL)
             try #require(healthy, "serve did not answer /health:\n\(serveLog())")
             let (startStatus, startOutput) = try await E2E.run(
                 flowctl, ["start", "flight-notifications", "--input", input.path, "--key", tripID,

@@ -10,27 +10,6 @@ import Travel
 import Hummingbird
 import HummingbirdTesting
 
-/// Keeps every line a logger writes (message and metadata).
-private final class CapturedLog: LogHandler, Sendable {
-    private let storage = Mutex<[String]>([])
-    var lines: [String] { storage.withLock { $0 } }
-    var metadata: Logger.Metadata {
-        get { [:] }
-        set {}
-    }
-    var logLevel: Logger.Level {
-        get { .trace }
-        set {}
-    }
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { nil }
-        set {}
-    }
-    func log(event: LogEvent) {
-        storage.withLock { $0.append("\(event.level) \(event.message) \(event.metadata ?? [:])") }
-    }
-}
-
 /// A flow calling the product's backend with `http.request`, run by the instance worker on SQLite.
 @Suite("http.request in a durable run")
 struct HTTPRequestWorkerTests {
@@ -95,7 +74,7 @@ struct HTTPRequestWorkerTests {
         credentials.http = ["BACKEND": HTTPCredential(header: "Authorization", value: Secret(Self.secret))]
         var endpoints = ProviderEndpoints.local("http://fake.local")
         endpoints.httpAllowedHosts = hosts
-        let log = CapturedLog()
+        let log = LogCapture()
         let clock = TestClock(DaemonFixtures.start)
         let worker = InstanceWorker(
             store: store, registry: registry, steps: StepRegistry.providers(), transport: fake, credentials: credentials,

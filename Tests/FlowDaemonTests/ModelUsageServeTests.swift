@@ -57,10 +57,7 @@ struct ModelUsageServeTests {
         try serve.run()
         defer { if serve.isRunning { serve.terminate() } }
         func serveLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        let healthy = await E.eventually(60) {
-            (try? await AsyncHTTPClientTransport().send(
-                HTTPRequestSpec(method: .get, url: daemonURL + "/health"), timeout: .seconds(1)).status) == 200
-        }
+        let healthy = await E.answersHealth(daemonURL)
         try #require(healthy, "serve did not answer /health:\n\(serveLog())")
 
         let event = try await AsyncHTTPClientTransport().send(

@@ -54,10 +54,7 @@ struct SandboxFixturesTests {
         if let fixtures { serve.arguments = (serve.arguments ?? []) + ["--fixtures", fixtures] }
         try serve.run()
         let sandbox = Sandbox(url: "http://127.0.0.1:\(port)", key: key.token, process: serve, log: log, directory: directory)
-        let healthy = await E.eventually(60) {
-            (try? await AsyncHTTPClientTransport().send(
-                HTTPRequestSpec(method: .get, url: sandbox.url + "/health"), timeout: .seconds(1)).status) == 200
-        }
+        let healthy = await E.answersHealth(sandbox.url)
         try #require(healthy, "serve did not answer /health:\n\(sandbox.logText)")
         return sandbox
     }

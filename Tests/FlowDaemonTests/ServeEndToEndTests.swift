@@ -107,6 +107,14 @@ struct ServeEndToEndTests {
         """
 
     /// Polls `condition` every 100 ms until it holds or `seconds` pass.
+    /// Whether the daemon at `url` answers `GET /health` with 200 within 60 s (a started `serve`).
+    static func answersHealth(_ url: String) async -> Bool {
+        await eventually(60) {
+            (try? await AsyncHTTPClientTransport().send(
+                HTTPRequestSpec(method: .get, url: url + "/health"), timeout: .seconds(1)).status) == 200
+        }
+    }
+
     static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {

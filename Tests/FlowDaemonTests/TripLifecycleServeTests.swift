@@ -68,10 +68,7 @@ struct TripLifecycleServeTests {
         try serve.run()
         defer { if serve.isRunning { serve.terminate() } }
         func serveLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        let healthy = await E2E.eventually(60) {
-            (try? await AsyncHTTPClientTransport().send(
-                HTTPRequestSpec(method: .get, url: daemonURL + "/health"), timeout: .seconds(1)).status) == 200
-        }
+        let healthy = await E2E.answersHealth(daemonURL)
         try #require(healthy, "serve did not answer /health:\n\(serveLog())")
 
         // Departures days ahead, on whole minutes: no AeroAPI lookup happens during the test.

@@ -30,26 +30,3 @@ enum TestSupport {
             endpoints: .local("http://fake.local"), timeout: timeout)
     }
 }
-
-/// A LogHandler that keeps every rendered line (message and metadata).
-final class LogCapture: LogHandler, Sendable {
-    private let storage = Mutex<[String]>([])
-    var lines: [String] { storage.withLock { $0 } }
-
-    var metadata: Logger.Metadata {
-        get { [:] }
-        set {}
-    }
-    var logLevel: Logger.Level {
-        get { .trace }
-        set {}
-    }
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { nil }
-        set {}
-    }
-
-    func log(event: LogEvent) {
-        storage.withLock { $0.append("\(event.level) \(event.message) \(event.metadata ?? [:])") }
-    }
-}

@@ -139,7 +139,10 @@ public struct PlanningRoutes<Store: FlowStore, Profiles: ProfileStore>: Sendable
             throw APIError.unprocessable(error.description)
         }
         switch result {
-        case .created(let record): return (try await PlanningJob.read(record, from: store), true)
+        case .created(let record):
+            // Created by this request: no timeline or approval to read yet (two queries saved per start).
+            let state = try? InstanceStateCoding.decode(record.state)
+            return (PlanningJob(record: record, state: state, history: [], approvals: []), true)
         case .existing(let record): return (try await PlanningJob.read(record, from: store), false)
         }
     }

@@ -14,7 +14,7 @@ public struct StoredInstanceReport: Sendable {
         stepProviders: [String: String] = [:]
     ) {
         self.instance = instance
-        let version = definition.map { "\($0.version)+\($0.hash.prefix(7))" } ?? String(instance.definitionHash.prefix(7))
+        let version = StoredDefinition.label(definition, hash: instance.definitionHash)
         var calls: [String: Int] = [:]
         for entry in history where entry.kind == .stepCalled {
             guard let step = entry.entry.step,

@@ -15,6 +15,14 @@ public struct StoredDefinition: Sendable, Hashable, Codable {
         self.source = source
         self.createdAt = createdAt
     }
+
+    /// The version as reports show it: `<declared>+<first 7 hex digits of the hash>`.
+    public var label: String { "\(version)+\(hash.prefix(7))" }
+
+    /// `definition`'s label, or the hash's first 7 digits when the definition is not stored.
+    public static func label(_ definition: StoredDefinition?, hash: String) -> String {
+        definition?.label ?? String(hash.prefix(7))
+    }
 }
 
 /// Lifecycle of an instance.

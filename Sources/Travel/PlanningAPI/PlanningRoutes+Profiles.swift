@@ -78,7 +78,7 @@ extension PlanningRoutes {
         let job = try await PlanningJob.read(record, from: store)
         guard let user = job.userID else { throw APIError.conflict("Job \(jobID) has no user_id") }
         let definition = try await store.definition(hash: record.definitionHash)
-        let version = definition.map { "\($0.version)+\($0.hash.prefix(7))" } ?? String(record.definitionHash.prefix(7))
+        let version = StoredDefinition.label(definition, hash: record.definitionHash)
         let feedback = PlanFeedback(
             jobID: jobID, agencyID: record.agencyID, userID: user, flow: record.flow, flowVersion: version,
             rating: parts.rating, comment: parts.comment, helpfulAspects: parts.helpful,

@@ -113,6 +113,81 @@ struct TraceExportServeTests {
         #expect(daemon.serve.terminationStatus == 0, "\(daemon.logText)")
     }
 
+    @Test("OTEL_EXPORTER_OTLP_PROTOCOL=http/json: each step span is a child of its instance run's span")
+    func stepSpansAreChildren() async throws {
+        let collector = OTLPCollector()
+        let collectorURL = try await collector.start()
+        let configuration = FakeProviderServer.Configuration()
+        let fake = FakeProviderServer(configuration: configuration)
+        let fakeURL = try await fake.start()
+        let daemon = try await Self.startDaemon(fakeURL: fakeURL, configuration: configuration, traces: [
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": collectorURL + "/v1/traces",
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+            "OTEL_BSP_SCHEDULE_DELAY": "100",
+        ])
+        defer {
+            if daemon.serve.isRunning { daemon.serve.terminate() }
+            try? FileManager.default.removeItem(at: daemon.directory)
+            Task { await fake.stop(); await collector.stop() }
+        }
+        try await Self.runFlow(daemon)
+        let exported = await E.eventually(30) {
+            let spans = Self.spans(collector.exports)
+            return spans.filter { $0.name == "step openai.chat" }.count == 2
+                && spans.contains { $0.name == "flow.instance ask-twice" }
+        }
+        #expect(exported, "\(collector.text)\n\(daemon.logText)")
+        let spans = Self.spans(collector.exports)
+        let runs = spans.filter { $0.name == "flow.instance ask-twice" }
+        let steps = spans.filter { $0.name == "step openai.chat" }
+        for step in steps {
+            #expect(!step.parentSpanID.isEmpty && !step.traceID.isEmpty, "\(step)")
+            let parent = runs.first { $0.spanID == step.parentSpanID }
+            #expect(parent != nil, "step span \(step) has no instance-run parent among \(runs)")
+            #expect(parent?.traceID == step.traceID)
+            #expect(step.attributes["flow.step"] == "openai.chat")
+            #expect(step.attributes["flow.instance"] == parent?.attributes["flow.instance"])
+        }
+        #expect(Set(steps.compactMap { $0.attributes["flow.state"] }) == ["ask", "ask_again"])
+        #expect(runs.contains { $0.attributes["flow.status"] == "succeeded" }, "\(runs)")
+        #expect(daemon.logText.contains("http/json"), "\(daemon.logText)")
+    }
+
+    /// One span of an OTLP/JSON export: its ids and string attributes.
+    struct ExportedSpan: CustomStringConvertible {
+        var name: String
+        var traceID: String
+        var spanID: String
+        var parentSpanID: String
+        var attributes: [String: String]
+        var description: String { "\(name) \(spanID)←\(parentSpanID) \(attributes)" }
+    }
+
+    /// The spans of OTLP/JSON export bodies (`resourceSpans[].scopeSpans[].spans[]`).
+    static func spans(_ bodies: [[UInt8]]) -> [ExportedSpan] {
+        var result: [ExportedSpan] = []
+        for body in bodies {
+            guard let root = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { continue }
+            for resource in root["resourceSpans"] as? [[String: Any]] ?? [] {
+                for scope in resource["scopeSpans"] as? [[String: Any]] ?? [] {
+                    for span in scope["spans"] as? [[String: Any]] ?? [] {
+                        var attributes: [String: String] = [:]
+                        for attribute in span["attributes"] as? [[String: Any]] ?? [] {
+                            guard let key = attribute["key"] as? String, let value = attribute["value"] as? [String: Any]
+                            else { continue }
+                            attributes[key] = (value["stringValue"] as? String) ?? (value["intValue"]).map { "\($0)" }
+                        }
+                        result.append(ExportedSpan(
+                            name: span["name"] as? String ?? "", traceID: span["traceId"] as? String ?? "",
+                            spanID: span["spanId"] as? String ?? "", parentSpanID: span["parentSpanId"] as? String ?? "",
+                            attributes: attributes))
+                    }
+                }
+            }
+        }
+        return result
+    }
+
     @Test("no OTLP endpoint: serve says traces are off and runs flows as before")
     func tracesOffByDefault() async throws {
         let configuration = FakeProviderServer.Configuration()

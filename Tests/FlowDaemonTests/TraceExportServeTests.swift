@@ -59,7 +59,8 @@ struct TraceExportServeTests {
         try #require(healthy, "serve did not answer /health:\n\(daemon.logText)")
         let event = try await AsyncHTTPClientTransport().send(
             HTTPRequestSpec(method: .post, url: daemon.url + "/events/ask.requested",
-                            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(daemon.token)")],
+                            headers: [("Content-Type", "application/json"),
+                                      ("Authorization", "Bearer \(daemon.token)")],
                             body: Array(#"{"id": "q-1"}"#.utf8)),
             timeout: .seconds(30))
         #expect(event.status == 200, "\(String(decoding: event.body, as: UTF8.self))\n\(daemon.logText)")
@@ -96,7 +97,8 @@ struct TraceExportServeTests {
         for attribute in [
             "flow.name", "ask-twice", "flow.instance", "flow.hash", "flow.version", "flow.agency", "acme",
             "flow.status", "succeeded", "flow.step", "flow.attempt", "flow.state", "ask", "ask_again",
-            "gen_ai.response.model", "gpt-4o-mini", "o3-mini", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens",
+            "gen_ai.response.model", "gpt-4o-mini", "o3-mini",
+            "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens",
         ] {
             #expect(text.contains(attribute), "missing \(attribute)")
         }
@@ -173,13 +175,14 @@ struct TraceExportServeTests {
                     for span in scope["spans"] as? [[String: Any]] ?? [] {
                         var attributes: [String: String] = [:]
                         for attribute in span["attributes"] as? [[String: Any]] ?? [] {
-                            guard let key = attribute["key"] as? String, let value = attribute["value"] as? [String: Any]
-                            else { continue }
+                            guard let key = attribute["key"] as? String,
+                                  let value = attribute["value"] as? [String: Any] else { continue }
                             attributes[key] = (value["stringValue"] as? String) ?? (value["intValue"]).map { "\($0)" }
                         }
                         result.append(ExportedSpan(
                             name: span["name"] as? String ?? "", traceID: span["traceId"] as? String ?? "",
-                            spanID: span["spanId"] as? String ?? "", parentSpanID: span["parentSpanId"] as? String ?? "",
+                            spanID: span["spanId"] as? String ?? "",
+                            parentSpanID: span["parentSpanId"] as? String ?? "",
                             attributes: attributes))
                     }
                 }
@@ -219,5 +222,35 @@ struct TraceExportServeTests {
     ] as [([String: String], String?)])
     func configuredEndpoint(variables: [String: String], expected: String?) {
         #expect(TraceExport.configuredEndpoint(variables) == expected)
+    }
+
+    @Test("the wire protocol: OTLP/HTTP protobuf or JSON; gRPC is refused before swift-otel sees it", arguments: [
+        ([:], "http/protobuf"),
+        (["OTEL_EXPORTER_OTLP_PROTOCOL": ""], "http/protobuf"),
+        (["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"], "http/json"),
+        (["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"],
+         "http/protobuf"),
+        (["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"], nil),
+        (["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"], nil),
+    ] as [([String: String], String?)])
+    func wireProtocol(variables: [String: String], expected: String?) {
+        #expect((try? TraceExport.wireProtocol(variables)) == expected)
+    }
+
+    @Test("OTEL_EXPORTER_OTLP_PROTOCOL=grpc: serve refuses to start, naming the variable (no crash)")
+    func grpcRefused() async throws {
+        let daemon = try await Self.startDaemon(
+            fakeURL: "http://127.0.0.1:9", configuration: FakeProviderServer.Configuration(), traces: [
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+            ])
+        defer {
+            if daemon.serve.isRunning { daemon.serve.terminate() }
+            try? FileManager.default.removeItem(at: daemon.directory)
+        }
+        let exited = await E.eventually(30) { !daemon.serve.isRunning }
+        try #require(exited, "\(daemon.logText)")
+        #expect(daemon.serve.terminationReason == .exit)
+        #expect(daemon.serve.terminationStatus == 64, "\(daemon.logText)")
+        #expect(daemon.logText.contains("OTEL_EXPORTER_OTLP_PROTOCOL: protocol 'grpc'"), "\(daemon.logText)")
     }
 }

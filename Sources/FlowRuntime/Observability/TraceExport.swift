@@ -32,6 +32,26 @@ public struct TraceExport: Sendable {
         return redacted(base.hasSuffix("/") ? base + "v1/traces" : base + "/v1/traces")
     }
 
+    /// A traces setting the exporter cannot use (a protocol other than OTLP/HTTP's).
+    public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`, else
+    /// `http/protobuf`; only `http/protobuf` and `http/json` are built in (no gRPC: swift-otel
+    /// would stop the process), so another value is an error naming the variable.
+    public static func wireProtocol(_ variables: [String: String]) throws(ConfigurationError) -> String {
+        for name in ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"] {
+            guard let value = variables[name], !value.isEmpty else { continue }
+            guard ["http/protobuf", "http/json"].contains(value) else {
+                throw ConfigurationError(message: "\(name): protocol '\(value)' must be http/protobuf or http/json")
+            }
+            return value
+        }
+        return "http/protobuf"
+    }
+
     /// A URL without user, password or query (where credentials could hide), for the start-up log.
     static func redacted(_ url: String) -> String {
         guard var components = URLComponents(string: url) else { return "(unparseable URL)" }
@@ -48,6 +68,7 @@ public struct TraceExport: Sendable {
     /// from the process environment, which `variables` should be.
     public static func bootstrap(_ variables: [String: String], logger: Logger) throws -> TraceExport? {
         guard let endpoint = configuredEndpoint(variables) else { return nil }
+        let wire = try wireProtocol(variables)
         var configuration = OTel.Configuration.default
         configuration.serviceName = "flow"
         configuration.logs.enabled = false
@@ -59,7 +80,6 @@ public struct TraceExport: Sendable {
         configuration.diagnosticLogLevel = .warning
         let backend = try OTel.makeTracingBackend(configuration: configuration)
         InstrumentationSystem.bootstrap(backend.factory)
-        let wire = variables["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] ?? variables["OTEL_EXPORTER_OTLP_PROTOCOL"]
-        return TraceExport(endpoint: endpoint, wireProtocol: wire ?? "http/protobuf", service: backend.service)
+        return TraceExport(endpoint: endpoint, wireProtocol: wire, service: backend.service)
     }
 }

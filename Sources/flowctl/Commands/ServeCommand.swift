@@ -11,8 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve", abstract: "Run the daemon: worker, cron scheduler, HTTP API and webhooks.",
         discussion: """
             Each setting comes from its flag, else its environment variable (FLOW_PORT, FLOW_HOST, FLOW_WORKFLOWS, \
-            FLOW_DATABASE_URL, FLOW_LOG_FORMAT, FLOW_LOG_LEVEL, FLOW_HTTP_ALLOW_HOSTS), else the --config file, else the default. \
-            OpenTelemetry traces (a span per instance run and step) go over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT \
+            FLOW_DATABASE_URL, FLOW_LOG_FORMAT, FLOW_LOG_LEVEL, FLOW_HTTP_ALLOW_HOSTS), else the --config file, else \
+            the default. OpenTelemetry traces (a span per instance run and step) go over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT \
             (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) when set; off otherwise. Each \
             provider without credentials (Twilio, AeroAPI, OpenAI) is SANDBOXED: answered locally, nothing sent to \
             it; /health lists each provider's mode. With --fixtures FILE the sandbox answers from that file (the \

@@ -29,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.2"),
+        // Traces over OTLP/HTTP only (no gRPC): off unless an endpoint is configured.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // Pure: language, validator, interpreter, calendar math. Yams and Foundation only.
@@ -65,6 +68,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Spans per instance run and step; the OTLP exporter `serve` bootstraps when configured.
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
             ],
             // The OpenAPI document the daemon serves at /openapi.json.
             resources: [.copy("API/openapi.yaml")],

@@ -2,7 +2,8 @@ public import Steps
 import FlowEngine
 
 /// A step wrapped to report its latency and failures to `RuntimeMetrics`, and the tokens and cost
-/// of the `model_usage` entries its notes add; behaves exactly like the step it wraps (same
+/// of the `model_usage` entries its notes add, each attempt in a `step <name>` span
+/// (`TraceSpans`); behaves exactly like the step it wraps (same
 /// signature, same outcome, same notes).
 ///
 /// The executor asks for an attempt's notes once, right after the attempt, so each model call is
@@ -16,13 +17,17 @@ struct MeteredStep<Inner: Step>: Step {
     let metrics: RuntimeMetrics
 
     func run(_ call: StepCall, context: StepContext) async -> StepOutcome {
-        let started = ContinuousClock.now
-        return measured(await inner.run(call, context: context), since: started)
+        await TraceSpans.stepAttempt(Inner.signature.name, call: call, context: context) {
+            let started = ContinuousClock.now
+            return measured(await inner.run(call, context: context), since: started)
+        }
     }
 
     func perform(_ call: StepCall, context: StepContext) async throws -> StepOutcome {
-        let started = ContinuousClock.now
-        return measured(try await inner.perform(call, context: context), since: started)
+        try await TraceSpans.stepAttempt(Inner.signature.name, call: call, context: context) {
+            let started = ContinuousClock.now
+            return measured(try await inner.perform(call, context: context), since: started)
+        }
     }
 
     func lookUp(_ call: StepCall, context: StepContext, since: Instant) async -> EffectLookup {

@@ -139,8 +139,12 @@ public struct InstanceWorker<Store: FlowStore>: Service {
                 group.addTask {
                     let (now, started) = (clock(), ContinuousClock.now)
                     do {
-                        let after = try await executor(for: start.flow)
-                            .resume(start.state, outstanding: start.calls, events: [], at: now)
+                        let after = try await TraceSpans.instanceRun(
+                            start.record, version: start.flow.version.value, before: start.state.status
+                        ) {
+                            try await executor(for: start.flow)
+                                .resume(start.state, outstanding: start.calls, events: [], at: now)
+                        }
                         metrics?.transition(flow: start.record.flow, from: start.state.status.rawValue,
                                             to: after.status.rawValue, duration: ContinuousClock.now - started)
                     } catch {
@@ -196,7 +200,9 @@ public struct InstanceWorker<Store: FlowStore>: Service {
             // transition and performing its calls (a new instance's first calls come by `handoff`).
             let outstanding = StepInvocation.outstanding(in: state, flow: flow)
             let started = ContinuousClock.now
-            let after = try await executor.resume(state, outstanding: outstanding, events: events, at: now)
+            let after = try await TraceSpans.instanceRun(record, version: flow.version.value, before: before) {
+                try await executor.resume(state, outstanding: outstanding, events: events, at: now)
+            }
             metrics?.transition(flow: record.flow, from: before.rawValue, to: after.status.rawValue,
                                 duration: ContinuousClock.now - started)
             if let lateness = state.timers.values.filter({ $0 <= now }).min() {

@@ -35,16 +35,21 @@ public struct DaemonEnvironment: Sendable {
     /// This daemon's lease owner name, unique per process.
     public var owner: String
     public var logger: Logger
+    /// The OTLP trace exporter `serve` bootstrapped (`TraceExport`); its service runs first and
+    /// stops last. nil: traces off (spans are no-ops).
+    public var traces: TraceExport?
 
     public init(
         variables: [String: String], prometheus: PrometheusExport? = nil, transport: any HTTPTransport,
-        owner: String = DaemonEnvironment.processOwner, logger: Logger = Logger(label: "flow.serve")
+        owner: String = DaemonEnvironment.processOwner, logger: Logger = Logger(label: "flow.serve"),
+        traces: TraceExport? = nil
     ) {
         self.variables = variables
         self.prometheus = prometheus
         self.transport = transport
         self.owner = owner
         self.logger = logger
+        self.traces = traces
     }
 
     /// `<host>-<pid>`.

@@ -106,7 +106,9 @@ struct DaemonAssembly: Sendable {
             router: router,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "flow"),
-            services: lifecycle + listen(wakeup, timeline) + [worker, scheduler, gauge],
+            // The trace exporter first, so it stops last and flushes the spans of the others' shutdown.
+            services: (environment.traces.map { [$0.service] } ?? []) + lifecycle + listen(wakeup, timeline)
+                + [worker, scheduler, gauge],
             logger: Logger(label: "flow.http"))
     }
 
@@ -125,6 +127,13 @@ struct DaemonAssembly: Sendable {
                 answered locally (Twilio messages accepted with synthetic SIDs, AeroAPI finds no flights, OpenAI \
                 calls fail naming OPENAI_API_KEY; --fixtures FILE answers them from fixtures); nothing is sent to them.
                 """)
+        }
+        if let traces = environment.traces {
+            logger.info("traces exported", metadata: [
+                "flow.traces.endpoint": "\(traces.endpoint)", "flow.traces.protocol": "\(traces.wireProtocol)",
+            ])
+        } else {
+            logger.info("traces off (set OTEL_EXPORTER_OTLP_ENDPOINT to export them over OTLP/HTTP)")
         }
         logger.info("serving", metadata: [
             "flow.store": "\(storeKind)", "flow.port": "\(configuration.port)",

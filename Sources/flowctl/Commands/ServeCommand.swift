@@ -11,7 +11,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve", abstract: "Run the daemon: worker, cron scheduler, HTTP API and webhooks.",
         discussion: """
             Each setting comes from its flag, else its environment variable (FLOW_PORT, FLOW_HOST, FLOW_WORKFLOWS, \
-            FLOW_DATABASE_URL, FLOW_LOG_FORMAT, FLOW_LOG_LEVEL, FLOW_HTTP_ALLOW_HOSTS), else the --config file, else the default. Each \
+            FLOW_DATABASE_URL, FLOW_LOG_FORMAT, FLOW_LOG_LEVEL, FLOW_HTTP_ALLOW_HOSTS), else the --config file, else \
+            the default. OpenTelemetry traces (a span per instance run and step) go over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT \
+            (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) when set; off otherwise. Each \
             provider without credentials (Twilio, AeroAPI, OpenAI) is SANDBOXED: answered locally, nothing sent to \
             it; /health lists each provider's mode. With --fixtures FILE the sandbox answers from that file (the \
             dry-run's format, e.g. examples/trip-planning/fixtures.yaml): the whole product runs with no keys.
@@ -42,9 +44,17 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try resolvedConfiguration()
         DaemonSetup.bootstrapLogging(configuration.logFormat, level: configuration.logLevel)
+        let variables = ProcessInfo.processInfo.environment
+        // Traces only when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT names a collector.
+        let traces: TraceExport?
+        do {
+            traces = try TraceExport.bootstrap(variables, logger: Logger(label: "flow.otel"))
+        } catch {
+            throw ValidationError("OpenTelemetry traces: \(error)")
+        }
         let environment = DaemonEnvironment(
-            variables: ProcessInfo.processInfo.environment, prometheus: PrometheusExport.bootstrap(),
-            transport: AsyncHTTPClientTransport())
+            variables: variables, prometheus: PrometheusExport.bootstrap(),
+            transport: AsyncHTTPClientTransport(), traces: traces)
         do {
             let app = try await buildApplication(
                 configuration: configuration, product: TravelProduct(), environment: environment)

@@ -35,7 +35,7 @@ struct PlanningProfilesTests {
 
             let wrong: Value = [
                 "home_airport": "XXX", "currency": "euro", "pace": "fast", "zone": "Mars/Olympus", "colour": "blue",
-                "quiet_hours": "late", "interests": "food",
+                "quiet_hours": "late", "interests": "food", "": .null,
             ]
             let (refused, problem) = try await Self.send(client, .put, "/v1/preferences/u-42", token: h.acme, wrong, [:])
             let message = problem["error"]?["message"]?.stringValue ?? ""
@@ -44,6 +44,7 @@ struct PlanningProfilesTests {
                           "colour: unknown field", "quiet_hours:", "interests:"] {
                 #expect(message.contains(field), "\(field) not in \(message)")
             }
+            #expect(message.hasPrefix(": unknown field"), "a null value under an unknown name is still refused: \(message)")
             let (_, still) = try await Self.send(client, .get, "/v1/preferences/u-42", token: h.acme, nil, [:])
             #expect(still["preferences"] == [:], "a refused document was stored")
 

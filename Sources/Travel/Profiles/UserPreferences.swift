@@ -40,7 +40,9 @@ public enum UserPreferences {
         }
         var problems: [String] = []
         var stored: [String: Value] = [:]
-        for (field, value) in members.sorted(by: { $0.key < $1.key }) where !value.isNull {
+        for (field, value) in members.sorted(by: { $0.key < $1.key }) {
+            // null is the same as absent, for the fields there are.
+            if value.isNull, fields.contains(field) { continue }
             switch check(field, value) {
             case .success(let kept): stored[field] = kept
             case .failure(let problem): problems.append(problem.message)

@@ -40,4 +40,14 @@ public enum APIResponse {
         }
         return value
     }
+
+    /// A cancel's body: nothing, or an object whose optional `reason` is text. 400 for another
+    /// document, 422 for a `reason` that is not text.
+    public static func cancelReason(of request: Request) async throws -> String? {
+        let body = try await self.body(of: request, empty: .object([:]))
+        guard body.objectValue != nil else { throw APIError.badRequest("the body must be a JSON object {reason?}") }
+        guard let reason = body["reason"], !reason.isNull else { return nil }
+        guard let text = reason.stringValue else { throw APIError.unprocessable("reason: must be text") }
+        return text
+    }
 }

@@ -196,9 +196,8 @@ public enum InstanceRoutes {
     static func cancel<Store: FlowStore>(
         _ request: Request, id: String, identity: APIIdentity, _ d: Dependencies<Store>
     ) async throws -> Response {
-        let body = try await APIResponse.body(of: request, empty: .object([:]))
+        let given = try await APIResponse.cancelReason(of: request)
         let record = try await visible(id, to: identity, d.store)
-        let given = body["reason"]?.stringValue
         let outcome = try await InstanceCancellation.request(
             record, by: identity.keyName, reason: given, in: d.store, wakeup: d.wakeup, at: d.clock())
         guard case .requested(let reason, let status) = outcome else {

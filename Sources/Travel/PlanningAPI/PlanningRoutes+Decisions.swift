@@ -52,10 +52,10 @@ extension PlanningRoutes {
     /// name): 202 `{job_id, cancel_requested, reason}` once the cancel is in the job's inbox (its
     /// worker ends it `cancelled`); 409 when the job already ended; 404 unknown or another agency's.
     func cancel(_ request: Request, job id: String, identity: APIIdentity) async throws -> Response {
-        let body = try await APIResponse.body(of: request, empty: .object([:]))
+        let given = try await APIResponse.cancelReason(of: request)
         let record = try await visible(id, to: identity)
         let outcome = try await InstanceCancellation.request(
-            record, by: identity.keyName, reason: body["reason"]?.stringValue, in: store, wakeup: services.wakeup,
+            record, by: identity.keyName, reason: given, in: store, wakeup: services.wakeup,
             at: services.clock())
         guard case .requested(let reason, _) = outcome else {
             let job = try await PlanningJob.read(record, from: store)

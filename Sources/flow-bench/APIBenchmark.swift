@@ -233,10 +233,33 @@ enum APIBenchmark {
     static func readUntilEvent(
         _ client: HTTPClient, url: String, key: String, connected: @Sendable () -> Void
     ) async throws -> Double? {
+        try await readStream(client, url: url, key: key, timeout: .seconds(120), connected: connected) { block in
+            guard block.contains("event: event_received"),
+                  let data = block.split(separator: "\n").first(where: { $0.hasPrefix("data: ") }),
+                  let entry = try? JSONDecoder().decode(Value.self, from: Data(data.dropFirst(6).utf8)),
+                  let at = entry["at"]?.stringValue.flatMap(Instant.init(iso8601:))
+            else { return .readOn }
+            return .stop(Date().timeIntervalSince1970 * 1_000 - Double(at.epochMilliseconds))
+        }
+    }
+
+    /// What a stream reader does after one event block.
+    enum StreamVerdict {
+        case readOn
+        /// Stop reading; the measurement (nil: none).
+        case stop(Double?)
+    }
+
+    /// Reads the Server-Sent Events at `url` block by block (`connected` once the first bytes
+    /// arrive) until `verdict` stops it; nil when the stream ends first.
+    static func readStream(
+        _ client: HTTPClient, url: String, key: String, timeout: TimeAmount, connected: @Sendable () -> Void,
+        verdict: (Substring) -> StreamVerdict
+    ) async throws -> Double? {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
         request.headers.add(name: "Accept", value: "text/event-stream")
-        let response = try await client.execute(request, timeout: .seconds(120))
+        let response = try await client.execute(request, timeout: timeout)
         var pending = ""
         var told = false
         for try await chunk in response.body {
@@ -245,12 +268,7 @@ enum APIBenchmark {
             while let blank = pending.range(of: "\n\n") {
                 let block = pending[..<blank.lowerBound]
                 pending.removeSubrange(..<blank.upperBound)
-                guard block.contains("event: event_received"),
-                      let data = block.split(separator: "\n").first(where: { $0.hasPrefix("data: ") }),
-                      let entry = try? JSONDecoder().decode(Value.self, from: Data(data.dropFirst(6).utf8)),
-                      let at = entry["at"]?.stringValue.flatMap(Instant.init(iso8601:))
-                else { continue }
-                return Date().timeIntervalSince1970 * 1_000 - Double(at.epochMilliseconds)
+                if case .stop(let measured) = verdict(block) { return measured }
             }
         }
         return nil

@@ -122,26 +122,13 @@ enum PlanningBenchmark {
         return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }
 
-    /// Reads a job's stream until `complete`; the ms from `wake` to then.
+    /// Reads a job's stream until `complete`; the ms from `wake` to then (nil: it ended otherwise).
     static func readUntilComplete(
         _ client: HTTPClient, url: String, key: String, wake: Date, connected: @Sendable () -> Void
     ) async throws -> Double? {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        request.headers.add(name: "Accept", value: "text/event-stream")
-        let response = try await client.execute(request, timeout: .seconds(300))
-        var pending = ""
-        var told = false
-        for try await chunk in response.body {
-            pending += String(buffer: chunk)
-            if !told { told = true; connected() }
-            while let blank = pending.range(of: "\n\n") {
-                let block = pending[..<blank.lowerBound]
-                pending.removeSubrange(..<blank.upperBound)
-                if block.contains("event: complete") { return Date().timeIntervalSince(wake) * 1_000 }
-                if block.contains("event: error") { return nil }
-            }
+        try await APIBenchmark.readStream(client, url: url, key: key, timeout: .seconds(300), connected: connected) { block in
+            if block.contains("event: complete") { return .stop(Date().timeIntervalSince(wake) * 1_000) }
+            return block.contains("event: error") ? .stop(nil) : .readOn
         }
-        return nil
     }
 }

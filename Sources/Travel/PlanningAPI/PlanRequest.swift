@@ -42,10 +42,15 @@ public enum PlanRequest {
         for optional in ["trip_id", "whatsapp"] {
             if let value = members[optional], !value.isNull { input[optional] = value }
         }
+        return try typed(.object(input), declaredBy: fields)
+    }
+
+    /// `input` typed by the flow's declared `fields`; a problem is a 422 at the body's own path
+    /// (`constraints.party.adults must be integer, not 'two'`, without `input.`). Shared with `SuggestRequest`.
+    static func typed(_ input: Value, declaredBy fields: [InputField]) throws -> Value {
         do {
-            return try InputCheck.typed(LocatedDocument(.object(input)), declaredBy: fields)
+            return try InputCheck.typed(LocatedDocument(input), declaredBy: fields)
         } catch {
-            // `input.constraints.party.adults must be integer, not 'two'`: the body's own path.
             var message = error.message
             if message.hasPrefix("input.") { message.removeFirst("input.".count) }
             throw invalid(message)

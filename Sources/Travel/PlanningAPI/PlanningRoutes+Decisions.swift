@@ -83,10 +83,12 @@ extension PlanningRoutes {
             throw APIError.unprocessable("text: required, 1 to \(Self.maximumAnswer) characters (not only spaces)")
         }
         let record = try await visible(id, to: identity)
-        let job = try await PlanningJob.read(record, from: store)
-        let key = "\(job.userID ?? "")/\(id)"
-        guard !record.status.isFinished, job.state?.awaits(event: Self.answerEvent, key: key) == true else {
-            throw APIError.conflict("Job \(id) is not waiting for an answer (\(job.status.rawValue))")
+        let state = try? InstanceStateCoding.decode(record.state)
+        let key = "\(state?.bindings["input"]?["user_id"]?.stringValue ?? "")/\(id)"
+        guard !record.status.isFinished, state?.awaits(event: Self.answerEvent, key: key) == true else {
+            // The job's whole status (its timeline and approvals) only for the refusal's message.
+            let status = try await PlanningJob.read(record, from: store).status
+            throw APIError.conflict("Job \(id) is not waiting for an answer (\(status.rawValue))")
         }
         try await EventDelivery(store: store, registry: services.registry, wakeup: services.wakeup).deliver(
             Self.answerEvent, key: key, payload: ["text": .string(text)], to: id,

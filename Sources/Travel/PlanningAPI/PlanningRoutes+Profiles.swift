@@ -75,8 +75,11 @@ extension PlanningRoutes {
             throw APIError.unprocessable(error.message)
         }
         let record = try await visible(jobID, to: identity)
-        let job = try await PlanningJob.read(record, from: store)
-        guard let user = job.userID else { throw APIError.conflict("Job \(jobID) has no user_id") }
+        // Only the user is needed: the state, not the job's timeline and approvals.
+        let state = try? InstanceStateCoding.decode(record.state)
+        guard let user = state?.bindings["input"]?["user_id"]?.stringValue else {
+            throw APIError.conflict("Job \(jobID) has no user_id")
+        }
         let definition = try await store.definition(hash: record.definitionHash)
         let version = StoredDefinition.label(definition, hash: record.definitionHash)
         let feedback = PlanFeedback(

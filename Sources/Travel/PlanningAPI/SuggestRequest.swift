@@ -31,12 +31,6 @@ public enum SuggestRequest {
             guard constraints.objectValue != nil else { throw APIError.unprocessable("constraints: must be an object") }
             input["constraints"] = constraints
         }
-        do {
-            return try InputCheck.typed(LocatedDocument(.object(input)), declaredBy: fields)
-        } catch {
-            var message = error.message
-            if message.hasPrefix("input.") { message.removeFirst("input.".count) }
-            throw APIError.unprocessable(message)
-        }
+        return try PlanRequest.typed(.object(input), declaredBy: fields)
     }
 }

@@ -73,7 +73,7 @@ let package = Package(
                 .product(name: "OTel", package: "swift-otel"),
             ],
             // The OpenAPI document the daemon serves at /openapi.json.
-            resources: [.copy("API/openapi.yaml")],
+            resources: [.copy("API/openapi.yaml"), .copy("Console/Assets")],
             swiftSettings: swiftSettings
         ),
         // The travel product on the runtime: trips, notifications, conversations, itineraries, the planning API.

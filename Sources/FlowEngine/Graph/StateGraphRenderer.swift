@@ -135,14 +135,19 @@ public struct StateGraphRenderer: Sendable {
 
     // MARK: Dot
 
-    public func dot() -> String {
+    /// - Parameter highlight: for drawing to SVG: every node gets its graph id (`id=`, the ids
+    ///   ``json()`` and ``InstanceState/graphNodeIDs`` use) and the nodes given are filled, with
+    ///   how many instances are in each after the name when above zero. Nil: plain dot.
+    public func dot(highlight: [String: Int]? = nil) -> String {
         var lines = ["digraph \"\(Self.dotEscape(flow.name.value))\" {", "    rankdir=TB;", "    node [shape=box, style=rounded];"]
-        dot(flow.graph, prefix: "", indent: "    ", into: &lines)
+        dot(flow.graph, prefix: "", indent: "    ", highlight: highlight, into: &lines)
         lines.append("}")
         return lines.joined(separator: "\n")
     }
 
-    private func dot(_ graph: StateGraph, prefix: String, indent: String, into lines: inout [String]) {
+    private func dot(
+        _ graph: StateGraph, prefix: String, indent: String, highlight: [String: Int]?, into lines: inout [String]
+    ) {
         let startID = "\(prefix)__start"
         lines.append("\(indent)\"\(startID)\" [shape=point, label=\"\"];")
         lines.append("\(indent)\"\(startID)\" -> \"\(prefix + graph.start.value)\";")
@@ -155,13 +160,22 @@ public struct StateGraphRenderer: Sendable {
             case .succeed, .fail: shape = "doubleoctagon"
             default: shape = "box"
             }
-            let label = Self.dotEscape("\(state.name.value)\n\(Self.label(of: state))")
-            lines.append("\(indent)\"\(id)\" [label=\"\(label)\", shape=\(shape)];")
+            var name = state.name.value
+            var extra = ""
+            if let highlight {
+                extra = ", id=\"\(Self.dotEscape(id))\""
+                if let count = highlight[id] {
+                    if count > 0 { name += " (\(count))" }
+                    extra += ", style=\"rounded,filled,bold\", fillcolor=\"#ffe08a\", penwidth=2, class=\"occupied\""
+                }
+            }
+            let label = Self.dotEscape("\(name)\n\(Self.label(of: state))")
+            lines.append("\(indent)\"\(id)\" [label=\"\(label)\", shape=\(shape)\(extra)];")
             for (name, sub) in Self.nested(state) {
                 let clusterPrefix = id + "/" + name + "/"
                 lines.append("\(indent)subgraph \"cluster_\(clusterPrefix)\" {")
                 lines.append("\(indent)    label=\"\(Self.dotEscape("\(state.name.value): \(name)"))\";")
-                dot(sub, prefix: clusterPrefix, indent: indent + "    ", into: &lines)
+                dot(sub, prefix: clusterPrefix, indent: indent + "    ", highlight: highlight, into: &lines)
                 lines.append("\(indent)}")
                 lines.append("\(indent)\"\(id)\" -> \"\(clusterPrefix)__start\" [style=dotted];")
             }

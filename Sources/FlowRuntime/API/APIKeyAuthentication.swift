@@ -3,7 +3,8 @@ public import Hummingbird
 /// Requires `Authorization: Bearer <key>` on every route but the public ones (an event stream may
 /// carry it as `?access_token=` instead, for `EventSource`), and sets the context's identity from the key.
 ///
-/// Public (no key): `GET /health`, `GET /openapi.json` and the Twilio webhooks under
+/// Public (no key): `GET /health`, `GET /openapi.json`, the console's pages (`/console`, which
+/// hold no data: they call the API with the key the user signs in with), the Twilio webhooks under
 /// `/webhooks/twilio/` (they carry Twilio's signature instead), and CORS preflights (answered
 /// by the CORS middleware before this one). Admin only: `/metrics`. A missing, malformed,
 /// unknown or revoked key is 401 with the same message for each (the answer says nothing about
@@ -19,7 +20,8 @@ public struct APIKeyAuthentication<Context: AuthenticatedRequestContext, Store: 
     static func isPublic(_ request: Request) -> Bool {
         let path = request.uri.path
         if path.hasPrefix("/webhooks/twilio/") { return true }
-        return (request.method == .get || request.method == .head) && (path == "/health" || path == "/openapi.json")
+        return (request.method == .get || request.method == .head)
+            && (path == "/health" || path == "/openapi.json" || ConsoleRoutes.isConsolePath(path))
     }
 
     /// The key of a browser `EventSource`, which cannot send headers: `?access_token=` (RFC 6750 §2.3),

@@ -17,7 +17,8 @@ public struct ApprovalCaller: Sendable, Hashable {
 /// The approvals people answer, over `ApprovalDecisions`:
 /// - `GET /approvals?status=pending|approved|rejected|expired|cancelled|all&after=ID&limit=N` — the
 ///   caller's agency's approvals (pending by default), oldest first, `next_after` for the next page;
-///   422 for an unknown status or a limit outside 1…1000;
+///   422 for an unknown status or a limit outside 1…1000; with `Accept: text/event-stream`, the
+///   changes of the caller's approvals as they happen (`ApprovalStream`);
 /// - `GET /approvals/{id}` — one, as declared (kind, summary, amount, items, details, version),
 ///   with approvers and expiry;
 /// - `POST /approvals/{id}/decision` `{"decision": "approve"|"reject", "notes"?, "values"?}` —
@@ -32,9 +33,14 @@ public enum ApprovalRoutes {
     public static func add<Context: RequestContext, Store: FlowStore>(
         to router: Router<Context>, decisions: ApprovalDecisions<Store>,
         clock: @escaping @Sendable () -> Instant = InstanceWorker<Store>.wallClock,
+        notifier: TimelineNotifier? = nil, heartbeat: Duration = .seconds(15),
         caller: @escaping @Sendable (Context) -> ApprovalCaller
     ) {
         router.get("approvals") { request, context -> Response in
+            if let notifier, request.headers[.accept]?.contains("text/event-stream") == true {
+                return ApprovalStream.response(
+                    decisions: decisions, agency: caller(context).agency, notifier: notifier, heartbeat: heartbeat)
+            }
             let query = request.uri.queryParameters
             let statusText = query.get("status").map { String($0) } ?? "pending"
             let status: ApprovalRecord.Status?

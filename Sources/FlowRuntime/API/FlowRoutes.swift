@@ -1,6 +1,7 @@
 public import FlowEngine
 import Foundation
 public import Hummingbird
+import HTTPTypes
 
 /// The flows a daemon runs (its workflow directory's current versions):
 /// - `GET /flows` — each flow's name, declared version, content hash, description and triggers;
@@ -10,12 +11,20 @@ public import Hummingbird
 ///   (`graph`: states with labelled edges, nested branches; `mermaid`: the same drawn), and every
 ///   version stored by content hash (`versions`, newest first: instances run to their end on the
 ///   version they started with);
-/// - `GET /flows/{name}/versions/{hash}` — one stored version with its source.
-/// Flow definitions are shared by every agency; the effective settings are the caller's.
+/// - `GET /flows/{name}/versions/{hash}` — one stored version with its source;
+/// - `GET /flows/{name}/graph.svg` — the graph drawn (``FlowGraphSVG``) with the states the
+///   caller's unfinished instances are in filled and counted, or with `?instance=ID` that one
+///   instance's states (its version's graph).
+/// Flow definitions are shared by every agency; the effective settings and instances are the caller's.
 public enum FlowRoutes {
+    /// Most unfinished instances read to count a graph's occupied states.
+    static let graphInstanceLimit = 1_000
+
     public static func add<Context: RequestContext>(
         to router: Router<Context>, registry: DefinitionRegistry, store: some FlowStore,
-        agency: @escaping @Sendable (Context) -> String? = { _ in nil }
+        graphs: FlowGraphSVG = FlowGraphSVG(dotPath: nil),
+        agency: @escaping @Sendable (Context) -> String? = { _ in nil },
+        canSee: @escaping @Sendable (Context, String?) -> Bool = { _, _ in true }
     ) {
         router.get("flows") { _, _ -> Response in
             let flows = registry.flowNames.compactMap { registry.current($0).map(summary) }
@@ -54,6 +63,38 @@ public enum FlowRoutes {
                  "created_at": .instant(version.createdAt), "current": .bool(version.hash == loaded.contentHash)]
             })
             return json(.object(body))
+        }
+        router.get("flows/:name/graph.svg") { request, context -> Response in
+            let name = try context.parameters.require("name")
+            guard let loaded = registry.current(name) else { throw HTTPError(.notFound, message: "no such flow") }
+            var flow = loaded.flow
+            var highlight: [String: Int] = [:]
+            if let id = request.uri.queryParameters.get("instance") {
+                guard let record = try await store.instance(id: String(id)), record.flow == name,
+                      canSee(context, record.agencyID)
+                else { throw HTTPError(.notFound, message: "no such instance of this flow") }
+                if record.definitionHash != loaded.contentHash,
+                   let older = try? await registry.flow(hash: record.definitionHash, store: store) {
+                    flow = older
+                }
+                if !record.status.isFinished, let state = try? InstanceStateCoding.decode(record.state) {
+                    highlight = state.graphNodeIDs.mapValues { _ in 0 }
+                }
+            } else {
+                for status in [InstanceStatus.running, .waiting] {
+                    let filter = InstanceFilter(flow: name, agencyID: agency(context), status: status,
+                                                limit: graphInstanceLimit)
+                    for record in try await store.instances(matching: filter) {
+                        guard let state = try? InstanceStateCoding.decode(record.state) else { continue }
+                        highlight.merge(state.graphNodeIDs) { $0 + $1 }
+                    }
+                }
+            }
+            let drawn = await graphs.svg(flow: flow, highlight: highlight)
+            return Response(status: .ok, headers: [
+                .contentType: "image/svg+xml; charset=utf-8", .cacheControl: "no-store",
+                HTTPField.Name("X-Flow-Graph-Renderer")!: drawn.renderer,
+            ], body: .init(byteBuffer: ByteBuffer(string: drawn.svg)))
         }
         router.get("flows/:name/versions/:hash") { _, context -> Response in
             let name = try context.parameters.require("name")

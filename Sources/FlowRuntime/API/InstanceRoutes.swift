@@ -144,21 +144,26 @@ public enum InstanceRoutes {
             }
             waiting = parsed
         }
-        let (shown, next) = try await page(filter, limit: limit, waiting: waiting, store: d.store)
+        let subject = SubjectFilter(trip: query.get("trip").map { String($0) }, user: query.get("user").map { String($0) })
+        let matches: ((InstanceRecord) -> Bool)? = waiting == nil && subject == nil ? nil : { record in
+            (waiting?.matches(record) ?? true) && (subject?.matches(record) ?? true)
+        }
+        let (shown, next) = try await page(filter, limit: limit, matching: matches, store: d.store)
         return APIResponse.json([
             "instances": .array(shown.map(InstanceView.summary)),
             "next_cursor": next.map { .string(PageCursor.encode($0)) } ?? .null,
         ])
     }
 
-    /// At most `limit` instances matching `filter` (and `waiting`, read from their states), and the
-    /// cursor of the next page. With `waiting`, rows are read in batches and filtered; after
-    /// `waitScanLimit` rows without filling the page, the page ends there (with a cursor to go on).
+    /// At most `limit` instances matching `filter` (and `matches`, read from their states:
+    /// `waiting_for`, `trip`, `user`), and the cursor of the next page. With `matches`, rows are read
+    /// in batches and filtered; after `waitScanLimit` rows without filling the page, the page ends
+    /// there (with a cursor to go on).
     static func page<Store: FlowStore>(
-        _ filter: InstanceFilter, limit: Int, waiting: WaitingForFilter?, store: Store
+        _ filter: InstanceFilter, limit: Int, matching matches: ((InstanceRecord) -> Bool)?, store: Store
     ) async throws -> (shown: [InstanceRecord], next: InstanceCursor?) {
         var filter = filter
-        guard let waiting else {
+        guard let matches else {
             filter.limit = limit + 1
             let rows = try await store.instances(matching: filter)
             let shown = Array(rows.prefix(limit))
@@ -171,7 +176,7 @@ public enum InstanceRoutes {
             let rows = try await store.instances(matching: filter)
             for record in rows {
                 scanned += 1
-                if waiting.matches(record) {
+                if matches(record) {
                     if shown.count == limit { return (shown, shown.last.map(InstanceCursor.init(after:))) }
                     shown.append(record)
                 }
@@ -182,7 +187,7 @@ public enum InstanceRoutes {
         }
     }
 
-    /// How many rows one `waiting_for` page reads at most before it ends early.
+    /// How many rows one filtered page (`waiting_for`, `trip`, `user`) reads at most before it ends early.
     static var waitScanLimit: Int { 5_000 }
 
     static func instant(_ text: String?, _ name: String) throws -> Instant? {

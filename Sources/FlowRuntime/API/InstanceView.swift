@@ -13,6 +13,7 @@ public enum InstanceView {
             "created_at": .instant(record.createdAt), "updated_at": .instant(record.updatedAt),
             "wake_at": record.wakeAt.map(Value.instant) ?? .null,
             "settings": (try? StoreCoding.value(record.settings, column: "settings")) ?? .object([:]),
+            "waiting_for": [],
         ]
         if let state = try? InstanceStateCoding.decode(record.state) {
             members["states"] = .array(Set(state.frames.values.map(\.state)).sorted().map(Value.string))
@@ -23,13 +24,14 @@ public enum InstanceView {
         return .object(members)
     }
 
-    /// A shorter entry for lists: no settings or waits.
+    /// A shorter entry for lists: no settings; what it waits for (empty once finished).
     public static func summary(_ record: InstanceRecord) -> Value {
-        .object([
+        let waits = record.status.isFinished ? [] : (try? InstanceStateCoding.decode(record.state)).map(waits(in:)) ?? []
+        return .object([
             "id": .string(record.id), "flow": .string(record.flow), "status": .string(record.status.rawValue),
             "agency": record.agencyID.map(Value.string) ?? .null, "version_hash": .string(record.definitionHash),
             "created_at": .instant(record.createdAt), "updated_at": .instant(record.updatedAt),
-            "wake_at": record.wakeAt.map(Value.instant) ?? .null,
+            "wake_at": record.wakeAt.map(Value.instant) ?? .null, "waiting_for": .array(waits),
         ])
     }
 

@@ -12,6 +12,8 @@ import NIOCore
 ///   (file, line, column, code, message) and nothing stored when it has errors; `If-Match` with
 ///   the revision last read makes a concurrent change a 412; 200 with the new state otherwise
 ///   (`changed: false` when the document is already in effect). Recorded with the key's name;
+/// - `POST /agencies/{agency}/overrides/check` — the same checks on a document, storing nothing:
+///   200 `{valid, diagnostics}` (the console shows them at their lines while editing);
 /// - `GET /agencies/{agency}/overrides/history` — every change, newest first, who and when and
 ///   the settings it changed.
 /// An agency key reaches its own agency only (another's answers 404); admin keys reach every one.
@@ -44,6 +46,15 @@ public enum OverrideRoutes {
             case .changed(let view, let warnings):
                 return changed(view, changed: true, warnings: warnings)
             }
+        }
+        router.post("agencies/:agency/overrides/check") { request, context -> Response in
+            let agency = try visibleAgency(context)
+            let document = try await text(of: request)
+            let checked = book.check(agency: agency, document: document)
+            return APIResponse.json([
+                "valid": .bool(checked.valid && !checked.diagnostics.hasErrors),
+                "diagnostics": .array(checked.diagnostics.map(\.json)),
+            ])
         }
         router.get("agencies/:agency/overrides/history") { _, context -> Response in
             let agency = try visibleAgency(context)

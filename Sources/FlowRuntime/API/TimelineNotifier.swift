@@ -13,6 +13,19 @@ public final class TimelineNotifier: Sendable {
     /// instance has ended, its count is dropped (streams then read the end at once).
     public func announce(_ instanceID: String, ended: Bool = false) {
         signal.ring(instanceID, all: true, forget: ended)
+        signal.ring(Self.anyInstance, all: true)
+    }
+
+    /// The key every announcement also rings (no instance id has a space).
+    static let anyInstance = "any instance"
+
+    /// How many announcements there were, of any instance: for readers of many instances (the
+    /// approvals stream).
+    public var anyVersion: UInt64 { signal.rings(Self.anyInstance) }
+
+    /// Returns at an announcement of any instance after `seen`, after `duration`, or at cancellation.
+    public func waitForAny(after seen: UInt64, atMost duration: Duration) async {
+        await signal.wait(Self.anyInstance, after: seen, atMost: duration)
     }
 
     /// Returns at an announcement for `instanceID` after `seen`, after `duration`, or at

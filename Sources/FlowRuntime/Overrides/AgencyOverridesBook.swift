@@ -27,6 +27,19 @@ public struct AgencyOverridesBook<Store: FlowStore>: Sendable {
         return view(agency: agency, stored: stored)
     }
 
+    /// Checks `document` as `change` would, storing nothing: the source it was read as, whether it
+    /// could be read as an overrides document of `agency` at all, and its diagnostics by location.
+    public func check(agency: String, document: String) -> (source: SourceFile, valid: Bool, diagnostics: [Diagnostic]) {
+        let source = SourceFile(path: "agencies/\(agency).yaml", text: document)
+        var (parsed, diagnostics) = registry.directory.checkOverrides(source, catalogue: registry.catalogue)
+        if let parsed, parsed.agency.value != agency {
+            diagnostics.append(.error(
+                .invalidValue, "this document is agency '\(parsed.agency.value)''s; it can only replace '\(agency)''s",
+                at: parsed.agency.location))
+        }
+        return (source, parsed != nil, diagnostics.sortedByLocation())
+    }
+
     /// Replaces the agency's overrides with `document` (YAML) as revision current + 1.
     /// - Parameters:
     ///   - expecting: the revision the caller last read (`If-Match`); nil: whatever is current.
@@ -36,15 +49,8 @@ public struct AgencyOverridesBook<Store: FlowStore>: Sendable {
     public func change(
         agency: String, document: String, by author: String, expecting: Int?, at now: Instant
     ) async throws -> OverridesChange {
-        let source = SourceFile(path: "agencies/\(agency).yaml", text: document)
-        var (parsed, diagnostics) = registry.directory.checkOverrides(source, catalogue: registry.catalogue)
-        if let parsed, parsed.agency.value != agency {
-            diagnostics.append(.error(
-                .invalidValue, "this document is agency '\(parsed.agency.value)''s; it can only replace '\(agency)''s",
-                at: parsed.agency.location))
-        }
-        diagnostics = diagnostics.sortedByLocation()
-        guard parsed != nil, !diagnostics.hasErrors else { return .invalid(diagnostics, source) }
+        let (source, valid, diagnostics) = check(agency: agency, document: document)
+        guard valid, !diagnostics.hasErrors else { return .invalid(diagnostics, source) }
         let current = try await store.currentOverrides(agencyID: agency)
         let revision = current?.revision ?? 0
         if let expecting, expecting != revision { return .stale(current: revision) }

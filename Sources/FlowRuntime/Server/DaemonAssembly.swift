@@ -68,10 +68,13 @@ struct DaemonAssembly: Sendable {
         router.add(middleware: NULCharacterRejection())
         HealthRoutes.add(to: router, health: health, probe: probe)
         OpenAPIRoutes.add(to: router)
+        ConsoleRoutes.add(to: router)
+        IdentityRoutes.add(to: router)
         let delivery = EventDelivery(store: store, registry: registry, wakeup: wakeup)
         EventRoutes.add(to: router, dispatcher: dispatcher, delivery: delivery)
         InstanceRoutes.add(to: router, .init(store: store, starter: dispatcher.starter, wakeup: wakeup))
-        FlowRoutes.add(to: router, registry: registry, store: store) { $0.identity?.agencyID }
+        FlowRoutes.add(to: router, registry: registry, store: store, graphs: FlowGraphSVG.locate(),
+                       agency: { $0.identity?.agencyID }, canSee: { $0.identity?.canSee(agency: $1) ?? false })
         OverrideRoutes.add(to: router, book: AgencyOverridesBook(store: store, registry: registry))
         // Another agency's instance or approval answers 404, as if it did not exist.
         let visible: @Sendable (InstanceRecord, FlowRequestContext) -> Bool = { record, context in
@@ -79,7 +82,9 @@ struct DaemonAssembly: Sendable {
         }
         InstanceEventRoutes.add(to: router, delivery: delivery, visible: visible)
         TimelineRoutes.add(to: router, store: store, notifier: timeline, visible: visible)
-        ApprovalRoutes.add(to: router, decisions: ApprovalDecisions(store: store, wakeup: wakeup)) { context in
+        ApprovalRoutes.add(
+            to: router, decisions: ApprovalDecisions(store: store, wakeup: wakeup), notifier: timeline
+        ) { context in
             let identity = context.identity
             // An admin sees every agency's; an agency key its own (an unauthenticated caller none).
             let agency = identity?.admin == true ? nil : identity?.agencyID ?? ""

@@ -13,7 +13,9 @@ private let reminderGate = Build.flow("gate", [
     Build.succeed("skipped", Build.lit("skipped")),
 ])
 
-private let routeChanges = Build.flow("route", [
+private let routeChanges = Build.flow("load", [
+    Build.state("load", .set(SetState(values: [.init(name: Build.name("changes"), value: Build.expr("input.changes"))],
+                                      next: Build.name("route")))),
     Build.state("route", .choice(ChoiceState(branches: [
         .init(when: Build.expr("vars.changes.cancelled"), next: Build.name("cancelled"), location: here),
         .init(when: Build.expr("vars.changes.delayed != null"), next: Build.name("delayed"), location: here),

@@ -5,7 +5,7 @@ public import FlowEngine
 /// deferred it or led away from it — the `choice` decisions that skipped its state (with their
 /// conditions and values), quiet-hours deferrals (with the window's rule), a cap's suppression, a
 /// duplicate, a failed send, a change a step saw but did not announce (`flight.diff`'s
-/// `not_announced`), a cancelled branch, the instance's end. Pure: the caller loads the timeline.
+/// `not_announced`), a branch cancelled on its way to a sender, the instance's end. Pure: the caller loads the timeline.
 public struct MessageExplanation: Sendable {
     /// One entry of the timeline that explains something about the message.
     public struct Finding: Sendable, Hashable {
@@ -69,7 +69,8 @@ public struct MessageExplanation: Sendable {
                 where item["change"]?.stringValue?.uppercased() == type {
                     add("not_announced", entry, "\(text("step")): \(item["reason"]?.stringValue ?? item.jsonText)")
                 }
-            case .branchCancelled where !sent:
+            case .branchCancelled where !sent && entry.entry.state.map({ route.distances[$0] != nil }) == true:
+                // Only a branch cancelled on its way to a sender (not a listener ended by `join: any`).
                 add("branch_cancelled", entry, "branch \(text("frame")) was cancelled in state \(text("state"))")
             case .completed where !sent:
                 var reason = "the instance ended (\(text("status"))) before any \(type) was sent"

@@ -67,7 +67,9 @@ private func entries(_ transition: Transition, _ kind: TimelineEntry.Kind) -> [T
         ])
         let reason = try #require(decided.reason)
         #expect(reason.hasPrefix("no condition held → default skipped"))
-        #expect(reason.contains("settings.reminder_before = 1d"))
+        #expect(ExpressionTrace.sentence(decided).hasSuffix(
+            "; values: input.departure = 2026-07-08T21:05:00Z, now = 2026-07-08T18:05:00Z, settings.reminder_before = 1d, "
+                + "settings.reminder_enabled = true"))
     }
 
     @Test func aTakenBranchListsTheConditionsEvaluatedBeforeIt() throws {

@@ -61,6 +61,20 @@ public struct ExpressionTrace: Sendable, Hashable {
         values.map { "\($0.path) = \(Self.text(of: $0.value, limit: Self.maximumText))" }.joined(separator: ", ")
     }
 
+    /// A `values` field (``valuesField``) for people, by path: `now = 2026-07-06T10:00:00Z,
+    /// settings.reminder_before = 1d`; empty when there are none.
+    public static func valuesText(of field: Value?) -> String {
+        guard let values = field?.objectValue, !values.isEmpty else { return "" }
+        return values.keys.sorted().map { "\($0) = \(text(of: values[$0]!, limit: maximumText))" }.joined(separator: ", ")
+    }
+
+    /// A `decided` entry's sentence for people: its `reason` and, after it, its `values`.
+    public static func sentence(_ entry: TimelineEntry) -> String {
+        let reason = entry.reason ?? ""
+        let values = valuesText(of: entry.details["values"])
+        return values.isEmpty ? reason : reason + "; values: " + values
+    }
+
     /// A value for people: instants in ISO-8601 UTC, durations as `1h30m`, strings in single quotes,
     /// lists and objects as JSON; cut at `limit` characters with `…`.
     public static func text(of value: Value, limit: Int) -> String {
@@ -94,7 +108,8 @@ public struct ExpressionTrace: Sendable, Hashable {
         guard values.count < Self.maximumValues else { return }
         if let path = Self.path(expression) {
             // `settings` or `vars` alone would copy the whole object: only named fields are read.
-            guard path == "now" || path.contains("."), seen.insert(path).inserted,
+            // (A byte scan: `String.contains` goes through Foundation's locale-aware search.)
+            guard path.utf8.contains(UInt8(ascii: ".")) || path == "now", seen.insert(path).inserted,
                   let value = try? evaluator.evaluate(expression) else { return }
             values.append((path, value))
             return

@@ -21,19 +21,18 @@ extension TransitionContext {
             }
         }
         if !trace.comparisons.isEmpty { reason += "; " + trace.comparisons.joined(separator: "; ") }
-        if !trace.values.isEmpty { reason += "; values: " + trace.valuesText }
+        // The values are in their own field; readers add them to the sentence (`ExpressionTrace.valuesText(of:)`),
+        // so a choice taken at every poll does not format them.
         return .decided(state: state, branch: taken, next: next, conditions: conditions, trace: trace, reason: reason)
     }
 
     /// A condition as written, on one line (a folded `>-` block keeps no line breaks or runs of spaces).
     static func conditionText(_ template: ValueTemplate) -> String {
-        let text: String
         switch template {
-        case .expression(let source): text = source.text
-        case .literal(let value, _): text = value.interpolationText
-        default: text = template.expressions.map(\.text).joined(separator: " ")
+        case .expression(let source): source.compiled.oneLine
+        case .literal(let value, _): value.interpolationText
+        default: template.expressions.map(\.compiled.oneLine).joined(separator: " ")
         }
-        return text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
     }
 }
 

@@ -60,7 +60,7 @@ public struct MessageExplanation: Sendable {
             case .decided where !sent:
                 guard let state = entry.entry.state, let next = d["next"]?.stringValue,
                       route.ledAway(choice: state, to: next) else { continue }
-                add("decided", entry, text("reason"))
+                add("decided", entry, ExpressionTrace.sentence(entry.entry))
             case .stepFailed where entry.entry.state.map({ route.senders.contains($0) }) == true:
                 let error = d["error"] ?? .null
                 add("failed", entry, "the send failed: \(error["code"]?.stringValue ?? "") \(error["message"]?.stringValue ?? "")")

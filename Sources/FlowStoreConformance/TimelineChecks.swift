@@ -13,6 +13,10 @@ enum TimelineChecks {
     /// One entry of each kind Flow writes, as its producer builds it.
     static let entries: [TimelineEntry] = [
         .stateEntered(state: "poll"),
+        .decided(state: "route", branch: 0, next: "send", conditions: [(when: "vars.late", held: true)],
+                 trace: ExpressionTrace(.expression(ExpressionSource("vars.late", at: SourceLocation(file: "f", line: 1, column: 1))),
+                                        in: EvaluationContext(bindings: ["vars": ["late": true]])),
+                 reason: "`vars.late` held → send"),
         .stepCalled(state: "poll", step: "aeroapi.flight", attempt: 1, callID: "i/c1", input: ["ident": "BA245"])
             .inFrame("root/b1"),
         .stepSucceeded(state: "poll", step: "aeroapi.flight", attempt: 1, output: ["gate": "B3", "at": .instant(F.t0)]),

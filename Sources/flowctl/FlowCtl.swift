@@ -13,6 +13,7 @@ struct FlowCtl: AsyncParsableCommand {
             GraphCommand.self,
             SchemaCommand.self,
             DryRunCommand.self,
+            ExplainCommand.self,
             MigrateCommand.self,
             StartCommand.self,
             ScheduleCommand.self,

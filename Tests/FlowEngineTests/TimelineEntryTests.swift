@@ -15,6 +15,7 @@ import Testing
     }
 
     static let at = Instant(iso8601: "2026-07-08T10:00:00Z")!
+    static let here = SourceLocation(file: "flow.yaml", line: 1, column: 1)
     static let error = FlowError(.transient, code: "http.503", message: "busy")
     static let errorJSON = #"{"class":"transient","code":"http.503","message":"busy"}"#
     static let atJSON = #"{"$instant":"2026-07-08T10:00:00Z"}"#
@@ -27,6 +28,14 @@ import Testing
         Sample(entry: .stateEntered(state: "poll"), kind: "state_entered", details: #"{"state":"poll"}"#),
         Sample(entry: .stateEntered(state: "poll").inFrame("root/b1"), kind: "state_entered",
                details: #"{"frame":"root/b1","state":"poll"}"#),
+        Sample(entry: .decided(state: "gate_gate", branch: nil, next: "remember",
+                               conditions: [(when: "vars.gate != null", held: false)],
+                               trace: ExpressionTrace(.expression(ExpressionSource("vars.gate != null", at: here)),
+                                                      in: EvaluationContext(bindings: ["vars": ["gate": nil]])),
+                               reason: "no condition held"),
+               kind: "decided",
+               details: #"{"branch":"default","comparisons":[],"conditions":[{"held":false,"when":"vars.gate != null"}],"#
+                   + #""next":"remember","reason":"no condition held","state":"gate_gate","values":{"vars.gate":null}}"#),
         Sample(entry: .stepCalled(state: "poll", step: "aeroapi.flight", attempt: 1, callID: "i/c1",
                                   input: ["ident": "BA245"]),
                kind: "step_called",

@@ -13,7 +13,7 @@ final class ExpressionCache: Sendable {
 
     func compiled(_ text: String) -> CompiledExpression {
         if let hit = entries.withLock({ $0[text] }) { return hit }
-        let compiled = CompiledExpression(ExpressionParser.parse(text))
+        let compiled = CompiledExpression(ExpressionParser.parse(text), text: text)
         entries.withLock { table in
             if table.count >= Self.capacity { table.removeAll(keepingCapacity: true) }
             table[text] = compiled
@@ -26,9 +26,14 @@ final class ExpressionCache: Sendable {
 final class CompiledExpression: Sendable {
     let expression: Expression
     let errors: [SyntaxError]
+    /// The text on one line with single spaces (a folded `>-` condition keeps no line breaks), as
+    /// a `decided` entry quotes it; made once per text, not at every decision.
+    let oneLine: String
 
-    init(_ parsed: ParsedExpression) {
+    init(_ parsed: ParsedExpression, text: String) {
         self.expression = parsed.expression
         self.errors = parsed.errors
+        self.oneLine = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+            .joined(separator: " ")
     }
 }

@@ -5,6 +5,9 @@
 /// - DELAYED only when the estimate is at least `threshold` later than the last notified estimate
 ///   (or the schedule, before any delay was announced); it carries the concrete time, and a
 ///   status-derived delay without a later time announces nothing (one message, R12).
+///   A later estimate below the threshold is listed in `not_announced` (`change: delayed`, `delay`,
+///   `threshold`, `estimate`, `baseline`, `reason`), so the timeline says why nothing was sent; the
+///   field is there only when something was not announced.
 /// - A first gate assignment is not a change; it becomes the notified gate.
 /// - Cancelled and diverted are terminal and announced once; landing is any of actual arrival,
 ///   status Arrived/Landed, or progress 100 %, never for a diverted flight.
@@ -36,8 +39,16 @@ public enum FlightDiff {
             let rounded = Instant(epochMilliseconds: (estimate.epochMilliseconds + 150_000).floorDivided(by: 300_000) * 300_000)
             result["delayed"] = .object(["at": .instant(estimate), "key": .string(rounded.description)])
             notified["estimated_out"] = .instant(estimate)
-        } else if notified["estimated_out"] == nil || notified["estimated_out"] == .null {
-            notified["estimated_out"] = baseline.map(Value.instant) ?? .null
+        } else {
+            if !cancelled, let estimate = current["estimated_out"]?.instantValue, let baseline, estimate > baseline {
+                let against = previous?["estimated_out"]?.instantValue != nil
+                    ? "the last notified estimate" : "the scheduled departure"
+                result["not_announced"] = .array([belowThreshold(
+                    estimate: estimate, baseline: baseline, against: against, threshold: threshold)])
+            }
+            if notified["estimated_out"] == nil || notified["estimated_out"] == .null {
+                notified["estimated_out"] = baseline.map(Value.instant) ?? .null
+            }
         }
         notified["scheduled_out"] = scheduled.map(Value.instant) ?? .null
 
@@ -62,6 +73,17 @@ public enum FlightDiff {
             .map(Value.instant) ?? .null
         result["notified"] = .object(notified)
         return .object(result)
+    }
+
+    /// A delay seen but not announced (`not_announced`): smaller than the threshold.
+    private static func belowThreshold(estimate: Instant, baseline: Instant, against: String, threshold: TimeSpan) -> Value {
+        let delay = estimate - baseline
+        return .object([
+            "change": "delayed", "delay": .duration(delay), "threshold": .duration(threshold),
+            "estimate": .instant(estimate), "baseline": .instant(baseline),
+            "reason": .string("delay not announced: \(delay) < delay_threshold \(threshold) (estimate \(estimate) against "
+                              + "\(against) \(baseline))"),
+        ])
     }
 
     /// Whether `text` holds `word` (plain ASCII) as a run of bytes: Foundation's `contains` goes

@@ -28,12 +28,10 @@ extension TransitionContext {
             wake = decision.wakeAt
             if decision.isDeferred {
                 deferredFrom = due
-                let direction = decision.reason == .deferredToWindowEnd
-                    ? "to the end of quiet hours" : "to before quiet hours (not_after)"
-                emit(.deferred(
-                    state: stateName, from: due, to: wake, zone: zoneText, fromLocal: rules.iso8601(due),
-                    toLocal: rules.iso8601(wake), reason: "quiet hours \(quietText) \(zoneText): moved \(direction)"),
-                     in: frameID)
+                let sendWindow = SendWindow(quiet: quietWindow, zone: rules)
+                emit(deferral(
+                    state: stateName, wait, window, sendWindow, due: due, decision: decision, notAfter: notAfter,
+                    in: context), in: frameID)
             }
             if wake < now { wake = now }
         }

@@ -173,7 +173,7 @@ struct TransitionContext {
         do throws(FlowError) {
             switch definition.kind {
             case .step(let step): try callStep(frameID, step, retryOf: nil, entering: frame)
-            case .choice(let choice): try choose(frameID, choice, scope: frame.scope)
+            case .choice(let choice): try choose(frameID, stateName, choice, scope: frame.scope)
             case .set(let set):
                 for assignment in set.values {
                     // Rebuilt per assignment: later values see earlier ones.
@@ -204,15 +204,20 @@ struct TransitionContext {
         }
     }
 
-    private mutating func choose(_ frameID: String, _ choice: ChoiceState, scope: [String: Value]) throws(FlowError) {
+    /// Takes the first branch whose condition holds, else the default, and says why (`decided`).
+    private mutating func choose(
+        _ frameID: String, _ stateName: String, _ choice: ChoiceState, scope: [String: Value]
+    ) throws(FlowError) {
         let context = evaluationContext(scope: scope)
-        for branch in choice.branches where try evaluate(branch.when, in: context).isTruthy {
+        for (index, branch) in choice.branches.enumerated() where try evaluate(branch.when, in: context).isTruthy {
+            emit(decision(state: stateName, choice, taken: index, next: branch.next.value, in: context), in: frameID)
             transfer(frameID, to: branch.next)
             return
         }
         guard let fallback = choice.defaultNext else {
             throw FlowError(.expression, code: "no_choice", message: "no condition held and there is no default")
         }
+        emit(decision(state: stateName, choice, taken: nil, next: fallback.value, in: context), in: frameID)
         transfer(frameID, to: fallback)
     }
 

@@ -7,6 +7,21 @@ extension TimelineEntry {
         TimelineEntry(.stateEntered, ["state": .string(state)])
     }
 
+    /// `decided`: choice `state` took branch `branch` (0-based; nil: its `default`) to `next`.
+    /// `conditions` are the branches evaluated, in order, each with whether it held; `trace` the
+    /// values they read and their computed comparisons; `reason` says it in one sentence.
+    public static func decided(
+        state: String, branch: Int?, next: String, conditions: [(when: String, held: Bool)], trace: ExpressionTrace,
+        reason: String
+    ) -> TimelineEntry {
+        TimelineEntry(.decided, [
+            "state": .string(state), "branch": branch.map { Value.number(Double($0)) } ?? "default", "next": .string(next),
+            "conditions": .array(conditions.map { Value.object(["when": .string($0.when), "held": .bool($0.held)]) }),
+            "values": trace.valuesField, "comparisons": .array(trace.comparisons.map(Value.string)),
+            "reason": .string(reason),
+        ])
+    }
+
     /// `step_called`: attempt `attempt` (1-based) of `step` with the evaluated `with` object.
     public static func stepCalled(
         state: String, step: String, attempt: Int, callID: String, input: Value
@@ -49,13 +64,18 @@ extension TimelineEntry {
     }
 
     /// `deferred`: a wait due at `from` wakes at `to` instead, because of quiet hours in `zone`.
+    /// `rule` adds what decided it (`quiet`, `decision`, `not_after`, `not_after_local`, `rule`,
+    /// `values`: the window's expressions and the values they read).
     public static func deferred(
-        state: String, from: Instant, to: Instant, zone: String, fromLocal: String, toLocal: String, reason: String
+        state: String, from: Instant, to: Instant, zone: String, fromLocal: String, toLocal: String, reason: String,
+        rule: [String: Value] = [:]
     ) -> TimelineEntry {
-        TimelineEntry(.deferred, [
+        var details: [String: Value] = [
             "state": .string(state), "from": .instant(from), "to": .instant(to), "zone": .string(zone),
             "from_local": .string(fromLocal), "to_local": .string(toLocal), "reason": .string(reason),
-        ])
+        ]
+        details.merge(rule) { _, ruleField in ruleField }
+        return TimelineEntry(.deferred, details)
     }
 
     /// `caught`: `state`'s `catch` clause took `error`; the frame goes to `next`.

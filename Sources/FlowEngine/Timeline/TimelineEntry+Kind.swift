@@ -10,6 +10,8 @@ extension TimelineEntry {
         // Written by the interpreter.
         /// A frame entered a state.
         case stateEntered
+        /// A `choice` state took a branch (or its default): the conditions, the values they read, why.
+        case decided
         /// A step state asked for a step call (the runtime performs it).
         case stepCalled
         /// A step call answered; its output.
@@ -61,7 +63,7 @@ extension TimelineEntry {
 
         /// Every kind Flow writes, in the order `docs/timeline.md` lists them (not ``other(_:)``).
         public static let allCases: [Kind] = [
-            .stateEntered, .stepCalled, .stepSucceeded, .stepFailed, .retryScheduled, .timerSet, .deferred, .caught,
+            .stateEntered, .decided, .stepCalled, .stepSucceeded, .stepFailed, .retryScheduled, .timerSet, .deferred, .caught,
             .approvalRequested, .approvalDecided, .eventReceived, .eventMatched, .waitTimedOut, .branchCancelled,
             .completed, .ignored, .messageSent, .duplicate, .suppressed, .alert, .effectInDoubt, .modelUsage,
             .feedback,
@@ -79,6 +81,7 @@ extension TimelineEntry {
         public var rawValue: String {
             switch self {
             case .stateEntered: "state_entered"
+            case .decided: "decided"
             case .stepCalled: "step_called"
             case .stepSucceeded: "step_succeeded"
             case .stepFailed: "step_failed"

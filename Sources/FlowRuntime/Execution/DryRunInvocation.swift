@@ -21,6 +21,8 @@ public struct DryRunInvocation: Sendable {
         public var standardOutput: String
         public var standardError: String
         public var report: DryRunReport?
+        /// The flow that ran (with the agency's overrides), when it ran.
+        public var flow: Flow? = nil
     }
 
     public var flowPath: String
@@ -133,7 +135,7 @@ public struct DryRunInvocation: Sendable {
         }
         let warnings = diagnostics.isEmpty ? "" : DiagnosticRenderer(sources: directory.sources).render(diagnostics) + "\n"
         let output = format == .json ? report.json.jsonText : report.text
-        return Outcome(exitCode: 0, standardOutput: output + "\n", standardError: warnings, report: report)
+        return Outcome(exitCode: 0, standardOutput: output + "\n", standardError: warnings, report: report, flow: flow)
     }
 
     static func read(_ path: String, what: String) throws(LocatedError) -> SourceFile {

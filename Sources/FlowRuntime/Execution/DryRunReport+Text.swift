@@ -75,6 +75,7 @@ extension DryRunReport {
             let tokens = "\(text("model")) \(text("prompt_tokens"))+\(text("completion_tokens")) tokens"
             guard let cost = d["cost"]?.numberValue else { return tokens + ", " + text("reason") }
             return tokens + ", " + dollars(cost) + " " + text("currency")
+        case .decided: return ExpressionTrace.sentence(entry.entry)
         case .stateEntered, .timerSet, .caught, .eventMatched, .branchCancelled, .ignored, .effectInDoubt, .other:
             return d["reason"]?.stringValue ?? ""
         }

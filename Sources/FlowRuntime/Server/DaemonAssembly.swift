@@ -71,6 +71,7 @@ struct DaemonAssembly: Sendable {
         let delivery = EventDelivery(store: store, registry: registry, wakeup: wakeup)
         EventRoutes.add(to: router, dispatcher: dispatcher, delivery: delivery)
         InstanceRoutes.add(to: router, .init(store: store, starter: dispatcher.starter, wakeup: wakeup))
+        ReplayRoutes.add(to: router, store: store, product: product)
         FlowRoutes.add(to: router, registry: registry, store: store) { $0.identity?.agencyID }
         OverrideRoutes.add(to: router, book: AgencyOverridesBook(store: store, registry: registry))
         // Another agency's instance or approval answers 404, as if it did not exist.

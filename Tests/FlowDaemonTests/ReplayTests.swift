@@ -136,6 +136,7 @@ struct ReplayTests {
             step: twilio.send_text
             with: { to: "${{ input.phone }}", body: "Hola" }
             idempotency_key: "hello/${{ input.phone }}"
+            propagates: [transient, permanent, timeout]
             next: done
           done:
             succeed: true
@@ -155,12 +156,13 @@ struct ReplayTests {
               ident: AR1302
               origin: EZE
               scheduled_departure: ${{ instant('2026-07-08T12:00:00Z') }}
-            catch: [ { errors: [transient, permanent, not_found, timeout, limit], next: hello } ]
+            propagates: [transient, permanent, not_found, timeout, limit]
             next: hello
           hello:
             step: twilio.send_text
             with: { to: "${{ input.phone }}", body: "Hola" }
             idempotency_key: "hello/${{ input.phone }}"
+            propagates: [transient, permanent, timeout]
             next: done
           done:
             succeed: true

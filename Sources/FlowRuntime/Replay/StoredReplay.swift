@@ -44,6 +44,11 @@ public struct StoredReplay<Store: FlowStore>: Sendable {
         if let until, until <= recorded.start {
             throw Refusal(description: "until (\(until.iso8601)) must be after the instance's start (\(recorded.start.iso8601))")
         }
+        // A replay is bounded like a dry-run: 30 days after the start (or the recording's reach, if later).
+        let latest = max(recorded.horizon, recorded.start + .days(30))
+        if let until, until > latest {
+            throw Refusal(description: "until (\(until.iso8601)) may be at most \(latest.iso8601) (30 days after the start)")
+        }
         let replay = Replay(
             recorded: recorded, recordedFlow: recordedFlow,
             recordedVersion: StoredDefinition.label(definition, hash: record.definitionHash), flow: flow.flow,

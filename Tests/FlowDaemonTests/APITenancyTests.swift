@@ -26,6 +26,8 @@ struct APITenancyTests {
     static let routes: [Route] = [
         Route(method: .get, uri: "/instances/{id}", other: .notFound),
         Route(method: .post, uri: "/instances/{id}/cancel", body: [:], other: .notFound),
+        Route(method: .post, uri: "/instances/{id}/replay", body: ["flow_source": .string(APIFixture.hold)],
+              other: .notFound),
         Route(method: .get, uri: "/instances", other: .ok),
         Route(method: .get, uri: "/instances?agency=acme", other: .forbidden),
         Route(method: .post, uri: "/instances", body: ["flow": "hold", "input": ["phone": "+1"], "agency": "acme"],
@@ -277,7 +279,8 @@ struct APITenancyTests {
                 #expect(document["openapi"] == "3.1.0")
                 let paths = Set(document["paths"]?.objectValue?.keys.map { $0 } ?? [])
                 let routes: Set<String> = [
-                    "/instances", "/instances/{id}", "/instances/{id}/cancel", "/events/{name}", "/instances/{id}/events",
+                    "/instances", "/instances/{id}", "/instances/{id}/cancel", "/instances/{id}/replay", "/events/{name}",
+                    "/instances/{id}/events",
                     "/instances/{id}/events/{name}", "/approvals", "/approvals/{id}", "/approvals/{id}/decision",
                 ]
                 #expect(paths.isSuperset(of: routes))

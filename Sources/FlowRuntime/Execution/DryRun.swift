@@ -2,8 +2,8 @@ public import FlowEngine
 public import Steps
 
 /// Runs one instance of a flow on a virtual clock: time jumps from one due instant (a timer,
-/// a fixture approval or event) to the next; provider steps answer from fixtures through the
-/// real step code. Same executor as production, in-memory store.
+/// a fixture approval or event) to the next (`VirtualClockRun`, shared with `Replay`); provider
+/// steps answer from fixtures through the real step code. Same executor as production, in-memory store.
 public struct DryRun: Sendable {
     public var flow: Flow
     public var input: Value
@@ -17,6 +17,11 @@ public struct DryRun: Sendable {
     public var version: String?
     /// The product whose steps and store the flow uses besides the runtime's (the travel product).
     public var product: any FlowProduct
+    /// The instance's id (`instance.id` in expressions); a replay keeps the recorded one.
+    public var instanceID = "dry-run"
+    /// The step registry the run uses, given the dry-run's own (a replay answers the provider reads
+    /// from a recording instead of from the fixtures).
+    public var steps: @Sendable (StepRegistry) -> StepRegistry = { $0 }
 
     public init(flow: Flow, input: Value, settings: Value, agency: String?, fixtures: DryRunFixtures, start: Instant,
                 until: Instant? = nil, version: String? = nil, product: any FlowProduct = NoProduct()) {
@@ -32,6 +37,14 @@ public struct DryRun: Sendable {
     }
 
     public func run() async throws -> DryRunReport {
+        let (report, stop) = try await execute()
+        if let stop { throw stop }
+        return report
+    }
+
+    /// Runs as `run()`, except that an error a step throws to end the run (`RunStop`, a replay's
+    /// missing answer) ends it where it is: the report then holds the timeline up to that call.
+    func execute() async throws -> (DryRunReport, stop: (any RunStop)?) {
         var endpoints = ProviderEndpoints.production
         // Nothing leaves the machine: every http.request host is answered from the fixtures.
         endpoints.httpAllowedHosts = .any
@@ -44,42 +57,40 @@ public struct DryRun: Sendable {
                                messagingServiceSid: "MG" + String(repeating: "0", count: 32)),
             aeroapiKey: Secret("dry-run"), openaiKey: Secret("dry-run"))
         credentials.httpPlaceholder = HTTPCredential(header: "Authorization", value: Secret("dry-run"))
-        let steps = StepRegistry.providers().adding(parts.steps).adding([EventEmitStep(sink: DryRunEventSink())])
+        let steps = self.steps(
+            StepRegistry.providers().adding(parts.steps).adding([EventEmitStep(sink: DryRunEventSink())]))
         let executor = Executor(interpreter: Interpreter(flow: flow), store: store, steps: steps,
                                 transport: responder.transport, credentials: credentials, endpoints: endpoints,
                                 owner: "dry-run")
         let horizon = until ?? start + .days(30)
-        let instanceID = "dry-run"
-        var state = try await executor.start(instanceID: instanceID, input: input, settings: settings, agency: agency,
-                                             idempotencyKey: nil, at: start)
-        var approvals = fixtures.approvals.sorted { $0.at < $1.at }
-        var events = fixtures.events.sorted { $0.at < $1.at }
+        let loop = VirtualClockRun(executor: executor, advance: { responder.advance(to: $0) },
+                                   approvals: fixtures.approvals, events: fixtures.events, horizon: horizon)
+        let status: InstanceState.Status
         var now = start
-        while !state.status.isFinished {
-            let timer = state.timers.min { ($0.value, $0.key) < ($1.value, $1.key) }
-            let candidates: [Instant] = [timer?.value, approvals.first?.at, events.first?.at].compactMap { $0 }
-            guard let next = candidates.min(), next <= horizon else { break }
-            now = max(now, next)
-            responder.advance(to: now)
-            if let approval = approvals.first, approval.at == next {
-                approvals.removeFirst()
-                let pending = state.frames.values.compactMap { frame -> String? in
-                    if case .awaitingApproval(let id, _) = frame.phase { return id }
-                    return nil
-                }.sorted().first
-                guard let pending else { continue }
-                state = try await executor.apply(.approvalDecided(id: pending, decision: approval.decision), to: state, at: now)
-            } else if let event = events.first, event.at == next {
-                events.removeFirst()
-                state = try await executor.apply(.eventReceived(name: event.name, key: event.key, payload: event.payload),
-                                                 to: state, at: now)
-            } else if let timer {
-                state = try await executor.apply(.timerFired(id: timer.key), to: state, at: now)
-            }
+        var stop: (any RunStop)?
+        do {
+            let started = try await executor.start(instanceID: instanceID, input: input, settings: settings,
+                                                   agency: agency, idempotencyKey: nil, at: start)
+            let finished = try await loop.run(from: started, at: start)
+            now = finished.now
+            status = finished.state.status
+        } catch let stopped as any RunStop {
+            stop = stopped
+            status = .running
+            now = stopped.at
         }
         let history = try await store.history(instanceID: instanceID, after: 0)
-        let end = state.status.isFinished ? (history.last?.at ?? now) : horizon
-        return DryRunReport(flow: flow.name.value, version: version ?? String(flow.version.value), agency: agency, start: start,
-                            end: end, status: state.status.rawValue, history: history, calls: responder.calls)
+        let end = status.isFinished ? (history.last?.at ?? now) : (stop == nil ? horizon : now)
+        let report = DryRunReport(
+            flow: flow.name.value, version: version ?? String(flow.version.value), agency: agency, start: start,
+            end: end, status: status.rawValue, history: history, calls: responder.calls)
+        return (report, stop)
     }
+}
+
+/// An error a step throws to end a virtual-clock run where it is (the call it was asked stays
+/// unanswered): the run reports the timeline so far instead of failing.
+protocol RunStop: Error, Sendable {
+    /// The virtual instant the run stopped at.
+    var at: Instant { get }
 }

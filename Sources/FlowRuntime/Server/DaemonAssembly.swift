@@ -73,6 +73,7 @@ struct DaemonAssembly: Sendable {
         let delivery = EventDelivery(store: store, registry: registry, wakeup: wakeup)
         EventRoutes.add(to: router, dispatcher: dispatcher, delivery: delivery)
         InstanceRoutes.add(to: router, .init(store: store, starter: dispatcher.starter, wakeup: wakeup))
+        ReplayRoutes.add(to: router, store: store, product: product)
         FlowRoutes.add(to: router, registry: registry, store: store, graphs: FlowGraphSVG.locate(),
                        agency: { $0.identity?.agencyID }, canSee: { $0.identity?.canSee(agency: $1) ?? false })
         OverrideRoutes.add(to: router, book: AgencyOverridesBook(store: store, registry: registry))

@@ -7,6 +7,8 @@ enum ExitCodes {
     static let runtimeFailure = ExitCode(1)
     /// The command line was wrong.
     static let usage = ExitCode(64)
+    /// `flowctl replay`: a replayed run differs from its recording.
+    static let replayDiffers = ExitCode(2)
     /// A flow or override document does not validate.
     static let invalidFlow = ExitCode(65)
 }

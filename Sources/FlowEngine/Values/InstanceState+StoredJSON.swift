@@ -43,6 +43,61 @@ extension InstanceState {
             w.key("failure")
             failure.write(into: &w)
         }
+        if let approvalNotices {
+            w.key("approvalNotices")
+            try approvalNotices.write(into: &w)
+        }
+        w.raw("}")
+    }
+}
+
+extension ApprovalNoticeBook {
+    func write(into w: inout StoredJSONWriter) throws(StoredJSONError) {
+        w.raw("{")
+        w.key("pending", first: true)
+        try w.object(pending) { (w, p) throws(StoredJSONError) in
+            w.raw("{")
+            w.key("frame", first: true)
+            w.string(p.frame)
+            w.key("request")
+            try w.write(p.request)
+            w.key("approvers")
+            w.raw("[")
+            for (index, approver) in p.approvers.enumerated() {
+                if index > 0 { w.raw(",") }
+                w.string(approver)
+            }
+            w.raw("]")
+            w.key("expiresAt")
+            w.instant(p.expiresAt)
+            w.raw("}")
+        }
+        w.key("reminders")
+        w.members(reminders) { w, r in
+            w.raw("{")
+            w.key("approval", first: true)
+            w.string(r.approval)
+            w.key("purpose")
+            w.string(r.purpose)
+            w.key("number")
+            w.integer(Int64(r.number))
+            w.raw("}")
+        }
+        w.key("calls")
+        try w.object(calls) { (w, c) throws(StoredJSONError) in
+            w.raw("{")
+            w.key("approval", first: true)
+            w.string(c.approval)
+            w.key("frame")
+            w.string(c.frame)
+            w.key("state")
+            w.string(c.state)
+            w.key("arguments")
+            try w.write(c.arguments)
+            w.key("idempotencyKey")
+            w.string(c.idempotencyKey)
+            w.raw("}")
+        }
         w.raw("}")
     }
 }

@@ -4,7 +4,8 @@ public import Hummingbird
 /// carry it as `?access_token=` instead, for `EventSource`), and sets the context's identity from the key.
 ///
 /// Public (no key): `GET /health`, `GET /openapi.json` and the Twilio webhooks under
-/// `/webhooks/twilio/` (they carry Twilio's signature instead), and CORS preflights (answered
+/// `/webhooks/twilio/` (they carry Twilio's signature instead), the signed approval links under
+/// `/approvals/link/` (the signature is the authority), and CORS preflights (answered
 /// by the CORS middleware before this one). Admin only: `/metrics`. A missing, malformed,
 /// unknown or revoked key is 401 with the same message for each (the answer says nothing about
 /// which keys exist); the key itself is never logged or echoed.
@@ -19,6 +20,8 @@ public struct APIKeyAuthentication<Context: AuthenticatedRequestContext, Store: 
     static func isPublic(_ request: Request) -> Bool {
         let path = request.uri.path
         if path.hasPrefix("/webhooks/twilio/") { return true }
+        // A signed approval link is its own authority (`ApprovalLinkRoutes`).
+        if path.hasPrefix("/approvals/link/") { return true }
         return (request.method == .get || request.method == .head) && (path == "/health" || path == "/openapi.json")
     }
 

@@ -137,4 +137,37 @@ struct ApprovalNoticeTests {
         #expect(decided.state.approvalNotices?.reminders.isEmpty ?? true)
         #expect(decided.state.approvalNotices?.pending.isEmpty ?? true)
     }
+
+    @Test func aTransientFailureIsTriedAgainWithTheSameKeyAPermanentOneIsNot() throws {
+        let flow = try #require(Self.load(Self.flow).flows["ask"]?.flow)
+        let interpreter = Interpreter(flow: flow)
+        let t0 = Instant.at("2026-07-01T10:00:00Z")
+        let first = interpreter.start(instanceID: "i", input: ["phones": Self.phones], settings: [:], agency: nil, at: t0)
+        let calls = first.actions.compactMap { if case .callStep(let call) = $0 { call } else { nil } }
+        var state = first.state
+        let busy = StepError(.transient, code: "twilio.20429", message: "busy")
+        let failed = interpreter.apply(.stepFailed(callID: calls[0].callID, error: busy), to: state, at: t0)
+        let retryAt = failed.actions.compactMap { if case .setTimer(let id, let at) = $0 { (id, at) } else { nil } }
+        #expect(retryAt.map(\.1) == [t0 + .seconds(30)])
+        state = failed.state
+        state = interpreter.apply(.stepFailed(callID: calls[1].callID, error: StepError(.permanent, message: "no")),
+                                  to: state, at: t0).state
+        #expect(state.approvalNotices?.retries.count == 1)
+        // The retry: attempt 2 of the same notice, under the same key; stored and read back unchanged.
+        #expect(try InstanceState(storedJSON: try state.storedJSON()) == state)
+        let timer = try #require(retryAt.first?.0)
+        let retried = interpreter.apply(.timerFired(id: timer), to: state, at: t0 + .seconds(30))
+        let again = retried.actions.compactMap { if case .callStep(let call) = $0 { call } else { nil } }
+        #expect(again.map(\.attempt) == [2])
+        #expect(again.first?.idempotencyKey == calls[0].idempotencyKey)
+        #expect(again.first?.arguments == calls[0].arguments)
+        // A decision while a retry waits cancels it.
+        let waiting = interpreter.apply(.stepFailed(callID: again[0].callID, error: busy), to: retried.state,
+                                        at: t0 + .seconds(30))
+        #expect(waiting.state.approvalNotices?.retries.count == 1)
+        let decided = interpreter.apply(.approvalDecided(id: "i/a1", decision: ApprovalDecision(.approve, by: "ana")),
+                                        to: waiting.state, at: t0 + .seconds(40))
+        #expect(decided.state.timers.isEmpty)
+        #expect(decided.state.approvalNotices?.retries.isEmpty ?? true)
+    }
 }

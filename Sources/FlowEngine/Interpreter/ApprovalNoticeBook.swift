@@ -20,13 +20,15 @@ public struct ApprovalNoticeBook: Sendable, Hashable, Codable {
         public var number: Int
     }
 
-    /// A notice call in flight.
+    /// A notice call in flight, or waiting to be tried again.
     public struct Call: Sendable, Hashable, Codable {
         public var approval: String
         public var frame: String
         public var state: String
         public var arguments: Value
         public var idempotencyKey: String
+        /// 1-based; every attempt shares the idempotency key.
+        public var attempt: Int
     }
 
     /// By approval id.
@@ -35,13 +37,21 @@ public struct ApprovalNoticeBook: Sendable, Hashable, Codable {
     public var reminders: [String: Reminder] = [:]
     /// By call id.
     public var calls: [String: Call] = [:]
+    /// Failed calls to try again, by the id of their back-off timer (the call holds its next attempt).
+    public var retries: [String: Call] = [:]
 
     public init() {}
 
-    var isEmpty: Bool { pending.isEmpty && reminders.isEmpty && calls.isEmpty }
+    var isEmpty: Bool { pending.isEmpty && reminders.isEmpty && calls.isEmpty && retries.isEmpty }
 
     /// The step every notice call runs (the runtime's; it adds the approver's signed link).
     public static let step = "approval.notify"
+
+    /// Attempts of one notice at most, for `transient` and `timeout` failures, while the approval is pending.
+    public static let maxAttempts = 3
+
+    /// The back-off between attempts (30 s, then 60 s; a provider's `Retry-After` when longer).
+    public static let backoff = RetryBackoff(initial: .seconds(30), factor: 2, maxDelay: .minutes(5), jitter: .none)
 }
 
 extension InstanceState {
@@ -53,7 +63,7 @@ extension InstanceState {
             guard let call = book.calls[id] else { return nil }
             return StepInvocation(
                 callID: id, step: ApprovalNoticeBook.step, arguments: call.arguments, idempotencyKey: call.idempotencyKey,
-                attempt: 1, deadline: nil, state: call.state, frameID: call.frame)
+                attempt: call.attempt, deadline: nil, state: call.state, frameID: call.frame)
         }
     }
 }

@@ -31,8 +31,17 @@ extension TransitionContext {
                              channels: approval.notify.map(\.channel.name), calls: calls), in: frameID)
     }
 
-    /// A reminder or escalation timer fired; false when `timerID` is not one.
+    /// A reminder, escalation or notice-retry timer fired; false when `timerID` is not one.
     mutating func reminderFired(_ timerID: String) -> Bool {
+        if let retry = state.approvalNotices?.retries.removeValue(forKey: timerID) {
+            state.timers.removeValue(forKey: timerID)
+            guard case .awaitingApproval(retry.approval, _)? = state.frames[retry.frame]?.phase else {
+                emit(.ignored(reason: "approval \(retry.approval) is no longer pending"))
+                return true
+            }
+            issue(retry)
+            return true
+        }
         guard let reminder = state.approvalNotices?.reminders.removeValue(forKey: timerID) else { return false }
         state.timers.removeValue(forKey: timerID)
         guard let pending = state.approvalNotices?.pending[reminder.approval],
@@ -79,22 +88,52 @@ extension TransitionContext {
             book.reminders[timer] = nil
             cancelTimer(timer)
         }
+        for (timer, retry) in book.retries where retry.approval == id {
+            book.retries[timer] = nil
+            cancelTimer(timer)
+        }
         state.approvalNotices = book.isEmpty ? nil : book
     }
 
-    /// A notice call answered; false when `callID` is not one. A failed notice does not change the
-    /// approval (the approvers can still decide through the API or an earlier link).
+    /// A notice call answered; false when `callID` is not one. A `transient` or `timeout` failure is
+    /// tried again after a back-off (`ApprovalNoticeBook.maxAttempts`, same idempotency key) while the
+    /// approval is pending; any other failure does not change the approval (the approvers can still
+    /// decide through the API or an earlier link).
     mutating func noticeAnswered(_ callID: String, output: Value?, error: StepError?) -> Bool {
         guard let call = state.approvalNotices?.calls.removeValue(forKey: callID) else { return false }
-        if state.approvalNotices?.isEmpty == true { state.approvalNotices = nil }
-        if let error {
-            emit(.stepFailed(state: call.state, step: ApprovalNoticeBook.step, attempt: 1, error: error.flowError),
-                 in: call.frame)
-        } else {
-            emit(.stepSucceeded(state: call.state, step: ApprovalNoticeBook.step, attempt: 1, output: output ?? .null),
-                 in: call.frame)
+        defer { if state.approvalNotices?.isEmpty == true { state.approvalNotices = nil } }
+        guard let error else {
+            emit(.stepSucceeded(state: call.state, step: ApprovalNoticeBook.step, attempt: call.attempt,
+                                output: output ?? .null), in: call.frame)
+            return true
         }
+        emit(.stepFailed(state: call.state, step: ApprovalNoticeBook.step, attempt: call.attempt, error: error.flowError),
+             in: call.frame)
+        guard error.isRetryable, call.attempt < ApprovalNoticeBook.maxAttempts,
+              case .awaitingApproval(call.approval, _)? = state.frames[call.frame]?.phase
+        else { return true }
+        var delay = ApprovalNoticeBook.backoff.delay(afterAttempt: call.attempt, instanceID: state.instanceID)
+        if let after = error.retryAfter, after > delay { delay = after }
+        let timer = setTimer(at: now + delay)
+        var next = call
+        next.attempt += 1
+        state.approvalNotices?.retries[timer] = next
+        emit(.retryScheduled(state: call.state, step: ApprovalNoticeBook.step, attempt: next.attempt, at: now + delay,
+                             timer: timer), in: call.frame)
         return true
+    }
+
+    /// Asks for `call` (a first attempt or a retry) and keeps it until it is answered.
+    private mutating func issue(_ call: ApprovalNoticeBook.Call) {
+        let callID = state.nextID("c")
+        var book = state.approvalNotices ?? ApprovalNoticeBook()
+        book.calls[callID] = call
+        state.approvalNotices = book
+        actions.append(.callStep(StepInvocation(
+            callID: callID, step: ApprovalNoticeBook.step, arguments: call.arguments, idempotencyKey: call.idempotencyKey,
+            attempt: call.attempt, deadline: nil, state: call.state, frameID: call.frame)))
+        emit(.stepCalled(state: call.state, step: ApprovalNoticeBook.step, attempt: call.attempt, callID: callID,
+                         input: call.arguments), in: call.frame)
     }
 
     /// One `approval.notify` call per approver and channel; returns how many.
@@ -132,17 +171,8 @@ extension TransitionContext {
                 var arguments = base
                 arguments["approver"] = .string(approver)
                 if address != .null { arguments["to"] = address }
-                let callID = state.nextID("c")
-                let key = "\(id)/\(purpose)\(number)/\(index)/\(approver)"
-                var book = state.approvalNotices ?? ApprovalNoticeBook()
-                book.calls[callID] = .init(approval: id, frame: frameID, state: stateName, arguments: .object(arguments),
-                                           idempotencyKey: key)
-                state.approvalNotices = book
-                actions.append(.callStep(StepInvocation(
-                    callID: callID, step: ApprovalNoticeBook.step, arguments: .object(arguments), idempotencyKey: key,
-                    attempt: 1, deadline: nil, state: stateName, frameID: frameID)))
-                emit(.stepCalled(state: stateName, step: ApprovalNoticeBook.step, attempt: 1, callID: callID,
-                                 input: .object(arguments)), in: frameID)
+                issue(.init(approval: id, frame: frameID, state: stateName, arguments: .object(arguments),
+                            idempotencyKey: "\(id)/\(purpose)\(number)/\(index)/\(approver)", attempt: 1))
                 count += 1
             }
         }

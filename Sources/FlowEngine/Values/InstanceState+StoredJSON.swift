@@ -84,20 +84,28 @@ extension ApprovalNoticeBook {
             w.raw("}")
         }
         w.key("calls")
-        try w.object(calls) { (w, c) throws(StoredJSONError) in
-            w.raw("{")
-            w.key("approval", first: true)
-            w.string(c.approval)
-            w.key("frame")
-            w.string(c.frame)
-            w.key("state")
-            w.string(c.state)
-            w.key("arguments")
-            try w.write(c.arguments)
-            w.key("idempotencyKey")
-            w.string(c.idempotencyKey)
-            w.raw("}")
-        }
+        try w.object(calls) { (w, c) throws(StoredJSONError) in try c.write(into: &w) }
+        w.key("retries")
+        try w.object(retries) { (w, c) throws(StoredJSONError) in try c.write(into: &w) }
+        w.raw("}")
+    }
+}
+
+extension ApprovalNoticeBook.Call {
+    func write(into w: inout StoredJSONWriter) throws(StoredJSONError) {
+        w.raw("{")
+        w.key("approval", first: true)
+        w.string(approval)
+        w.key("frame")
+        w.string(frame)
+        w.key("state")
+        w.string(state)
+        w.key("arguments")
+        try w.write(arguments)
+        w.key("idempotencyKey")
+        w.string(idempotencyKey)
+        w.key("attempt")
+        w.integer(Int64(attempt))
         w.raw("}")
     }
 }

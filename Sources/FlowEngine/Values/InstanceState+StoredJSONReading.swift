@@ -40,10 +40,16 @@ extension ApprovalNoticeBook {
         reminders = try d["reminders"].members { (r) throws(StoredJSONError) in
             Reminder(approval: try r["approval"].string(), purpose: try r["purpose"].string(), number: try r["number"].int())
         }
-        calls = try d["calls"].members { (c) throws(StoredJSONError) in
-            Call(approval: try c["approval"].string(), frame: try c["frame"].string(), state: try c["state"].string(),
-                 arguments: c["arguments"].value, idempotencyKey: try c["idempotencyKey"].string())
-        }
+        calls = try d["calls"].members { (c) throws(StoredJSONError) in try Call(c) }
+        retries = d["retries"].value == .null ? [:] : try d["retries"].members { (c) throws(StoredJSONError) in try Call(c) }
+    }
+}
+
+extension ApprovalNoticeBook.Call {
+    init(_ c: StoredDocument) throws(StoredJSONError) {
+        self.init(approval: try c["approval"].string(), frame: try c["frame"].string(), state: try c["state"].string(),
+                  arguments: c["arguments"].value, idempotencyKey: try c["idempotencyKey"].string(),
+                  attempt: try c["attempt"].optional { $0.value.intValue } ?? 1)
     }
 }
 

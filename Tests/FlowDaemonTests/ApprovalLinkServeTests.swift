@@ -2,6 +2,8 @@ import FakeProviders
 import FlowEngine
 import Foundation
 import Steps
+import Hummingbird
+import HummingbirdTesting
 import Testing
 
 /// A real `flowctl serve` on SQLite with an approval that notifies its approvers by WhatsApp (the
@@ -203,5 +205,35 @@ struct ApprovalLinkServeTests {
         let response = try await AsyncHTTPClientTransport().send(request, timeout: .seconds(10))
         return Answer(status: response.status, text: String(decoding: response.body, as: UTF8.self),
                       contentType: response.headers.first { $0.name.lowercased() == "content-type" }?.value)
+    }
+}
+
+/// The link routes in the application (in-process): public, HTML, and the token never echoed.
+@Suite("approval link routes")
+struct ApprovalLinkRouteTests {
+    typealias A = APIFixture
+
+    @Test("no key needed; a malformed token is 403 HTML; another method is 405 naming the path without the token")
+    func publicHTMLAndRedacted() async throws {
+        let fixture = try await A.make()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/approvals/link/not-a.token", method: .get, headers: A.headers(nil)) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(response.headers[.cacheControl] == "no-store")
+                #expect(String(buffer: response.body).contains("not valid"))
+            }
+            try await client.execute(
+                uri: "/approvals/link/not-a.token", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "decision=approve")
+            ) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/approvals/link/s3cr3t-token", method: .put, headers: A.headers(fixture.acme)) {
+                response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, POST")
+                let text = String(buffer: response.body)
+                #expect(!text.contains("s3cr3t") && text.contains("/approvals/link/{token}"), "\(text)")
+            }
+        }
     }
 }

@@ -36,9 +36,8 @@ extension FlowDocumentReader {
                     reader.error(.invalidApprovalNotice, "webhook url '\(literal)' is not an http(s) URL",
                                  at: urlTemplate.location)
                 }
-                return ApprovalNotice(channel: .webhook(url: urlTemplate,
-                                                        credential: channel["credential"].flatMap { reader.string($0, "credential") }),
-                                      location: at)
+                let credential = channel["credential"].flatMap { reader.string($0, "credential") }
+                return ApprovalNotice(channel: .webhook(url: urlTemplate, credential: credential), location: at)
             }
         }
     }
@@ -67,14 +66,13 @@ extension FlowDocumentReader {
     private func reminderPoint(_ node: YAMLNode) -> Located<ReminderPoint>? {
         guard let text = reader.string(node, "a reminder point") else { return nil }
         guard let point = ReminderPoint(parsing: text.value) else {
-            reader.error(.invalidApprovalNotice,
-                         "'\(text.value)' is not a reminder point (a percentage of expires_in such as 50%, or a duration before expiry such as 2h)",
-                         at: text.location)
+            reader.error(.invalidApprovalNotice, "'\(text.value)' is not a reminder point (a percentage of expires_in "
+                             + "such as 50%, or a duration before expiry such as 2h)", at: text.location)
             return nil
         }
         guard point.isInRange else {
-            reader.error(.invalidApprovalNotice, "reminder point '\(text.value)' must lie strictly between the request and expiry (0% < p < 100%, a positive duration)",
-                         at: text.location)
+            reader.error(.invalidApprovalNotice, "reminder point '\(text.value)' must lie strictly between the request "
+                             + "and expiry (0% < p < 100%, a positive duration)", at: text.location)
             return nil
         }
         return Located(point, at: text.location)

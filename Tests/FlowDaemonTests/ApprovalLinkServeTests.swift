@@ -132,6 +132,9 @@ struct ApprovalLinkServeTests {
         #expect(succeeded, "\(serveLog())")
         #expect(try await E2E.query(database, "SELECT status, decided_by, notes FROM approvals WHERE instance_id = '\(second)'")
                 == ["approved\tbob\tok from my phone"])
+        let decision = try await E2E.query(
+            database, "SELECT details FROM instance_events WHERE instance_id = '\(second)' AND kind = 'approval_decided'")
+        #expect(decision.first?.contains(#""via":"link""#) == true, "\(decision)")
 
         // The first instance: reminded at 50 % (4 s), escalated to lead at 75 % (6 s), expired at 8 s.
         let expired = await E2E.eventually(30) {

@@ -96,10 +96,12 @@ extension TransitionContext {
         }
         if let timer { cancelTimer(timer) }
         closeNotices(approval: id)
-        let record: Value = .object([
+        var fields: [String: Value] = [
             "decision": .string(decision.outcome.rawValue), "by": decision.by.map(Value.string) ?? .null,
             "at": .instant(now), "notes": decision.notes.map(Value.string) ?? .null, "values": decision.values ?? .null,
-        ])
+        ]
+        if let via = decision.via { fields["via"] = .string(via) }
+        let record: Value = .object(fields)
         emit(.approvalDecided(approval: id, decision: record), in: frameID)
         saveVar(approval.save, record)
         let target = decision.outcome == .approve ? approval.onApprove : approval.onReject

@@ -59,7 +59,7 @@ public enum ApprovalLinkRoutes {
         }
         let result = try await decisions.decide(
             id: claim.approval, outcome: decision, by: claim.approver, identity: claim.approver,
-            notes: notes.flatMap { $0.isEmpty ? nil : $0 }, agency: nil, at: now)
+            notes: notes.flatMap { $0.isEmpty ? nil : $0 }, values: nil, agency: nil, via: "link", at: now)
         switch result {
         case .decided(let row):
             let verb = row.status == .approved ? "Approved" : "Rejected"

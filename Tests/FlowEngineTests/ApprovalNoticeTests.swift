@@ -122,6 +122,15 @@ struct ApprovalNoticeTests {
         #expect(decided.state.status == .running || decided.state.status == .succeeded)
     }
 
+    @Test func noNumbersMeansNoWhatsAppNoticeNotAFailure() throws {
+        let flow = try #require(Self.load(Self.flow).flows["ask"]?.flow)
+        let first = Interpreter(flow: flow).start(
+            instanceID: "i", input: ["phones": .null], settings: [:], agency: nil, at: .at("2026-07-01T10:00:00Z"))
+        let calls = first.actions.compactMap { if case .callStep(let call) = $0 { call } else { nil } }
+        #expect(calls.map { $0.arguments["channel"] } == ["webhook", "webhook"])
+        #expect(first.state.status == .running)
+    }
+
     @Test func aDecisionBeforeTheRemindersLeavesNoTimerAndTheBookSurvivesStorage() throws {
         let flow = try #require(Self.load(Self.flow).flows["ask"]?.flow)
         let interpreter = Interpreter(flow: flow)

@@ -156,6 +156,9 @@ extension TransitionContext {
                 if let variables { base["variables"] = try evaluate(variables, in: context) }
                 if let table = numbers.objectValue {
                     addresses = table
+                } else if numbers == .null {
+                    // No numbers configured (an unset setting or input): nobody gets a WhatsApp notice.
+                    addresses = [:]
                 } else if numbers.stringValue != nil, approvers.count == 1 {
                     addresses = [approvers[0]: numbers]
                 } else {

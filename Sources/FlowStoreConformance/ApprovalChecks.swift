@@ -125,6 +125,21 @@ enum ApprovalChecks {
         }
     }
 
+    /// Concurrent daemons proposing secrets all get the same one, and a later proposal gets it too.
+    static func linkSecret(_ harness: FlowStoreHarness) async throws {
+        try await harness.withStores(4) { stores in
+            let secrets = try await withThrowingTaskGroup(of: String.self) { group in
+                for (index, store) in stores.enumerated() {
+                    group.addTask { try await store.approvalLinkSecret(proposing: F.uniqueID("secret-\(index)")) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(secrets).count == 1)
+            let later = try await stores[0].approvalLinkSecret(proposing: F.uniqueID("later"))
+            #expect(later == secrets.first)
+        }
+    }
+
     static func hostileStrings(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             let agency = "acme'); DROP TABLE approvals; --"

@@ -59,6 +59,7 @@ public enum FlowStoreConformance {
         Check(name: "approvals close as expired or cancelled", body: ApprovalChecks.close),
         Check(name: "exactly one of concurrent decisions wins", body: ApprovalChecks.concurrentDecisions),
         Check(name: "hostile strings in approvals are bound, not spliced", body: ApprovalChecks.hostileStrings),
+        Check(name: "one approval-link secret per database, whoever proposes first", body: ApprovalChecks.linkSecret),
     ]
 
     /// The travel tables' checks: the notification log, trips, conversations and itineraries (run against

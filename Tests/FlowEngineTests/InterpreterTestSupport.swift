@@ -82,6 +82,7 @@ func summary(_ actions: [InterpreterAction]) -> [String] {
         case .setTimer(let id, let at): "timer \(id) \(at)"
         case .cancelTimer(let id): "cancel \(id)"
         case .requestApproval(let id, _, _, let expiresAt): "approval \(id) expires=\(expiresAt.map(\.description) ?? "-")"
+        case .escalateApproval(let id, let approvers): "escalate \(id) \(approvers.jsonText)"
         case .complete(let output): "complete \(output.jsonText)"
         case .fail(let error): "fail \(error.errorClass.rawValue)"
         case .emit(let note):

@@ -66,6 +66,7 @@ extension DiagnosticCode {
     public static let invalidName = DiagnosticCode("F118", "a flow, state or setting name that is not a lowercase identifier")
     public static let parameterType = DiagnosticCode("F119", "a literal step argument of the wrong type")
     public static let hostNotAllowed = DiagnosticCode("F120", "an `http.request` URL whose literal host is not in the configured allow-list")
+    public static let invalidApprovalNotice = DiagnosticCode("F121", "an approval's `notify` or `remind` that cannot work (reminder point, channel, template)")
 
     // MARK: T — time
     public static let invalidDuration = DiagnosticCode("T201", "a duration that does not parse (use 90s, 15m, 2h, 1d, 1h30m)")
@@ -102,7 +103,7 @@ extension DiagnosticCode {
         unknownState, unreachableState, noTerminalPath, unboundedWait, approvalWithoutTimeout,
         retryWithoutIdempotencyKey, uncaughtError, unknownStep, missingParameter, unknownParameter, duplicateFlow,
         missingNext, unknownErrorClass, unreachableCatch, sideEffectInLoop, unboundedForEach, invalidRetry,
-        invalidName, parameterType, hostNotAllowed,
+        invalidName, parameterType, hostNotAllowed, invalidApprovalNotice,
         invalidDuration, invalidCron, unknownZone, invalidWindow, invalidInstant,
         expressionSyntax, unknownName, unknownFunction, wrongArity, expressionType, unknownAirport,
         invalidSettingType, defaultOutOfBounds, unknownSetting,

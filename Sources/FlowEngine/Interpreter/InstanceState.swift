@@ -28,6 +28,8 @@ public struct InstanceState: Sendable, Hashable, Codable {
     public var transitions: Int
     public var output: Value?
     public var failure: FlowError?
+    /// Notices and reminders of pending approvals (`notify`, `remind`); nil when there are none.
+    public var approvalNotices: ApprovalNoticeBook?
 
     public init(instanceID: String, bindings: [String: Value]) {
         self.instanceID = instanceID

@@ -8,6 +8,8 @@ public enum InterpreterAction: Sendable, Hashable {
     case cancelTimer(id: String)
     /// Ask humans; report `approvalDecided(id)`; the interpreter's own timer handles expiry.
     case requestApproval(id: String, request: Value, approvers: Value, expiresAt: Instant?)
+    /// A pending approval's escalation: `approvers` (all of them now) may decide it.
+    case escalateApproval(id: String, approvers: Value)
     /// Append to the instance's timeline.
     case emit(TimelineEntry)
     case complete(output: Value)

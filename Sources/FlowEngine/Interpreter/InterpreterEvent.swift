@@ -51,11 +51,14 @@ public struct ApprovalDecision: Sendable, Hashable, Codable {
     public var by: String?
     public var notes: String?
     public var values: Value?
+    /// How it was made when not through the API or the CLI: `link` (a signed approval link).
+    public var via: String?
 
-    public init(_ outcome: Outcome, by: String? = nil, notes: String? = nil, values: Value? = nil) {
+    public init(_ outcome: Outcome, by: String? = nil, notes: String? = nil, values: Value? = nil, via: String? = nil) {
         self.outcome = outcome
         self.by = by
         self.notes = notes
         self.values = values
+        self.via = via
     }
 }

@@ -51,6 +51,7 @@ extension TransitionContext {
     }
 
     mutating func stepSucceeded(callID: String, output: Value) {
+        if noticeAnswered(callID, output: output, error: nil) { return }
         guard let (frameID, attempt, step, stateName) = awaiting(callID: callID) else {
             emit(.ignored(reason: "no step awaits call \(callID)"))
             return
@@ -63,6 +64,7 @@ extension TransitionContext {
     }
 
     mutating func stepFailed(callID: String, error: StepError) {
+        if noticeAnswered(callID, output: nil, error: error) { return }
         guard let (frameID, attempt, step, stateName) = awaiting(callID: callID) else {
             emit(.ignored(reason: "no step awaits call \(callID)"))
             return

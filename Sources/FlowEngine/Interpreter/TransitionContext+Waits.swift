@@ -81,6 +81,7 @@ extension TransitionContext {
         actions.append(.requestApproval(id: id, request: request, approvers: approvers, expiresAt: expiresAt))
         emit(.approvalRequested(state: state.frames[frameID]?.state ?? "", approval: id, request: request,
                                 expiresAt: expiresAt), in: frameID)
+        try startNotices(frameID, approval, id: id, request: request, approvers: approvers, expiresAt: expiresAt)
     }
 
     mutating func approvalDecided(id: String, decision: ApprovalDecision) {
@@ -92,10 +93,13 @@ extension TransitionContext {
             return
         }
         if let timer { cancelTimer(timer) }
-        let record: Value = .object([
+        closeNotices(approval: id)
+        var fields: [String: Value] = [
             "decision": .string(decision.outcome.rawValue), "by": decision.by.map(Value.string) ?? .null,
             "at": .instant(now), "notes": decision.notes.map(Value.string) ?? .null, "values": decision.values ?? .null,
-        ])
+        ]
+        if let via = decision.via { fields["via"] = .string(via) }
+        let record: Value = .object(fields)
         emit(.approvalDecided(approval: id, decision: record), in: frameID)
         saveVar(approval.save, record)
         let target = decision.outcome == .approve ? approval.onApprove : approval.onReject
@@ -107,6 +111,7 @@ extension TransitionContext {
     }
 
     mutating func timerFired(id: String) {
+        if reminderFired(id) { return }
         guard state.timers.removeValue(forKey: id) != nil,
               let (frameID, frame) = state.frames.first(where: { Self.phase($0.value.phase, holds: id) })
         else {
@@ -136,6 +141,7 @@ extension TransitionContext {
             transfer(frameID, to: target)
         case .awaitingApproval(let approvalID, _):
             guard case .approval(let approval)? = definition(of: frameID)?.kind else { return }
+            closeNotices(approval: approvalID)
             let record: Value = .object([
                 "decision": "expired", "by": .null, "at": .instant(now), "notes": .null, "values": .null,
             ])

@@ -225,7 +225,7 @@ struct TransitionContext {
     mutating func finish() -> Transition {
         state.transitions += 1
         if !state.status.isFinished {
-            let calling = state.frames.values.contains {
+            let calling = state.approvalNotices?.calls.isEmpty == false || state.frames.values.contains {
                 if case .awaitingStep = $0.phase { true } else { false }
             }
             state.status = calling ? .running : .waiting

@@ -189,7 +189,7 @@ extension FlowDocumentReader {
     }
 
     func approval(_ body: YAMLNode) -> ApprovalState? {
-        let keys = ["request", "approvers", "expires_in", "on_approve", "on_reject", "on_timeout", "save"]
+        let keys = ["request", "approvers", "expires_in", "on_approve", "on_reject", "on_timeout", "save", "notify", "remind"]
         guard let entries = reader.mapping(body, "approval", allowed: keys) else { return nil }
         let at = reader.location(body)
         guard let request = required(entries, "request", in: "an approval", at: at) else { return nil }
@@ -200,7 +200,8 @@ extension FlowDocumentReader {
             request: reader.template(request), approvers: entries["approvers"].map(reader.template),
             expiresIn: entries["expires_in"].map(reader.template), onApprove: name(entries["on_approve"], "on_approve"),
             onReject: name(entries["on_reject"], "on_reject"), onTimeout: name(entries["on_timeout"], "on_timeout"),
-            save: name(entries["save"], "save"))
+            save: name(entries["save"], "save"), notify: entries["notify"].map(approvalNotices) ?? [],
+            remind: entries["remind"].flatMap(approvalReminders))
     }
 
     /// A key given inside a composite's mapping or beside it, but not both.

@@ -10,11 +10,18 @@ public struct ApprovalState: Sendable {
     public var onTimeout: Located<String>?
     /// Stores `{decision, by, at, notes, values}` as `vars.<save>`.
     public var save: Located<String>?
+    /// Where the request is sent, per approver, with each approver's signed link (empty: nowhere).
+    public var notify: [ApprovalNotice]
+    /// Reminders and escalation before expiry.
+    public var remind: ApprovalReminders?
 
     public init(
         request: ValueTemplate, approvers: ValueTemplate?, expiresIn: ValueTemplate?, onApprove: Located<String>?,
-        onReject: Located<String>?, onTimeout: Located<String>?, save: Located<String>?
+        onReject: Located<String>?, onTimeout: Located<String>?, save: Located<String>?,
+        notify: [ApprovalNotice] = [], remind: ApprovalReminders? = nil
     ) {
+        self.notify = notify
+        self.remind = remind
         self.request = request
         self.approvers = approvers
         self.expiresIn = expiresIn

@@ -93,6 +93,22 @@ extension TimelineEntry {
         ])
     }
 
+    /// `approval_notified`, `approval_reminded` or `approval_escalated`: notices of approval `approval`
+    /// went to `approvers` through `channels` (`calls` notice calls); `number` counts reminders, `added`
+    /// names the approvers an escalation added.
+    public static func approvalNotice(
+        _ kind: Kind, state: String, approval: String, approvers: [String], channels: [String], calls: Int,
+        number: Int? = nil, added: [String]? = nil
+    ) -> TimelineEntry {
+        var details: [String: Value] = [
+            "state": .string(state), "approval": .string(approval), "approvers": .array(approvers.map(Value.string)),
+            "channels": .array(channels.map(Value.string)), "calls": .number(Double(calls)),
+        ]
+        if let number { details["number"] = .number(Double(number)) }
+        if let added { details["added"] = .array(added.map(Value.string)) }
+        return TimelineEntry(kind, details)
+    }
+
     /// `approval_decided`: `decision` is the record the flow sees (`{decision, by, at, notes, values}`).
     public static func approvalDecided(approval: String, decision: Value) -> TimelineEntry {
         TimelineEntry(.approvalDecided, ["approval": .string(approval), "decision": decision])

@@ -30,6 +30,12 @@ extension TimelineEntry {
         case approvalRequested
         /// An approval was decided (approved, rejected or expired).
         case approvalDecided
+        /// An approval's `notify` was sent to its approvers (one notice call per approver and channel).
+        case approvalNotified
+        /// A reminder of a pending approval was sent (`remind.at`).
+        case approvalReminded
+        /// A pending approval was escalated: more approvers may decide, and were notified (`remind.escalate`).
+        case approvalEscalated
         /// An external event reached the instance.
         case eventReceived
         /// An event wait matched an event received earlier (its `lookback`).
@@ -64,7 +70,8 @@ extension TimelineEntry {
         /// Every kind Flow writes, in the order `docs/timeline.md` lists them (not ``other(_:)``).
         public static let allCases: [Kind] = [
             .stateEntered, .decided, .stepCalled, .stepSucceeded, .stepFailed, .retryScheduled, .timerSet, .deferred, .caught,
-            .approvalRequested, .approvalDecided, .eventReceived, .eventMatched, .waitTimedOut, .branchCancelled,
+            .approvalRequested, .approvalDecided, .approvalNotified, .approvalReminded, .approvalEscalated,
+            .eventReceived, .eventMatched, .waitTimedOut, .branchCancelled,
             .completed, .ignored, .messageSent, .duplicate, .suppressed, .alert, .effectInDoubt, .modelUsage,
             .feedback,
         ]
@@ -91,6 +98,9 @@ extension TimelineEntry {
             case .caught: "caught"
             case .approvalRequested: "approval_requested"
             case .approvalDecided: "approval_decided"
+            case .approvalNotified: "approval_notified"
+            case .approvalReminded: "approval_reminded"
+            case .approvalEscalated: "approval_escalated"
             case .eventReceived: "event_received"
             case .eventMatched: "event_matched"
             case .waitTimedOut: "wait_timed_out"

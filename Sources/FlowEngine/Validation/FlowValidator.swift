@@ -12,6 +12,7 @@ public struct FlowValidator: Sendable {
         TerminationRule(),
         BoundedWaitRule(),
         ApprovalTimeoutRule(),
+        ApprovalNoticeRule(),
         StepSignatureRule(),
         HTTPHostRule(),
         TriggerRecordsRule(),

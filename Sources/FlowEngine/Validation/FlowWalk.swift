@@ -155,6 +155,8 @@ extension State {
             body(a.request)
             each(a.approvers)
             each(a.expiresIn)
+            for notice in a.notify + (a.remind?.escalate?.notify ?? []) { notice.templates.forEach(body) }
+            if let escalate = a.remind?.escalate { body(escalate.approvers) }
         case .parallel: break
         case .forEach(let f): body(f.items)
         case .set(let s): for value in s.values { body(value.value) }

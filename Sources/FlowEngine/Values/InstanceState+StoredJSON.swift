@@ -43,6 +43,69 @@ extension InstanceState {
             w.key("failure")
             failure.write(into: &w)
         }
+        if let approvalNotices {
+            w.key("approvalNotices")
+            try approvalNotices.write(into: &w)
+        }
+        w.raw("}")
+    }
+}
+
+extension ApprovalNoticeBook {
+    func write(into w: inout StoredJSONWriter) throws(StoredJSONError) {
+        w.raw("{")
+        w.key("pending", first: true)
+        try w.object(pending) { (w, p) throws(StoredJSONError) in
+            w.raw("{")
+            w.key("frame", first: true)
+            w.string(p.frame)
+            w.key("request")
+            try w.write(p.request)
+            w.key("approvers")
+            w.raw("[")
+            for (index, approver) in p.approvers.enumerated() {
+                if index > 0 { w.raw(",") }
+                w.string(approver)
+            }
+            w.raw("]")
+            w.key("expiresAt")
+            w.instant(p.expiresAt)
+            w.raw("}")
+        }
+        w.key("reminders")
+        w.members(reminders) { w, r in
+            w.raw("{")
+            w.key("approval", first: true)
+            w.string(r.approval)
+            w.key("purpose")
+            w.string(r.purpose)
+            w.key("number")
+            w.integer(Int64(r.number))
+            w.raw("}")
+        }
+        w.key("calls")
+        try w.object(calls) { (w, c) throws(StoredJSONError) in try c.write(into: &w) }
+        w.key("retries")
+        try w.object(retries) { (w, c) throws(StoredJSONError) in try c.write(into: &w) }
+        w.raw("}")
+    }
+}
+
+extension ApprovalNoticeBook.Call {
+    func write(into w: inout StoredJSONWriter) throws(StoredJSONError) {
+        w.raw("{")
+        w.key("approval", first: true)
+        w.string(approval)
+        w.key("frame")
+        w.string(frame)
+        w.key("state")
+        w.string(state)
+        w.key("arguments")
+        try w.write(arguments)
+        w.key("idempotencyKey")
+        w.string(idempotencyKey)
+        w.key("attempt")
+        w.integer(Int64(attempt))
         w.raw("}")
     }
 }

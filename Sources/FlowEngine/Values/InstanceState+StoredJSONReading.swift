@@ -25,6 +25,31 @@ extension InstanceState {
         let output = d["output"].value
         self.output = output == .null ? Value?.none : output
         failure = d["failure"].value == .null ? nil : try FlowError(d["failure"])
+        approvalNotices = d["approvalNotices"].value == .null ? nil : try ApprovalNoticeBook(d["approvalNotices"])
+    }
+}
+
+extension ApprovalNoticeBook {
+    init(_ d: StoredDocument) throws(StoredJSONError) {
+        self.init()
+        pending = try d["pending"].members { (p) throws(StoredJSONError) in
+            Pending(frame: try p["frame"].string(), request: p["request"].value,
+                    approvers: try p["approvers"].items { (a) throws(StoredJSONError) in try a.string() },
+                    expiresAt: try p["expiresAt"].instant())
+        }
+        reminders = try d["reminders"].members { (r) throws(StoredJSONError) in
+            Reminder(approval: try r["approval"].string(), purpose: try r["purpose"].string(), number: try r["number"].int())
+        }
+        calls = try d["calls"].members { (c) throws(StoredJSONError) in try Call(c) }
+        retries = d["retries"].value == .null ? [:] : try d["retries"].members { (c) throws(StoredJSONError) in try Call(c) }
+    }
+}
+
+extension ApprovalNoticeBook.Call {
+    init(_ c: StoredDocument) throws(StoredJSONError) {
+        self.init(approval: try c["approval"].string(), frame: try c["frame"].string(), state: try c["state"].string(),
+                  arguments: c["arguments"].value, idempotencyKey: try c["idempotencyKey"].string(),
+                  attempt: try c["attempt"].optional { $0.value.intValue } ?? 1)
     }
 }
 

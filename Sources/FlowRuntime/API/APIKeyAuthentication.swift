@@ -5,7 +5,8 @@ public import Hummingbird
 ///
 /// Public (no key): `GET /health`, `GET /openapi.json`, the console's pages (`/console`, which
 /// hold no data: they call the API with the key the user signs in with), the Twilio webhooks under
-/// `/webhooks/twilio/` (they carry Twilio's signature instead), and CORS preflights (answered
+/// `/webhooks/twilio/` (they carry Twilio's signature instead), the signed approval links under
+/// `/approvals/link/` (the signature is the authority), and CORS preflights (answered
 /// by the CORS middleware before this one). Admin only: `/metrics`. A missing, malformed,
 /// unknown or revoked key is 401 with the same message for each (the answer says nothing about
 /// which keys exist); the key itself is never logged or echoed.
@@ -20,6 +21,8 @@ public struct APIKeyAuthentication<Context: AuthenticatedRequestContext, Store: 
     static func isPublic(_ request: Request) -> Bool {
         let path = request.uri.path
         if path.hasPrefix("/webhooks/twilio/") { return true }
+        // A signed approval link is its own authority (`ApprovalLinkRoutes`).
+        if path.hasPrefix("/approvals/link/") { return true }
         return (request.method == .get || request.method == .head)
             && (path == "/health" || path == "/openapi.json" || ConsoleRoutes.isConsolePath(path))
     }

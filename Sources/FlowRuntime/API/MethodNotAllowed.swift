@@ -63,10 +63,15 @@ public struct MethodNotAllowed<Context: RequestContext>: RouterMiddleware {
             let allow = allowed.map(\.rawValue).joined(separator: ", ")
             let refusal = APIError(
                 .methodNotAllowed, code: "method_not_allowed",
-                message: "\(request.uri.path) does not answer \(request.method.rawValue) (it answers \(allow))")
+                message: "\(Self.redacted(request.uri.path)) does not answer \(request.method.rawValue) (it answers \(allow))")
             var response = try refusal.response(from: request, context: context)
             response.headers[.allow] = allow
             return response
         }
+    }
+
+    /// A path as messages may show it: an approval link's token (a credential) is replaced.
+    static func redacted(_ path: String) -> String {
+        path.hasPrefix("/approvals/link/") ? "/approvals/link/{token}" : path
     }
 }

@@ -22,6 +22,13 @@ enum ApprovalBookkeeping {
                 kind: request["kind"]?.stringValue, request: request, approvers: approvers, expiresAt: expiresAt,
                 requestedAt: now))
         }
+        // An escalation widens who may decide a pending row (a decided one is kept as it is).
+        for case .escalateApproval(let id, let approvers) in actions {
+            let recordID = ApprovalRecord.id(instanceID: state.instanceID, approvalID: id)
+            guard var row = try await store.approval(id: recordID), row.status == .pending else { continue }
+            row.approvers = approvers
+            try await store.recordApproval(row)
+        }
     }
 
     /// Closes what the committed transition ended without a person: approvals whose

@@ -42,6 +42,16 @@ public struct ApprovalDecisions<Store: FlowStore>: Sendable {
         id: String, outcome: ApprovalDecision.Outcome, by: String?, identity: String? = nil, notes: String? = nil,
         values: Value? = nil, agency: String?, at now: Instant
     ) async throws -> ApprovalDecisionResult {
+        try await decide(id: id, outcome: outcome, by: by, identity: identity, notes: notes, values: values,
+                         agency: agency, via: nil, at: now)
+    }
+
+    /// The same, saying how it was made when not through the API or the CLI (`via`: `link`, a signed
+    /// approval link); `via` reaches the timeline's `approval_decided` record (not the row).
+    public func decide(
+        id: String, outcome: ApprovalDecision.Outcome, by: String?, identity: String?, notes: String?,
+        values: Value?, agency: String?, via: String?, at now: Instant
+    ) async throws -> ApprovalDecisionResult {
         guard let row = try await approval(id: id, agency: agency) else { return .notFound }
         guard row.isOpen(at: now) else { return try await refused(.refused(row, at: now), at: now) }
         if let identity, !Self.approves(row.approvers, identity) { return .notAnApprover(row) }
@@ -51,7 +61,7 @@ public struct ApprovalDecisions<Store: FlowStore>: Sendable {
                                       values: values == .null ? nil : values)
         let result = try await store.decideApproval(id: id, verdict)
         guard case .decided(let decided) = result else { return try await refused(result, at: now) }
-        try await deliver(decided, at: now)
+        try await deliver(decided, via: via, at: now)
         return .decided(decided)
     }
 
@@ -69,13 +79,15 @@ public struct ApprovalDecisions<Store: FlowStore>: Sendable {
     }
 
     /// The inbox event the worker turns into `approvalDecided` (`InstanceWorker.event(from:)`).
-    private func deliver(_ row: ApprovalRecord, at now: Instant) async throws {
+    private func deliver(_ row: ApprovalRecord, via: String? = nil, at now: Instant) async throws {
         let outcome: ApprovalDecision.Outcome = row.status == .approved ? .approve : .reject
-        let payload: Value = .object([
+        var fields: [String: Value] = [
             "id": .string(row.approvalID), "outcome": .string(outcome.rawValue),
             "by": row.decidedBy.map(Value.string) ?? .null, "notes": row.notes.map(Value.string) ?? .null,
             "values": row.values ?? .null,
-        ])
+        ]
+        if let via { fields["via"] = .string(via) }
+        let payload: Value = .object(fields)
         try await store.deliver(InboxEvent(
             instanceID: row.instanceID, kind: "approval", payload: payload, dedupKey: "approval:\(row.id)", at: now))
         wakeup?.ring()

@@ -36,6 +36,10 @@ public struct DryRun: Sendable {
         self.product = product
     }
 
+    /// What signs a dry-run's approval links: a fixed throwaway secret under `https://flow.invalid`
+    /// (a dry-run's links decide nothing anywhere).
+    public static let links = ApprovalLinks(secret: Secret("dry-run approval links"), publicURL: "https://flow.invalid")
+
     public func run() async throws -> DryRunReport {
         let (report, stop) = try await execute()
         if let stop { throw stop }
@@ -57,8 +61,9 @@ public struct DryRun: Sendable {
                                messagingServiceSid: "MG" + String(repeating: "0", count: 32)),
             aeroapiKey: Secret("dry-run"), openaiKey: Secret("dry-run"))
         credentials.httpPlaceholder = HTTPCredential(header: "Authorization", value: Secret("dry-run"))
-        let steps = self.steps(
-            StepRegistry.providers().adding(parts.steps).adding([EventEmitStep(sink: DryRunEventSink())]))
+        let steps = self.steps(StepRegistry.providers().adding(parts.steps).adding([
+            EventEmitStep(sink: DryRunEventSink()), ApprovalNotifyStep(links: Self.links),
+        ]))
         let executor = Executor(interpreter: Interpreter(flow: flow), store: store, steps: steps,
                                 transport: responder.transport, credentials: credentials, endpoints: endpoints,
                                 owner: "dry-run")

@@ -61,6 +61,12 @@ extension DryRunReport {
             }
             return (decision["decision"]?.stringValue ?? "") + (decision["by"]?.stringValue.map { " by \($0)" } ?? "")
                 + (decision["notes"]?.stringValue.map { ": \($0)" } ?? "")
+        case .approvalNotified, .approvalReminded, .approvalEscalated:
+            let names = d["approvers"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? ""
+            let channels = d["channels"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "+") ?? ""
+            let added = d["added"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ")
+            let number = d["number"]?.intValue.map { "#\($0) " } ?? ""
+            return "\(number)\(channels) → \(added.map { "+\($0) (now \(names))" } ?? names): \(d["calls"]?.intValue ?? 0) notices"
         case .eventReceived:
             let delivered = d["delivered_to"]?.arrayValue?.isEmpty == false ? "" : " (no wait matched)"
             return text("name") + (d["key"]?.stringValue.map { " key \($0)" } ?? "") + delivered

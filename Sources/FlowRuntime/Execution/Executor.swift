@@ -178,7 +178,8 @@ public struct Executor<Store: FlowStore>: Sendable {
     /// Whether a frame awaits a step call: `StepInvocation.outstanding(in:flow:)` is not empty (same
     /// test, without building and sorting the calls).
     private func awaitsCall(_ state: InstanceState) -> Bool {
-        state.frames.values.contains { frame in
+        if state.approvalNotices?.calls.isEmpty == false { return true }
+        return state.frames.values.contains { frame in
             guard case .awaitingStep = frame.phase, let graph = interpreter.flow.graph(at: frame.graphPath),
                   case .step? = graph.state(named: frame.state)?.kind
             else { return false }

@@ -49,4 +49,10 @@ extension InMemoryFlowStore {
         }
         return ids.count
     }
+
+    public func approvalLinkSecret(proposing proposed: String) async throws -> String {
+        if let stored = secrets["approval_link"] { return stored }
+        secrets["approval_link"] = proposed
+        return proposed
+    }
 }

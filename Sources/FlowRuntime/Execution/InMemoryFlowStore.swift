@@ -18,6 +18,8 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     private var fires: [String: Set<Instant>] = [:]
     /// Approvals by row id (`InMemoryFlowStore+Approvals.swift`).
     var approvalRows: [String: ApprovalRecord] = [:]
+    /// `runtime_secrets` by name.
+    var secrets: [String: String] = [:]
     /// Every dedup key delivered, consumed or not.
     private var deliveredKeys: Set<String> = []
     /// API keys by id (`InMemoryFlowStore+APIKeys.swift`).

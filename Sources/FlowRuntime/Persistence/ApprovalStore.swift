@@ -23,4 +23,9 @@ public protocol ApprovalStore: Sendable {
     func closeApprovals(
         instanceID: String, approvalID: String?, as status: ApprovalRecord.Status, at: Instant
     ) async throws -> Int
+
+    /// The secret approval links are signed with (`runtime_secrets`): the one stored, or `proposed`
+    /// when none is yet (stored then). Every daemon on one database gets the same one, and it
+    /// survives restarts.
+    func approvalLinkSecret(proposing proposed: String) async throws -> String
 }

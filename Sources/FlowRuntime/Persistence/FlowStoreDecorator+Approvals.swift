@@ -16,4 +16,7 @@ extension FlowStoreDecorator {
     ) async throws -> Int {
         try await base.closeApprovals(instanceID: instanceID, approvalID: approvalID, as: status, at: at)
     }
+    public func approvalLinkSecret(proposing proposed: String) async throws -> String {
+        try await base.approvalLinkSecret(proposing: proposed)
+    }
 }

@@ -80,6 +80,16 @@ extension PostgresFlowStore {
         ).count
     }
 
+    public func approvalLinkSecret(proposing proposed: String) async throws -> String {
+        // Daemons starting together: the first insert wins, every one reads the winner.
+        _ = try await rows(
+            "INSERT INTO runtime_secrets (name, value) VALUES ('approval_link', \(proposed)) ON CONFLICT (name) DO NOTHING")
+        guard let row = try await rows("SELECT value FROM runtime_secrets WHERE name = 'approval_link'").first else {
+            throw StoreError(.corrupt, "runtime_secrets has no approval_link row")
+        }
+        return try row.makeRandomAccess()["value"].decode(String.self)
+    }
+
     static func approvalRecord(_ row: PostgresRow) throws -> ApprovalRecord {
         let r = row.makeRandomAccess()
         let raw = try r["status"].decode(String.self)

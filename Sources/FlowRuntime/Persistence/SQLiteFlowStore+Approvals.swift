@@ -96,6 +96,17 @@ extension SQLiteFlowStore {
         }
     }
 
+    public func approvalLinkSecret(proposing proposed: String) async throws -> String {
+        try await write { _ in
+            try await exec("INSERT INTO runtime_secrets (name, value) VALUES ('approval_link', ?) ON CONFLICT (name) DO NOTHING",
+                           [.text(proposed)])
+            guard let row = try await exec("SELECT value FROM runtime_secrets WHERE name = 'approval_link'").first else {
+                throw StoreError(.corrupt, "runtime_secrets has no approval_link row")
+            }
+            return try SQLiteRowReader(row).string("value")
+        }
+    }
+
     static func approvalRecord(_ row: SQLiteRow) throws -> ApprovalRecord {
         let r = SQLiteRowReader(row)
         let raw = try r.string("status")

@@ -221,7 +221,8 @@ public struct InstanceWorker<Store: FlowStore>: Service {
         case "approval":
             let outcome = ApprovalDecision.Outcome(rawValue: payload["outcome"]?.stringValue ?? "") ?? .reject
             return .approvalDecided(id: payload["id"]?.stringValue ?? "", decision: ApprovalDecision(
-                outcome, by: payload["by"]?.stringValue, notes: payload["notes"]?.stringValue, values: payload["values"]))
+                outcome, by: payload["by"]?.stringValue, notes: payload["notes"]?.stringValue, values: payload["values"],
+                via: payload["via"]?.stringValue))
         case "event":
             return .eventReceived(name: payload["name"]?.stringValue ?? "", key: payload["key"]?.stringValue,
                                   payload: payload["payload"] ?? .null)

@@ -80,7 +80,7 @@ public func buildApplication(
         throw DaemonSetupError.configuration("\(error)")
     }
     let now = StoreCoding.wallClock()
-    let assembly = DaemonAssembly(
+    var assembly = DaemonAssembly(
         configuration: configuration, product: product, environment: environment, registry: registry,
         providers: providers, storeKind: storeConfiguration.kind, fixtures: configuration.fixtures)
     switch storeConfiguration {
@@ -88,6 +88,7 @@ public func buildApplication(
         let store = try await SQLiteFlowStore.open(location, migrate: true, adding: product.schema)
         do {
             try await registry.publish(to: store, at: now)
+            assembly.links = try await assembly.approvalLinks(store)
         } catch {
             try? await store.close()
             throw error
@@ -95,10 +96,12 @@ public func buildApplication(
         return assembly.application(store, opened: .sqlite(store), lifecycle: [StoreCloser(close: store.close)])
     case .postgres(let settings):
         // The pool must run while migrating and publishing; the daemon's own pool runs in the group.
-        try await PostgresFlowStore.withStore(
+        let setupAssembly = assembly
+        assembly.links = try await PostgresFlowStore.withStore(
             settings.clientConfiguration(maximumConnections: 2), adding: product.schema
         ) { setup in
             try await registry.publish(to: setup, at: now)
+            return try await setupAssembly.approvalLinks(setup)
         }
         let store = PostgresFlowStore(configuration: settings.clientConfiguration())
         return assembly.application(

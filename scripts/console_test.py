@@ -166,6 +166,16 @@ def main():
              lambda d: css(d, '#timeline li[data-kind="completed"]') and "succeeded" in d.find_element(By.ID, "instance-status").text, 30)
         check("the instance resumed and succeeded in the open page", True)
         shot(driver, "instance-resumed.png")
+
+        # Replay the recorded run through the same flow's source: nothing would differ.
+        source = call("GET", "/flows/trip-planning", ACME)[1]["source"]
+        box = driver.find_element(By.CSS_SELECTOR, "#replay-result").find_element(By.XPATH, "..").find_element(By.TAG_NAME, "textarea")
+        driver.execute_script("arguments[0].value = arguments[1];", box, source)
+        box.find_element(By.XPATH, "..").find_element(By.XPATH, "..").find_element(By.XPATH, ".//button[text()='Replay']").click()
+        result = wait(driver, "the replay's result", lambda d: "No difference" in d.find_element(By.ID, "replay-result").text
+                      or "differ" in d.find_element(By.ID, "replay-result").text, 30)
+        check("replayed through the same version: no difference", "No difference" in driver.find_element(By.ID, "replay-result").text)
+        shot(driver, "instance-replay.png")
         driver.close()
         driver.switch_to.window(inbox)
 

@@ -112,6 +112,7 @@ export async function instancePage(view, id) {
     h('h2', {}, 'Messages'), messages,
     h('h2', {}, 'Timeline'), list,
     h('h2', {}, 'Graph'), graph,
+    replayForm(id),
     h('details.card', {}, h('summary', {}, `Effective settings (${settings.length})`),
       h('dl.kv', {}, settings.flatMap(([k, v]) => [h('dt', {}, k), h('dd.mono', {}, JSON.stringify(v))]))));
   cancel.addEventListener('click', async () => {
@@ -159,4 +160,46 @@ export async function instancePage(view, id) {
     end: () => { source.close(); refresh(); drawGraph(); if (cancel.isConnected) cancel.disabled = true; },
   }, [...KINDS, 'end']);
   onLeave(() => { source.close(); if (pending) clearTimeout(pending); });
+}
+
+/** Replay this instance's recorded inputs and answers through another version of its flow. */
+function replayForm(id) {
+  const source = h('textarea', { name: 'flow_source', rows: 8, spellcheck: 'false', class: 'mono' });
+  const result = h('div', { id: 'replay-result', 'aria-live': 'polite' });
+  const form = h('form.card', { 'aria-label': 'Replay through another version' },
+    h('h2', {}, 'Replay through another version'),
+    field('Flow source (YAML)', source, 'Its recorded inputs, events, decisions and provider answers, on the virtual clock; nothing is sent.'),
+    h('button', { type: 'submit' }, 'Replay'), result);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    clear(result).append(h('p.muted', {}, 'Replaying…'));
+    try {
+      const report = (await api(`/instances/${seg(id)}/replay`, { method: 'POST', json: { flow_source: source.value } })).body;
+      clear(result).append(replayView(report));
+    } catch (error) {
+      clear(result);
+      const diagnostics = error.body?.error?.diagnostics;
+      if (diagnostics) result.append(h('ul.diagnostics', {}, diagnostics.map(d =>
+        h(`li.${d.severity}`, {}, `${d.severity} ${d.code} at line ${d.line}, column ${d.column}: ${d.message}`))));
+      showError(error);
+    }
+  });
+  return form;
+}
+
+function replayView(r) {
+  const message = m => `${m.type} → ${m.to} at ${m.local_time || m.at}`;
+  return h('div', {},
+    h('p', {}, r.differs ? h('strong', {}, 'The new version would differ.') : 'No difference.',
+      ` ${r.recorded_version} → ${r.replayed_version}; recorded ${r.recorded.status}, replayed ${r.replayed.status}.`),
+    r.missing_answer ? h('p.diff-removed', {}, r.missing_answer.message) : null,
+    h('ul', {},
+      r.messages.added.map(m => h('li.diff-added', {}, `added: ${message(m)}`)),
+      r.messages.removed.map(m => h('li.diff-removed', {}, `removed: ${message(m)}`)),
+      r.messages.moved.map(p => h('li.diff-moved', {}, `moved: ${p.recorded.type} ${p.recorded.local_time || p.recorded.at} → ${p.replayed.local_time || p.replayed.at}`)),
+      r.messages.changed.map(p => h('li.diff-moved', {}, `changed: ${p.recorded.type} (${p.fields.join(', ')})`)),
+      r.states.only_recorded.map(s => h('li', {}, `no longer reached: ${s}`)),
+      r.states.only_replayed.map(s => h('li', {}, `now reached: ${s}`))),
+    h('details', {}, h('summary', {}, `Replayed timeline (${r.timeline.length} entries)`),
+      h('ol.timeline', {}, r.timeline.map(e => entryItem(e)))));
 }

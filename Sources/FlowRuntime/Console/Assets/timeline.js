@@ -4,8 +4,8 @@ import { h, time } from './dom.js';
 
 /** Every kind the daemon writes (the SSE `event:` names), and `end`. */
 export const KINDS = [
-  'state_entered', 'step_called', 'step_succeeded', 'step_failed', 'retry_scheduled', 'timer_set', 'deferred',
-  'caught', 'approval_requested', 'approval_decided', 'event_received', 'event_matched', 'wait_timed_out',
+  'state_entered', 'decided', 'step_called', 'step_succeeded', 'step_failed', 'retry_scheduled', 'timer_set', 'deferred',
+  'caught', 'approval_requested', 'approval_decided', 'approval_notified', 'approval_reminded', 'approval_escalated', 'event_received', 'event_matched', 'wait_timed_out',
   'branch_cancelled', 'completed', 'ignored', 'message_sent', 'duplicate', 'suppressed', 'alert', 'effect_in_doubt',
   'model_usage', 'feedback',
 ];
@@ -18,6 +18,7 @@ function short(value, limit = 160) {
 export function describe(e) {
   switch (e.kind) {
     case 'state_entered': return `entered ${e.state}`;
+    case 'decided': return `${e.state}: → ${e.next}${e.reason ? ` — ${e.reason}` : ''}`;
     case 'step_called': return `${e.state}: ${e.step} attempt ${e.attempt}`;
     case 'step_succeeded': return `${e.state}: ${e.step} → ${short(e.output)}`;
     case 'step_failed': return `${e.state}: ${e.step} failed: ${short(e.error?.message || e.error)}`;
@@ -37,10 +38,12 @@ export function describe(e) {
   }
 }
 
-/** The entry's explanation of a decision, when it carries one. */
+/** The values a decision or deferral was made on (`decided`, `deferred`), as "name = value" pairs. */
 function why(e) {
-  const text = e.explanation || (e.kind === 'deferred' || e.kind === 'suppressed' || e.kind === 'ignored' ? null : null);
-  return text ? h('div.why', {}, `why: ${text}`) : null;
+  const values = e.values && typeof e.values === 'object' ? Object.entries(e.values) : [];
+  const comparisons = Array.isArray(e.comparisons) ? e.comparisons : [];
+  if (values.length === 0 && comparisons.length === 0) return null;
+  return h('div.why', {}, comparisons.length ? comparisons.join('; ') : values.map(([k, v]) => `${k} = ${short(v, 60)}`).join(', '));
 }
 
 export function entryItem(e, fresh = false) {

@@ -162,7 +162,7 @@ struct ConsoleRoutesTests {
         #expect(broken.renderer == "outline", "a failing dot falls back to the outline")
     }
 
-    @Test("POST /agencies/{agency}/overrides/check gives the diagnostics at their lines and stores nothing")
+    @Test("POST /agencies/{agency}/overrides/check: PUT's 422 with the diagnostics at their lines, or 200; stores nothing")
     func overridesCheck() async throws {
         let fixture = try await OverrideRoutesTests.fixture()
         try await fixture.app().test(.router) { client in
@@ -172,8 +172,8 @@ struct ConsoleRoutesTests {
             try await client.execute(uri: "/agencies/acme/overrides/check", method: .post, headers: headers,
                                      body: ByteBuffer(string: invalid)) { response in
                 let body = try A.json(response)
-                #expect(response.status == .ok && body["valid"] == false, "\(body)")
-                let first = body["diagnostics"]?.arrayValue?.first
+                #expect(response.status == .unprocessableContent && body["error"]?["code"] == "invalid_document", "\(body)")
+                let first = body["error"]?["diagnostics"]?.arrayValue?.first
                 #expect(first?["line"] == 5 && first?["severity"] == "error", "\(body)")
             }
             try await client.execute(uri: "/agencies/acme/overrides/check", method: .post, headers: headers,

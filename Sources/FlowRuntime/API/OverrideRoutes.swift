@@ -13,7 +13,8 @@ import NIOCore
 ///   the revision last read makes a concurrent change a 412; 200 with the new state otherwise
 ///   (`changed: false` when the document is already in effect). Recorded with the key's name;
 /// - `POST /agencies/{agency}/overrides/check` — the same checks on a document, storing nothing:
-///   200 `{valid, diagnostics}` (the console shows them at their lines while editing);
+///   200 `{valid: true, diagnostics}` (its warnings) or PUT's 422 with every diagnostic (the console
+///   shows them at their lines while editing);
 /// - `GET /agencies/{agency}/overrides/history` — every change, newest first, who and when and
 ///   the settings it changed.
 /// An agency key reaches its own agency only (another's answers 404); admin keys reach every one.
@@ -51,6 +52,10 @@ public enum OverrideRoutes {
             let agency = try visibleAgency(context)
             let document = try await text(of: request)
             let checked = book.check(agency: agency, document: document)
+            // A document PUT would refuse is refused the same way (422 with every diagnostic).
+            guard checked.valid, !checked.diagnostics.hasErrors else {
+                return invalid(checked.diagnostics, source: checked.source)
+            }
             return APIResponse.json([
                 "valid": .bool(checked.valid && !checked.diagnostics.hasErrors),
                 "diagnostics": .array(checked.diagnostics.map(\.json)),

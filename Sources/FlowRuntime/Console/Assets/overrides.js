@@ -66,8 +66,13 @@ export async function overridesPage(view) {
       try {
         const result = await api(`/agencies/${seg(agency)}/overrides/check`, { method: 'POST', text: editor.value });
         show(result.body.diagnostics);
-        save.disabled = !result.body.valid;
-      } catch (error) { showError(error); }
+        save.disabled = false;
+      } catch (error) {
+        if (error instanceof APIError && error.status === 422 && error.body?.error?.diagnostics) {
+          show(error.body.error.diagnostics);
+          save.disabled = true;
+        } else { showError(error); }
+      }
     };
     let timer = null;
     editor.addEventListener('input', () => { drawGutter(); clearTimeout(timer); timer = setTimeout(check, 400); });

@@ -23,47 +23,16 @@ if [ ! -x "$FLOWCTL" ]; then
 fi
 
 scripts/install-test-tools.sh >/dev/null
+NAME=schemathesis.sh
 WORK=$(mktemp -d /tmp/flow-schemathesis.XXXXXX)
 DATABASE=${FLOW_SCHEMATHESIS_DATABASE:-sqlite://$WORK/flow.sqlite}
-SERVE_PID=""
-stop_daemon() {
-    if [ -n "$SERVE_PID" ] && kill -0 "$SERVE_PID" 2>/dev/null; then
-        kill -TERM "$SERVE_PID" 2>/dev/null || true
-        # Graceful shutdown, else SIGKILL after 15 s (e.g. while its database is unreachable).
-        for _ in $(seq 1 150); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVE_PID" 2>/dev/null || true
-        wait "$SERVE_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
-trap stop_daemon EXIT
-
-# Sandbox mode: no provider credentials or endpoints, and no other FLOW_* setting, reach the daemon.
-# `env` execs flowctl, so a background `"${SANDBOXED[@]}" serve &` leaves flowctl's own pid in $!.
-SANDBOXED=(env -u TWILIO_ACCOUNT_SID -u TWILIO_AUTH_TOKEN -u TWILIO_MESSAGING_SERVICE_SID -u AEROAPI_KEY
-    -u OPENAI_API_KEY -u FLOW_DATABASE_URL -u FLOW_PORT -u FLOW_HOST -u FLOW_WORKFLOWS
-    -u FLOW_CORS_ORIGINS -u FLOW_LOG_FORMAT -u FLOW_LOG_LEVEL "$FLOWCTL")
-
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
+source scripts/lib/sandboxed-daemon.sh
 # Keys first: `keys create` migrates a fresh database. Each is printed once on stdout and kept in
 # a variable only (schemathesis masks Authorization in what it prints).
 AGENCY_KEY=$("${SANDBOXED[@]}" keys create --agency schemathesis --name schemathesis --database "$DATABASE" 2>/dev/null)
 ADMIN_KEY=$("${SANDBOXED[@]}" keys create --admin --name schemathesis-admin --database "$DATABASE" 2>/dev/null)
 
-"${SANDBOXED[@]}" serve --host 127.0.0.1 --port "$PORT" --workflows workflows --database "$DATABASE" \
-    --log-format text --log-level warning >"$WORK/serve.log" 2>&1 &
-SERVE_PID=$!
-for _ in $(seq 1 300); do
-    curl -fsS "$BASE/health" >/dev/null 2>&1 && break
-    if ! kill -0 "$SERVE_PID" 2>/dev/null; then
-        echo "schemathesis.sh: flowctl serve exited:" >&2
-        cat "$WORK/serve.log" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-curl -fsS "$BASE/health" >/dev/null || { echo "schemathesis.sh: /health did not answer in 30s" >&2; exit 1; }
+start_daemon --workflows workflows --database "$DATABASE"
 
 # One instance of the agency, so lists and timelines answer with entries, not only empty pages; the
 # agency key's run uses its id for every `{id}`, reaching the instance routes past their 404.
@@ -94,10 +63,6 @@ for role in agency admin; do
         echo "schemathesis.sh: FAILED with the $role key (seed $SEED)" >&2
     fi
 done
-if ! kill -0 "$SERVE_PID" 2>/dev/null || grep -q -E "critical|Fatal error" "$WORK/serve.log"; then
-    echo "schemathesis.sh: the daemon crashed or logged a crash; its log:" >&2
-    tail -40 "$WORK/serve.log" >&2
-    status=1
-fi
+daemon_crashed && status=1
 [ "$status" -eq 0 ] && echo "schemathesis.sh: passed with both keys (seed $SEED)"
 exit "$status"

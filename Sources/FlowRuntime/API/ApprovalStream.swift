@@ -41,13 +41,7 @@ enum ApprovalStream {
                 }
                 pending = now
                 guard !changed.isEmpty else { continue }
-                let text = changed.map { row in
-                    var text = "event: approval\n"
-                    for line in row.json.jsonText.split(separator: "\n", omittingEmptySubsequences: false) {
-                        text += "data: \(line)\n"
-                    }
-                    return text + "\n"
-                }.joined()
+                let text = changed.map { TimelineStream.Event(id: nil, name: "approval", data: $0.json).text }.joined()
                 try await writer.write(ByteBuffer(string: text))
             }
             try await writer.finish(nil)

@@ -15,14 +15,15 @@ import NIOCore
 public enum TimelineStream {
     /// One event on the wire.
     public struct Event: Sendable, Hashable {
-        /// The `id:` line: the timeline sequence a client resumes after.
-        public var id: Int64
+        /// The `id:` line: the timeline sequence a client resumes after; nil for an event a client
+        /// cannot resume from (none is written).
+        public var id: Int64?
         /// The `event:` line (a browser `EventSource` listens by this name).
         public var name: String
         /// The `data:` payload (JSON).
         public var data: Value
 
-        public init(id: Int64, name: String, data: Value) {
+        public init(id: Int64?, name: String, data: Value) {
             self.id = id
             self.name = name
             self.data = data
@@ -30,7 +31,8 @@ public enum TimelineStream {
 
         /// The wire format: `id:`, `event:`, one `data:` line per line of the payload, a blank line.
         public var text: String {
-            var text = "id: \(id)\nevent: \(name)\n"
+            var text = id.map { "id: \($0)\n" } ?? ""
+            text += "event: \(name)\n"
             for line in data.jsonText.split(separator: "\n", omittingEmptySubsequences: false) {
                 text += "data: \(line)\n"
             }

@@ -9,10 +9,14 @@ import NIOCore
 /// `pending` (approved, rejected, expired, cancelled) after the stream opened — what an inbox open
 /// in several browsers needs to stay the same in each. It reads the pending approvals (at most
 /// `ApprovalRoutes.maximumPage`) at each announcement of any instance's timeline (this daemon's,
-/// or another's through `PostgresWakeListener`), and at least every `TimelineRoutes.pollInterval`;
+/// or another's through `PostgresWakeListener`; at most every `minimumInterval`), and at least every
+/// `TimelineRoutes.pollInterval`;
 /// an approval that left the pending set is read once more for its new status. `: heartbeat`
 /// comments as on timelines. Events carry no `id:`: a client that reconnects reads the list again.
 enum ApprovalStream {
+    /// The least time between two reads of the pending approvals.
+    static let minimumInterval: Duration = .milliseconds(500)
+
     static func response<Store: FlowStore>(
         decisions: ApprovalDecisions<Store>, agency: String?, notifier: TimelineNotifier, heartbeat: Duration
     ) -> Response {
@@ -24,6 +28,7 @@ enum ApprovalStream {
             try await writer.write(ByteBuffer(string: ": approvals\n\n"))
             var pending = try await pendingIDs(decisions, agency: agency)
             var lastBeat = ContinuousClock.now
+            var lastRead = ContinuousClock.now
             while !Task.isCancelled {
                 let seen = notifier.anyVersion
                 let untilBeat = heartbeat - (ContinuousClock.now - lastBeat)
@@ -33,6 +38,11 @@ enum ApprovalStream {
                     continue
                 }
                 await notifier.waitForAny(after: seen, atMost: min(untilBeat, TimelineRoutes.pollInterval))
+                // Announcements of any instance wake every inbox: read at most twice a second, so a
+                // busy daemon's commits cost each open inbox one query per half second, not one each.
+                let sinceRead = ContinuousClock.now - lastRead
+                if sinceRead < minimumInterval { try await Task.sleep(for: minimumInterval - sinceRead) }
+                lastRead = ContinuousClock.now
                 let rows = try await decisions.list(agency: agency, status: .pending, limit: ApprovalRoutes.maximumPage)
                 let now = Set(rows.map(\.id))
                 var changed = rows.filter { !pending.contains($0.id) }

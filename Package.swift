@@ -90,6 +90,8 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 // The planning /v1 API's routes.
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // Trip ids derived from an Idempotency-Key (`POST /trips`).
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

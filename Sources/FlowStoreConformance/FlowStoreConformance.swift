@@ -62,6 +62,22 @@ public enum FlowStoreConformance {
         Check(name: "one approval-link secret per database, whoever proposes first", body: ApprovalChecks.linkSecret),
     ]
 
+    /// One named check of the agency portal's store (the SQL stores).
+    public struct PortalCheck: Sendable, CustomStringConvertible {
+        public var name: String
+        public var body: @Sendable (PortalStoreHarness) async throws -> Void
+
+        public var description: String { name }
+
+        public func run(_ harness: PortalStoreHarness) async throws { try await body(harness) }
+    }
+
+    /// The agency portal's checks: agencies, trip pages, cancellations, statistics.
+    public static let portalChecks: [PortalCheck] = [
+        PortalCheck(name: "agencies, trip pages, cancellations and instances by key", body: PortalChecks.agenciesAndTrips),
+        PortalCheck(name: "agency statistics aggregate the agency's rows in the range", body: PortalChecks.agencyStats),
+    ]
+
     /// The travel tables' checks: the notification log, trips, conversations and itineraries (run against
     /// the SQL stores and the in-memory travel store).
     public static let travelChecks: [TravelCheck] = [

@@ -57,3 +57,5 @@ public struct StoreHarness<Store: Sendable>: Sendable {
 public typealias FlowStoreHarness = StoreHarness<any FlowStore>
 /// A harness of travel stores (the travel product's checks).
 public typealias TravelStoreHarness = StoreHarness<any TravelStore>
+/// A harness of the SQL stores as the agency portal uses them (runtime, travel and portal tables).
+public typealias PortalStoreHarness = StoreHarness<any FlowStore & TravelStore & AgencyPortalStore>

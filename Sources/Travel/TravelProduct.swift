@@ -7,7 +7,8 @@ public import Steps
 /// conversations, itineraries), its tables (`TravelSchema`), the `trip` recorder of `trip.created`
 /// triggers, the Twilio webhooks' receiver (delivery statuses into the notification log, inbound
 /// messages dispatched as `whatsapp.inbound`), its dry-run fixtures (`TravelFixtures`) and the
-/// planning API (`/v1/…`, `PlanningRoutes`).
+/// planning API (`/v1/…`, `PlanningRoutes`) and, on a database (not the in-memory store), the agency
+/// portal API (`/agencies/{agency}`, `/trips`, `AgencyRoutes`, `TripRoutes`).
 public struct TravelProduct: FlowProduct {
     public init() {}
 
@@ -31,10 +32,10 @@ public struct TravelProduct: FlowProduct {
             parts.routes = Self.planningRoutes(memory, profiles: travel)
         case .sqlite(let sqlite):
             parts = self.parts(sqlite)
-            parts.routes = Self.planningRoutes(sqlite, profiles: sqlite)
+            parts.routes = Self.routes(sqlite)
         case .postgres(let postgres):
             parts = self.parts(postgres)
-            parts.routes = Self.planningRoutes(postgres, profiles: postgres)
+            parts.routes = Self.routes(postgres)
         }
         return parts
     }
@@ -42,6 +43,16 @@ public struct TravelProduct: FlowProduct {
     /// The planning `/v1` API over the runtime's store and the users' profiles (`PlanningRoutes`).
     static func planningRoutes<Store: FlowStore, Profiles: ProfileStore>(_ store: Store, profiles: Profiles) -> ProductRoutes {
         { router, services in PlanningRoutes(store: store, profiles: profiles, services: services).add(to: router) }
+    }
+
+    /// On a database: the planning `/v1` API and the agency portal API (`AgencyRoutes`, `TripRoutes`).
+    static func routes<Store: FlowStore & TravelStore & AgencyPortalStore>(_ store: Store) -> ProductRoutes {
+        let planning = planningRoutes(store, profiles: store)
+        return { router, services in
+            planning(router, services)
+            AgencyRoutes(store: store, services: services).add(to: router)
+            TripRoutes(store: store, services: services).add(to: router)
+        }
     }
 
     /// The product over one travel store.

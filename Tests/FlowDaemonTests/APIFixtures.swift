@@ -39,14 +39,14 @@ struct APIFixture {
         """
 
     /// `planning`: the directory also has the shipped `trip-planning` and `trip-suggestion` (the
-    /// planning `/v1` API's flows).
-    static func make(planning: Bool = false) async throws -> APIFixture {
+    /// planning `/v1` API's flows); `shipped`: these shipped flows too (`flight-notifications.yaml`).
+    static func make(planning: Bool = false, shipped: [String] = []) async throws -> APIFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let workflows = directory.appendingPathComponent("workflows")
         try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
         try hold.write(to: workflows.appendingPathComponent("hold.yaml"), atomically: true, encoding: .utf8)
-        for flow in planning ? ["trip-planning.yaml", "trip-suggestion.yaml"] : [] {
+        for flow in (planning ? ["trip-planning.yaml", "trip-suggestion.yaml"] : []) + shipped {
             try FileManager.default.copyItem(
                 at: ServeEndToEndTests.repository.appendingPathComponent("workflows/" + flow),
                 to: workflows.appendingPathComponent(flow))

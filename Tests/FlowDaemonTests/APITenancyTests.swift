@@ -49,6 +49,17 @@ struct APITenancyTests {
         Route(method: .put, uri: "/agencies/acme/overrides", body: ["agency": "acme"], other: .notFound),
         Route(method: .get, uri: "/agencies/acme/overrides/history", other: .notFound),
         Route(method: .post, uri: "/agencies/acme/overrides/check", body: ["agency": "acme"], other: .notFound),
+        // The agency portal (`{trip}` stands for a trip of acme).
+        Route(method: .get, uri: "/agencies/acme", other: .notFound),
+        Route(method: .put, uri: "/agencies/acme", body: ["display_name": "Acme"], other: .notFound),
+        Route(method: .get, uri: "/agencies/acme/stats", other: .notFound),
+        Route(method: .get, uri: "/agencies/acme/trips", other: .notFound),
+        Route(method: .get, uri: "/trips/{trip}", other: .notFound),
+        Route(method: .patch, uri: "/trips/{trip}", body: ["notes": "aisle"], other: .notFound),
+        Route(method: .delete, uri: "/trips/{trip}", other: .notFound),
+        Route(method: .post, uri: "/trips", body: TripsAPITests.trip(["agency_id": "acme"]), other: .forbidden),
+        Route(method: .post, uri: "/trips", body: TripsAPITests.trip(["id": "{trip}"]), other: .conflict),
+        Route(method: .post, uri: "/trips", body: TripsAPITests.trip(), other: .created),
         // The planning API (`{job}` stands for a trip-planning job of acme's user u-42).
         Route(method: .get, uri: "/v1/status/{job}", other: .notFound),
         Route(method: .get, uri: "/v1/stream/{job}", other: .notFound),
@@ -75,9 +86,20 @@ struct APITenancyTests {
                 #expect(response.status == .accepted)
                 return try #require(try A.json(response)["job_id"]?.stringValue)
             }
+            let trip = try await client.execute(
+                uri: "/trips", method: .post, headers: A.headers(fixture.acme),
+                body: ByteBuffer(string: TripsAPITests.trip(["id": "T-ACME-1"]).jsonText)
+            ) { response in
+                #expect(response.status == .created)
+                return try #require(try A.json(response)["id"]?.stringValue)
+            }
             for route in Self.routes {
                 let uri = route.uri.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{job}", with: job)
-                let body = route.body.map { ByteBuffer(string: $0.jsonText.replacingOccurrences(of: "{job}", with: job)) }
+                    .replacingOccurrences(of: "{trip}", with: trip)
+                let body = route.body.map {
+                    ByteBuffer(string: $0.jsonText.replacingOccurrences(of: "{job}", with: job)
+                        .replacingOccurrences(of: "{trip}", with: trip))
+                }
                 for token in [nil, fixture.revoked, "flow_nonsense", fixture.acme + "0"] as [String?] {
                     try await client.execute(uri: uri, method: route.method, headers: A.headers(token), body: body) {
                         #expect($0.status == .unauthorized, "\(route) with \(token == nil ? "no key" : "a bad key")")
@@ -91,6 +113,8 @@ struct APITenancyTests {
                     #expect($0.status == route.other, "\(route) with patagonia's key: \(String(buffer: $0.body))")
                     #expect(!String(buffer: $0.body).contains(id), "\(route) shows acme's instance to patagonia")
                     #expect(!String(buffer: $0.body).contains(job), "\(route) shows acme's job to patagonia")
+                    #expect(!String(buffer: $0.body).contains("Ana") || route.other == .created,
+                            "\(route) shows acme's trip to patagonia")
                 }
             }
             // acme's own key and the admin key see it; the cancel route was refused to the others above.
@@ -282,6 +306,7 @@ struct APITenancyTests {
                     "/instances", "/instances/{id}", "/instances/{id}/cancel", "/instances/{id}/replay", "/events/{name}",
                     "/instances/{id}/events",
                     "/instances/{id}/events/{name}", "/approvals", "/approvals/{id}", "/approvals/{id}/decision",
+                    "/agencies/{agency}", "/agencies/{agency}/stats", "/agencies/{agency}/trips", "/trips", "/trips/{trip_id}",
                 ]
                 #expect(paths.isSuperset(of: routes))
             }

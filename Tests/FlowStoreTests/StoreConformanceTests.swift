@@ -56,6 +56,22 @@ import Travel
         try await check.run(TravelStoreHarness(name: "memory") { body in try await body(InMemoryTravelStore()) })
     }
 
+    @Test(arguments: FlowStoreConformance.portalChecks)
+    func sqliteFilePortal(_ check: FlowStoreConformance.PortalCheck) async throws {
+        try await check.run(Harnesses.sqliteFile)
+    }
+
+    @Test(arguments: FlowStoreConformance.portalChecks)
+    func sqliteMemoryPortal(_ check: FlowStoreConformance.PortalCheck) async throws {
+        try await check.run(Harnesses.sqliteMemory)
+    }
+
+    @Test(.enabled(if: Harnesses.postgresURL != nil, "FLOW_TEST_POSTGRES_URL is not set"),
+          arguments: FlowStoreConformance.portalChecks)
+    func postgresPortal(_ check: FlowStoreConformance.PortalCheck) async throws {
+        try await check.run(try #require(Harnesses.postgres))
+    }
+
     @Test(arguments: FlowStoreConformance.approvalChecks)
     func inMemoryApprovals(_ check: FlowStoreConformance.Check) async throws {
         try await check.run(FlowStoreHarness(name: "memory") { body in try await body(InMemoryFlowStore()) })
@@ -69,8 +85,8 @@ import Travel
     }
 }
 
-/// A SQL store: the runtime's and the travel product's on one connection.
-typealias SQLStore = any FlowStore & TravelStore
+/// A SQL store: the runtime's, the travel product's and the agency portal's on one connection.
+typealias SQLStore = any FlowStore & TravelStore & AgencyPortalStore
 
 /// The stores under test, migrated with the travel product's tables.
 enum Harnesses {

@@ -58,7 +58,8 @@ struct TripsAPITests {
 
             let (again, same) = try await Self.call(client, .post, "/trips", token: fixture.acme, body: Self.trip(), key: "book-1")
             #expect(again == .ok && same["id"] == .string(id))
-            #expect(same["instances"] == created["instances"])
+            // The same instances (their states may have moved on in between).
+            #expect(same["instances"]?.arrayValue?.map { $0["id"] } == created["instances"]?.arrayValue?.map { $0["id"] })
             #expect(try await Self.instances(client, token: fixture.acme).count == 1)
             // The same key from another agency is another trip.
             let (theirs, other) = try await Self.call(client, .post, "/trips", token: fixture.patagonia, body: Self.trip(), key: "book-1")

@@ -49,6 +49,8 @@ struct APITenancyTests {
         Route(method: .put, uri: "/agencies/acme/overrides", body: ["agency": "acme"], other: .notFound),
         Route(method: .get, uri: "/agencies/acme/overrides/history", other: .notFound),
         Route(method: .post, uri: "/agencies/acme/overrides/check", body: ["agency": "acme"], other: .notFound),
+        Route(method: .post, uri: "/agencies/acme/erasures", body: ["phone": "+5491155550000"], other: .notFound),
+        Route(method: .get, uri: "/agencies/acme/erasures", other: .notFound),
         // The planning API (`{job}` stands for a trip-planning job of acme's user u-42).
         Route(method: .get, uri: "/v1/status/{job}", other: .notFound),
         Route(method: .get, uri: "/v1/stream/{job}", other: .notFound),

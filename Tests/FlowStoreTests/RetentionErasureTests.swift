@@ -279,13 +279,15 @@ import Travel
         #expect(again.counts.values.allSatisfy { $0 == 0 })
     }
 
-    /// Ends an instance as a worker would: a lease, then a transition to `cancelled`.
+    /// Ends an instance as a worker would: a lease, then a transition to `cancelled` keeping its state.
     static func finish(_ id: String, in store: any FlowStore) async throws {
         let claimed = try await store.claimDue(now: now + .days(1000), owner: "test", leaseFor: .seconds(60), limit: 100)
         #expect(claimed.contains { $0.id == id })
+        // The context stays as it was (a cancelled instance still holds its input).
+        let state = try #require(try await store.instance(id: id)).state
         try await store.commit(TransitionRecord(
-            instanceID: id, status: .cancelled, state: #"{"state":"cancelled"}"#, wakeAt: nil, history: [],
-            consumedEvents: [], at: now), owner: "test")
+            instanceID: id, status: .cancelled, state: state, wakeAt: nil, history: [], consumedEvents: [], at: now),
+            owner: "test")
     }
 
     @Test func erasureByTripOnSQLite() async throws {
@@ -294,17 +296,17 @@ import Travel
             let (first, second) = (StoreFixtures.uniqueID("trip"), StoreFixtures.uniqueID("trip"))
             for trip in [first, second] {
                 try await backend.travel.upsertTrip(TripRecord(
-                    id: trip, agencyID: agency, clientName: name, whatsapp: phone, flightNumber: "AR1140",
+                    id: trip, agencyID: agency, clientName: Self.name, whatsapp: Self.phone, flightNumber: "AR1140",
                     origin: "EZE", destination: "MAD", departureAt: StoreFixtures.t0, updatedAt: StoreFixtures.t0))
             }
             let finished = StoreFixtures.uniqueID("finished")
             try await StoreFixtures.create(StoreFixtures.instance(
                 id: finished, status: .succeeded, agencyID: agency, state: #"{"trip_id":"\#(first)"}"#), in: backend.flow)
             // Another agency's key erases nothing of this agency.
-            guard case .erased(let elsewhere) = try await backend.erasure.erase(.trip(first), agency: "agency-2", by: nil, at: now)
+            guard case .erased(let elsewhere) = try await backend.erasure.erase(.trip(first), agency: "agency-2", by: nil, at: Self.now)
             else { Issue.record("refused"); return }
             #expect(elsewhere.counts.values.allSatisfy { $0 == 0 })
-            guard case .erased(let audit) = try await backend.erasure.erase(.trip(first), agency: agency, by: nil, at: now)
+            guard case .erased(let audit) = try await backend.erasure.erase(.trip(first), agency: agency, by: nil, at: Self.now)
             else { Issue.record("refused"); return }
             #expect(audit.counts["trips"] == 1 && audit.counts["instances"] == 1 && audit.counts["profiles"] == 0)
             #expect(try await backend.travel.trip(id: first) == nil)

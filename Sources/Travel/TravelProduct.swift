@@ -63,7 +63,8 @@ public struct TravelProduct: FlowProduct {
             seedDryRun: { fixtures, input, agency, start in
                 try await DryRunTravelSeed.seed(store, input: input, agency: agency, fixtures: fixtures, start: start)
             },
-            twilioSink: { events in StoreTwilioWebhookSink(store: store, events: events) })
+            twilioSink: { events in StoreTwilioWebhookSink(store: store, events: events) },
+            retention: TravelRetention.kinds(store), personalRecords: TravelPersonalRecords(store: store))
     }
 
     /// Every travel step over `store`.

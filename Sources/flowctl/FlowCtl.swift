@@ -23,6 +23,7 @@ struct FlowCtl: AsyncParsableCommand {
             ApprovalsCommand.self,
             OverridesCommand.self,
             KeysCommand.self,
+            EraseCommand.self,
             ServeCommand.self,
         ]
     )

@@ -60,6 +60,8 @@ struct APITenancyTests {
         Route(method: .post, uri: "/trips", body: TripsAPITests.trip(["agency_id": "acme"]), other: .forbidden),
         Route(method: .post, uri: "/trips", body: TripsAPITests.trip(["id": "{trip}"]), other: .conflict),
         Route(method: .post, uri: "/trips", body: TripsAPITests.trip(), other: .created),
+        Route(method: .post, uri: "/agencies/acme/erasures", body: ["phone": "+5491155550000"], other: .notFound),
+        Route(method: .get, uri: "/agencies/acme/erasures", other: .notFound),
         // The planning API (`{job}` stands for a trip-planning job of acme's user u-42).
         Route(method: .get, uri: "/v1/status/{job}", other: .notFound),
         Route(method: .get, uri: "/v1/stream/{job}", other: .notFound),

@@ -22,6 +22,18 @@ final class FlakyStore: TravelStore {
         if failing.withLock({ $0.contains(operation) }) { throw Outage(operation: operation) }
     }
 
+    func purgeConversations(before cutoff: Instant, limit: Int) async throws -> Int {
+        try await base.purgeConversations(before: cutoff, limit: limit)
+    }
+    func purgeNotificationLog(before cutoff: Instant, limit: Int) async throws -> Int {
+        try await base.purgeNotificationLog(before: cutoff, limit: limit)
+    }
+    func travellerTrace(phone: String?, tripID: String?, agency: String?) async throws -> TravellerTrace {
+        try await base.travellerTrace(phone: phone, tripID: tripID, agency: agency)
+    }
+    func eraseTraveller(tripIDs: [String], phone: String?, agency: String?) async throws -> [String: Int] {
+        try await base.eraseTraveller(tripIDs: tripIDs, phone: phone, agency: agency)
+    }
     func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
         try check("claimNotification")
         return try await base.claimNotification(claim)

@@ -6,15 +6,15 @@ public import FlowEngine
 /// encoded to their text when a record is read.
 public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     private var definitions: [String: StoredDefinition] = [:]
-    private var instances: [String: InstanceRecord] = [:]
+    var instances: [String: InstanceRecord] = [:]
     /// Committed states whose text in `instances` is not written yet, by instance id.
-    private var unencoded: [String: InstanceState] = [:]
+    var unencoded: [String: InstanceState] = [:]
     /// Effective settings of instances created decoded whose text in `instances` is not written yet.
-    private var unencodedSettings: [String: Value] = [:]
-    private var histories: [String: [HistoryEntry]] = [:]
-    private var inboxes: [String: [InboxEvent]] = [:]
+    var unencodedSettings: [String: Value] = [:]
+    var histories: [String: [HistoryEntry]] = [:]
+    var inboxes: [String: [InboxEvent]] = [:]
     private var nextInboxID: Int64 = 0
-    private var effects: [String: EffectRecord] = [:]
+    var effects: [String: EffectRecord] = [:]
     private var fires: [String: Set<Instant>] = [:]
     /// Approvals by row id (`InMemoryFlowStore+Approvals.swift`).
     var approvalRows: [String: ApprovalRecord] = [:]
@@ -26,6 +26,8 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     var apiKeyRecords: [String: APIKeyRecord] = [:]
     /// Agencies' overrides revisions, newest first.
     var overrideRevisions: [String: [OverrideRevision]] = [:]
+    /// The erasures' audit, oldest first (`InMemoryFlowStore+Removal.swift`).
+    var erasureRows: [ErasureRecord] = []
 
     public init() {}
 
@@ -115,7 +117,7 @@ public actor InMemoryFlowStore: FlowStore, DecodedStateCommitting {
     }
 
     /// The record with its state and settings texts written (encoding what was committed decoded, once).
-    private func encoded(_ record: InstanceRecord) throws -> InstanceRecord {
+    func encoded(_ record: InstanceRecord) throws -> InstanceRecord {
         let state = unencoded[record.id]
         let settings = unencodedSettings[record.id]
         guard state != nil || settings != nil else { return record }

@@ -57,6 +57,7 @@ package enum Migrations {
             Migration(version: 10, name: "approvals", statements: approvals(d)),
             Migration(version: 11, name: "agency_overrides", statements: agencyOverrides(d)),
             Migration(version: 13, name: "runtime_secrets", statements: runtimeSecrets(d)),
+            Migration(version: 17, name: "erasures_and_retention", statements: erasuresAndRetention(d)),
         ]
     }
 
@@ -307,5 +308,28 @@ package enum Migrations {
     /// (`ApprovalStore.approvalLinkSecret`: the key approval links are signed with).
     static func runtimeSecrets(_ d: SchemaDialect) -> [String] {
         ["CREATE TABLE runtime_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)"]
+    }
+
+    /// Migration 17: the audit of erasures (`ErasureLog`: kinds and counts, never the erased values), and
+    /// the indexes retention and erasure read by: finished instances by age, an instance's inbox rows.
+    static func erasuresAndRetention(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE erasures (
+                id TEXT PRIMARY KEY,
+                agency_id TEXT,
+                subject TEXT NOT NULL \(d.check("subject", in: ["phone", "trip"])),
+                \(d.json("counts")),
+                erased_by TEXT,
+                erased_at \(d.instant) NOT NULL
+            )
+            """,
+            "CREATE INDEX erasures_agency ON erasures (agency_id, erased_at)",
+            """
+            CREATE INDEX flow_instances_finished ON flow_instances (updated_at, id)
+            WHERE status IN ('succeeded', 'failed', 'cancelled')
+            """,
+            "CREATE INDEX instance_inbox_instance ON instance_inbox (instance_id)",
+        ]
     }
 }

@@ -40,17 +40,25 @@ public struct ProductParts: Sendable {
     public var twilioSink: (@Sendable (_ events: any EventSink) -> any TwilioWebhookSink)?
     /// The product's own HTTP routes (the travel product's planning `/v1` API); nil: none.
     public var routes: ProductRoutes?
+    /// The product's kinds of records kept for a bounded time (`RetentionService`), beside the
+    /// runtime's `instances`.
+    public var retention: [RetentionKind] = []
+    /// The product's records about travellers, for erasures (`TravellerErasure`); nil: none.
+    public var personalRecords: (any PersonalRecords)?
 
     public init(
         steps: [any Step] = [], recorders: [String: any EventRecorder] = [:],
         seedDryRun: @escaping @Sendable (DryRunFixtures, Value, String?, Instant) async throws -> Void = { _, _, _, _ in },
-        twilioSink: (@Sendable (any EventSink) -> any TwilioWebhookSink)? = nil, routes: ProductRoutes? = nil
+        twilioSink: (@Sendable (any EventSink) -> any TwilioWebhookSink)? = nil, routes: ProductRoutes? = nil,
+        retention: [RetentionKind] = [], personalRecords: (any PersonalRecords)? = nil
     ) {
         self.steps = steps
         self.recorders = recorders
         self.seedDryRun = seedDryRun
         self.twilioSink = twilioSink
         self.routes = routes
+        self.retention = retention
+        self.personalRecords = personalRecords
     }
 }
 

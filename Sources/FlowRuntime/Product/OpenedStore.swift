@@ -15,4 +15,13 @@ public enum OpenedStore: Sendable {
         case .postgres(let store): store
         }
     }
+
+    /// Retention's and erasure's way to the runtime's store: removing finished instances, the erasures' audit.
+    public var removal: any InstanceRemoval & ErasureLog {
+        switch self {
+        case .memory(let store): store
+        case .sqlite(let store): store
+        case .postgres(let store): store
+        }
+    }
 }

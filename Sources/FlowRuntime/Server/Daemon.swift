@@ -93,7 +93,12 @@ public func buildApplication(
             try? await store.close()
             throw error
         }
-        return assembly.application(store, opened: .sqlite(store), lifecycle: [StoreCloser(close: store.close)])
+        do {
+            return try assembly.application(store, opened: .sqlite(store), lifecycle: [StoreCloser(close: store.close)])
+        } catch {
+            try? await store.close()
+            throw error
+        }
     case .postgres(let settings):
         // The pool must run while migrating and publishing; the daemon's own pool runs in the group.
         let setupAssembly = assembly
@@ -104,7 +109,7 @@ public func buildApplication(
             return try await setupAssembly.approvalLinks(setup)
         }
         let store = PostgresFlowStore(configuration: settings.clientConfiguration())
-        return assembly.application(
+        return try assembly.application(
             store, opened: .postgres(store), lifecycle: [store], probe: { try await store.probe() },
             listen: { wakeup, timeline in
                 [PostgresWakeListener(store: store, wakeup: wakeup, timeline: timeline, owner: environment.owner)]

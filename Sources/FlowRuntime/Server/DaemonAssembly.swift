@@ -58,7 +58,7 @@ struct DaemonAssembly: Sendable {
         _ store: Store, opened: OpenedStore, lifecycle: [any Service],
         probe: (@Sendable () async throws -> Void)? = nil,
         listen: (WorkerWakeup, TimelineNotifier) -> [any Service] = { _, _ in [] }
-    ) -> FlowApplication {
+    ) throws -> FlowApplication {
         let logger = environment.logger
         // Into the registry `/metrics` shows (the one `serve` bootstrapped swift-metrics with).
         let metrics = environment.prometheus.map { RuntimeMetrics(factory: $0.factory) } ?? RuntimeMetrics()
@@ -72,9 +72,17 @@ struct DaemonAssembly: Sendable {
         let dispatcher = EventDispatcher(
             store: store, registry: registry, recorders: parts.recorders, wakeup: wakeup, handoff: handoff)
         // Flows start flows (`event.emit`) through the dispatcher every other start path uses.
-        let steps = StepRegistry.providers(openai: OpenAIChatStep(prices: configuration.openaiPrices))
+        var steps = StepRegistry.providers(openai: OpenAIChatStep(prices: configuration.openaiPrices))
             .adding(parts.steps).adding([EventEmitStep(sink: dispatcher), ApprovalNotifyStep(links: links)])
-            .metered(metrics)
+        // Provider steps behind their circuits (a product's by its `stepProviders`), then metered: a
+        // refused call shows in `flow_provider_errors_total` as `circuit.open`.
+        let breakers = configuration.breakers.map { circuitBreakers($0, metrics: metrics) }
+        if let breakers {
+            steps = steps.guarded(
+                by: breakers, providers: StepRegistry.guardedProviders.merging(product.stepProviders) { a, _ in a })
+        }
+        steps = steps.metered(metrics)
+        let retention = try retentionService(opened: opened, parts: parts, metrics: metrics)
         let worker = InstanceWorker(
             store: store, registry: registry, steps: steps, transport: providers.transport,
             credentials: providers.credentials, endpoints: providers.endpoints,
@@ -97,7 +105,10 @@ struct DaemonAssembly: Sendable {
         router.add(middleware: APIKeyAuthentication(store: store))
         router.add(middleware: MethodNotAllowed())
         router.add(middleware: NULCharacterRejection())
-        HealthRoutes.add(to: router, health: health, probe: probe)
+        let circuits: (@Sendable () -> [String: CircuitBreaker.State])? = breakers.map { breakers in
+            { @Sendable in breakers.states }
+        }
+        HealthRoutes.add(to: router, health: health, probe: probe, circuits: circuits)
         OpenAPIRoutes.add(to: router)
         ConsoleRoutes.add(to: router)
         IdentityRoutes.add(to: router)
@@ -108,6 +119,8 @@ struct DaemonAssembly: Sendable {
         FlowRoutes.add(to: router, registry: registry, store: store, graphs: FlowGraphSVG.locate(),
                        agency: { $0.identity?.agencyID }, canSee: { $0.identity?.canSee(agency: $1) ?? false })
         OverrideRoutes.add(to: router, book: AgencyOverridesBook(store: store, registry: registry))
+        ErasureRoutes.add(to: router, erasure: TravellerErasure(
+            store: store, removal: opened.removal, log: opened.removal, records: parts.personalRecords))
         // Another agency's instance or approval answers 404, as if it did not exist.
         let visible: @Sendable (InstanceRecord, FlowRequestContext) -> Bool = { record, context in
             context.identity?.canSee(agency: record.agencyID) ?? false
@@ -146,8 +159,44 @@ struct DaemonAssembly: Sendable {
                 address: .hostname(configuration.host, port: configuration.port), serverName: "flow"),
             // The trace exporter first, so it stops last and flushes the spans of the others' shutdown.
             services: (environment.traces.map { [$0.service] } ?? []) + lifecycle + listen(wakeup, timeline)
-                + [worker, scheduler, gauge],
+                + [worker, scheduler, gauge, retention],
             logger: Logger(label: "flow.http"))
+    }
+
+    /// The providers' circuit breakers on the wall clock; each change of state goes to `/metrics` and the log.
+    private func circuitBreakers(_ settings: CircuitBreakers.Configuration, metrics: RuntimeMetrics) -> CircuitBreakers {
+        let logger = environment.logger
+        return CircuitBreakers(settings, clock: InstanceWorker<InMemoryFlowStore>.wallClock) { circuit, transition in
+            metrics.circuit(circuit, transition: transition, state: transition.to)
+            logger.log(
+                level: transition.to == .open ? .warning : .notice,
+                "circuit \(transition.to == .open ? "opened" : transition.to == .closed ? "closed" : "half-open")",
+                metadata: [
+                    "flow.circuit": "\(circuit)", "flow.from": "\(transition.from.rawValue)",
+                    "flow.to": "\(transition.to.rawValue)",
+                ])
+        }
+    }
+
+    /// Retention over the runtime's instances and the product's kinds; an age configured for a kind
+    /// nobody registered stops the start-up.
+    private func retentionService(opened: OpenedStore, parts: ProductParts, metrics: RuntimeMetrics) throws
+        -> RetentionService
+    {
+        let kinds = [RetentionKind.instances(opened.removal)] + parts.retention
+        let policy = configuration.retention
+        do {
+            try policy.check(known: kinds)
+        } catch {
+            throw DaemonSetupError.configuration("\(error)")
+        }
+        let ages = kinds.map { kind in "\(kind.name)=\(policy.age(of: kind).map { "\($0)" } ?? "off")" }
+        environment.logger.info("retention", metadata: [
+            "flow.retention": "\(ages.joined(separator: ","))", "flow.interval": "\(policy.interval)",
+        ])
+        return RetentionService(
+            policy: policy, kinds: kinds, clock: InstanceWorker<InMemoryFlowStore>.wallClock,
+            logger: Logger(label: "flow.retention"), metrics: metrics)
     }
 
     private func logStartup(flows: [String]) {

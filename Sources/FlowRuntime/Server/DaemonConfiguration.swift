@@ -18,6 +18,8 @@ public import Steps
 /// | sandbox fixtures (dry-run format) | `--fixtures` | `FLOW_FIXTURES` | `fixtures` | none |
 /// | hosts `http.request` may call (`a.example,*.b.example,localhost:8080`) | `--http-allow-hosts` | `FLOW_HTTP_ALLOW_HOSTS` | `http_allow_hosts` | none |
 /// | OpenAI prices (USD per 1M tokens) | | `FLOW_OPENAI_PRICES` (JSON) | `openai.prices` | `ModelPrices.defaults` |
+/// | retention by kind, interval, batch | | `FLOW_RETENTION`, `FLOW_RETENTION_INTERVAL`, `FLOW_RETENTION_BATCH` | | `RetentionPolicy` |
+/// | circuit breakers (all; per provider) | | `FLOW_BREAKERS`, `FLOW_BREAKERS_<PROVIDER>` | | 5 failures in 30s, open 30s |
 ///
 /// Prices merge by model: each model a source names replaces that model's price from the sources
 /// below it (`DaemonConfiguration+Prices.swift`).
@@ -39,6 +41,10 @@ public struct DaemonConfiguration: Sendable, Hashable {
         public var httpAllowHosts: HostAllowList?
         /// The models whose prices this source sets.
         public var openaiPrices: ModelPrices?
+        /// How long records are kept (`DaemonConfiguration+Retention.swift`).
+        public var retention: RetentionPolicy?
+        /// The providers' circuit breakers; `.some(nil)`: turned off (`DaemonConfiguration+Breakers.swift`).
+        public var breakers: CircuitBreakers.Configuration??
 
         public init(port: Int? = nil, host: String? = nil, workflows: String? = nil, database: String? = nil,
                     logFormat: LogFormat? = nil, logLevel: Logger.Level? = nil, corsOrigins: [String]? = nil,
@@ -86,6 +92,12 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// configured models over them.
     public var openaiPrices: ModelPrices = .defaults
 
+    /// How long each kind of record is kept and how often the daemon purges (`RetentionService`).
+    public var retention = RetentionPolicy()
+
+    /// The providers' circuit breakers (`CircuitBreakers`); nil: off (`FLOW_BREAKERS=off`).
+    public var breakers: CircuitBreakers.Configuration? = CircuitBreakers.Configuration()
+
     public init(
         port: Int, host: String, workflows: String, database: String?, logFormat: LogFormat,
         logLevel: Logger.Level = .info
@@ -117,6 +129,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
         configuration.fixtures = layers.lazy.compactMap(\.fixtures).first
         configuration.httpAllowHosts = layers.lazy.compactMap(\.httpAllowHosts).first ?? .none
         configuration.openaiPrices = resolvePrices(layers)
+        configuration.retention = layers.lazy.compactMap(\.retention).first ?? RetentionPolicy()
+        configuration.breakers = layers.lazy.compactMap(\.breakers).first ?? CircuitBreakers.Configuration()
         return configuration
     }
 
@@ -138,6 +152,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
             layer.httpAllowHosts = try parseHosts(text, from: "FLOW_HTTP_ALLOW_HOSTS")
         }
         if let text = nonEmpty("FLOW_OPENAI_PRICES") { layer.openaiPrices = try parsePricesVariable(text) }
+        layer.retention = try retentionPolicy(variables)
+        layer.breakers = try breakerConfiguration(variables)
         return layer
     }
 

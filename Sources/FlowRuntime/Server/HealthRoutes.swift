@@ -1,4 +1,5 @@
 public import Hummingbird
+public import Steps
 
 /// What `GET /health` answers.
 public struct HealthReport: Sendable, Codable, ResponseEncodable {
@@ -17,6 +18,9 @@ public struct HealthReport: Sendable, Codable, ResponseEncodable {
     public var flows: [String]
     /// The fixtures file the sandboxed providers answer from (`--fixtures`); nil when none.
     public var fixtures: String?
+    /// Each provider circuit used so far (`twilio`, `twilio:<agency>`, `aeroapi`, `openai`) and its
+    /// breaker's state: `closed`, `open` or `half_open`; empty when none was used or breakers are off.
+    public var circuits: [String: CircuitBreaker.State] = [:]
 
     public init(
         status: String = "ok", store: String, storeStatus: String = "ok", storeError: String? = nil,
@@ -32,7 +36,7 @@ public struct HealthReport: Sendable, Codable, ResponseEncodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, store, sandbox, providers, flows, fixtures
+        case status, store, sandbox, providers, flows, fixtures, circuits
         case storeStatus = "store_status"
         case storeError = "store_error"
     }
@@ -57,10 +61,12 @@ public struct HealthReport: Sendable, Codable, ResponseEncodable {
 /// `PostgresFlowStore.probe()`); 503 with `status: unavailable` while the store does not answer.
 public enum HealthRoutes {
     public static func add<Context: RequestContext>(
-        to router: Router<Context>, health: HealthReport, probe: (@Sendable () async throws -> Void)? = nil
+        to router: Router<Context>, health: HealthReport, probe: (@Sendable () async throws -> Void)? = nil,
+        circuits: (@Sendable () -> [String: CircuitBreaker.State])? = nil
     ) {
         router.get("health") { request, context -> Response in
-            let report = await health.probing(probe)
+            var report = await health.probing(probe)
+            report.circuits = circuits?() ?? [:]
             let response = try report.response(from: request, context: context)
             guard report.storeStatus == "ok" else {
                 return Response(status: .serviceUnavailable, headers: response.headers, body: response.body)

@@ -70,4 +70,23 @@ public struct RuntimeMetrics: Sendable {
     public func scheduleFire(flow: String, outcome: String) {
         handles.counter("flow_schedule_fires_total", [("flow", flow), ("outcome", outcome)]).increment()
     }
+
+    /// Records of a retention kind one run purged.
+    public func retentionPurged(kind: String, count: Int) {
+        handles.counter("flow_retention_purged_total", [("kind", kind)]).increment(by: Int64(max(0, count)))
+    }
+
+    /// A circuit's state: `flow_circuit_state{circuit, state}` is 1 for the state it is in, 0 for the
+    /// others; `flow_circuit_transitions_total{circuit, from, to}` counts its changes.
+    public func circuit(_ circuit: String, transition: CircuitBreaker.Transition?, state: CircuitBreaker.State) {
+        for each in CircuitBreaker.State.allCases {
+            handles.gauge("flow_circuit_state", [("circuit", circuit), ("state", each.rawValue)])
+                .record(each == state ? 1 : 0)
+        }
+        if let transition {
+            handles.counter("flow_circuit_transitions_total", [
+                ("circuit", circuit), ("from", transition.from.rawValue), ("to", transition.to.rawValue),
+            ]).increment()
+        }
+    }
 }

@@ -53,4 +53,4 @@ public protocol NotificationLog: Sendable {
 
 /// Every store of the travel product, on one backend: `InMemoryTravelStore`, and the SQLite and
 /// PostgreSQL flow stores (same connection, the travel tables of `TravelSchema`).
-public protocol TravelStore: TripStore, ItineraryStore, NotificationLog, ProfileStore {}
+public protocol TravelStore: TripStore, ItineraryStore, NotificationLog, ProfileStore, TravellerDataStore {}

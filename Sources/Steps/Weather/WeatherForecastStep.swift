@@ -28,7 +28,9 @@ public struct WeatherForecastStep: Step {
         do throws(StepFailure) {
             return .success(try await forecast(call, context: context))
         } catch {
-            context.logger.info("weather.forecast failed", metadata: ["flow.error": "\(error.code)"])
+            // Debug, not info: a missing forecast is routine (the flow sends its own text) and the
+            // instance's timeline already has the failure with its code.
+            context.logger.debug("weather.forecast failed", metadata: ["flow.error": "\(error.code)"])
             return .failure(error)
         }
     }

@@ -2,7 +2,9 @@
 """Builds Sources/FlowEngine/Resources/airports.tsv from the MIT-licensed `airportsdata`
 package (PyPI). Run: pip install airportsdata && python3 scripts/build-airports.py
 
-Columns: iata, icao, name, city (English), city (Spanish), country (ISO 3166-1), IANA zone.
+Columns: iata, icao, name, city (English), city (Spanish), country (ISO 3166-1), IANA zone,
+latitude, longitude (decimal degrees, WGS84, as the source gives them; `weather.forecast` asks
+Open-Meteo for the destination's forecast there).
 The Spanish city name is the English one unless an exonym below says otherwise; for airports
 whose source city is a suburb or an island both names are the metropolitan city, by IATA code.
 """
@@ -82,7 +84,8 @@ rows = []
 for code, a in airportsdata.load("IATA").items():
     city = CITY_EN_BY_IATA.get(code, (a["city"] or a["name"]).strip())
     city_es = CITY_ES_BY_IATA.get(code, SPANISH.get(city, city))
-    rows.append((code, a["icao"], a["name"].strip(), city, city_es, a["country"], a["tz"]))
+    rows.append((code, a["icao"], a["name"].strip(), city, city_es, a["country"], a["tz"],
+                 f'{float(a["lat"]):.4f}', f'{float(a["lon"]):.4f}'))
 rows.sort()
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/FlowEngine/Resources/airports.tsv"
 with out.open("w", newline="") as f:

@@ -17,6 +17,8 @@ for example in examples/*/; do
     name=$(basename "$example")
     if [ -f "$example/trip.json" ]; then
         flow=workflows/flight-notifications.yaml input="$example/trip.json" start=(--start 2026-07-06T10:00:00Z)
+        # an example whose trip is booked at another time says when in its `start` file (late bookings, DST)
+        [ -f "$example/start" ] && start=(--start "$(tr -d '[:space:]' <"$example/start")")
     else
         flow=workflows/trip-planning.yaml input="$example/input.json" start=(--start 2026-08-01T12:00:00Z)
     fi

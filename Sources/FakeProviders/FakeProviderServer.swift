@@ -100,6 +100,7 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
         if path.hasPrefix("/aeroapi/flights/") { return await handleAeroAPI(request) }
         if path == "/v1/chat/completions" { return await handleOpenAI(request) }
         if path.hasPrefix("/backend/") { return await handleBackend(request) }
+        if path == "/openmeteo/v1/forecast" { return await handleOpenMeteo(request) }
         return HTTPResponseSpec(status: 404, headers: [("Content-Type", "text/plain")], text: "no fake at \(path)")
     }
 
@@ -199,6 +200,8 @@ struct FakeState {
     var nextSid = 1
     var backendRequests: [FakeRequest] = []
     var backendIdempotentAnswers: [String: HTTPResponseSpec] = [:]
+    /// Open-Meteo days by `FakeForecast.key` + `|` + date.
+    var forecasts: [String: FakeForecast] = [:]
 }
 
 /// Hummingbird responder forwarding every request to `FakeProviderServer.handle`.

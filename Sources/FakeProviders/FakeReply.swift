@@ -17,6 +17,8 @@ public enum FakeReply: Sendable {
     case aeroapiError(status: Int, retryAfterSeconds: Int? = nil)
     /// OpenAI's error body `{error: {message, type, param, code}}` with the rate-limit headers.
     case openAIError(status: Int, type: String, code: String?, retryAfterMilliseconds: Int? = nil)
+    /// Open-Meteo's error body `{"error": true, "reason": …}`.
+    case openMeteoError(status: Int, reason: String)
     /// A successful chat completion whose message content is this text.
     case openAIContent(String)
     /// A successful chat completion with a refusal instead of content.
@@ -33,6 +35,8 @@ public enum FakeProvider: String, Sendable, Hashable, CaseIterable {
     case openai
     /// The product backend under `/backend/` (`http.request`).
     case backend
+    /// Open-Meteo's `/v1/forecast` (under `/openmeteo`).
+    case openmeteo
 }
 
 /// A request as the fakes see it: method, path, decoded query, headers and body.

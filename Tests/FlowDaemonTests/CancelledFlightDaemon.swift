@@ -39,6 +39,12 @@ struct CancelledFlightDaemon {
         try FileManager.default.copyItem(
             at: E2E.repository.appendingPathComponent("workflows/flight-notifications.yaml"),
             to: workflows.appendingPathComponent("flight-notifications.yaml"))
+        // A trip 40 minutes ahead is a late booking: its reminder would go out at once or not at all
+        // depending on the hour at EZE when the test runs. Reminders off keeps the run the same at any hour.
+        let agencies = workflows.appendingPathComponent("agencies")
+        try FileManager.default.createDirectory(at: agencies, withIntermediateDirectories: true)
+        try "agency: acme\nflows:\n  flight-notifications:\n    settings:\n      reminder_enabled: false\n"
+            .write(to: agencies.appendingPathComponent("acme.yaml"), atomically: true, encoding: .utf8)
         database = directory.appendingPathComponent("flow.sqlite").path
         let input = directory.appendingPathComponent("trip.json")
         let trip: Value = ["trip": [

@@ -43,7 +43,7 @@ struct DaemonAssemblyTests {
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
                 let health = try JSONDecoder().decode(HealthReport.self, from: Data(buffer: response.body))
-                #expect(health.providers == ["twilio": .live, "aeroapi": .sandbox, "openai": .sandbox])
+                #expect(health.providers == ["twilio": .live, "aeroapi": .sandbox, "openai": .sandbox, "openmeteo": .live])
                 #expect(health.sandbox)
                 #expect(health.store == "sqlite")
             }
@@ -71,7 +71,7 @@ struct DaemonAssemblyTests {
         try await app.test(.router) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 let health = try JSONDecoder().decode(HealthReport.self, from: Data(buffer: response.body))
-                #expect(health.providers == ["twilio": .sandbox, "aeroapi": .sandbox, "openai": .sandbox])
+                #expect(health.providers == ["twilio": .sandbox, "aeroapi": .sandbox, "openai": .sandbox, "openmeteo": .sandbox])
                 #expect(health.flows == [
                 "budget-surplus", "calendar-gap", "concierge", "flight-notifications", "itinerary", "price-watch",
                 "provider-health", "trip-planning", "trip-suggestion",

@@ -123,6 +123,7 @@ final class DaemonProcess: Sendable {
         env["FLOW_TWILIO_URL"] = endpoints.twilio
         env["FLOW_AEROAPI_URL"] = endpoints.aeroapi
         env["FLOW_OPENAI_URL"] = endpoints.openai
+        env["FLOW_OPENMETEO_URL"] = endpoints.openmeteo
         return env
     }
 

@@ -68,7 +68,7 @@ struct ServeEndToEndTests {
             "TWILIO_MESSAGING_SERVICE_SID": "MG" + String(repeating: "c", count: 32),
             "AEROAPI_KEY": configuration.aeroapiKey, "OPENAI_API_KEY": configuration.openaiKey,
             "FLOW_TWILIO_URL": fakeURL, "FLOW_AEROAPI_URL": fakeURL + "/aeroapi", "FLOW_OPENAI_URL": fakeURL + "/v1",
-            "FLOW_PUBLIC_URL": daemonURL,
+            "FLOW_OPENMETEO_URL": fakeURL + "/openmeteo", "FLOW_PUBLIC_URL": daemonURL,
         ]) { $1 }
         return environment
     }

@@ -103,12 +103,15 @@ import Travel
         ])]
         let report = try await S.run(fixtures: fixtures)
         #expect(report.types == [
-            "RESERVATION_CONFIRMATION", "REMINDER_24H", "RESERVATION_CONFIRMATION", "BOARDING", "LANDING_WELCOME",
+            "RESERVATION_CONFIRMATION", "REMINDER_24H", "RESERVATION_CONFIRMATION", "REMINDER_24H", "BOARDING",
+            "LANDING_WELCOME",
         ])
         // The reminder for the old departure went out at 09:00 London; the new departure's reminder
         // was due at 07-08 13:30Z, already past when the update came: the trip is then a late
-        // booking (its reminder is skipped, as for a trip created less than 24h ahead).
-        #expect(report.messages("REMINDER_24H").count == 1)
+        // booking, and at 17:00 London (outside quiet hours) its reminder goes out at once.
+        let reminders = report.messages("REMINDER_24H")
+        #expect(reminders.map { $0["at"] } == [.instant(.at("2026-07-08T08:00:00Z")), .instant(.at("2026-07-08T16:00:00Z"))])
+        #expect(reminders.map { $0["variables"]?["3"] } == ["8 Jul 22:05 hs", "9 Jul 14:30 hs"])
         let polls = report.history.filter { $0.kind == .stepCalled && $0.details["step"] == "aeroapi.flight" }
         let afterUpdate = polls.filter { $0.at > .at("2026-07-08T16:00:00Z") }
         #expect(polls.contains { $0.at < .at("2026-07-08T16:00:00Z") && $0.details["input"]?["ident"] == "BA245" })

@@ -72,18 +72,26 @@ import Travel
         #expect(explanation.text.contains("REMINDER_24H: sent 1 time"))
     }
 
-    @Test func aTripThreeHoursBeforeDepartureSkipsTheReminder() async throws {
-        // 18:05Z: departure − reminder_before (21:05Z the day before) is already past.
+    @Test func aTripBookedThreeHoursBeforeDepartureByDayGetsItsReminderAtOnce() async throws {
+        // 18:05Z (19:05 London): departure − reminder_before is past, the origin outside quiet hours.
         let (flow, report) = try await Self.dryRun("normal-flight", start: "2026-07-08T18:05:00Z")
+        let explanation = MessageExplanation(type: "REMINDER_24H", flow: flow, report: report)
+        #expect(explanation.sent)
+        #expect(explanation.findings.map(\.kind) == ["sent"])
+        #expect(report.messages("REMINDER_24H").first?["at"] == .instant(.at("2026-07-08T18:05:00Z")))
+    }
+
+    @Test func aTripBookedThreeHoursBeforeDepartureAtNightGetsNoReminderAndSaysWhy() async throws {
+        // 19:30Z (20:30 London): inside quiet hours, whose end (09:00) comes after the 22:05 departure.
+        let (flow, report) = try await Self.dryRun("normal-flight", start: "2026-07-08T19:30:00Z")
         let explanation = MessageExplanation(type: "REMINDER_24H", flow: flow, report: report)
         #expect(!explanation.sent)
         let decision = try #require(explanation.findings.first { $0.kind == "decided" })
-        #expect(decision.state == "reminder_gate")
-        #expect(decision.reason.contains(
-            "vars.departure - settings.reminder_before = 2026-07-07T21:05:00Z > now = 2026-07-08T18:05:00Z: false"))
-        #expect(decision.reason.contains("settings.reminder_before = 1d"))
-        #expect(explanation.json["findings"]?.arrayValue?.first?["entry"]?["values"]?["settings.reminder_before"]
-                == .duration(.hours(24)))
+        #expect(decision.state == "late_reminder_gate")
+        #expect(decision.reason.contains("settings.late_reminder_min_lead = 2h"), "\(explanation.text)")
+        let suppressed = try #require(explanation.findings.first { $0.kind == "suppressed" })
+        #expect(suppressed.reason.contains("late booking: quiet hours end 09:00, after the departure at 22:05"),
+                "\(explanation.text)")
     }
 
     @Test func aTwelveMinuteDelayIsNotAnnouncedBelowTheFifteenMinuteThreshold() async throws {

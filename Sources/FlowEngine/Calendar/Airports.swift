@@ -14,13 +14,17 @@ public struct Airport: Sendable, Hashable {
     public var country: String
     /// IANA time zone.
     public var zone: String
+    /// Decimal degrees north (WGS84), as the source data gives them.
+    public var latitude: Double
+    /// Decimal degrees east (WGS84), as the source data gives them.
+    public var longitude: Double
 
     /// The object expressions see from `airport(code)`; `city` is the Spanish name.
     public var value: Value {
         .object([
             "iata": .string(iata), "icao": .string(icao), "name": .string(name), "city": .string(citySpanish),
             "city_en": .string(cityEnglish), "city_es": .string(citySpanish), "country": .string(country),
-            "zone": .string(zone),
+            "zone": .string(zone), "latitude": .number(latitude), "longitude": .number(longitude),
         ])
     }
 }
@@ -65,9 +69,10 @@ public enum Airports {
         out.reserveCapacity(8_000)
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 7 else { continue }
+            guard f.count == 9, let latitude = Double(f[7]), let longitude = Double(f[8]) else { continue }
             out[f[0]] = Airport(
-                iata: f[0], icao: f[1], name: f[2], cityEnglish: f[3], citySpanish: f[4], country: f[5], zone: f[6])
+                iata: f[0], icao: f[1], name: f[2], cityEnglish: f[3], citySpanish: f[4], country: f[5], zone: f[6],
+                latitude: latitude, longitude: longitude)
         }
         return out
     }()

@@ -104,7 +104,7 @@ extension BuiltinFunctions {
         ) { a throws(EvaluationError) in .string(SpanishTimeFormat.time(try a.instant(0), zone: try a.zone(1))) },
         function(
             "airport", 1...1, "airport(code) -> object",
-            "The airport with this IATA code: {iata, icao, name, city (Spanish), city_en, city_es, country, zone}. An unknown code is an error.",
+            "The airport with this IATA code: {iata, icao, name, city (Spanish), city_en, city_es, country, zone, latitude, longitude}. An unknown code is an error.",
             example: "airport('EZE').city  →  'Buenos Aires'"
         ) { a throws(EvaluationError) in
             let code = try a.string(0)

@@ -34,10 +34,11 @@ public struct MessageRoute: Sendable {
         return best <= Self.nearby
     }
 
-    /// Whether `state` (a wait) leads straight to a sender: its deferral delays the message.
+    /// Whether `state` (a wait) leads to a sender straight or through one state (the reminder's
+    /// weather lookup between its wait and its send): its deferral delays the message.
     public func precedesSend(_ state: String) -> Bool {
         guard let distance = distances[state] else { return false }
-        return distance <= 1
+        return distance <= 2
     }
 
     /// Records the graph's senders and distances (nested graphs first); whether it holds a sender.

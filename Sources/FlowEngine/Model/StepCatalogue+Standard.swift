@@ -6,7 +6,7 @@ extension StepCatalogue {
         .twilioSendTemplate, .twilioSendText, .aeroapiFlight, .openaiChat, .notifySend, .flightDiff, .alertRaise,
         .eventEmit, .noteSuppressed,
         .tripsForTraveller, .conversationRecent, .conversationAppend, .itineraryCheck, .itinerarySave, .itineraryLatest,
-        .planningProfile, .planningCooldown, .httpRequest,
+        .planningProfile, .planningCooldown, .httpRequest, .weatherForecast,
     ], recorders: ["trip"])
 }
 

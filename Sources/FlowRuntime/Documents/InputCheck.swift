@@ -34,7 +34,13 @@ public enum InputCheck {
                     throw LocatedError("\(path).\(name): \(unknown)", at: member.location)
                 }
                 let shown = value.stringValue.map { "'\($0)'" } ?? member.kindName
-                throw LocatedError("\(path).\(name) must be \(field.type.value), not \(shown)", at: member.location)
+                var message = "\(path).\(name) must be \(field.type.value), not \(shown)"
+                // A time without an offset is the usual mistake: say what an instant needs, and the field's own words.
+                if case .instant = field.type.value, value.stringValue != nil {
+                    message += " (an instant needs a zone offset, e.g. 2026-07-08T22:05:00+01:00"
+                        + (field.description.map { "; \(name): \($0)" } ?? "") + ")"
+                }
+                throw LocatedError(message, at: member.location)
             }
             if case .object = field.type.value, !field.properties.isEmpty {
                 object[name] = try typed(member, field.properties, path: "\(path).\(name)")

@@ -69,6 +69,9 @@ public struct DryRunFixtures: Sendable {
     public var aeroapi: [Answer]
     public var twilio: [Answer]
     public var openai: [Answer]
+    /// Open-Meteo answers (`weather.forecast`), a timeline like `aeroapi`: `{from?, status?, daily?,
+    /// reason?}`; a call none answers gets Open-Meteo's 400 (no forecast).
+    public var weather: [Answer]
     /// `http.request` answers (the `http` section); a call none answers gets a 404.
     public var http: [HTTPAnswer]
     public var approvals: [Approval]
@@ -77,11 +80,13 @@ public struct DryRunFixtures: Sendable {
     /// itineraries that its dry-run store starts with); nil when there were none.
     public var product: (any ProductFixtures)?
 
-    public init(aeroapi: [Answer] = [], twilio: [Answer] = [], openai: [Answer] = [], http: [HTTPAnswer] = [],
-                approvals: [Approval] = [], events: [Event] = [], product: (any ProductFixtures)? = nil) {
+    public init(aeroapi: [Answer] = [], twilio: [Answer] = [], openai: [Answer] = [], weather: [Answer] = [],
+                http: [HTTPAnswer] = [], approvals: [Approval] = [], events: [Event] = [],
+                product: (any ProductFixtures)? = nil) {
         self.aeroapi = aeroapi
         self.twilio = twilio
         self.openai = openai
+        self.weather = weather
         self.http = http
         self.approvals = approvals
         self.events = events
@@ -102,11 +107,12 @@ public struct DryRunFixtures: Sendable {
     /// Reads a located fixtures document; every key is optional, unknown keys are errors.
     public init(_ document: LocatedDocument, product: any FlowProduct = NoProduct()) throws(LocatedError) {
         let reader = DryRunFixturesReader()
-        let own = ["aeroapi", "twilio", "openai", "http", "approvals", "events"]
+        let own = ["aeroapi", "twilio", "openai", "weather", "http", "approvals", "events"]
         let root = try reader.map(document, "the fixtures document", allowed: own + product.fixtureSections)
         aeroapi = try reader.answers(root["aeroapi"], "aeroapi", okStatus: 200, bodyKeys: ["flights", "links", "num_pages"])
         twilio = try reader.answers(root["twilio"], "twilio", okStatus: 201, bodyKeys: [])
         openai = try reader.answers(root["openai"], "openai", okStatus: 200, bodyKeys: ["content"])
+        weather = try reader.answers(root["weather"], "weather", okStatus: 200, bodyKeys: ["daily", "error", "reason"])
         http = try reader.httpAnswers(root["http"])
         approvals = try reader.approvals(root["approvals"])
         events = try reader.events(root["events"])

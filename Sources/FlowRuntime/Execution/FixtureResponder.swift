@@ -30,11 +30,12 @@ public final class FixtureResponder: Sendable {
     /// The virtual clock the answers are chosen by.
     public func advance(to instant: Instant) { now.withLock { $0 = instant } }
 
-    /// Calls answered per provider; `http` only once an `http.request` was answered.
+    /// Calls answered per provider; `http` and `weather` only once such a call was answered.
     public var calls: [String: Int] {
         counts.withLock { counts in
             var calls = ["aeroapi": counts.aeroapi, "twilio": counts.twilio, "openai": counts.openai]
             if counts.http > 0 { calls["http"] = counts.http }
+            if counts.weather > 0 { calls["weather"] = counts.weather }
             return calls
         }
     }
@@ -88,6 +89,13 @@ public final class FixtureResponder: Sendable {
                               "choices": [["index": 0, "finish_reason": "stop",
                                            "message": ["role": "assistant", "content": .string(content)]]]])
         }
+        if request.url.hasPrefix(endpoints.openmeteo) {
+            counts.withLock { $0.weather += 1 }
+            guard let answer = DryRunFixtures.answer(in: fixtures.weather, at: at) else {
+                return json(400, ["error": true, "reason": "dry-run: no weather fixture answers this call"])
+            }
+            return HTTPResponseSpec(status: answer.status, headers: Self.jsonHeaders, body: answer.bytes)
+        }
         counts.withLock { $0.http += 1 }
         if let answer = fixtures.httpAnswer(method: request.method.rawValue, url: request.url, at: at) {
             return answer.body.isNull ? HTTPResponseSpec(status: answer.status)
@@ -109,5 +117,6 @@ public final class FixtureResponder: Sendable {
         var twilio = 0
         var openai = 0
         var http = 0
+        var weather = 0
     }
 }

@@ -4,7 +4,8 @@ public import Steps
 /// Which providers the daemon calls for real and which it answers locally, decided per provider:
 /// a provider is live when its credentials are present and sandboxed otherwise (it records what it
 /// would send and answers like the real API: Twilio accepts with synthetic SIDs, AeroAPI finds no
-/// flight, OpenAI answers from fixtures when there are some). An agency that uses only Twilio runs
+/// flight, OpenAI answers from fixtures when there are some). Open-Meteo (keyless) is live when
+/// Twilio is or `FLOW_OPENMETEO_URL` is set, and answers from the fixtures' `weather` otherwise. An agency that uses only Twilio runs
 /// with Twilio live and AeroAPI sandboxed; the Twilio webhooks work whenever Twilio is live.
 public struct ProviderSetup: Sendable {
     /// A provider's mode, as `/health` and the start-up log show it.
@@ -13,7 +14,7 @@ public struct ProviderSetup: Sendable {
     }
 
     /// The providers, by the names `/health` uses.
-    public static let providers = ["twilio", "aeroapi", "openai"]
+    public static let providers = ["twilio", "aeroapi", "openai", "openmeteo"]
 
     /// Live credentials where present, sandbox placeholders where not.
     public var credentials: ProviderCredentials
@@ -57,6 +58,15 @@ public struct ProviderSetup: Sendable {
             modes["openai"] = .sandbox
         } else {
             modes["openai"] = .live
+        }
+        // Open-Meteo is keyless: live when the daemon sends for real (Twilio live) or its URL is
+        // configured (FLOW_OPENMETEO_URL, e.g. a fake); otherwise answered from the fixtures' `weather`
+        // section, or "no forecast" (a 400), so a sandboxed daemon never calls out for the weather.
+        if modes["twilio"] == .live || endpoints.openmeteo != ProviderEndpoints.production.openmeteo {
+            modes["openmeteo"] = .live
+        } else {
+            sandboxed.append(endpoints.openmeteo)
+            modes["openmeteo"] = .sandbox
         }
         self.credentials = credentials
         self.modes = modes

@@ -15,18 +15,22 @@ public struct ProviderEndpointError: Error, Sendable, Hashable, CustomStringConv
 
 extension ProviderEndpoints {
     /// The environment variables that override the production base URLs.
-    public static let environmentVariableNames = ["FLOW_TWILIO_URL", "FLOW_AEROAPI_URL", "FLOW_OPENAI_URL"]
+    public static let environmentVariableNames = [
+        "FLOW_TWILIO_URL", "FLOW_AEROAPI_URL", "FLOW_OPENAI_URL", "FLOW_OPENMETEO_URL",
+    ]
 
     /// The variable naming the daemon's public base URL (webhooks, `StatusCallback`).
     public static let publicURLVariable = "FLOW_PUBLIC_URL"
 
     private static var environmentVariables: [(variable: String, keyPath: WritableKeyPath<ProviderEndpoints, String>)] {
-        [("FLOW_TWILIO_URL", \.twilio), ("FLOW_AEROAPI_URL", \.aeroapi), ("FLOW_OPENAI_URL", \.openai)]
+        [("FLOW_TWILIO_URL", \.twilio), ("FLOW_AEROAPI_URL", \.aeroapi), ("FLOW_OPENAI_URL", \.openai),
+         ("FLOW_OPENMETEO_URL", \.openmeteo)]
     }
 
     /// Production endpoints, each overridden by its variable when set and non-empty:
     /// `FLOW_TWILIO_URL` (the host; paths start with `/2010-04-01`), `FLOW_AEROAPI_URL` (the base
-    /// including `/aeroapi`), `FLOW_OPENAI_URL` (the base including `/v1`). Each must be an
+    /// including `/aeroapi`), `FLOW_OPENAI_URL` (the base including `/v1`), `FLOW_OPENMETEO_URL` (the
+    /// host; paths start with `/v1/forecast`). Each must be an
     /// absolute `http`/`https` URL with a host and without query, fragment or credentials.
     /// `FLOW_PUBLIC_URL`, when set, becomes `publicBaseURL` under the same rules.
     public static func fromEnvironment(_ environment: [String: String]) throws -> ProviderEndpoints {

@@ -9,6 +9,8 @@ public struct ProviderEndpoints: Sendable, Hashable {
     public var aeroapi: String
     /// `https://api.openai.com/v1` (paths start with `/chat/completions`).
     public var openai: String
+    /// `https://api.open-meteo.com` (paths start with `/v1/forecast`; keyless).
+    public var openmeteo: String
     /// The daemon's own public base URL (`FLOW_PUBLIC_URL`), where providers call back; nil when
     /// not configured (then sends carry no `StatusCallback`).
     public var publicBaseURL: String?
@@ -16,12 +18,13 @@ public struct ProviderEndpoints: Sendable, Hashable {
     public var httpAllowedHosts: HostAllowList
 
     public init(
-        twilio: String, aeroapi: String, openai: String, publicBaseURL: String? = nil,
-        httpAllowedHosts: HostAllowList = .none
+        twilio: String, aeroapi: String, openai: String, openmeteo: String = "https://api.open-meteo.com",
+        publicBaseURL: String? = nil, httpAllowedHosts: HostAllowList = .none
     ) {
         self.twilio = Self.trimmed(twilio)
         self.aeroapi = Self.trimmed(aeroapi)
         self.openai = Self.trimmed(openai)
+        self.openmeteo = Self.trimmed(openmeteo)
         self.publicBaseURL = publicBaseURL.map(Self.trimmed)
         self.httpAllowedHosts = httpAllowedHosts
     }
@@ -34,14 +37,15 @@ public struct ProviderEndpoints: Sendable, Hashable {
     public static let production = ProviderEndpoints(
         twilio: "https://api.twilio.com",
         aeroapi: "https://aeroapi.flightaware.com/aeroapi",
-        openai: "https://api.openai.com/v1"
+        openai: "https://api.openai.com/v1",
+        openmeteo: "https://api.open-meteo.com"
     )
 
-    /// All three on one server (the fake provider server): `base` + `/2010-04-01…`,
-    /// `base/aeroapi/flights…`, `base/v1/chat/completions`.
+    /// All four on one server (the fake provider server): `base` + `/2010-04-01…`,
+    /// `base/aeroapi/flights…`, `base/v1/chat/completions`, `base/openmeteo/v1/forecast`.
     public static func local(_ base: String) -> ProviderEndpoints {
         let b = trimmed(base)
-        return ProviderEndpoints(twilio: b, aeroapi: b + "/aeroapi", openai: b + "/v1")
+        return ProviderEndpoints(twilio: b, aeroapi: b + "/aeroapi", openai: b + "/v1", openmeteo: b + "/openmeteo")
     }
 
     private static func trimmed(_ url: String) -> String {

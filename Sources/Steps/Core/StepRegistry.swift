@@ -9,15 +9,16 @@ public struct StepRegistry: Sendable {
         for step in steps { register(step) }
     }
 
-    /// The built-ins, the Twilio, AeroAPI and OpenAI steps (sharing one flight cache and rate
+    /// The built-ins, the Twilio, AeroAPI, OpenAI and Open-Meteo (`weather.forecast`) steps (sharing one flight cache and rate
     /// limiter; OpenAI's calls costed with the default prices unless `openai` says otherwise) and
     /// `http.request`. A product adds its own steps with `register(_:)`.
     public static func providers(
-        aeroapi: AeroAPIFlightStep = AeroAPIFlightStep(), openai: OpenAIChatStep = OpenAIChatStep()
+        aeroapi: AeroAPIFlightStep = AeroAPIFlightStep(), openai: OpenAIChatStep = OpenAIChatStep(),
+        weather: WeatherForecastStep = WeatherForecastStep()
     ) -> StepRegistry {
         StepRegistry([
             AlertRaiseStep(), NoteSuppressedStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, openai,
-            HTTPRequestStep(),
+            HTTPRequestStep(), weather,
         ])
     }
 

@@ -28,20 +28,24 @@ public struct TravelProduct: FlowProduct {
         case .memory(let memory):
             let travel = InMemoryTravelStore()
             parts = self.parts(travel)
-            parts.routes = Self.planningRoutes(memory, profiles: travel)
+            parts.routes = Self.routes(memory, travel: travel)
         case .sqlite(let sqlite):
             parts = self.parts(sqlite)
-            parts.routes = Self.planningRoutes(sqlite, profiles: sqlite)
+            parts.routes = Self.routes(sqlite, travel: sqlite)
         case .postgres(let postgres):
             parts = self.parts(postgres)
-            parts.routes = Self.planningRoutes(postgres, profiles: postgres)
+            parts.routes = Self.routes(postgres, travel: postgres)
         }
         return parts
     }
 
-    /// The planning `/v1` API over the runtime's store and the users' profiles (`PlanningRoutes`).
-    static func planningRoutes<Store: FlowStore, Profiles: ProfileStore>(_ store: Store, profiles: Profiles) -> ProductRoutes {
-        { router, services in PlanningRoutes(store: store, profiles: profiles, services: services).add(to: router) }
+    /// The product's HTTP routes: the planning `/v1` API over the runtime's store and the users'
+    /// profiles (`PlanningRoutes`), and trips' documents (`DocumentRoutes`).
+    static func routes<Store: FlowStore, Trips: TravelStore>(_ store: Store, travel: Trips) -> ProductRoutes {
+        { router, services in
+            PlanningRoutes(store: store, profiles: travel, services: services).add(to: router)
+            DocumentRoutes(store: travel, clock: services.clock).add(to: router)
+        }
     }
 
     /// The product over one travel store.
@@ -61,7 +65,7 @@ public struct TravelProduct: FlowProduct {
             NotifySendStep(store: store), FlightDiffStep(), TripsForTravellerStep(store: store),
             ConversationRecentStep(store: store), ConversationAppendStep(store: store), ItineraryCheckStep(),
             ItinerarySaveStep(store: store), ItineraryLatestStep(store: store), PlanningProfileStep(store: store),
-            PlanningCooldownStep(store: store),
+            PlanningCooldownStep(store: store), DocumentsRecordStep(store: store), DocumentsForTripStep(store: store),
         ]
     }
 }

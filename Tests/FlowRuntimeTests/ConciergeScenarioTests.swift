@@ -116,8 +116,7 @@ struct ConciergeScenarioTests {
     }
 
     @Test("documents, itinerary and help answer from the trip without a provider call", arguments: [
-        ("¿Dónde están mis documentos?",
-         "Estos son los documentos de tu viaje a Madrid:\nhttps://agency.example/v/1\nhttps://agency.example/s/2"),
+        ("¿Dónde están mis documentos?", "Te envié 2 documento(s) de tu viaje a Madrid: Voucher, Seguro."),
         ("Quiero ver el itinerario",
          "Tu itinerario para Madrid todavía no está listo. Te lo vamos a enviar por acá apenas esté preparado."),
         ("ayuda",
@@ -129,5 +128,25 @@ struct ConciergeScenarioTests {
         let report = try await S.run(body: body, fixtures: DryRunFixtures(trips: [S.madrid]))
         #expect(S.replies(report) == [reply])
         #expect(report.calls["aeroapi"] == 0 && report.calls["openai"] == 0)
+    }
+
+    @Test("documents: one media message per document before the text, each with its own idempotency key")
+    func documentsAsMedia() async throws {
+        let report = try await S.run(body: "mis documentos", fixtures: DryRunFixtures(trips: [S.madrid]))
+        let media = S.calls(report, "twilio.send_media")
+        #expect(media.map { $0["media_url"] } == ["https://agency.example/v/1", "https://agency.example/s/2"])
+        #expect(media.map { $0["body"] } == ["Voucher", "Seguro"])
+        #expect(media.allSatisfy { $0["to"] == .string(S.number) })
+        #expect(S.replies(report) == ["Te envié 2 documento(s) de tu viaje a Madrid: Voucher, Seguro."])
+    }
+
+    @Test("a trip without documents gets the text answer and no media")
+    func noDocuments() async throws {
+        var trip = S.madrid
+        trip.metadata = nil
+        let report = try await S.run(body: "mis documentos", fixtures: DryRunFixtures(trips: [trip]))
+        #expect(S.calls(report, "twilio.send_media").isEmpty)
+        #expect(S.replies(report) == ["Todavía no tenemos documentos cargados para tu viaje a Madrid. Tu agencia te los "
+            + "va a enviar por este medio. Recordá viajar con tu pasaporte o DNI vigente."])
     }
 }

@@ -16,8 +16,8 @@ public struct StepRegistry: Sendable {
         aeroapi: AeroAPIFlightStep = AeroAPIFlightStep(), openai: OpenAIChatStep = OpenAIChatStep()
     ) -> StepRegistry {
         StepRegistry([
-            AlertRaiseStep(), NoteSuppressedStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, openai,
-            HTTPRequestStep(),
+            AlertRaiseStep(), NoteSuppressedStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), TwilioSendMediaStep(),
+            aeroapi, openai, HTTPRequestStep(),
         ])
     }
 

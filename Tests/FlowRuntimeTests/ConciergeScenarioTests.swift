@@ -22,6 +22,33 @@ struct ConciergeScenarioTests {
         #expect(report.calls["aeroapi"] == 0 && report.calls["openai"] == 0)
     }
 
+    @Test("media from a number without a trip are recorded under the number, and the reply says so")
+    func mediaWithoutTrip() async throws {
+        let media: [Value] = [["url": "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
+                               "content_type": "image/jpeg"]]
+        let report = try await S.run(body: "mi pasaporte", fixtures: DryRunFixtures(trips: [S.madrid]),
+                                     from: "+5491100000000", media: media)
+        #expect(report.status == "succeeded")
+        let recorded = S.calls(report, "documents.record")
+        #expect(recorded.count == 1)
+        #expect(recorded.first?["trip_id"] == .null && recorded.first?["phone"] == "+5491100000000")
+        #expect(recorded.first?["media"] == .array(media))
+        #expect(S.replies(report).first?.hasSuffix(
+            "Guardamos los archivos que enviaste con tu número para sumarlos a tu viaje.") == true)
+    }
+
+    @Test("media from the trip's traveller become its documents; the reply thanks and counts them")
+    func mediaWithTrip() async throws {
+        let media: [Value] = [
+            ["url": "https://api.twilio.com/m/1", "content_type": "application/pdf"],
+            ["url": "https://api.twilio.com/m/2", "content_type": "image/png"],
+        ]
+        let report = try await S.run(body: "", fixtures: DryRunFixtures(trips: [S.madrid]), media: media)
+        #expect(S.calls(report, "documents.record").first?["trip_id"] == "trip-mad")
+        #expect(S.replies(report) == ["¡Gracias! Guardamos tus 2 archivos con los documentos de tu viaje a Madrid. "
+            + "Escribí «documentos» para recibirlos."])
+    }
+
     @Test("one trip, \"¿a qué hora sale mi vuelo?\": the AeroAPI estimate in the origin's local time")
     func flightInfo() async throws {
         let fixtures = DryRunFixtures(aeroapi: [S.flight(estimatedOut: "2026-07-09T01:35:00Z", delay: 1800, gate: "12")],

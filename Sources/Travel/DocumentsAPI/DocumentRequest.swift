@@ -61,7 +61,8 @@ struct DocumentRequest: Sendable, Hashable {
 
     /// `https://host/…` with a host and no whitespace or control characters.
     static func isHTTPS(_ text: String) -> Bool {
-        guard text.hasPrefix("https://"), !text.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }),
+        let unsafe: (Character) -> Bool = { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }
+        guard text.hasPrefix("https://"), !text.contains(where: unsafe),
               let components = URLComponents(string: text), let host = components.host, !host.isEmpty
         else { return false }
         return true

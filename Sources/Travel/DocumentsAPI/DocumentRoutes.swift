@@ -28,7 +28,7 @@ public struct DocumentRoutes<Store: TripStore & DocumentStore>: Sendable {
 
     public func add(to router: Router<FlowRequestContext>) {
         router.post("trips/:trip_id/documents") { request, context -> Response in
-            let trip = try await visibleTrip(try context.parameters.require("trip_id"), to: try context.requireIdentity())
+            let trip = try await visibleTrip(context)
             let body = try await APIResponse.body(of: request)
             let parsed: DocumentRequest
             do throws(DocumentRequest.Problem) {
@@ -50,7 +50,7 @@ public struct DocumentRoutes<Store: TripStore & DocumentStore>: Sendable {
                 headers: [.location: "/trips/\(trip.id)/documents/\(document.id)"])
         }
         router.get("trips/:trip_id/documents") { request, context -> Response in
-            let trip = try await visibleTrip(try context.parameters.require("trip_id"), to: try context.requireIdentity())
+            let trip = try await visibleTrip(context)
             let (limit, after) = try Self.page(request)
             var documents = try await store.documents(tripID: trip.id, after: after, limit: limit + 1)
             let more = documents.count > limit
@@ -64,13 +64,18 @@ public struct DocumentRoutes<Store: TripStore & DocumentStore>: Sendable {
             ])
         }
         router.delete("trips/:trip_id/documents/:document_id") { _, context -> Response in
-            let trip = try await visibleTrip(try context.parameters.require("trip_id"), to: try context.requireIdentity())
+            let trip = try await visibleTrip(context)
             let id = try context.parameters.require("document_id")
             guard let document = try await store.document(id: id), document.tripID == trip.id,
                   try await store.deleteDocument(id: id)
             else { throw APIError.notFound("no such document") }
             return Response(status: .noContent)
         }
+    }
+
+    /// The path's trip when the request's key may see it.
+    func visibleTrip(_ context: FlowRequestContext) async throws -> TripRecord {
+        try await visibleTrip(try context.parameters.require("trip_id"), to: try context.requireIdentity())
     }
 
     /// The trip when `identity` may see it (its agency's, or any for an admin key); 404 otherwise.

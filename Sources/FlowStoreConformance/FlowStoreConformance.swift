@@ -78,7 +78,7 @@ public enum FlowStoreConformance {
         PortalCheck(name: "agency statistics aggregate the agency's rows in the range", body: PortalChecks.agencyStats),
     ]
 
-    /// The travel tables' checks: the notification log, trips, conversations and itineraries (run against
+    /// The travel tables' checks: the notification log, trips, conversations, itineraries and documents (run against
     /// the SQL stores and the in-memory travel store).
     public static let travelChecks: [TravelCheck] = [
         TravelCheck(name: "notification claim is unique under concurrency", body: NotificationChecks.claimUnique),
@@ -93,5 +93,7 @@ public enum FlowStoreConformance {
         TravelCheck(name: "conversation turns, last N oldest first", body: TravelChecks.conversations),
         TravelCheck(name: "itinerary versions increase per trip", body: ItineraryChecks.versions),
         TravelCheck(name: "concurrent itinerary saves get distinct versions", body: ItineraryChecks.concurrentVersions),
+        TravelCheck(name: "trip documents are recorded once and paged oldest first", body: DocumentChecks.recordAndList),
+        TravelCheck(name: "trip documents need their trip, or file by phone; deletion", body: DocumentChecks.tripsAndDeletion),
     ]
 }

@@ -29,7 +29,7 @@ public struct TravelProduct: FlowProduct {
         case .memory(let memory):
             let travel = InMemoryTravelStore()
             parts = self.parts(travel)
-            parts.routes = Self.planningRoutes(memory, profiles: travel)
+            parts.routes = Self.routes(memory, travel: travel)
         case .sqlite(let sqlite):
             parts = self.parts(sqlite)
             parts.routes = Self.routes(sqlite)
@@ -40,16 +40,20 @@ public struct TravelProduct: FlowProduct {
         return parts
     }
 
-    /// The planning `/v1` API over the runtime's store and the users' profiles (`PlanningRoutes`).
-    static func planningRoutes<Store: FlowStore, Profiles: ProfileStore>(_ store: Store, profiles: Profiles) -> ProductRoutes {
-        { router, services in PlanningRoutes(store: store, profiles: profiles, services: services).add(to: router) }
+    /// The product's HTTP routes: the planning `/v1` API over the runtime's store and the users'
+    /// profiles (`PlanningRoutes`), and trips' documents (`DocumentRoutes`).
+    static func routes<Store: FlowStore, Trips: TravelStore>(_ store: Store, travel: Trips) -> ProductRoutes {
+        { router, services in
+            PlanningRoutes(store: store, profiles: travel, services: services).add(to: router)
+            DocumentRoutes(store: travel, clock: services.clock).add(to: router)
+        }
     }
 
-    /// On a database: the planning `/v1` API and the agency portal API (`AgencyRoutes`, `TripRoutes`).
+    /// On a database: those, and the agency portal API (`AgencyRoutes`, `TripRoutes`).
     static func routes<Store: FlowStore & TravelStore & AgencyPortalStore>(_ store: Store) -> ProductRoutes {
-        let planning = planningRoutes(store, profiles: store)
+        let common = routes(store, travel: store)
         return { router, services in
-            planning(router, services)
+            common(router, services)
             AgencyRoutes(store: store, services: services).add(to: router)
             TripRoutes(store: store, services: services).add(to: router)
         }
@@ -73,7 +77,7 @@ public struct TravelProduct: FlowProduct {
             NotifySendStep(store: store), FlightDiffStep(), TripsForTravellerStep(store: store),
             ConversationRecentStep(store: store), ConversationAppendStep(store: store), ItineraryCheckStep(),
             ItinerarySaveStep(store: store), ItineraryLatestStep(store: store), PlanningProfileStep(store: store),
-            PlanningCooldownStep(store: store),
+            PlanningCooldownStep(store: store), DocumentsRecordStep(store: store), DocumentsForTripStep(store: store),
         ]
     }
 }

@@ -70,11 +70,31 @@ struct APITenancyTests {
         Route(method: .get, uri: "/v1/jobs/u-42", other: .ok),
         Route(method: .post, uri: "/v1/plan", body: ["user_id": "u-9", "query": "A weekend in Rome"], other: .accepted),
         Route(method: .post, uri: "/v1/plan/sync?timeout=0", body: ["user_id": "u-9", "query": "Rome"], other: .accepted),
+        // Trip documents (`T-ACME-DOCS` is a trip of acme with the document `doc-acme-1`).
+        Route(method: .get, uri: "/trips/T-ACME-DOCS/documents", other: .notFound),
+        Route(method: .post, uri: "/trips/T-ACME-DOCS/documents",
+              body: ["name": "Voucher", "url": "https://agency.example/v.pdf"], other: .notFound),
+        Route(method: .delete, uri: "/trips/T-ACME-DOCS/documents/doc-acme-1", other: .notFound),
     ]
+
+    /// acme's trip `T-ACME-DOCS` with the document `doc-acme-1`, written through the store.
+    static func seedDocuments(_ fixture: APIFixture) async throws {
+        let store = try await fixture.store()
+        let now = InstanceWorker<SQLiteFlowStore>.wallClock()
+        try await store.upsertTrip(TripRecord(
+            id: "T-ACME-DOCS", agencyID: "acme", clientName: "Ana Pérez", whatsapp: "+5491155550000",
+            flightNumber: "AR1140", origin: "EZE", destination: "MAD", departureAt: now + .days(3), stay: nil,
+            notes: nil, language: "es", metadata: nil, instanceID: nil, updatedAt: now))
+        _ = try await store.recordDocument(TripDocument(
+            id: "doc-acme-1", tripID: "T-ACME-DOCS", agencyID: "acme", phone: nil, type: .voucher, name: "Voucher",
+            url: "https://agency.example/v.pdf", contentType: "application/pdf", source: .api, receivedAt: now))
+        try await store.close()
+    }
 
     @Test("every route: no key, a malformed or revoked key 401; another agency's key never sees acme's objects")
     func tenancyTable() async throws {
         let fixture = try await A.make(planning: true)
+        try await Self.seedDocuments(fixture)
         let app = try await fixture.app()
         try await app.test(.router) { client in
             let (status, started) = try await A.start(client, token: fixture.acme)
@@ -123,6 +143,12 @@ struct APITenancyTests {
             for token in [fixture.acme, fixture.admin] {
                 try await client.execute(uri: "/instances/\(id)", method: .get, headers: A.headers(token)) {
                     #expect($0.status == .ok)
+                }
+                try await client.execute(uri: "/trips/T-ACME-DOCS/documents", method: .get, headers: A.headers(token)) {
+                    response in
+                    #expect(response.status == .ok)
+                    let listed = try A.json(response)
+                    #expect(listed["documents"]?.arrayValue?.first?["id"] == "doc-acme-1")
                 }
             }
             try await client.execute(uri: "/instances", method: .get, headers: A.headers(fixture.admin)) {

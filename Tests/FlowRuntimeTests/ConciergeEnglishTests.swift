@@ -44,7 +44,7 @@ struct ConciergeEnglishTests {
 
     @Test("greeting, documents, itinerary and help in English without a provider call", arguments: [
         ("hi", "Hi Ana! I am the assistant for your trip to Madrid. Ask me about your flight, your itinerary or your documents."),
-        ("Where are my documents?", "These are the documents of your trip to Madrid:\nhttps://agency.example/v/1"),
+        ("Where are my documents?", "I sent you 1 document(s) of your trip to Madrid: Voucher."),
         ("Show me the itinerary", "Your itinerary for Madrid is not ready yet. We will send it to you here as soon as it is."),
         ("help",
          "I can help you with your trip AR1140 EZE → MAD: write «flight» for the time and status of your flight, "

@@ -38,12 +38,14 @@ enum ConciergeScenario {
     static let rome = trip("trip-fco", flight: "AR1140", origin: "EZE", destination: "FCO",
                            departure: "2026-10-01T22:05:00-03:00")
 
-    static func run(body: String, fixtures: DryRunFixtures, from: String = number) async throws -> DryRunReport {
+    static func run(
+        body: String, fixtures: DryRunFixtures, from: String = number, media: [Value] = []
+    ) async throws -> DryRunReport {
         let directory = WorkflowDirectory.load(path: workflows, catalogue: .standard)
         let flow = try directory.effectiveFlow("concierge", agency: nil)
         let settings = try directory.effectiveSettings(flow: "concierge", agency: nil)
         let input: Value = [
-            "from": .string(from), "to": "+5491140000000", "body": .string(body), "media": [],
+            "from": .string(from), "to": "+5491140000000", "body": .string(body), "media": .array(media),
             "message_sid": "SM-inbound-1", "profile_name": "Ana",
         ]
         return try await DryRun(flow: flow, input: input, settings: .object(settings), agency: nil, fixtures: fixtures,

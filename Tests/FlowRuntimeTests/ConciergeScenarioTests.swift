@@ -22,6 +22,33 @@ struct ConciergeScenarioTests {
         #expect(report.calls["aeroapi"] == 0 && report.calls["openai"] == 0)
     }
 
+    @Test("media from a number without a trip are recorded under the number, and the reply says so")
+    func mediaWithoutTrip() async throws {
+        let media: [Value] = [["url": "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
+                               "content_type": "image/jpeg"]]
+        let report = try await S.run(body: "mi pasaporte", fixtures: DryRunFixtures(trips: [S.madrid]),
+                                     from: "+5491100000000", media: media)
+        #expect(report.status == "succeeded")
+        let recorded = S.calls(report, "documents.record")
+        #expect(recorded.count == 1)
+        #expect(recorded.first?["trip_id"] == .null && recorded.first?["phone"] == "+5491100000000")
+        #expect(recorded.first?["media"] == .array(media))
+        #expect(S.replies(report).first?.hasSuffix(
+            "Guardamos los archivos que enviaste con tu número para sumarlos a tu viaje.") == true)
+    }
+
+    @Test("media from the trip's traveller become its documents; the reply thanks and counts them")
+    func mediaWithTrip() async throws {
+        let media: [Value] = [
+            ["url": "https://api.twilio.com/m/1", "content_type": "application/pdf"],
+            ["url": "https://api.twilio.com/m/2", "content_type": "image/png"],
+        ]
+        let report = try await S.run(body: "", fixtures: DryRunFixtures(trips: [S.madrid]), media: media)
+        #expect(S.calls(report, "documents.record").first?["trip_id"] == "trip-mad")
+        #expect(S.replies(report) == ["¡Gracias! Guardamos tus 2 archivos con los documentos de tu viaje a Madrid. "
+            + "Escribí «documentos» para recibirlos."])
+    }
+
     @Test("one trip, \"¿a qué hora sale mi vuelo?\": the AeroAPI estimate in the origin's local time")
     func flightInfo() async throws {
         let fixtures = DryRunFixtures(aeroapi: [S.flight(estimatedOut: "2026-07-09T01:35:00Z", delay: 1800, gate: "12")],
@@ -116,8 +143,7 @@ struct ConciergeScenarioTests {
     }
 
     @Test("documents, itinerary and help answer from the trip without a provider call", arguments: [
-        ("¿Dónde están mis documentos?",
-         "Estos son los documentos de tu viaje a Madrid:\nhttps://agency.example/v/1\nhttps://agency.example/s/2"),
+        ("¿Dónde están mis documentos?", "Te envié 2 documento(s) de tu viaje a Madrid: Voucher, Seguro."),
         ("Quiero ver el itinerario",
          "Tu itinerario para Madrid todavía no está listo. Te lo vamos a enviar por acá apenas esté preparado."),
         ("ayuda",
@@ -129,5 +155,25 @@ struct ConciergeScenarioTests {
         let report = try await S.run(body: body, fixtures: DryRunFixtures(trips: [S.madrid]))
         #expect(S.replies(report) == [reply])
         #expect(report.calls["aeroapi"] == 0 && report.calls["openai"] == 0)
+    }
+
+    @Test("documents: one media message per document before the text, each with its own idempotency key")
+    func documentsAsMedia() async throws {
+        let report = try await S.run(body: "mis documentos", fixtures: DryRunFixtures(trips: [S.madrid]))
+        let media = S.calls(report, "twilio.send_media")
+        #expect(media.map { $0["media_url"] } == ["https://agency.example/v/1", "https://agency.example/s/2"])
+        #expect(media.map { $0["body"] } == ["Voucher", "Seguro"])
+        #expect(media.allSatisfy { $0["to"] == .string(S.number) })
+        #expect(S.replies(report) == ["Te envié 2 documento(s) de tu viaje a Madrid: Voucher, Seguro."])
+    }
+
+    @Test("a trip without documents gets the text answer and no media")
+    func noDocuments() async throws {
+        var trip = S.madrid
+        trip.metadata = nil
+        let report = try await S.run(body: "mis documentos", fixtures: DryRunFixtures(trips: [trip]))
+        #expect(S.calls(report, "twilio.send_media").isEmpty)
+        #expect(S.replies(report) == ["Todavía no tenemos documentos cargados para tu viaje a Madrid. Tu agencia te los "
+            + "va a enviar por este medio. Recordá viajar con tu pasaporte o DNI vigente."])
     }
 }

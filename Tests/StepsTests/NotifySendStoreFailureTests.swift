@@ -70,6 +70,12 @@ final class FlakyStore: TravelStore {
         try await base.conversation(tripID: tripID, limit: limit)
     }
     func saveItinerary(_ draft: ItineraryDraft) async throws -> ItineraryRecord { try await base.saveItinerary(draft) }
+    func recordDocument(_ document: TripDocument) async throws -> Bool { try await base.recordDocument(document) }
+    func document(id: String) async throws -> TripDocument? { try await base.document(id: id) }
+    func documents(tripID: String, after: DocumentCursor?, limit: Int) async throws -> [TripDocument] {
+        try await base.documents(tripID: tripID, after: after, limit: limit)
+    }
+    func deleteDocument(id: String) async throws -> Bool { try await base.deleteDocument(id: id) }
     func preferences(agencyID: String?, userID: String) async throws -> StoredPreferences? {
         try await base.preferences(agencyID: agencyID, userID: userID)
     }

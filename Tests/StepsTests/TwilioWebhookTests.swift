@@ -103,6 +103,28 @@ struct TwilioWebhookTests {
         }
     }
 
+    @Test("media in order with their content types; beyond Twilio's 10 they are ignored")
+    func inboundMedia() async throws {
+        let sink = RecordingSink()
+        let params: [(String, String)] = [
+            ("MessageSid", "SM" + String(repeating: "2", count: 32)), ("From", "whatsapp:+5491155550000"),
+            ("To", "whatsapp:+14155238886"), ("Body", ""), ("NumMedia", "12"),
+        ] + (0..<12).flatMap { n in
+            [("MediaUrl\(n)", "https://api.twilio.com/media/\(n)"),
+             ("MediaContentType\(n)", n.isMultiple(of: 2) ? "application/pdf" : "image/png")]
+        }
+        try await Self.app(sink).test(.router) { client in
+            let url = Self.publicURL + "/webhooks/twilio/inbound"
+            let signature = TwilioSignature.compute(url: url, parameters: params, authToken: Self.token)
+            let (status, _) = try await Self.post(client, "/webhooks/twilio/inbound", params, signature: signature)
+            #expect(status == .ok)
+        }
+        let media = sink.inbound.withLock { $0 }.first?.media ?? []
+        #expect(media.count == TwilioWebhookRoutes.maximumMedia)
+        #expect(media.map(\.url) == (0..<10).map { "https://api.twilio.com/media/\($0)" })
+        #expect(media.last?.contentType == "image/png")
+    }
+
     @Test("signatures made by the official twilio Python package are accepted",
           .enabled(if: PythonTwilio.available, Comment(rawValue: PythonTwilio.unavailableReason)))
     func python() async throws {

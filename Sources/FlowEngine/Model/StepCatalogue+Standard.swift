@@ -3,10 +3,10 @@ extension StepCatalogue {
     /// `Steps`), the travel product's steps (notifications, trips, conversations, itineraries, planning profiles) and
     /// the built-ins; and the travel product's `trip` recorder for event triggers. One definition: implementations take their signature from here.
     public static let standard = StepCatalogue([
-        .twilioSendTemplate, .twilioSendText, .aeroapiFlight, .openaiChat, .notifySend, .flightDiff, .alertRaise,
-        .eventEmit, .noteSuppressed,
+        .twilioSendTemplate, .twilioSendText, .twilioSendMedia, .aeroapiFlight, .openaiChat, .notifySend, .flightDiff,
+        .alertRaise, .eventEmit, .noteSuppressed,
         .tripsForTraveller, .conversationRecent, .conversationAppend, .itineraryCheck, .itinerarySave, .itineraryLatest,
-        .planningProfile, .planningCooldown, .httpRequest, .weatherForecast,
+        .planningProfile, .planningCooldown, .httpRequest, .weatherForecast, .documentsRecord, .documentsForTrip,
     ], recorders: ["trip"])
 }
 
@@ -37,6 +37,24 @@ extension StepSignature {
             .init("to", .string, "recipient in E.164"),
             .init("body", .string, "message text"),
             .init("media_url", .string, required: false, "public URL of an attachment"),
+            .init("from", .string, required: false, "sender in E.164; default: the messaging service"),
+            .init("messaging_service", .string, required: false, "Messaging Service SID (MG…)"),
+            .init("status_callback", .string, required: false, "delivery status webhook URL"),
+        ],
+        result: .object,
+        sideEffects: true,
+        errors: [.transient, .permanent, .timeout],
+        inDoubt: .lookup
+    )
+
+    /// Sends one WhatsApp media message (only inside the 24-hour customer service window).
+    public static let twilioSendMedia = StepSignature(
+        name: "twilio.send_media",
+        summary: "Send a WhatsApp media message (MediaUrl, optional Body caption) through Twilio",
+        parameters: [
+            .init("to", .string, "recipient in E.164"),
+            .init("media_url", .string, "https URL Twilio fetches the attachment from"),
+            .init("body", .string, required: false, "caption"),
             .init("from", .string, required: false, "sender in E.164; default: the messaging service"),
             .init("messaging_service", .string, required: false, "Messaging Service SID (MG…)"),
             .init("status_callback", .string, required: false, "delivery status webhook URL"),

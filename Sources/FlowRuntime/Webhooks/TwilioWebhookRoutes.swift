@@ -63,6 +63,14 @@ public enum TwilioWebhookRoutes {
                 return Response(status: .forbidden)
             }
             guard let message = inboundMessage(form) else { return Response(status: .badRequest) }
+            if let declared = form.last(where: { $0.0 == "NumMedia" }).flatMap({ Int($0.1) }),
+               declared > maximumMedia {
+                context.logger.warning("inbound message declares more media than Twilio delivers; ignored the rest",
+                                       metadata: [
+                    "flow.message_sid": "\(message.messageSid)", "flow.num_media": "\(declared)",
+                    "flow.media_kept": "\(message.media.count)",
+                ])
+            }
             let fresh: Bool
             do {
                 fresh = try await sink.inboundMessage(message)
@@ -124,6 +132,9 @@ public enum TwilioWebhookRoutes {
             to: one("To"), from: one("From"), eventType: one("EventType"))
     }
 
+    /// Twilio delivers at most 10 media per message (`MediaUrl0`…`MediaUrl9`); more are ignored (logged).
+    public static var maximumMedia: Int { 10 }
+
     static func inboundMessage(_ form: [(String, String)]) -> TwilioInboundMessage? {
         func one(_ name: String) -> String? { form.last { $0.0 == name }?.1 }
         func bare(_ address: String) -> String {
@@ -132,7 +143,7 @@ public enum TwilioWebhookRoutes {
         guard let sid = one("MessageSid") ?? one("SmsMessageSid"), let from = one("From"), let to = one("To") else {
             return nil
         }
-        let count = min(one("NumMedia").flatMap(Int.init) ?? 0, 10)
+        let count = min(one("NumMedia").flatMap(Int.init) ?? 0, maximumMedia)
         let media = (0..<max(count, 0)).compactMap { n in
             one("MediaUrl\(n)").map { TwilioInboundMessage.Media(url: $0, contentType: one("MediaContentType\(n)")) }
         }

@@ -17,8 +17,8 @@ public struct StepRegistry: Sendable {
         weather: WeatherForecastStep = WeatherForecastStep()
     ) -> StepRegistry {
         StepRegistry([
-            AlertRaiseStep(), NoteSuppressedStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), aeroapi, openai,
-            HTTPRequestStep(), weather,
+            AlertRaiseStep(), NoteSuppressedStep(), TwilioSendTemplateStep(), TwilioSendTextStep(), TwilioSendMediaStep(),
+            aeroapi, openai, HTTPRequestStep(), weather,
         ])
     }
 

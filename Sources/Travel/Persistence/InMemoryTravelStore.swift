@@ -1,7 +1,7 @@
 public import FlowEngine
 public import FlowRuntime
 
-/// The travel store in memory (trips, conversations, itineraries, the notification log, pending
+/// The travel store in memory (trips, conversations, itineraries, documents, the notification log, pending
 /// delivery statuses, users' preferences and feedback): for dry-runs and tests, with the durable
 /// stores' semantics (claims unique under (trip, type, key), one itinerary version per instance,
 /// status precedence).
@@ -9,6 +9,7 @@ public actor InMemoryTravelStore: TravelStore {
     var tripRows: [String: TripRecord] = [:]
     var conversationRows: [ConversationTurn] = []
     var itineraryRows: [ItineraryRecord] = []
+    var documentRows: [TripDocument] = []
     var notifications: [String: NotificationRow] = [:]
     /// Statuses for message ids no row carries yet.
     var pendingStatuses: [String: MessageStatusReport] = [:]

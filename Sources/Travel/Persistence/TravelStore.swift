@@ -51,6 +51,20 @@ public protocol NotificationLog: Sendable {
     func notification(tripID: String, type: String, key: String) async throws -> NotificationLogEntry?
 }
 
+/// Trips' documents (`trip_documents`): inbound WhatsApp media (`documents.record`) and the
+/// agencies' uploads (`/trips/{trip_id}/documents`), read by `documents.for_trip`.
+public protocol DocumentStore: Sendable {
+    /// Records a document; false (and nothing written) when its id, or its
+    /// `(messageSid, mediaIndex)`, is already recorded. `notFound` when `tripID` names no trip.
+    func recordDocument(_ document: TripDocument) async throws -> Bool
+    /// One document by id, nil when there is none.
+    func document(id: String) async throws -> TripDocument?
+    /// A trip's documents oldest first by (received_at, id), those after `after`, at most `limit`.
+    func documents(tripID: String, after: DocumentCursor?, limit: Int) async throws -> [TripDocument]
+    /// Deletes one document; false when there was none.
+    func deleteDocument(id: String) async throws -> Bool
+}
+
 /// Every store of the travel product, on one backend: `InMemoryTravelStore`, and the SQLite and
 /// PostgreSQL flow stores (same connection, the travel tables of `TravelSchema`).
-public protocol TravelStore: TripStore, ItineraryStore, NotificationLog, ProfileStore, TravellerDataStore {}
+public protocol TravelStore: TripStore, ItineraryStore, NotificationLog, ProfileStore, TravellerDataStore, DocumentStore {}

@@ -1,7 +1,7 @@
 public import FlowRuntime
 
 /// The travel product's tables: its migrations, with the runtime's version numbers kept from when
-/// both lived in one module (3, 5, 6, 7), then 12, 15 and 16; the runtime has 1, 2, 4, 8–11, 13 and 17.
+/// both lived in one module (3, 5, 6, 7), then 12, 14, 15 and 16; the runtime has 1, 2, 4, 8–11, 13 and 17.
 public enum TravelSchema {
     /// What the stores apply besides the runtime's migrations.
     public static let schema = ProductSchema { d in
@@ -11,6 +11,7 @@ public enum TravelSchema {
             Migration(version: 6, name: "pending_message_statuses", statements: pendingMessageStatuses(d)),
             Migration(version: 7, name: "open_notification_types", statements: openNotificationTypes(d)),
             Migration(version: 12, name: "user_profiles", statements: profiles(d)),
+            Migration(version: 14, name: "trip_documents", statements: documents(d)),
             Migration(version: 15, name: "agency_portal", statements: portal(d)),
             Migration(version: 16, name: "retention_indexes", statements: retentionIndexes(d)),
         ]

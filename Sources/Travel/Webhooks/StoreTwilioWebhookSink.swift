@@ -65,7 +65,7 @@ public struct StoreTwilioWebhookSink<Store: NotificationLog>: TwilioWebhookSink 
 
     public func inboundMessage(_ message: TwilioInboundMessage) async throws -> Bool {
         let now = clock()
-        let input = Self.input(message)
+        let input = Self.input(message, receivedAt: now)
         let claimed = try await store.claimNotification(NotificationClaim(
             tripID: "inbound:" + message.from, agencyID: nil, type: Self.inboundType, key: message.messageSid,
             instanceID: nil, to: message.to, template: Self.inboundType, variables: input, at: now))
@@ -89,9 +89,11 @@ public struct StoreTwilioWebhookSink<Store: NotificationLog>: TwilioWebhookSink 
     }
 
     /// The event's payload, the concierge flow's input (`domain/concierge.md`): `from`, `to`, `body`, `media[]`,
-    /// `message_sid`, `profile_name`.
-    static func input(_ message: TwilioInboundMessage) -> Value {
+    /// `message_sid`, `profile_name`, and `received_at` (ISO-8601: the 24-hour customer-service window
+    /// the message opens starts then).
+    static func input(_ message: TwilioInboundMessage, receivedAt: Instant) -> Value {
         .object([
+            "received_at": .string(receivedAt.description),
             "from": .string(message.from), "to": .string(message.to), "body": .string(message.body),
             "message_sid": .string(message.messageSid),
             "profile_name": message.profileName.map(Value.string) ?? .null,

@@ -130,12 +130,22 @@ import Travel
         try await claim("old", at: logCutoff - TimeSpan(milliseconds: 1), instance: nil)
         try await claim("old-of-running", at: logCutoff - TimeSpan(milliseconds: 1), instance: running)
         try await claim("new", at: logCutoff + TimeSpan(milliseconds: 1), instance: nil)
+        // Documents (90 days after the trip departed; filed without a trip: after they were received).
+        let documentsCutoff = now - .days(90)
+        for (id, at) in [("old", documentsCutoff - TimeSpan(milliseconds: 1)), ("new", documentsCutoff + TimeSpan(milliseconds: 1))] {
+            #expect(try await backend.travel.recordDocument(TripDocument(
+                id: "\(trip)-\(id)", tripID: nil, agencyID: "agency-1", phone: "+5491155550000", type: .image,
+                name: id, url: "https://example.com/\(id).jpg", contentType: "image/jpeg", source: .whatsapp,
+                receivedAt: at)))
+        }
         let service = RetentionService(
             policy: RetentionPolicy(batch: 1), kinds: [.instances(backend.removal)] + TravelRetention.kinds(backend.travel),
             clock: { now })
         let purged = try await service.purgeOnce()
         let expectedLog = backend.sharesDatabase ? 1 : 2
-        #expect(purged == ["instances": 0, "conversations": 1, "notification_log": expectedLog])
+        #expect(purged == ["instances": 0, "conversations": 1, "notification_log": expectedLog, "documents": 1])
+        #expect(try await backend.travel.document(id: "\(trip)-old") == nil)
+        #expect(try await backend.travel.document(id: "\(trip)-new") != nil)
         #expect(try await backend.travel.conversation(tripID: trip, limit: 10).map(\.message) == ["new"])
         #expect(try await backend.travel.notification(tripID: trip, type: "REMINDER_24H", key: "old") == nil)
         #expect(try await backend.travel.notification(tripID: trip, type: "REMINDER_24H", key: "new") != nil)
@@ -143,7 +153,7 @@ import Travel
             // The claim of a running instance is its `notify.send` deduplication: kept, however old.
             #expect(try await backend.travel.notification(tripID: trip, type: "REMINDER_24H", key: "old-of-running") != nil)
         }
-        #expect(try await service.purgeOnce() == ["instances": 0, "conversations": 0, "notification_log": 0])
+        #expect(try await service.purgeOnce() == ["instances": 0, "conversations": 0, "notification_log": 0, "documents": 0])
     }
 
     @Test("retention settings: defaults, ages by kind, off; unknown kinds refused")
@@ -151,12 +161,12 @@ import Travel
         let removal = InMemoryFlowStore()
         let kinds = [RetentionKind.instances(removal)] + TravelRetention.kinds(InMemoryTravelStore())
         let standard = RetentionPolicy()
-        #expect(kinds.map { standard.age(of: $0) } == [.days(90), .days(180), .days(400)])
+        #expect(kinds.map { standard.age(of: $0) } == [.days(90), .days(180), .days(400), .days(90)])
         let configured = try RetentionPolicy.fromEnvironment([
             "FLOW_RETENTION": "instances=30d, notification_log=off", "FLOW_RETENTION_INTERVAL": "15m",
             "FLOW_RETENTION_BATCH": "100",
         ])
-        #expect(kinds.map { configured.age(of: $0) } == [.days(30), .days(180), nil])
+        #expect(kinds.map { configured.age(of: $0) } == [.days(30), .days(180), nil, .days(90)])
         #expect(configured.interval == .minutes(15) && configured.batch == 100)
         try configured.check(known: kinds)
         let off = try RetentionPolicy.fromEnvironment(["FLOW_RETENTION": "off"])
@@ -214,6 +224,13 @@ import Travel
             instanceID: nil, to: "whatsapp:+14155238886", template: "whatsapp.inbound",
             variables: ["From": .string("whatsapp:" + phone), "Body": .string("soy \(name)")], at: StoreFixtures.t0)))
         #expect(try await backend.travel.claimNotification(StoreFixtures.claim(trip: otherTrip)))
+        // Documents: one of the trip, one sent from the number without a trip.
+        for (index, tripID) in [trip, nil].enumerated() {
+            #expect(try await backend.travel.recordDocument(TripDocument(
+                id: "\(trip)-doc-\(index)", tripID: tripID, agencyID: agency, phone: phone, type: .passport,
+                name: "Pasaporte de \(name)", url: "https://example.com/\(index).pdf", contentType: "application/pdf",
+                source: .whatsapp, messageSid: "SM\(trip)", mediaIndex: index, receivedAt: StoreFixtures.t0)))
+        }
         try await backend.travel.savePreferences(StoredPreferences(
             agencyID: agency, userID: phone, document: ["name": .string(name)], updatedAt: StoreFixtures.t0,
             updatedBy: nil))
@@ -248,7 +265,8 @@ import Travel
         guard case .erased(let audit) = try await backend.erasure.erase(.phone(phone), agency: agency, by: "ops-key", at: now)
         else { Issue.record("the erasure was refused"); return }
         #expect(audit.counts == [
-            "trips": 1, "conversations": 1, "itineraries": 1, "notification_log": 2, "profiles": 1, "instances": 2,
+            "trips": 1, "conversations": 1, "itineraries": 1, "documents": 2, "notification_log": 2, "profiles": 1,
+            "instances": 2,
             "timeline_entries": 2, "effects": 1,
         ])
         #expect(audit.subject == "phone" && audit.agencyID == agency && audit.erasedBy == "ops-key")

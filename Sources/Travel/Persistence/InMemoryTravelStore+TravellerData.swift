@@ -12,6 +12,15 @@ extension InMemoryTravelStore: TravellerDataStore {
         return doomed.count
     }
 
+    public func purgeDocuments(before cutoff: Instant, limit: Int) async throws -> Int {
+        let due = documentRows.filter { document in
+            (document.tripID.flatMap { tripRows[$0]?.departureAt } ?? document.receivedAt) < cutoff
+        }.sorted { ($0.receivedAt, $0.id) < ($1.receivedAt, $1.id) }.prefix(max(0, limit)).map(\.id)
+        let doomed = Set(due)
+        documentRows.removeAll { doomed.contains($0.id) }
+        return doomed.count
+    }
+
     public func purgeNotificationLog(before cutoff: Instant, limit: Int) async throws -> Int {
         let due = notifications.filter { $0.value.claim.at < cutoff }
             .sorted { ($0.value.claim.at, $0.key) < ($1.value.claim.at, $1.key) }.prefix(max(0, limit)).map(\.key)
@@ -47,8 +56,16 @@ extension InMemoryTravelStore: TravellerDataStore {
     }
 
     public func eraseTraveller(tripIDs: [String], phone: String?, agency: String?) async throws -> [String: Int] {
-        var counts = ["trips": 0, "conversations": 0, "itineraries": 0, "notification_log": 0, "profiles": 0]
+        var counts = ["trips": 0, "conversations": 0, "itineraries": 0, "documents": 0, "notification_log": 0,
+                      "profiles": 0]
         let trips = Set(tripIDs)
+        let documents = documentRows.count
+        documentRows.removeAll { document in
+            document.tripID.map(trips.contains) == true
+                || (phone != nil && document.phone == phone
+                    && (agency == nil || document.agencyID == nil || document.agencyID == agency))
+        }
+        counts["documents"] = documents - documentRows.count
         let logKeys = trips.union(inboundTripIDs(phone))
         let recipients = Set(phone.map { [$0, "whatsapp:" + $0] } ?? [])
         for (key, row) in notifications

@@ -28,6 +28,18 @@ extension PostgresFlowStore: TravellerDataStore {
         ).count
     }
 
+    public func purgeDocuments(before cutoff: Instant, limit: Int) async throws -> Int {
+        try await rows(
+            """
+            DELETE FROM trip_documents WHERE id IN (
+                SELECT d.id FROM trip_documents d LEFT JOIN trips t ON t.id = d.trip_id
+                WHERE COALESCE(t.departure_at, d.received_at) < \(cutoff.postgres)
+                ORDER BY d.received_at, d.id LIMIT \(max(0, limit)) FOR UPDATE OF d SKIP LOCKED)
+            RETURNING 1
+            """
+        ).count
+    }
+
     public func travellerTrace(phone: String?, tripID: String?, agency: String?) async throws -> TravellerTrace {
         var trace = TravellerTrace()
         for row in try await rows(
@@ -63,7 +75,16 @@ extension PostgresFlowStore: TravellerDataStore {
         let logKeys = tripIDs + inboundTripIDs(phone)
         let recipients = phone.map { [$0, "whatsapp:" + $0] } ?? []
         return try await transaction { session in
-            var counts = ["trips": 0, "conversations": 0, "itineraries": 0, "notification_log": 0, "profiles": 0]
+            var counts = ["trips": 0, "conversations": 0, "itineraries": 0, "documents": 0, "notification_log": 0,
+                          "profiles": 0]
+            counts["documents"] = try await session.query(
+                """
+                DELETE FROM trip_documents WHERE trip_id = ANY(\(tripIDs))
+                   OR (\(phone)::text IS NOT NULL AND phone = \(phone)
+                       AND (\(agency)::text IS NULL OR agency_id = \(agency) OR agency_id IS NULL))
+                RETURNING 1
+                """
+            ).count
             counts["notification_log"] = try await session.query(
                 """
                 UPDATE notifications_log SET recipient = \(erasedRecipient), variables = '{}'::jsonb, error = NULL,

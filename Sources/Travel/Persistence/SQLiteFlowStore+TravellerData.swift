@@ -4,6 +4,20 @@ import SQLiteNIO
 
 /// Retention and erasure of the travel tables on SQLite.
 extension SQLiteFlowStore: TravellerDataStore {
+    public func purgeDocuments(before cutoff: Instant, limit: Int) async throws -> Int {
+        try await write { _ in
+            try await exec(
+                """
+                DELETE FROM trip_documents WHERE id IN (
+                    SELECT d.id FROM trip_documents d LEFT JOIN trips t ON t.id = d.trip_id
+                    WHERE COALESCE(t.departure_at, d.received_at) < ? ORDER BY d.received_at, d.id LIMIT ?)
+                RETURNING 1
+                """,
+                [.instant(cutoff), .int(Int64(max(0, limit)))]
+            ).count
+        }
+    }
+
     public func purgeConversations(before cutoff: Instant, limit: Int) async throws -> Int {
         try await write { _ in
             try await exec(
@@ -77,7 +91,17 @@ extension SQLiteFlowStore: TravellerDataStore {
 
     public func eraseTraveller(tripIDs: [String], phone: String?, agency: String?) async throws -> [String: Int] {
         try await write { _ in
-            var counts = ["trips": 0, "conversations": 0, "itineraries": 0, "notification_log": 0, "profiles": 0]
+            var counts = ["trips": 0, "conversations": 0, "itineraries": 0, "documents": 0, "notification_log": 0,
+                          "profiles": 0]
+            let trips = tripIDs.map { _ in "?" }.joined(separator: ", ")
+            counts["documents"] = try await exec(
+                """
+                DELETE FROM trip_documents WHERE trip_id IN (\(trips.isEmpty ? "NULL" : trips))
+                   OR (? IS NOT NULL AND phone = ? AND (? IS NULL OR agency_id = ? OR agency_id IS NULL))
+                RETURNING 1
+                """,
+                tripIDs.map { .text($0) } + [.optional(phone), .optional(phone), .optional(agency), .optional(agency)]
+            ).count
             let logKeys = tripIDs + inboundTripIDs(phone)
             let recipients = phone.map { [$0, "whatsapp:" + $0] } ?? []
             if !logKeys.isEmpty || !recipients.isEmpty {

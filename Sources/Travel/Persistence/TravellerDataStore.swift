@@ -12,12 +12,16 @@ public protocol TravellerDataStore: Sendable {
     /// Deletes up to `limit` notification-log rows claimed before `cutoff`, except those of instances
     /// still running or waiting (their claims are `notify.send`'s deduplication); returns how many.
     func purgeNotificationLog(before cutoff: Instant, limit: Int) async throws -> Int
+    /// Deletes up to `limit` trip documents whose trip departed before `cutoff` (a document filed
+    /// without a trip: received before it); returns how many.
+    func purgeDocuments(before cutoff: Instant, limit: Int) async throws -> Int
     /// The trips of a phone number (or the one trip), and the instances the travel tables tie to them.
     func travellerTrace(phone: String?, tripID: String?, agency: String?) async throws -> TravellerTrace
-    /// Deletes the trips with their conversations and itineraries, anonymises the notification-log rows
+    /// Deletes the trips with their conversations, itineraries and documents (and the documents sent
+    /// from `phone` without a trip), anonymises the notification-log rows
     /// of those trips or to (inbound: from) `phone` (recipient, variables and error blanked; the rows
     /// stay for caps and delivery statistics), and deletes the profile whose user id is `phone`.
-    /// Rows by kind: `trips`, `conversations`, `itineraries`, `notification_log`, `profiles`.
+    /// Rows by kind: `trips`, `conversations`, `itineraries`, `documents`, `notification_log`, `profiles`.
     func eraseTraveller(tripIDs: [String], phone: String?, agency: String?) async throws -> [String: Int]
 }
 

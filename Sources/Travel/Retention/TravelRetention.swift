@@ -14,6 +14,8 @@ public enum TravelRetention {
     /// `conversations`: 180 days after a turn was sent — a season's conversations stay available to
     /// the concierge and to people explaining them, then go. `notification_log`: 400 days after the
     /// claim — a year of history for caps, delivery statistics and disputes, plus a month's margin.
+    /// `documents`: 90 days after the trip's departure (a passport or a voucher is needed for the trip
+    /// and its return, not after), or after it was received when it was filed without a trip.
     public static func kinds<Store: TravellerDataStore>(_ store: Store) -> [RetentionKind] {
         [
             RetentionKind(name: "conversations", defaultAge: .days(180), since: "sent") { cutoff, limit in
@@ -22,12 +24,15 @@ public enum TravelRetention {
             RetentionKind(name: "notification_log", defaultAge: .days(400), since: "claimed") { cutoff, limit in
                 try await store.purgeNotificationLog(before: cutoff, limit: limit)
             },
+            RetentionKind(name: "documents", defaultAge: .days(90), since: "trip departed") { cutoff, limit in
+                try await store.purgeDocuments(before: cutoff, limit: limit)
+            },
         ]
     }
 }
 
-/// The travel records about a traveller (`PersonalRecords`): trips, their conversations and
-/// itineraries, the notification log's personal fields, the profile whose user id is the phone.
+/// The travel records about a traveller (`PersonalRecords`): trips, their conversations, itineraries
+/// and documents, the notification log's personal fields, the profile whose user id is the phone.
 public struct TravelPersonalRecords<Store: TravellerDataStore>: PersonalRecords {
     public let store: Store
 

@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "flow-bench",
             dependencies: [
-                "FlowEngine", "Steps", "FlowRuntime", "Travel", "FlowBenchCases",
+                "FlowEngine", "Steps", "FlowRuntime", "Travel", "FlowBenchCases", "FakeProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -7,43 +7,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PGDATA_DIR=""
-cleanup() {
-    if [ -n "$PGDATA_DIR" ] && [ -d "$PGDATA_DIR" ]; then
-        run_as_pg pg_ctl -D "$PGDATA_DIR" -m immediate stop >/dev/null 2>&1 || true
-        rm -rf "$PGDATA_DIR"
-    fi
-}
-trap cleanup EXIT
-
-run_as_pg() {
-    # initdb and postgres refuse to run as root; use the postgres account when we are root.
-    if [ "$(id -u)" = "0" ]; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
-    fi
-}
+source scripts/lib/throwaway-postgres.sh
 
 start_postgres() {
-    command -v initdb >/dev/null || { echo "test.sh: initdb not found; install PostgreSQL server binaries" >&2; exit 1; }
-    PGDATA_DIR=$(mktemp -d /tmp/flow-pg.XXXXXX)
-    chmod 700 "$PGDATA_DIR"
-    [ "$(id -u)" = "0" ] && chown postgres "$PGDATA_DIR"
-    local port
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    run_as_pg initdb -D "$PGDATA_DIR" -U flow --auth=trust -E UTF8 >/dev/null
-    run_as_pg pg_ctl -D "$PGDATA_DIR" -w -l "$PGDATA_DIR/server.log" \
-        -o "-h 127.0.0.1 -p $port -k $PGDATA_DIR -c fsync=off -c max_connections=300" start >/dev/null
-    run_as_pg createdb -h 127.0.0.1 -p "$port" -U flow flow_test
-    export FLOW_TEST_POSTGRES_URL="postgres://flow@127.0.0.1:$port/flow_test"
+    start_throwaway_postgres -c fsync=off
+    FLOW_TEST_POSTGRES_URL=$(createdb_throwaway flow_test)
+    export FLOW_TEST_POSTGRES_URL
     # scripts/schemathesis.sh's daemon gets a database of its own, untouched by the tests.
-    run_as_pg createdb -h 127.0.0.1 -p "$port" -U flow flow_schemathesis
-    SCHEMATHESIS_POSTGRES_URL="postgres://flow@127.0.0.1:$port/flow_schemathesis"
+    SCHEMATHESIS_POSTGRES_URL=$(createdb_throwaway flow_schemathesis)
     # For the restart test (Tests/FlowDaemonTests): `pg_ctl -D "$FLOW_TEST_POSTGRES_DATA" restart`,
     # run through `runuser -u postgres --` when the tests run as root.
-    export FLOW_TEST_POSTGRES_DATA="$PGDATA_DIR"
-    echo "test.sh: PostgreSQL on 127.0.0.1:$port (data in $PGDATA_DIR)"
+    export FLOW_TEST_POSTGRES_DATA="$THROWAWAY_PG_DATA"
+    echo "test.sh: PostgreSQL on 127.0.0.1:$THROWAWAY_PG_PORT (data in $THROWAWAY_PG_DATA)"
 }
 
 scripts/install-test-tools.sh --browser

@@ -108,6 +108,9 @@ extension FakeProviderServer {
             case .raw(let response): return response
             default: return Self.twilioError(20500, 500, "Internal Server Error")
             }
+            if let latency = configuration.twilioLatency {
+                try? await Task.sleep(for: .milliseconds(latency.milliseconds))
+            }
             message.dateCreated = clock()
             message.accountSid = account
             message.authUsername = user

@@ -39,6 +39,8 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
         public var sendsStatusCallbacks = false
         /// The pause before each status callback.
         public var statusCallbackDelay = TimeSpan(milliseconds: 100)
+        /// How long Twilio takes to answer each accepted create (a provider's own latency; none by default).
+        public var twilioLatency: TimeSpan?
         /// The header every `/backend/` request must carry (name, value); nil: none required.
         public var backendCredential: (String, String)?
 

@@ -38,6 +38,8 @@ public enum FlowStoreConformance {
         Check(name: "claim batch carries inbox events and the next wake-up",
               body: ClaimChecks.batchCarriesInboxAndNextWake),
         Check(name: "commit writes and fences", body: InstanceChecks.commitFencing),
+        Check(name: "concurrent commits keep their own fences (group commit)",
+              body: GroupCommitChecks.concurrentCommitsKeepTheirOwnFences),
         Check(name: "history order", body: InstanceChecks.historyOrder),
         Check(name: "annotations append after the last entry, lease kept", body: InstanceChecks.annotations),
         Check(name: "inbox dedup and wake-up", body: LedgerChecks.inbox),

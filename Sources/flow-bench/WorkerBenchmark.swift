@@ -18,8 +18,11 @@ enum WorkerBenchmark {
     static func instances(concurrency: Int) -> Int { concurrency == 1 ? 300 : 1_500 }
 
     /// The benchmark flow: `steps` states each calling `alert.raise`, then success.
-    static var source: String {
-        var lines = ["flow: bench-steps", "version: 1", "start: s1", "states:"]
+    static var source: String { source(name: "bench-steps", steps: steps) }
+
+    /// A flow `name` of `steps` states each calling `alert.raise`, then success.
+    static func source(name: String, steps: Int) -> String {
+        var lines = ["flow: \(name)", "version: 1", "start: s1", "states:"]
         for index in 1...steps {
             lines += [
                 "  s\(index):",
@@ -74,16 +77,35 @@ enum WorkerBenchmark {
 
     struct Line {
         var commitsPerSecond: Double
+        var stepsPerSecond: Double
+        var seconds: Double
+        var commits: Int
+        var latencies: Percentiles
         var text: String
     }
 
     static func measure(
         _ store: ObservedStore<PostgresFlowStore>, registry: DefinitionRegistry, concurrency: Int
     ) async throws -> Line {
-        let total = instances(concurrency: concurrency)
+        try await measure(store, registry: registry, flow: "bench-steps", steps: steps,
+                          instances: instances(concurrency: concurrency), concurrency: concurrency)
+    }
+
+    /// Runs `total` instances of `flow` (of `steps` steps), `concurrency` in flight on as many workers.
+    /// `handoff`: as `flowctl serve` starts them, client i handing its new instances' first calls to
+    /// worker i (`StartHandoff`, no claim); otherwise every worker claims them from the table.
+    static func measure(
+        _ store: ObservedStore<PostgresFlowStore>, registry: DefinitionRegistry, flow: String, steps: Int,
+        instances total: Int, concurrency: Int, handoff: Bool = false
+    ) async throws -> Line {
         let run = UUID().uuidString.prefix(8).lowercased()
-        let wakeup = WorkerWakeup()
-        let starter = InstanceStarter(store: store, registry: registry, wakeup: wakeup)
+        let owners = (0..<concurrency).map { "bench-\(run)-w\($0)" }
+        let shared = WorkerWakeup()
+        let wakeups = handoff ? owners.map { _ in WorkerWakeup() } : owners.map { _ in shared }
+        let handoffs = owners.map { handoff ? StartHandoff(owner: $0, lease: .seconds(60)) : nil }
+        let starters = (0..<concurrency).map {
+            InstanceStarter(store: store, registry: registry, wakeup: wakeups[$0], handoff: handoffs[$0])
+        }
         try await registry.publish(to: store, at: InstanceWorker<ObservedStore<PostgresFlowStore>>.wallClock())
         let transport = FixtureTransport { _ throws(TransportError) in
             throw TransportError(.connection, "the benchmark flow makes no HTTP calls")
@@ -94,9 +116,10 @@ enum WorkerBenchmark {
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
             for index in 0..<concurrency {
                 let worker = InstanceWorker(
-                    store: store, registry: registry, steps: StepRegistry(), transport: transport,
+                    store: store, registry: registry, steps: StepRegistry([AlertRaiseStep()]), transport: transport,
                     credentials: ProviderCredentials(),
-                    configuration: .init(owner: "bench-\(run)-w\(index)", batchSize: 1, wakeup: wakeup))
+                    configuration: .init(owner: owners[index], batchSize: 1, wakeup: wakeups[index],
+                                         handoff: handoffs[index]))
                 group.addTask {
                     try await worker.run()
                     return []
@@ -110,8 +133,8 @@ enum WorkerBenchmark {
                         while next < total {
                             let id = "bench-\(run)-\(next)"
                             let started = ObservedStore<PostgresFlowStore>.seconds()
-                            _ = try await starter.start(
-                                flow: "bench-steps", input: .object([:]), agency: nil, idempotencyKey: nil,
+                            _ = try await starters[client].start(
+                                flow: flow, input: .object([:]), agency: nil, idempotencyKey: nil,
                                 instanceID: id, at: InstanceWorker<ObservedStore<PostgresFlowStore>>.wallClock())
                             let finished = await store.finish(of: id)
                             mine.append((finished - started) * 1000)
@@ -128,10 +151,12 @@ enum WorkerBenchmark {
         let seconds = Self.seconds(began.duration(to: clock.now))
         let commits = store.commits.load(ordering: .relaxed) - commitsBefore
         let perSecond = Double(commits) / seconds
+        let percentiles = Percentiles(latencies)
         let text = String(
             format: "%.0f commits/s, %.0f steps/s  instance latency %@  (%d instances × %d steps, %d commits in %.2fs)",
-            perSecond, Double(total * steps) / seconds, Percentiles(latencies).text, total, steps, commits, seconds)
-        return Line(commitsPerSecond: perSecond, text: text)
+            perSecond, Double(total * steps) / seconds, percentiles.text, total, steps, commits, seconds)
+        return Line(commitsPerSecond: perSecond, stepsPerSecond: Double(total * steps) / seconds, seconds: seconds,
+                    commits: commits, latencies: percentiles, text: text)
     }
 
     static func settings(_ url: String?) throws -> StoreConfiguration.PostgresSettings? {

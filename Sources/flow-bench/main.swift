@@ -25,6 +25,14 @@ let cases: [(name: String, summary: String, run: () async throws -> Void)] = [
     ("planning", "POST /v1/plan p50/p95/p99 at 100/500 req/s vs /health; 1,000 /v1/stream clients: memory, fan-out", {
         try await PlanningBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
     }),
+    ("peer", "one shape for scripts/bench-peer.sh: `peer flow W K C` or `peer pgbench C` (JSON line)", {
+        try await PeerBenchmark.run(
+            arguments: Array(CommandLine.arguments.dropFirst(2)),
+            postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
+    }),
+    ("notify", "100 notify.send at once vs a 150 ms fake Twilio: end-to-end p50/p95/p99 (Postgres)", {
+        try await NotifyBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
+    }),
     ("timers", "timer lateness p50/p95/p99 with 100,000 waiting instances (Postgres)", {
         try await TimerBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
     }),

@@ -75,9 +75,11 @@ public struct Executor<Store: FlowStore>: Sendable {
     /// Runs a claimed instance: re-issues calls left outstanding (a crash or a lost lease between
     /// persisting and performing them; the effect ledger makes that safe), then applies each event,
     /// consuming its inbox entry in the same commit. Always ends with a commit that releases the lease.
+    /// `leaseUntil`: the lease the claim (or the start) already holds; when it covers the outstanding
+    /// calls, they are performed without first committing an unchanged state only to extend it.
     public func resume(
         _ state: InstanceState, outstanding: [StepInvocation], events: [(InterpreterEvent, inboxID: Int64?)],
-        at now: Instant
+        leaseUntil: Instant? = nil, at now: Instant
     ) async throws -> InstanceState {
         var current = state
         // Each settle commits; all but the last keep the lease, so the next one still holds it.
@@ -85,7 +87,7 @@ public struct Executor<Store: FlowStore>: Sendable {
         if !outstanding.isEmpty {
             remaining -= 1
             current = try await settle(Transition(state: current, actions: []), calls: outstanding, consumed: [],
-                                       holdingLease: remaining > 0, at: now)
+                                       holdingLease: remaining > 0, heldUntil: leaseUntil, at: now)
         }
         for (event, inboxID) in events {
             remaining -= 1
@@ -98,15 +100,17 @@ public struct Executor<Store: FlowStore>: Sendable {
 
     /// Persists a transition (state, history, wake-up), then performs its step calls and feeds
     /// each outcome back, until the instance waits or ends. `holdingLease`: the last commit keeps
-    /// the lease too (the caller has more events to apply in this run).
+    /// the lease too (the caller has more events to apply in this run). `heldUntil`: the lease held
+    /// already; a first transition that changes nothing is not committed when it covers the calls.
     private func settle(
         _ first: Transition, calls extra: [StepInvocation] = [], consumed: [Int64] = [], holdingLease: Bool = false,
-        at now: Instant
+        heldUntil: Instant? = nil, at now: Instant
     ) async throws -> InstanceState {
         var transition = first
         var carried: [HistoryEntry] = []
         var consumed = consumed
         var extra = extra
+        var heldUntil = heldUntil
         while true {
             let history = carried + transition.actions.compactMap { action -> HistoryEntry? in
                 guard case .emit(let entry) = action else { return nil }
@@ -117,15 +121,22 @@ public struct Executor<Store: FlowStore>: Sendable {
             for case .callStep(let invocation) in transition.actions { calls.append(invocation) }
             let keep: Instant? = lease.flatMap { lease in
                 guard !calls.isEmpty || holdingLease else { return nil }
-                let longest = calls.compactMap { $0.deadline.map { $0 - now } }.max() ?? .seconds(0)
+                let longest = longest(calls, now)
                 return wallClock() + (longest > lease ? longest + .seconds(5) : lease)
             }
+            // Re-issued calls on an unchanged state: the stored state already asks for them, and a
+            // lease that outlasts them needs no extension, so there is nothing to commit.
+            let unchanged = transition.actions.isEmpty && history.isEmpty && consumed.isEmpty
+            let covered = heldUntil.map { $0 >= wallClock() + longest(calls, now) + .seconds(5) } ?? false
+            heldUntil = nil
             if lease != nil {
                 try await ApprovalBookkeeping.recordRequests(
                     in: transition.actions, state: transition.state, flow: interpreter.flow.name.value, store: store,
                     at: now)
             }
-            try await commit(transition.state, history: history, consumed: consumed, keepLease: keep, at: now)
+            if !(unchanged && covered) {
+                try await commit(transition.state, history: history, consumed: consumed, keepLease: keep, at: now)
+            }
             if lease != nil {
                 try await ApprovalBookkeeping.closeEnded(
                     history: history, state: transition.state, flow: interpreter.flow, store: store, at: now)
@@ -147,6 +158,11 @@ public struct Executor<Store: FlowStore>: Sendable {
             }
             transition = Transition(state: state, actions: actions)
         }
+    }
+
+    /// The longest of the calls' deadlines from `now` (zero when none has one).
+    private func longest(_ calls: [StepInvocation], _ now: Instant) -> TimeSpan {
+        calls.compactMap { $0.deadline.map { $0 - now } }.max() ?? .seconds(0)
     }
 
     private func commit(

@@ -108,18 +108,23 @@ extension PostgresFlowStore {
         return counts
     }
 
+    /// Commits concurrent with others (several instances' workers) are grouped into one statement
+    /// (`CommitBatching`, `PostgresFlowStore+GroupCommit.swift`); each keeps its own fence and outcome.
+    public func commit(_ transition: TransitionRecord, owner: String) async throws {
+        guard commitBatcher.batching.maxBatch > 1 else { return try await commitAlone(transition, owner: owner) }
+        try await commitBatcher.submit(PendingCommit(transition: transition, owner: owner)) { [self] batch in
+            await write(batch)
+        }
+    }
+
     /// One statement: the fenced update of the instance (which also advances `last_seq`), the
     /// history rows (`unnest` of arrays, numbered from the new `last_seq`) and the consumed inbox
     /// events, as data-modifying CTEs that all see the fence's outcome. When the fence fails the
     /// same round trip reports whether the instance exists and who holds it.
-    public func commit(_ transition: TransitionRecord, owner: String) async throws {
+    func commitAlone(_ transition: TransitionRecord, owner: String) async throws {
         let entries = try HistoryArrays(transition.history)
         let newOwner: String? = transition.keepLeaseUntil == nil ? nil : owner
         let id = transition.instanceID
-        // Every daemon's live streams of this instance (`PostgresWakeListener`) read the new
-        // entries at the commit; a transition that adds nothing and ends nothing announces nothing.
-        let announcement = TimelineAnnouncement(instanceID: id, ended: transition.status.isFinished, owner: owner)
-        let announce = !transition.history.isEmpty || transition.status.isFinished
         let result = try await rows(
             """
             WITH moved AS (
@@ -141,13 +146,18 @@ extension PostgresFlowStore {
                 WHERE instance_id = \(id) AND id = ANY(\(transition.consumedEvents)::int8[]) AND consumed_at IS NULL
                   AND EXISTS (SELECT 1 FROM moved)
             )
-            SELECT EXISTS (SELECT 1 FROM moved) AS moved, i.id AS found, i.lease_owner AS holder,
-                (SELECT pg_notify(\(TimelineAnnouncement.channel), \(announcement.payload)) FROM moved
-                 WHERE \(announce)) AS announced
+            SELECT EXISTS (SELECT 1 FROM moved) AS moved, i.id AS found, i.lease_owner AS holder
             FROM (SELECT 1) AS one LEFT JOIN flow_instances i ON i.id = \(id)
             """
         )
-        guard let row = result.first?.makeRandomAccess(), try row["moved"].decode(Bool.self) == false else { return }
+        guard let row = result.first?.makeRandomAccess(), try row["moved"].decode(Bool.self) == false else {
+            // Every daemon's live streams of this instance (`PostgresWakeListener`) read the new
+            // entries once told; a transition that adds nothing and ends nothing announces nothing.
+            if !transition.history.isEmpty || transition.status.isFinished {
+                announce(TimelineAnnouncement(instanceID: id, ended: transition.status.isFinished, owner: owner))
+            }
+            return
+        }
         guard try row["found"].decode(String?.self) != nil else {
             throw StoreError(.notFound, "instance '\(id)' does not exist")
         }
@@ -155,12 +165,11 @@ extension PostgresFlowStore {
         throw StoreError(.leaseLost, "'\(owner)' no longer holds the lease on '\(id)' (held by \(name))")
     }
 
-    /// One statement like `commit`'s, without the fence: `last_seq` advanced, the rows appended and
+    /// One statement like `commit`'s, without the fence: `last_seq` advanced, the rows appended, then
     /// every daemon's streams of the instance told (`annotation` is no worker's owner name).
     public func annotate(instanceID: String, _ entries: [HistoryEntry]) async throws {
         guard !entries.isEmpty else { return }
         let arrays = try HistoryArrays(entries)
-        let announcement = TimelineAnnouncement(instanceID: instanceID, ended: false, owner: "annotation")
         let result = try await rows(
             """
             WITH moved AS (
@@ -174,13 +183,13 @@ extension PostgresFlowStore {
                 FROM moved, unnest(\(arrays.milliseconds)::int8[], \(arrays.kinds)::text[],
                                    \(arrays.details)::text[]) WITH ORDINALITY AS h(ms, kind, details, n)
             )
-            SELECT EXISTS (SELECT 1 FROM moved) AS moved,
-                (SELECT pg_notify(\(TimelineAnnouncement.channel), \(announcement.payload)) FROM moved) AS announced
+            SELECT EXISTS (SELECT 1 FROM moved) AS moved
             """
         )
         guard let row = result.first?.makeRandomAccess(), try row["moved"].decode(Bool.self) else {
             throw StoreError(.notFound, "instance '\(instanceID)' does not exist")
         }
+        announce(TimelineAnnouncement(instanceID: instanceID, ended: false, owner: "annotation"))
     }
 
     public func history(instanceID: String, after sequence: Int64) async throws -> [HistoryEntry] {

@@ -18,6 +18,10 @@ public final class PostgresFlowStore: FlowStore, Service {
     let connectionTimeout: Duration?
     /// Opened by `run()`: no connection is requested before the pool runs.
     let poolStart = PostgresPoolStart()
+    /// Sends the commits' `flow_timeline` notifications after them, coalesced.
+    let timelineAnnouncer = PostgresTimelineAnnouncer()
+    /// Groups concurrent commits (group commit).
+    let commitBatcher: CommitBatcher<PendingCommit>
 
     /// Creates the store; nothing connects until `run()` is running and a query is made.
     ///
@@ -26,14 +30,18 @@ public final class PostgresFlowStore: FlowStore, Service {
     /// `StoreError(.unavailable)` instead, so a database restart never wedges a caller. Likewise no
     /// caller waits longer than `connectionTimeout` (nil: no limit) for a pooled connection, which
     /// is what a call does for as long as the database is down (see `PostgresLease`).
+    ///
+    /// Commits of several instances that arrive together are written together (`batching`).
     public init(
         configuration: PostgresClient.Configuration, statementTimeout: Duration? = .seconds(30),
-        connectionTimeout: Duration? = .seconds(10), logger: Logger = Logger(label: "flow.store.postgres")
+        connectionTimeout: Duration? = .seconds(10), batching: CommitBatching = .standard,
+        logger: Logger = Logger(label: "flow.store.postgres")
     ) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: PoolLogHandler.logger(logger))
         self.logger = logger
         self.statementTimeout = statementTimeout
         self.connectionTimeout = connectionTimeout
+        self.commitBatcher = CommitBatcher(batching)
     }
 
     /// Runs the connection pool until the task is cancelled or a graceful shutdown begins.
@@ -64,16 +72,32 @@ public final class PostgresFlowStore: FlowStore, Service {
         _ configuration: PostgresClient.Configuration,
         migrate: Bool = true,
         adding product: ProductSchema = .none,
-        connectionTimeout: Duration? = .seconds(10),
+        connectionTimeout: Duration? = .seconds(10), batching: CommitBatching = .standard,
         logger: Logger = Logger(label: "flow.store.postgres"),
         _ body: @Sendable (PostgresFlowStore) async throws -> Result
     ) async throws -> Result {
-        let store = PostgresFlowStore(configuration: configuration, connectionTimeout: connectionTimeout, logger: logger)
+        let store = PostgresFlowStore(
+            configuration: configuration, connectionTimeout: connectionTimeout, batching: batching, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
             if migrate { try await store.migrate(adding: product) }
             return try await body(store)
+        }
+    }
+
+    /// Tells every daemon's live streams (`flow_timeline`, `PostgresWakeListener`) what a commit
+    /// did, after it and coalesced with other commits' announcements (`PostgresTimelineAnnouncer`).
+    func announce(_ announcement: TimelineAnnouncement) {
+        timelineAnnouncer.announce(announcement) { [self] payloads in
+            do {
+                _ = try await rows(
+                    "SELECT pg_notify(\(TimelineAnnouncement.channel), p) FROM unnest(\(payloads)::text[]) AS p")
+            } catch {
+                logger.debug("timeline announcements not sent; the listeners' polls find the entries", metadata: [
+                    "flow.error": "\(error)", "flow.count": "\(payloads.count)",
+                ])
+            }
         }
     }
 

@@ -7,7 +7,7 @@ public import ServiceLifecycle
 /// `flow_wake` in the same statement, and this service `LISTEN`s on one pooled connection and
 /// rings the worker, so a decision accepted by daemon A is claimed by a daemon B at once instead of
 /// at B's next poll. With a `TimelineNotifier`, it also listens on `flow_timeline`
-/// (`TimelineAnnouncement`, notified by every commit that adds to a timeline) and wakes this
+/// (`TimelineAnnouncement`, sent after every commit that adds to a timeline) and wakes this
 /// daemon's live streams of that instance, so an SSE client on B sees what A's worker did at once.
 /// A lost connection is re-established after `retry`; until then the worker's and the streams'
 /// polls still find everything.

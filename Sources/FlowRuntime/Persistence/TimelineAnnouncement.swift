@@ -1,4 +1,5 @@
-/// What a PostgreSQL commit tells every daemon's live streams (`flow_timeline`): an instance's
+/// What a PostgreSQL commit tells every daemon's live streams (`flow_timeline`, sent after it by
+/// `PostgresTimelineAnnouncer`): an instance's
 /// timeline grew, or the instance ended, by the worker `owner`. The payload is
 /// `grew|ended <tab> owner <tab> instance id`; a daemon skips its own (it announced them in process).
 public struct TimelineAnnouncement: Sendable, Hashable {

@@ -91,8 +91,12 @@ public struct InstanceStarter<Store: FlowStore>: Sendable {
             // A flow that starts in an approval state asks at once (after the row it references exists).
             try await ApprovalBookkeeping.recordRequests(
                 in: first.actions, state: first.state, flow: name, store: store, at: now)
-            handing?.hand(StartHandoff.Start(record: record, flow: loaded.flow, state: first.state, calls: calls))
-            wakeup?.ring()
+            // A handed start goes to the worker's relay; anything else due is for the claim loop.
+            if let handing {
+                handing.hand(StartHandoff.Start(record: record, flow: loaded.flow, state: first.state, calls: calls))
+            } else {
+                wakeup?.ring()
+            }
         }
         return result
     }

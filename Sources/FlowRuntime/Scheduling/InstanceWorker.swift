@@ -70,29 +70,53 @@ public struct InstanceWorker<Store: FlowStore>: Service {
     @Sendable public static func wallClock() -> Instant { StoreCoding.wallClock() }
 
     /// Claims and runs until graceful shutdown; an instance in hand is finished before returning.
+    /// Beside the claim loop, a relay performs handed starts as soon as they are handed over, each
+    /// on its own, so a start never waits for a claimed batch or for earlier starts' providers.
     public func run() async throws {
         logger.info("worker started", metadata: ["flow.owner": "\(configuration.owner)"])
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let seen = configuration.wakeup?.rings ?? 0
-            let pause: Duration
-            await runHandedStarts()
-            do {
-                let batch = try await claimAndRun()
-                // A full batch: more may be due, claim again at once. A partial or empty one took
-                // everything due: sleep until the next wake-up (or a ring).
-                guard batch.claimed.count < configuration.batchSize else { continue }
-                pause = idlePause(until: batch.nextWakeAt)
-            } catch {
-                logger.error("claim failed", metadata: ["flow.error": "\(error)"])
-                pause = configuration.pollInterval
+        await withDiscardingTaskGroup { group in
+            if let handoff = configuration.handoff {
+                group.addTask { await relayHandedStarts(handoff) }
             }
-            if let wakeup = configuration.wakeup {
-                await cancelWhenGracefulShutdown { await wakeup.wait(after: seen, for: pause) }
-            } else {
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                await claimRound()
             }
         }
         logger.info("worker stopped", metadata: ["flow.owner": "\(configuration.owner)"])
+    }
+
+    /// One claim round of `run()`, then the pause before the next: none after a full batch.
+    private func claimRound() async {
+        let seen = configuration.wakeup?.rings ?? 0
+        let pause: Duration
+        do {
+            let batch = try await claimAndRun()
+            // A full batch: more may be due, claim again at once. A partial or empty one took
+            // everything due: sleep until the next wake-up (or a ring).
+            guard batch.claimed.count < configuration.batchSize else { return }
+            pause = idlePause(until: batch.nextWakeAt)
+        } catch {
+            logger.error("claim failed", metadata: ["flow.error": "\(error)"])
+            pause = configuration.pollInterval
+        }
+        if let wakeup = configuration.wakeup {
+            await cancelWhenGracefulShutdown { await wakeup.wait(after: seen, for: pause) }
+        } else {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+        }
+    }
+
+    /// Performs each handed start as it arrives, until graceful shutdown (those handed before it
+    /// are still performed; one handed later expires its lease and is claimed from its state).
+    private func relayHandedStarts(_ handoff: StartHandoff) async {
+        await withDiscardingTaskGroup { group in
+            while true {
+                let seen = handoff.handed
+                for start in handoff.takeAll() { group.addTask { await runHanded(start) } }
+                guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
+                await cancelWhenGracefulShutdown { await handoff.wait(after: seen, for: configuration.pollInterval) }
+            }
+        }
     }
 
     /// How long an idle worker sleeps: until the next wake-up (1 ms past it, as instants are
@@ -134,26 +158,27 @@ public struct InstanceWorker<Store: FlowStore>: Service {
     /// lets a worker re-issue the calls from the stored state.
     public func runHandedStarts() async {
         guard let starts = configuration.handoff?.takeAll(), !starts.isEmpty else { return }
-        await withTaskGroup(of: Void.self) { group in
-            for start in starts {
-                group.addTask {
-                    let (now, started) = (clock(), ContinuousClock.now)
-                    do {
-                        let after = try await TraceSpans.instanceRun(
-                            start.record, version: start.flow.version.value, before: start.state.status
-                        ) {
-                            try await executor(for: start.flow)
-                                .resume(start.state, outstanding: start.calls, events: [], at: now)
-                        }
-                        metrics?.transition(flow: start.record.flow, from: start.state.status.rawValue,
-                                            to: after.status.rawValue, duration: ContinuousClock.now - started)
-                    } catch {
-                        logger.warning("first calls of a new instance interrupted", metadata: [
-                            "flow.instance": "\(start.record.id)", "flow.error": "\(error)",
-                        ])
-                    }
-                }
+        await withDiscardingTaskGroup { group in
+            for start in starts { group.addTask { await runHanded(start) } }
+        }
+    }
+
+    /// Performs one handed start's first calls.
+    private func runHanded(_ start: StartHandoff.Start) async {
+        let (now, started) = (clock(), ContinuousClock.now)
+        do {
+            let after = try await TraceSpans.instanceRun(
+                start.record, version: start.flow.version.value, before: start.state.status
+            ) {
+                try await executor(for: start.flow).resume(
+                    start.state, outstanding: start.calls, events: [], leaseUntil: start.record.leaseUntil, at: now)
             }
+            metrics?.transition(flow: start.record.flow, from: start.state.status.rawValue,
+                                to: after.status.rawValue, duration: ContinuousClock.now - started)
+        } catch {
+            logger.warning("first calls of a new instance interrupted", metadata: [
+                "flow.instance": "\(start.record.id)", "flow.error": "\(error)",
+            ])
         }
     }
 
@@ -201,7 +226,8 @@ public struct InstanceWorker<Store: FlowStore>: Service {
             let outstanding = StepInvocation.outstanding(in: state, flow: flow)
             let started = ContinuousClock.now
             let after = try await TraceSpans.instanceRun(record, version: flow.version.value, before: before) {
-                try await executor.resume(state, outstanding: outstanding, events: events, at: now)
+                try await executor.resume(
+                    state, outstanding: outstanding, events: events, leaseUntil: record.leaseUntil, at: now)
             }
             metrics?.transition(flow: record.flow, from: before.rawValue, to: after.status.rawValue,
                                 duration: ContinuousClock.now - started)

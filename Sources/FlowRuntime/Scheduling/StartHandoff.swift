@@ -21,14 +21,28 @@ public final class StartHandoff: Sendable {
     /// How long that first lease lasts (the worker's lease).
     public let lease: TimeSpan
     private let pending = Mutex<[Start]>([])
+    /// Rung by `hand`: the worker's relay of handed starts waits on it.
+    private let signal = Signal()
 
     public init(owner: String, lease: TimeSpan) {
         self.owner = owner
         self.lease = lease
     }
 
-    /// Hands a created instance over; the caller rings the worker.
-    public func hand(_ start: Start) { pending.withLock { $0.append(start) } }
+    /// Hands a created instance over; the worker's relay takes it at once.
+    public func hand(_ start: Start) {
+        pending.withLock { $0.append(start) }
+        signal.ring("", all: true)
+    }
+
+    /// How many times `hand` was called; read it before `takeAll` and pass it to `wait`.
+    public var handed: UInt64 { signal.rings("") }
+
+    /// Returns at the next `hand` after `seen` (at once when there was one), after `duration`, or
+    /// at cancellation.
+    public func wait(after seen: UInt64, for duration: Duration) async {
+        await signal.wait("", after: seen, atMost: duration)
+    }
 
     /// Every start handed over since the last call, oldest first.
     public func takeAll() -> [Start] {

@@ -108,7 +108,8 @@ public func buildApplication(
             try await registry.publish(to: setup, at: now)
             return try await setupAssembly.approvalLinks(setup)
         }
-        let store = PostgresFlowStore(configuration: settings.clientConfiguration())
+        let store = PostgresFlowStore(
+            configuration: settings.clientConfiguration(), batching: .fromEnvironment(environment.variables))
         return try assembly.application(
             store, opened: .postgres(store), lifecycle: [store], probe: { try await store.probe() },
             listen: { wakeup, timeline in

@@ -28,6 +28,9 @@ final class FlakyStore: TravelStore {
     func purgeNotificationLog(before cutoff: Instant, limit: Int) async throws -> Int {
         try await base.purgeNotificationLog(before: cutoff, limit: limit)
     }
+    func purgeDocuments(before cutoff: Instant, limit: Int) async throws -> Int {
+        try await base.purgeDocuments(before: cutoff, limit: limit)
+    }
     func travellerTrace(phone: String?, tripID: String?, agency: String?) async throws -> TravellerTrace {
         try await base.travellerTrace(phone: phone, tripID: tripID, agency: agency)
     }

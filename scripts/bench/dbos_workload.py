@@ -77,41 +77,40 @@ def main():
     lock = threading.Lock()
     next_index = iter(range(args.workflows))
 
+    def take():
+        """The next workflow's index, or None when all were taken."""
+        with lock:
+            return next(next_index, None)
+
+    def record(index, began, result, error):
+        """One workflow's outcome: its latency, or a failure that fails the run."""
+        if error is None and result != expected:
+            error = RuntimeError(f"workflow {index} returned {result}, expected {expected}")
+        with lock:
+            if error is None:
+                latencies.append((time.perf_counter() - began) * 1000)
+            else:
+                failures.append(repr(error))
+
     def client():
-        while True:
-            with lock:
-                index = next(next_index, None)
-            if index is None:
-                return
-            began = time.perf_counter()
+        while (index := take()) is not None:
+            began, result, error = time.perf_counter(), None, None
             try:
                 with SetWorkflowID(f"peer-{run}-{index}"):
                     result = bench_workflow(index)
-                if result != expected:
-                    raise RuntimeError(f"workflow {index} returned {result}, expected {expected}")
-            except Exception as error:  # recorded, reported, and the run fails
-                with lock:
-                    failures.append(repr(error))
-                continue
-            elapsed = (time.perf_counter() - began) * 1000
-            with lock:
-                latencies.append(elapsed)
+            except Exception as caught:
+                error = caught
+            record(index, began, result, error)
 
     async def async_client():
-        while True:
-            index = next(next_index, None)
-            if index is None:
-                return
-            began = time.perf_counter()
+        while (index := take()) is not None:
+            began, result, error = time.perf_counter(), None, None
             try:
                 with SetWorkflowID(f"peer-{run}-{index}"):
                     result = await bench_workflow_async(index)
-                if result != expected:
-                    raise RuntimeError(f"workflow {index} returned {result}, expected {expected}")
-            except Exception as error:
-                failures.append(repr(error))
-                continue
-            latencies.append((time.perf_counter() - began) * 1000)
+            except Exception as caught:
+                error = caught
+            record(index, began, result, error)
 
     async def run_async():
         await asyncio.gather(*(async_client() for _ in range(args.concurrency)))

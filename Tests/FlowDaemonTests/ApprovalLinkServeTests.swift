@@ -113,7 +113,8 @@ struct ApprovalLinkServeTests {
         // A tampered signature, and the first instance's signature over the second's payload: 403.
         let token = String(firstAna.dropFirst((daemonURL + "/approvals/link/").count))
         let (payload, signature) = (token.split(separator: ".")[0], token.split(separator: ".")[1])
-        let flipped = String(signature.dropLast()) + (signature.last == "A" ? "B" : "A")
+        // The first character: every one of its bits is the signature's (the last one's low bits are padding).
+        let flipped = (signature.first == "A" ? "B" : "A") + String(signature.dropFirst())
         #expect(try await Self.get(daemonURL + "/approvals/link/\(payload).\(flipped)").status == 403)
         let secondToken = String(secondBob.dropFirst((daemonURL + "/approvals/link/").count))
         let swapped = "\(secondToken.split(separator: ".")[0]).\(signature)"

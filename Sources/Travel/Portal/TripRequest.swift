@@ -8,8 +8,8 @@ import Foundation
 ///
 /// A trip is `id?`, `agency_id?`, `client_name`, `whatsapp` (E.164, a `whatsapp:` prefix is
 /// removed), `flight_number` (`AR1140`), `origin` and `destination` (IATA codes of known airports),
-/// `departure` (ISO-8601 with an offset) and/or `departure_local` (local wall time at the origin,
-/// `2026-07-09T14:30`, passed to the flows as given — not converted here), `stay?`, `notes?`,
+/// `departure` (ISO-8601 with an offset) or `departure_local` (local wall time at the origin,
+/// `2026-07-09T14:30`, converted once with the origin's zone where the trip is recorded), exactly one, `stay?`, `notes?`,
 /// `language?`, `companions?` (`[{name, whatsapp}]`), and what `itinerary` reads: `arrival?`,
 /// `return?` (instants with an offset), `stay_end?` (`YYYY-MM-DD`), `client_description?`.
 public enum TripRequest {
@@ -44,8 +44,9 @@ public enum TripRequest {
         if object["id"] == nil { object["id"] = .string(generatedID) }
         object["agency_id"] = .string(agency)
         try check(&object, required: ["id", "client_name", "whatsapp", "flight_number", "origin", "destination"])
-        guard object["departure"] != nil || object["departure_local"] != nil else {
-            throw APIError.unprocessable("'departure' is required (an ISO-8601 instant with an offset), or 'departure_local'")
+        guard (object["departure"] != nil) != (object["departure_local"] != nil) else {
+            throw APIError.unprocessable(
+                "exactly one of 'departure' (an ISO-8601 instant with an offset) and 'departure_local' is required")
         }
         return .object(object)
     }

@@ -111,6 +111,20 @@ public struct TripRoutes<Store: FlowStore & TripStore & AgencyPortalStore>: Send
             try await view(entry), status: replay ? .ok : .created, headers: [.location: "/trips/\(id)"])
     }
 
+    /// The trip as the flows receive it: a `departure_local` is converted once, here, with the origin
+    /// airport's zone (`TripRecord.departure`, the recorder's rule), and travels as `departure` with the
+    /// origin's offset, so every flow reads one instant and shows the same wall-clock time back.
+    static func forFlows(_ document: Value) -> Value {
+        guard var object = document.objectValue, object["departure"] == nil || object["departure"]?.isNull == true,
+              let origin = object["origin"]?.stringValue,
+              let instant = try? TripRecord.departure(object, origin: origin),
+              let zone = Airports.lookup(origin).flatMap({ ZoneRules(identifier: $0.zone) })
+        else { return document }
+        object["departure"] = .string(zone.iso8601(instant))
+        object["departure_local"] = nil
+        return .object(object)
+    }
+
     /// Dispatches `event` with `{trip, agency}` (the flows it triggers start) and delivers it to the
     /// trip's instances waiting for it (correlation: the trip id); `dedup` makes a repeated delivery a no-op.
     @discardableResult
@@ -120,7 +134,7 @@ public struct TripRoutes<Store: FlowStore & TripStore & AgencyPortalStore>: Send
             throw APIError(.serviceUnavailable, code: "unavailable", message: "this daemon dispatches no events")
         }
         var payload: [String: Value] = extra
-        payload["trip"] = document
+        payload["trip"] = Self.forFlows(document)
         payload["agency"] = try await store.agency(id: agency)?.branding ?? ["id": .string(agency)]
         let started: [StartedInstance]
         do {

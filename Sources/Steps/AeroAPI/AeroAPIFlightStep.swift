@@ -17,8 +17,8 @@ public struct AeroAPIFlightStep: Step {
     public var defaultBackoff: TimeSpan
 
     public init(
-        cache: FlightSnapshotCache = FlightSnapshotCache(), limiter: RateLimiter = RateLimiter(plan: .personal),
-        maxPages: Int = 3, defaultBackoff: TimeSpan = .seconds(6)
+        cache: FlightSnapshotCache = FlightSnapshotCache(lifetime: .minutes(5)),
+        limiter: RateLimiter = RateLimiter(plan: .personal), maxPages: Int = 3, defaultBackoff: TimeSpan = .seconds(6)
     ) {
         self.cache = cache
         self.limiter = limiter
@@ -48,8 +48,8 @@ public struct AeroAPIFlightStep: Step {
         guard let key = context.credentials.aeroapiKey else { throw .missingCredential("AEROAPI_KEY") }
 
         let requestKey = "\(ident)|\(origin)|\(scheduled.epochSeconds)"
-        if let id = faFlightID, let hit = cache.snapshot(for: "fa:" + id, now: context.now) { return hit }
-        if let hit = cache.snapshot(for: requestKey, now: context.now) { return hit }
+        if let id = faFlightID, let hit = cache.entry(for: "fa:" + id, now: context.now) { return hit }
+        if let hit = cache.entry(for: requestKey, now: context.now) { return hit }
 
         var url: String? = firstURL(
             base: context.endpoints.aeroapi, ident: faFlightID ?? ident, byID: faFlightID != nil,

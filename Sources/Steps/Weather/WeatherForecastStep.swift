@@ -19,7 +19,7 @@ public struct WeatherForecastStep: Step {
     /// Days after today (at the airport) Open-Meteo forecasts: today + 15 is the 16th day.
     public static let horizonDays = 15
 
-    public init(cache: ForecastCache = ForecastCache(), deadline: TimeSpan = .seconds(3)) {
+    public init(cache: ForecastCache = ForecastCache(lifetime: .hours(3)), deadline: TimeSpan = .seconds(3)) {
         self.cache = cache
         self.deadline = deadline
     }
@@ -58,11 +58,11 @@ public struct WeatherForecastStep: Step {
         }
         let key = "\(code)|\(dateText)"
         let day: DailyForecast
-        if let hit = cache.forecast(for: key, now: context.now) {
+        if let hit = cache.entry(for: key, now: context.now) {
             day = hit
         } else {
             day = try await fetch(airport: airport, date: dateText, context: context)
-            cache.store(day, under: key, now: context.now)
+            cache.store(day, under: [key], now: context.now)
         }
         guard let text = WeatherWords.text(code: day.code, maxCelsius: day.maxCelsius, language: language) else {
             throw StepFailure(

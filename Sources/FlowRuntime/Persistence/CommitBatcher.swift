@@ -16,8 +16,6 @@ public struct CommitBatching: Sendable, Hashable {
 
     /// The default (docs/benchmarks.md, "Group commit", has the measurements behind it).
     public static let standard = CommitBatching(maxBatch: 32, maxInFlight: 2)
-    /// Every commit alone.
-    public static let off = CommitBatching(maxBatch: 1, maxInFlight: .max)
 
     /// `FLOW_COMMIT_BATCH` (the largest batch; 1 turns grouping off) and `FLOW_COMMIT_BATCHES_IN_FLIGHT`.
     public static func fromEnvironment(_ environment: [String: String]) -> CommitBatching {

@@ -19,10 +19,9 @@ struct GuardedStep<Inner: Step>: Step {
     func run(_ call: StepCall, context: StepContext) async -> StepOutcome {
         let circuit = Self.circuit(provider: provider, context: context)
         let probe: Bool
-        switch breakers.admit(circuit) {
-        case .refused(let retryAfter): return .failure(Self.refusal(circuit, retryAfter: retryAfter))
-        case .allowed: probe = false
-        case .probe: probe = true
+        switch admission(circuit) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let isProbe): probe = isProbe
         }
         let outcome = await inner.run(call, context: context)
         breakers.record(circuit, Self.health(of: outcome), probe: probe)
@@ -32,10 +31,9 @@ struct GuardedStep<Inner: Step>: Step {
     func perform(_ call: StepCall, context: StepContext) async throws -> StepOutcome {
         let circuit = Self.circuit(provider: provider, context: context)
         let probe: Bool
-        switch breakers.admit(circuit) {
-        case .refused(let retryAfter): return .failure(Self.refusal(circuit, retryAfter: retryAfter))
-        case .allowed: probe = false
-        case .probe: probe = true
+        switch admission(circuit) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let isProbe): probe = isProbe
         }
         do {
             let outcome = try await inner.perform(call, context: context)
@@ -54,6 +52,15 @@ struct GuardedStep<Inner: Step>: Step {
 
     func notes(for outcome: StepOutcome, call: StepCall, context: StepContext) -> [TimelineEntry] {
         inner.notes(for: outcome, call: call, context: context)
+    }
+
+    /// Whether `circuit` lets a call through, and whether it is the half-open probe; the refusal when open.
+    private func admission(_ circuit: String) -> Result<Bool, StepFailure> {
+        switch breakers.admit(circuit) {
+        case .refused(let retryAfter): .failure(Self.refusal(circuit, retryAfter: retryAfter))
+        case .allowed: .success(false)
+        case .probe: .success(true)
+        }
     }
 
     /// `provider`, or for Twilio `twilio:<agency>` when the agency sends through an account of its own.

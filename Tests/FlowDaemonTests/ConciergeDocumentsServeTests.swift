@@ -21,42 +21,23 @@ struct ConciergeDocumentsServeTests {
 
     @Test("inbound media become the trip's documents once; the concierge sends them back or a template")
     func documents() async throws {
-        let flowctl = URL(fileURLWithPath: try DaemonProcess.flowctlPath())
         let configuration = FakeProviderServer.Configuration()
         let fake = FakeProviderServer(configuration: configuration)
         let fakeURL = try await fake.start()
         defer { Task { await fake.stop() } }
 
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("documents-e2e-\(UUID().uuidString)")
-        let workflows = directory.appendingPathComponent("workflows")
-        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.copyItem(
-            at: E.repository.appendingPathComponent("workflows/concierge.yaml"),
-            to: workflows.appendingPathComponent("concierge.yaml"))
-        try E.tripsFlow.write(to: workflows.appendingPathComponent("trips.yaml"), atomically: true, encoding: .utf8)
-        let database = directory.appendingPathComponent("flow.sqlite").path
-        let keys = try await SQLiteFlowStore.open(.file(path: database), adding: TravelSchema.schema)
-        let key = try await APIKeys.create(
-            in: keys, name: "acme-ops", agency: "acme", admin: false, at: InstanceWorker<SQLiteFlowStore>.wallClock())
-        try await keys.close()
-
-        let port = try LoopbackPort.free()
-        let daemonURL = "http://127.0.0.1:\(port)"
-        let log = directory.appendingPathComponent("serve.log")
-        let serve = try E.serveProcess(
-            flowctl, port: port, workflows: workflows, database: database,
-            environment: E.daemonEnvironment(configuration, fakeURL: fakeURL, daemonURL: daemonURL), log: log)
-        try serve.run()
-        defer { if serve.isRunning { serve.terminate() } }
-        func serveLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        try #require(await E.answersHealth(daemonURL), "serve did not answer /health:\n\(serveLog())")
+        let served = try await ServeUnderTest(
+            fakeURL: fakeURL, configuration: configuration,
+            workflows: ["concierge.yaml": try ServeUnderTest.shipped("concierge.yaml"), "trips.yaml": E.tripsFlow],
+            name: "documents-e2e")
+        defer { served.close() }
+        let (daemonURL, serve, serveLog, database) = (served.daemonURL, served.serve, served.serveLog, served.database)
 
         let http = AsyncHTTPClientTransport()
         func api(_ method: HTTPRequestSpec.Method, _ path: String, _ body: Value? = nil) async throws -> (Int, Value) {
             let response = try await http.send(
                 HTTPRequestSpec(method: method, url: daemonURL + path,
-                                headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(key.token)")],
+                                headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(served.token)")],
                                 body: body.map { Array($0.jsonText.utf8) } ?? []),
                 timeout: .seconds(30))
             let json = try? JSONDecoder().decode(Value.self, from: Data(response.body))

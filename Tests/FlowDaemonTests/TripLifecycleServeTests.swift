@@ -45,31 +45,11 @@ struct TripLifecycleServeTests {
         let fakeURL = try await fake.start()
         defer { Task { await fake.stop() } }
         let tripID = "T-LIFECYCLE-1"
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trip-\(UUID().uuidString)")
-        let workflows = directory.appendingPathComponent("workflows")
-        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.copyItem(
-            at: E2E.repository.appendingPathComponent("workflows/flight-notifications.yaml"),
-            to: workflows.appendingPathComponent("flight-notifications.yaml"))
-        let database = directory.appendingPathComponent("flow.sqlite").path
-        let keyStore = try await SQLiteFlowStore.open(.file(path: database), adding: TravelSchema.schema)
-        let key = try await APIKeys.create(in: keyStore, name: "ops", agency: "acme", admin: false,
-                                           at: FakeProviderServer.wallClock())
-        try await keyStore.close()
-
-        let port = try LoopbackPort.free()
-        let daemonURL = "http://127.0.0.1:\(port)"
-        let log = directory.appendingPathComponent("serve.log")
-        let serve = try E2E.serveProcess(
-            URL(fileURLWithPath: try DaemonProcess.flowctlPath()), port: port, workflows: workflows, database: database,
-            environment: E2E.daemonEnvironment(FakeProviderServer.Configuration(), fakeURL: fakeURL, daemonURL: daemonURL),
-            log: log)
-        try serve.run()
-        defer { if serve.isRunning { serve.terminate() } }
-        func serveLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        let healthy = await E2E.answersHealth(daemonURL)
-        try #require(healthy, "serve did not answer /health:\n\(serveLog())")
+        let served = try await ServeUnderTest(
+            fakeURL: fakeURL, workflows: ["flight-notifications.yaml": try ServeUnderTest.shipped("flight-notifications.yaml")],
+            name: "trip")
+        defer { served.close() }
+        let (daemonURL, serve, serveLog) = (served.daemonURL, served.serve, served.serveLog)
 
         // Departures days ahead, on whole minutes: no AeroAPI lookup happens during the test.
         let minute: Int64 = 60_000
@@ -80,7 +60,7 @@ struct TripLifecycleServeTests {
             "id": .string(tripID), "agency_id": "acme", "client_name": "Ana", "whatsapp": "+5491155550000",
             "flight_number": "AR1302", "origin": "EZE", "destination": "MIA", "departure": .string(departure.description),
         ]]
-        let created = try await Self.request(.post, daemonURL + "/events/trip.created", token: key.token, body: trip)
+        let created = try await Self.request(.post, daemonURL + "/events/trip.created", token: served.token, body: trip)
         #expect(created.status == 200, "\(created.body)")
         let id = try #require(created.body["started"]?.arrayValue?.first?["instance"]?.stringValue, "\(created.body)")
         let instanceURL = daemonURL + "/instances/\(id)"
@@ -88,24 +68,24 @@ struct TripLifecycleServeTests {
 
         // Confirmed, then waiting for the reminder 24h before the departure.
         let planned = await E2E.eventually(60) {
-            let view = (try? await Self.request(.get, instanceURL, token: key.token))?.body ?? .null
+            let view = (try? await Self.request(.get, instanceURL, token: served.token))?.body ?? .null
             return fake.acceptedCount == 1 && Self.reminderDue(view)?.epochMilliseconds == departure.epochMilliseconds - day
         }
         #expect(planned, "accepted \(fake.acceptedCount)\n\(serveLog())")
 
         // Another trip's update reaches no one.
-        let stray = try await Self.request(.post, daemonURL + "/events/trip.updated?key=T-OTHER", token: key.token,
+        let stray = try await Self.request(.post, daemonURL + "/events/trip.updated?key=T-OTHER", token: served.token,
                                            body: ["trip": ["flight_number": "XX1", "departure": .string(newDeparture.description)]])
         #expect(stray.status == 200 && stray.body["delivered"] == [], "\(stray.body)")
 
         // The update: delivered by correlation, confirmed, the reminder re-planned from the new departure.
         let updated = try await Self.request(
-            .post, daemonURL + "/events/trip.updated?key=\(tripID)", token: key.token,
+            .post, daemonURL + "/events/trip.updated?key=\(tripID)", token: served.token,
             body: ["trip": ["flight_number": "AR1304", "departure": .string(newDeparture.description)]])
         #expect(updated.status == 200)
         #expect(updated.body["delivered"] == [["flow": "flight-notifications", "instance": .string(id)]], "\(updated.body)")
         let replanned = await E2E.eventually(60) {
-            let view = (try? await Self.request(.get, instanceURL, token: key.token))?.body ?? .null
+            let view = (try? await Self.request(.get, instanceURL, token: served.token))?.body ?? .null
             return fake.acceptedCount == 2
                 && Self.reminderDue(view)?.epochMilliseconds == newDeparture.epochMilliseconds - day
         }
@@ -114,27 +94,27 @@ struct TripLifecycleServeTests {
         #expect(change.contentSid == "HXb777321419cee086713f1cb529d7fe51")
         let variables = change.contentVariables ?? [:]
         #expect(variables["2"] == "AR1304" && variables["3"] == "EZE", "\(variables)")
-        let timeline = try await Self.request(.get, instanceURL + "/events?limit=1000", token: key.token).body
+        let timeline = try await Self.request(.get, instanceURL + "/events?limit=1000", token: served.token).body
         let entries = timeline["events"]?.arrayValue ?? []
         let received = try #require(entries.firstIndex {
             $0["kind"] == "event_received" && $0["name"] == "trip.updated"
         }, "\(timeline)")
         #expect(entries[received...].contains { $0["kind"] == "timer_set" && $0["state"] == "wait_reminder" })
         // Still listening for the trip's cancellation, under the trip id.
-        let view = try await Self.request(.get, instanceURL, token: key.token).body
+        let view = try await Self.request(.get, instanceURL, token: served.token).body
         #expect(view["waiting_for"]?.arrayValue?.contains {
             $0["kind"] == "event" && $0["event"] == "trip.cancelled" && $0["correlation"] == .string(tripID)
         } == true, "\(view)")
 
         // The cancellation: the instance ends, and nothing more is sent.
         let cancelled = try await Self.request(
-            .post, daemonURL + "/events/trip.cancelled?key=\(tripID)", token: key.token,
+            .post, daemonURL + "/events/trip.cancelled?key=\(tripID)", token: served.token,
             body: ["reason": "the traveller cancelled"])
         #expect(cancelled.body["delivered"] == [["flow": "flight-notifications", "instance": .string(id)]], "\(cancelled.body)")
         let ended = await E2E.eventually(60) {
-            (try? await Self.request(.get, instanceURL, token: key.token))?.body["status"] == "succeeded"
+            (try? await Self.request(.get, instanceURL, token: served.token))?.body["status"] == "succeeded"
         }
-        let final = try await Self.request(.get, instanceURL, token: key.token).body
+        let final = try await Self.request(.get, instanceURL, token: served.token).body
         #expect(ended, "\(final)\n\(serveLog())")
         #expect(final["output"] == ["outcome": "trip_cancelled", "reason": "the traveller cancelled"], "\(final)")
         #expect(final["waiting_for"] == [] && final["wake_at"] == .null, "\(final)")

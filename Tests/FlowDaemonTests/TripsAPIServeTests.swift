@@ -21,31 +21,11 @@ struct TripsAPIServeTests {
         let fake = FakeProviderServer()
         let fakeURL = try await fake.start()
         defer { Task { await fake.stop() } }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trips-\(UUID().uuidString)")
-        let workflows = directory.appendingPathComponent("workflows")
-        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.copyItem(
-            at: E2E.repository.appendingPathComponent("workflows/flight-notifications.yaml"),
-            to: workflows.appendingPathComponent("flight-notifications.yaml"))
-        let database = directory.appendingPathComponent("flow.sqlite").path
-        let keyStore = try await SQLiteFlowStore.open(.file(path: database), adding: TravelSchema.schema)
-        let key = try await APIKeys.create(in: keyStore, name: "ops", agency: "acme", admin: false,
-                                           at: FakeProviderServer.wallClock())
-        try await keyStore.close()
-
-        let port = try LoopbackPort.free()
-        let daemonURL = "http://127.0.0.1:\(port)"
-        let log = directory.appendingPathComponent("serve.log")
-        let serve = try E2E.serveProcess(
-            URL(fileURLWithPath: try DaemonProcess.flowctlPath()), port: port, workflows: workflows, database: database,
-            environment: E2E.daemonEnvironment(FakeProviderServer.Configuration(), fakeURL: fakeURL, daemonURL: daemonURL),
-            log: log)
-        try serve.run()
-        defer { if serve.isRunning { serve.terminate() } }
-        func serveLog() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        let healthy = await E2E.answersHealth(daemonURL)
-        try #require(healthy, "serve did not answer /health:\n\(serveLog())")
+        let served = try await ServeUnderTest(
+            fakeURL: fakeURL, workflows: ["flight-notifications.yaml": try ServeUnderTest.shipped("flight-notifications.yaml")],
+            name: "trips")
+        defer { served.close() }
+        let (daemonURL, serve, serveLog) = (served.daemonURL, served.serve, served.serveLog)
 
         // A departure days ahead, on a whole minute: no AeroAPI lookup happens during the test.
         let minute: Int64 = 60_000
@@ -56,47 +36,47 @@ struct TripsAPIServeTests {
             "id": "T-API-1", "client_name": "Ana", "whatsapp": "+5491155550000", "flight_number": "AR1302",
             "origin": "EZE", "destination": "MIA", "departure": .string(departure.description),
         ]
-        let created = try await Lifecycle.request(.post, daemonURL + "/trips", token: key.token, body: trip)
+        let created = try await Lifecycle.request(.post, daemonURL + "/trips", token: served.token, body: trip)
         #expect(created.status == 201, "\(created.body)")
         let instance = try #require(created.body["instances"]?.arrayValue?.first?["id"]?.stringValue, "\(created.body)")
         let instanceURL = daemonURL + "/instances/\(instance)"
         let confirmed = await E2E.eventually(60) {
-            let view = (try? await Lifecycle.request(.get, instanceURL, token: key.token))?.body ?? .null
+            let view = (try? await Lifecycle.request(.get, instanceURL, token: served.token))?.body ?? .null
             return fake.acceptedCount == 1 && Lifecycle.reminderDue(view) != nil
         }
         #expect(confirmed, "accepted \(fake.acceptedCount)\n\(serveLog())")
-        let again = try await Lifecycle.request(.post, daemonURL + "/trips", token: key.token, body: trip)
+        let again = try await Lifecycle.request(.post, daemonURL + "/trips", token: served.token, body: trip)
         #expect(again.status == 200 && again.body["instances"]?.arrayValue?.first?["id"] == .string(instance))
 
         // The listing shows the instance waiting.
-        let listed = try await Lifecycle.request(.get, daemonURL + "/agencies/acme/trips", token: key.token)
+        let listed = try await Lifecycle.request(.get, daemonURL + "/agencies/acme/trips", token: served.token)
         let entry = listed.body["trips"]?.arrayValue?.first
         #expect(entry?["id"] == "T-API-1" && entry?["instances"]?.arrayValue?.first?["status"] == "waiting", "\(listed.body)")
 
         // PATCH: delivered as trip.updated, the change confirmed.
         let patched = try await Lifecycle.request(
-            .patch, daemonURL + "/trips/T-API-1", token: key.token,
+            .patch, daemonURL + "/trips/T-API-1", token: served.token,
             body: ["flight_number": "AR1304", "departure": .string(newDeparture.description)])
         #expect(patched.status == 200 && patched.body["flight_number"] == "AR1304", "\(patched.body)")
         let changed = await E2E.eventually(60) { fake.acceptedCount == 2 }
         #expect(changed, "accepted \(fake.acceptedCount)\n\(serveLog())")
         #expect(fake.acceptedMessages.last?.contentVariables?["2"] == "AR1304")
-        let timeline = try await Lifecycle.request(.get, instanceURL + "/events?limit=1000", token: key.token).body
+        let timeline = try await Lifecycle.request(.get, instanceURL + "/events?limit=1000", token: served.token).body
         #expect(timeline["events"]?.arrayValue?.contains {
             $0["kind"] == "event_received" && $0["name"] == "trip.updated"
         } == true, "\(timeline)")
 
         // DELETE: delivered as trip.cancelled, the instance ends; a repeat changes nothing.
-        let cancelled = try await Lifecycle.request(.delete, daemonURL + "/trips/T-API-1", token: key.token,
+        let cancelled = try await Lifecycle.request(.delete, daemonURL + "/trips/T-API-1", token: served.token,
                                                     body: ["reason": "the traveller cancelled"])
         #expect(cancelled.status == 200 && cancelled.body["status"] == "cancelled", "\(cancelled.body)")
         let ended = await E2E.eventually(60) {
-            (try? await Lifecycle.request(.get, instanceURL, token: key.token))?.body["status"] == "succeeded"
+            (try? await Lifecycle.request(.get, instanceURL, token: served.token))?.body["status"] == "succeeded"
         }
-        let final = try await Lifecycle.request(.get, instanceURL, token: key.token).body
+        let final = try await Lifecycle.request(.get, instanceURL, token: served.token).body
         #expect(ended, "\(final)\n\(serveLog())")
         #expect(final["output"] == ["outcome": "trip_cancelled", "reason": "the traveller cancelled"], "\(final)")
-        let repeated = try await Lifecycle.request(.delete, daemonURL + "/trips/T-API-1", token: key.token)
+        let repeated = try await Lifecycle.request(.delete, daemonURL + "/trips/T-API-1", token: served.token)
         #expect(repeated.status == 200 && repeated.body["cancelled_at"] == cancelled.body["cancelled_at"])
         try await Task.sleep(for: .seconds(2))
         #expect(fake.acceptedCount == 2)

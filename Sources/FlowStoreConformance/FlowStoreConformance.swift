@@ -44,6 +44,7 @@ public enum FlowStoreConformance {
         Check(name: "annotations append after the last entry, lease kept", body: InstanceChecks.annotations),
         Check(name: "inbox dedup and wake-up", body: LedgerChecks.inbox),
         Check(name: "effect ledger transitions", body: LedgerChecks.effects),
+        Check(name: "racing begins of one effect start it once", body: LedgerChecks.racingEffectBegins),
         Check(name: "schedule fires once under concurrency", body: LedgerChecks.scheduleFires),
         Check(name: "instants round-trip to the millisecond", body: LedgerChecks.instants),
         Check(name: "hostile strings are bound, not spliced", body: LedgerChecks.hostileStrings),

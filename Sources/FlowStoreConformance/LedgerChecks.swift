@@ -93,6 +93,30 @@ enum LedgerChecks {
         }
     }
 
+    /// Racing begins of one effect (two owners re-issuing the same call): exactly one starts it,
+    /// every other one finds it begun and in doubt — never two sends, never an error.
+    static func racingEffectBegins(_ harness: FlowStoreHarness) async throws {
+        try await harness.withStores(8) { stores in
+            for _ in 0..<5 {
+                let effect = EffectRecord(
+                    key: F.uniqueID("race"), instanceID: "i-race", step: "twilio.send_template", request: ["n": 1],
+                    startedAt: F.t0)
+                let results = try await withThrowingTaskGroup(of: EffectBeginResult.self) { group in
+                    for index in 0..<16 {
+                        let store = stores[index % stores.count]
+                        group.addTask { try await store.beginEffect(effect) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(results.filter { $0 == .started }.count == 1)
+                #expect(results.allSatisfy { result in
+                    if case .inDoubt(let found) = result { return found.key == effect.key }
+                    return result == .started
+                })
+            }
+        }
+    }
+
     static func scheduleFires(_ harness: FlowStoreHarness) async throws {
         try await harness.withStores(8) { stores in
             let flow = F.uniqueID("flow")

@@ -49,7 +49,37 @@ extension PostgresFlowStore {
         started_at, completed_at
         """
 
+    /// One statement in the common case: the insert, or (begun before) the earlier row marked in
+    /// doubt, in one round trip. Only when a concurrent begin of the same key committed after the
+    /// statement's snapshot (neither visible to it) does it read again in a transaction.
     public func beginEffect(_ effect: EffectRecord) async throws -> EffectBeginResult {
+        let request = try StoreCoding.json(effect.request)
+        let row = try await rows(
+            """
+            WITH inserted AS (
+                INSERT INTO effects (key, instance_id, step, status, request, started_at)
+                VALUES (\(effect.key), \(effect.instanceID), \(effect.step), 'pending', \(request)::jsonb,
+                        \(effect.startedAt.postgres))
+                ON CONFLICT (key) DO NOTHING RETURNING key
+            ), earlier AS (
+                UPDATE effects SET status = CASE status WHEN 'pending' THEN 'in_doubt' ELSE status END
+                WHERE key = \(effect.key) AND NOT EXISTS (SELECT 1 FROM inserted)
+                RETURNING \(unescaped: Self.effectColumns)
+            )
+            SELECT (SELECT COUNT(*) FROM inserted)::int AS inserted, earlier.*
+            FROM (SELECT 1) AS one LEFT JOIN earlier ON true
+            """
+        ).first
+        guard let row else { throw StoreError(.corrupt, "effect '\(effect.key)': the begin returned no row") }
+        if try row.makeRandomAccess()["inserted"].decode(Int.self) == 1 { return .started }
+        if try row.makeRandomAccess()["key"].decode(String?.self) != nil {
+            return StoreCoding.beginResult(existing: try Self.effectRecord(row))
+        }
+        return try await beginEffectAgain(effect)
+    }
+
+    /// The begin in a transaction whose statements each see the latest commits.
+    private func beginEffectAgain(_ effect: EffectRecord) async throws -> EffectBeginResult {
         let request = try StoreCoding.json(effect.request)
         return try await transaction { session in
             let inserted = try await session.query(

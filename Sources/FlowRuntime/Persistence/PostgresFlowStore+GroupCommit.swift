@@ -54,85 +54,42 @@ extension PostgresFlowStore {
         }
     }
 
-    /// The batch's statement: `commitAlone`'s CTEs over arrays with one element per transition
-    /// (`t.idx` numbers them), history rows and consumed inbox events tagged with their
-    /// transition's number. Instants travel as epoch milliseconds; `nil` ones and released leases
-    /// travel as sentinels turned back into NULL.
+    /// The batch in one prepared statement (`GroupCommitStatement`).
     private func commitTogether(_ batch: [PendingCommit]) async throws -> [Result<Void, any Error>] {
-        let none = Int64.min
-        let noneSQL = "'\(none)'::int8"
-        var ids: [String] = [], owners: [String] = [], states: [String] = [], statuses: [String] = []
-        var wakes: [Int64] = [], ats: [Int64] = [], keeps: [Int64] = [], counts: [Int32] = []
-        var historyIndex: [Int32] = [], historyNumber: [Int32] = [], historyAt: [Int64] = []
-        var historyKinds: [String] = [], historyDetails: [String] = []
-        var consumedIndex: [Int32] = [], consumedEvents: [Int64] = []
+        let none = GroupCommitStatement.none
+        var statement = GroupCommitStatement()
         for (offset, pending) in batch.enumerated() {
             let transition = pending.transition
             let index = Int32(offset + 1)
             let entries = try HistoryArrays(transition.history)
-            ids.append(transition.instanceID)
-            owners.append(pending.owner)
-            states.append(transition.state)
-            statuses.append(transition.status.rawValue)
-            wakes.append(transition.wakeAt?.epochMilliseconds ?? none)
-            ats.append(transition.at.epochMilliseconds)
-            keeps.append(transition.keepLeaseUntil?.epochMilliseconds ?? none)
-            counts.append(Int32(entries.count))
+            statement.ids.append(transition.instanceID)
+            statement.owners.append(pending.owner)
+            statement.states.append(transition.state)
+            statement.statuses.append(transition.status.rawValue)
+            statement.wakes.append(transition.wakeAt?.epochMilliseconds ?? none)
+            statement.ats.append(transition.at.epochMilliseconds)
+            statement.keeps.append(transition.keepLeaseUntil?.epochMilliseconds ?? none)
+            statement.counts.append(Int32(entries.count))
             for position in 0..<entries.count {
-                historyIndex.append(index)
-                historyNumber.append(Int32(position + 1))
-                historyAt.append(entries.milliseconds[position])
-                historyKinds.append(entries.kinds[position])
-                historyDetails.append(entries.details[position])
+                statement.historyIndex.append(index)
+                statement.historyNumber.append(Int32(position + 1))
+                statement.historyAt.append(entries.milliseconds[position])
+                statement.historyKinds.append(entries.kinds[position])
+                statement.historyDetails.append(entries.details[position])
             }
             for event in transition.consumedEvents {
-                consumedIndex.append(index)
-                consumedEvents.append(event)
+                statement.consumedIndex.append(index)
+                statement.consumedEvents.append(event)
             }
         }
         // Unmapped driver errors: `write` tells a refused statement from an unknown outcome.
         let rows = try await withConnection { connection in
-            try await PostgresSession(connection: connection, timeout: statementTimeout, logger: logger).query(
-            """
-            WITH input AS (
-                SELECT * FROM unnest(\(ids)::text[], \(owners)::text[], \(states)::text[], \(statuses)::text[],
-                                     \(wakes)::int8[], \(ats)::int8[], \(keeps)::int8[], \(counts)::int4[])
-                    WITH ORDINALITY AS t(id, owner, state, status, wake_ms, at_ms, keep_ms, n, idx)
-            ), moved AS (
-                UPDATE flow_instances f
-                SET state = t.state::json, status = t.status,
-                    wake_at = \(unescaped: HistoryArrays.instantFromMilliseconds("NULLIF(t.wake_ms, \(noneSQL))")),
-                    updated_at = \(unescaped: HistoryArrays.instantFromMilliseconds("t.at_ms")),
-                    lease_owner = CASE WHEN t.keep_ms = \(unescaped: noneSQL) THEN NULL ELSE t.owner END,
-                    lease_until = \(unescaped: HistoryArrays.instantFromMilliseconds("NULLIF(t.keep_ms, \(noneSQL))")),
-                    last_seq = f.last_seq + t.n
-                FROM input t
-                WHERE f.id = t.id AND f.lease_owner = t.owner
-                RETURNING t.idx, f.id, f.last_seq - t.n AS base
-            ), appended AS (
-                INSERT INTO instance_events (instance_id, seq, at, kind, details)
-                SELECT m.id, m.base + h.n, \(unescaped: HistoryArrays.instantFromMilliseconds("h.ms")), h.kind,
-                    h.details::jsonb
-                FROM unnest(\(historyIndex)::int4[], \(historyNumber)::int4[], \(historyAt)::int8[],
-                            \(historyKinds)::text[], \(historyDetails)::text[]) AS h(idx, n, ms, kind, details)
-                JOIN moved m ON m.idx = h.idx
-            ), consumed AS (
-                UPDATE instance_inbox b
-                SET consumed_at = \(unescaped: HistoryArrays.instantFromMilliseconds("t.at_ms"))
-                FROM unnest(\(consumedIndex)::int4[], \(consumedEvents)::int8[]) AS c(idx, event)
-                JOIN moved m ON m.idx = c.idx JOIN input t ON t.idx = c.idx
-                WHERE b.instance_id = m.id AND b.id = c.event AND b.consumed_at IS NULL
-            )
-            SELECT t.idx, m.id IS NOT NULL AS moved, i.id AS found, i.lease_owner AS holder
-            FROM input t LEFT JOIN moved m ON m.idx = t.idx LEFT JOIN flow_instances i ON i.id = t.id
-            ORDER BY t.idx
-            """
-            )
+            try await PostgresSession(connection: connection, timeout: statementTimeout, logger: logger)
+                .execute(statement)
         }
         var results = [Result<Void, any Error>](
             repeating: .failure(StoreError(.corrupt, "batched commit reported nothing")), count: batch.count)
-        for row in rows {
-            let (index, moved, found, holder) = try row.decode((Int64, Bool, String?, String?).self)
+        for (index, moved, found, holder) in rows {
             let offset = Int(index) - 1
             guard batch.indices.contains(offset) else { continue }
             let pending = batch[offset]

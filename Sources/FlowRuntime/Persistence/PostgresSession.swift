@@ -18,4 +18,17 @@ package struct PostgresSession: Sendable {
             try await connection.query(query, logger: logger).collect()
         }
     }
+
+    /// Runs a prepared statement (prepared on this connection at its first use) and returns all
+    /// its rows, decoded.
+    package func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]
+    where Statement.Row: Sendable {
+        let connection = connection
+        let logger = logger
+        return try await PostgresStatementWatch.run(on: connection, timeout: timeout) {
+            var rows: [Statement.Row] = []
+            for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        }
+    }
 }

@@ -114,6 +114,7 @@ let package = Package(
             dependencies: [
                 "FlowEngine", "Steps", "FlowRuntime", "Travel", "FlowBenchCases", "FakeProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

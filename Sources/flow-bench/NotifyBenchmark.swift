@@ -2,6 +2,7 @@ import FakeProviders
 import FlowEngine
 import FlowRuntime
 import Foundation
+import PostgresNIO
 import Steps
 import Travel
 
@@ -56,7 +57,7 @@ enum NotifyBenchmark {
         print("notify: \(sends) notify.send started at once on PostgreSQL (handed to the worker, as serve does), "
               + "fake Twilio over loopback HTTP answering in \(latency.milliseconds) ms; load average \(WorkerBenchmark.loadAverage())")
         let client = settings.clientConfiguration(maximumConnections: 40)
-        let (latencies, accepted) = try await PostgresFlowStore.withStore(client, adding: TravelSchema.schema) { postgres in
+        let (latencies, accepted, cpu, sending) = try await PostgresFlowStore.withStore(client, adding: TravelSchema.schema) { postgres in
             let store = ObservedStore(postgres)
             try await registry.publish(to: store, at: InstanceWorker<ObservedStore<PostgresFlowStore>>.wallClock())
             let run = UUID().uuidString.prefix(8).lowercased()
@@ -72,17 +73,31 @@ enum NotifyBenchmark {
                 defer { group.cancelAll() }
                 // Connections and the HTTP client warmed up; not measured.
                 _ = try await sendAll(warmUp, prefix: "warm-\(run)", starter: starter, store: store)
+                let before = CPUUsage.now()
                 let measured = try await sendAll(sends, prefix: "bench-\(run)", starter: starter, store: store)
-                return (measured, fake.acceptedCount - warmUp)
+                let cpu = CPUUsage.now().since(before)
+                return (measured, fake.acceptedCount - warmUp, cpu, try await sendDurations(postgres, prefix: "bench-\(run)-"))
             }
         }
         let sorted = Percentiles(latencies)
         let target = Double(latency.milliseconds + 20)
         print(String(format: "  end-to-end %@ (provider %d ms; target p95 ≤ %.0f ms: %@)", sorted.text,
                      latency.milliseconds, target, sorted.at(0.95) <= target ? "met" : "missed"))
+        print("  of which the send (effect ledger started_at → completed_at) \(Percentiles(sending).text)")
+        print("  CPU during the sends: \(cpu.text); \(String(format: "%.2f", cpu.machineBusy / Double(sends))) core-ms per send")
         print("  fake Twilio accepted \(accepted) message(s) for \(sends) instances\(accepted == sends ? "" : " — WRONG")"
               + "; load average \(WorkerBenchmark.loadAverage())")
         if accepted != sends { throw StoreError(.corrupt, "expected \(sends) messages, the fake accepted \(accepted)") }
+    }
+
+    /// Milliseconds from each send's effect-ledger start to its completion, for instances named `prefix…`.
+    static func sendDurations(_ postgres: PostgresFlowStore, prefix: String) async throws -> [Double] {
+        try await postgres.rows(
+            """
+            SELECT (EXTRACT(EPOCH FROM completed_at - started_at) * 1000)::float8 FROM effects
+            WHERE instance_id LIKE \(prefix + "%") AND completed_at IS NOT NULL
+            """
+        ).map { try $0.decode(Double.self) }
     }
 
     /// Starts `count` instances at once; each one's milliseconds from its start call to its final commit.

@@ -63,11 +63,11 @@ enum NotificationCapChecks {
     }
 
     /// 24 claims of one agency (a cap of 10 an hour) and 12 of one trip (a cap of 3 a day), each set
-    /// racing through 4 stores (connections): exactly the cap claimed, the rest suppressed. (Kept
-    /// small for the SQLite file's 4 writers under a full test run, whose busy timeout is 10 s;
+    /// racing through 2 stores (connections): exactly the cap claimed, the rest suppressed. (Kept
+    /// small for the SQLite file's writers under a full test run, whose busy timeout is 10 s;
     /// `PostgresCapsRaceTests` races 50 and 20 sends through workers.)
     static func capsUnderConcurrency(_ harness: TravelStoreHarness) async throws {
-        try await harness.withStores(4) { stores in
+        try await harness.withStores(2) { stores in
             let agency = F.uniqueID("agency")
             let perAgency = NotificationCaps(perAgencyPerHour: 10, perAgencyPerDay: 1_000)
             let agencyOutcomes = try await race(stores, count: 24) { index in

@@ -87,6 +87,8 @@ public enum FlowStoreConformance {
         TravelCheck(name: "notification claim is unique under concurrency", body: NotificationChecks.claimUnique),
         TravelCheck(name: "delivery statuses keep their precedence", body: NotificationChecks.statusPrecedence),
         TravelCheck(name: "caps count what may reach the traveller", body: NotificationChecks.capsCount),
+        TravelCheck(name: "a claim applies its caps in the same operation", body: NotificationCapChecks.capsInOrder),
+        TravelCheck(name: "racing claims never exceed a cap", body: NotificationCapChecks.capsUnderConcurrency),
         TravelCheck(name: "a status for an unknown message id waits for its send", body: PendingStatusChecks.keptUntilSent),
         TravelCheck(name: "statuses before the send end as statuses after it", body: PendingStatusChecks.sameEndBeforeTheRecord),
         TravelCheck(name: "pending statuses are kept for the retention only", body: PendingStatusChecks.retention),

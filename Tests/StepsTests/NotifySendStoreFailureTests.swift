@@ -37,9 +37,9 @@ final class FlakyStore: TravelStore {
     func eraseTraveller(tripIDs: [String], phone: String?, agency: String?) async throws -> [String: Int] {
         try await base.eraseTraveller(tripIDs: tripIDs, phone: phone, agency: agency)
     }
-    func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
+    func claimNotification(_ claim: NotificationClaim, caps: NotificationCaps) async throws -> NotificationClaimOutcome {
         try check("claimNotification")
-        return try await base.claimNotification(claim)
+        return try await base.claimNotification(claim, caps: caps)
     }
     func updateNotification(
         tripID: String, type: String, key: String, status: String, providerID: String?, error: String?
@@ -126,8 +126,10 @@ struct NotifySendStoreFailureTests {
         return context
     }
 
+    /// The caps are counted inside the claim (one store operation), so the claim is the one store
+    /// call before a first send.
     @Test("a store failure before the send throws and sends nothing; the re-issued call sends once",
-          arguments: ["claimNotification", "countNotifications"])
+          arguments: ["claimNotification"])
     func failureBeforeSend(_ operation: String) async throws {
         let fake = FakeProviderServer()
         let store = FlakyStore()

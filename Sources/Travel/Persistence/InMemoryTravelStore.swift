@@ -76,15 +76,29 @@ public actor InMemoryTravelStore: TravelStore {
 
     static func key(_ trip: String, _ type: String, _ key: String) -> String { "\(trip)\u{1F}\(type)\u{1F}\(key)" }
 
-    public func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
+    /// Atomic as an actor method without a suspension point.
+    public func claimNotification(
+        _ claim: NotificationClaim, caps: NotificationCaps
+    ) async throws -> NotificationClaimOutcome {
         // The same check as the SQL stores' (migration 7): any type of 1 to 64 characters.
         guard (1...64).contains(claim.type.count) else {
             throw StoreError(.conflict, "notification type '\(claim.type)' must have 1 to 64 characters")
         }
         let key = Self.key(claim.tripID, claim.type, claim.key)
-        guard notifications[key] == nil else { return false }
-        notifications[key] = NotificationRow(claim: claim, status: "claimed")
-        return true
+        guard notifications[key] == nil else { return .duplicate }
+        let caps = caps.applying(to: claim.agencyID)
+        let reason = caps.isEmpty ? nil : caps.exceeded(
+            tripDay: caps.perTripPerDay == nil ? 0
+                : counted(tripID: claim.tripID, agencyID: nil, since: NotificationCaps.dayStart(claim.at)),
+            agencyHour: caps.perAgencyPerHour == nil ? 0
+                : counted(tripID: nil, agencyID: claim.agencyID, since: NotificationCaps.hourStart(claim.at)),
+            agencyDay: caps.perAgencyPerDay == nil ? 0
+                : counted(tripID: nil, agencyID: claim.agencyID, since: NotificationCaps.dayStart(claim.at)),
+            including: false)
+        var row = NotificationRow(claim: claim, status: reason == nil ? "claimed" : "suppressed")
+        row.error = reason
+        notifications[key] = row
+        return reason.map { .suppressed(reason: $0) } ?? .claimed
     }
 
     public func updateNotification(
@@ -109,6 +123,10 @@ public actor InMemoryTravelStore: TravelStore {
 
     /// Rows not in `NotificationStatusOrder.uncountedForCaps`.
     public func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int {
+        counted(tripID: tripID, agencyID: agencyID, since: since)
+    }
+
+    private func counted(tripID: String?, agencyID: String?, since: Instant) -> Int {
         notifications.values.filter { row in
             !NotificationStatusOrder.uncountedForCaps.contains(row.status) && row.claim.at >= since
                 && (tripID == nil || row.claim.tripID == tripID) && (agencyID == nil || row.claim.agencyID == agencyID)

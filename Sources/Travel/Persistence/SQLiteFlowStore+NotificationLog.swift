@@ -4,20 +4,51 @@ import SQLiteNIO
 
 /// The notification log on SQLite.
 extension SQLiteFlowStore {
-    public func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
-        try await write { _ in
-            !(try await exec(
+    /// One write transaction (SQLite has one writer): the caps' counts, then the row `claimed` or
+    /// `suppressed`.
+    public func claimNotification(
+        _ claim: NotificationClaim, caps: NotificationCaps
+    ) async throws -> NotificationClaimOutcome {
+        let caps = caps.applying(to: claim.agencyID)
+        return try await write { _ in
+            let reason = caps.isEmpty ? nil : try await capExceeded(caps, claim: claim)
+            let inserted = try await exec(
                 """
                 INSERT INTO notifications_log (trip_id, agency_id, instance_id, type, key, status, recipient, template,
-                    variables, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?, ?)
+                    variables, error, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (trip_id, type, key) DO NOTHING RETURNING id
                 """,
                 [.text(claim.tripID), .optional(claim.agencyID), .optional(claim.instanceID), .text(claim.type),
-                 .text(claim.key), .text(claim.to), .text(claim.template), .text(try StoreCoding.json(claim.variables)),
+                 .text(claim.key), .text(reason == nil ? "claimed" : "suppressed"), .text(claim.to),
+                 .text(claim.template), .text(try StoreCoding.json(claim.variables)), .optional(reason),
                  .instant(claim.at), .instant(claim.at)]
-            )).isEmpty
+            )
+            guard !inserted.isEmpty else { return .duplicate }
+            return reason.map { .suppressed(reason: $0) } ?? .claimed
         }
+    }
+
+    /// The first cap a new claim would exceed: one statement counting each cap's window.
+    private func capExceeded(_ caps: NotificationCaps, claim: NotificationClaim) async throws -> String? {
+        let uncounted = NotificationStatusOrder.uncountedForCaps
+        let excluded = "status NOT IN (\(uncounted.map { _ in "?" }.joined(separator: ", ")))"
+        var columns: [String] = []
+        var binds: [SQLiteData] = []
+        func count(_ name: String, _ limit: Int?, column: String, value: String?, since: Instant) {
+            guard limit != nil, let value else { return columns.append("0 AS \(name)") }
+            columns.append("(SELECT COUNT(*) FROM notifications_log WHERE \(column) = ? AND created_at >= ? AND \(excluded)) AS \(name)")
+            binds += [.text(value), .instant(since)] + uncounted.map { .text($0) }
+        }
+        let (day, hour) = (NotificationCaps.dayStart(claim.at), NotificationCaps.hourStart(claim.at))
+        count("trip_day", caps.perTripPerDay, column: "trip_id", value: claim.tripID, since: day)
+        count("agency_hour", caps.perAgencyPerHour, column: "agency_id", value: claim.agencyID, since: hour)
+        count("agency_day", caps.perAgencyPerDay, column: "agency_id", value: claim.agencyID, since: day)
+        guard let row = try await exec("SELECT " + columns.joined(separator: ", "), binds).first else { return nil }
+        let r = SQLiteRowReader(row)
+        return caps.exceeded(
+            tripDay: Int(try r.int("trip_day")), agencyHour: Int(try r.int("agency_hour")),
+            agencyDay: Int(try r.int("agency_day")), including: false)
     }
 
     public func updateNotification(

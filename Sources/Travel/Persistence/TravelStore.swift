@@ -30,8 +30,11 @@ public protocol ItineraryStore: Sendable {
 /// The notification log: semantic dedup before sending, caps, delivery statuses (`notify.send`
 /// and the Twilio webhooks).
 public protocol NotificationLog: Sendable {
-    /// Claims (trip, type, key) under the unique constraint; false when already claimed.
-    func claimNotification(_ claim: NotificationClaim) async throws -> Bool
+    /// Claims (trip, type, key) under the unique constraint and applies `caps` (those of the claim's
+    /// agency, `NotificationCaps.applying(to:)`) in one atomic operation: concurrent claims counting
+    /// the same trip or agency never admit more than a cap. A new row is `claimed`, or `suppressed`
+    /// with the cap's reason in `error`; an existing row is left as it is (`duplicate`).
+    func claimNotification(_ claim: NotificationClaim, caps: NotificationCaps) async throws -> NotificationClaimOutcome
     /// Writes a row's status after a send. When `providerID` is set, statuses that arrived for that
     /// message id before it was recorded (`recordMessageStatus` answered `.pending`) are applied with
     /// `NotificationStatusOrder` and removed, atomically with the write.
@@ -49,6 +52,13 @@ public protocol NotificationLog: Sendable {
     func countNotifications(tripID: String?, agencyID: String?, since: Instant) async throws -> Int
     /// The row claimed under (trip, type, key), or nil.
     func notification(tripID: String, type: String, key: String) async throws -> NotificationLogEntry?
+}
+
+extension NotificationLog {
+    /// Claims (trip, type, key) without caps; false when already claimed.
+    public func claimNotification(_ claim: NotificationClaim) async throws -> Bool {
+        try await claimNotification(claim, caps: .none) == .claimed
+    }
 }
 
 /// Trips' documents (`trip_documents`): inbound WhatsApp media (`documents.record`) and the

@@ -3,8 +3,10 @@ public import FlowRuntime
 public import Logging
 public import Steps
 
-/// `notify.send`: claims (trip, type, key) in the notification log **before** sending, applies the
-/// caps, then sends the template through `twilio.send_template`. A duplicate claim sends nothing.
+/// `notify.send`: claims (trip, type, key) in the notification log **before** sending and applies the
+/// caps in the same atomic store operation (`NotificationLog.claimNotification(_:caps:)`: racing sends
+/// never exceed a cap), then sends the template through `twilio.send_template`. A duplicate claim
+/// sends nothing.
 ///
 /// Result: `{status: sent|duplicate|suppressed|failed, type, key, to, template, variables, sid?, reason?}`.
 ///
@@ -82,7 +84,13 @@ public struct NotifySendStep<Store: NotificationLog>: Step {
         let (trip, type, key, to, agency) = (claim.tripID, claim.type, claim.key, claim.to, claim.agencyID)
         let contentSid = args["content_sid"]?.stringValue ?? ""
         let variables = claim.variables
-        if try await !store.claimNotification(claim) {
+        let caps = NotificationCaps(args["caps"]).applying(to: agency)
+        switch try await store.claimNotification(claim, caps: caps) {
+        case .claimed:
+            break
+        case .suppressed(let reason):
+            return .success(.object(Self.suppressed(result, reason: reason)))
+        case .duplicate:
             switch try await earlierClaim(claim, attempt: call.attempt, ranBefore: ranBefore, context: context) {
             case .send: break
             case .answer(let status, let extra):
@@ -92,13 +100,13 @@ public struct NotifySendStep<Store: NotificationLog>: Step {
             case .fail(let failure):
                 return .failure(failure)
             }
-        }
-        if let reason = try await capExceeded(args["caps"], trip: trip, agency: agency, now: context.now) {
-            try await store.updateNotification(tripID: trip, type: type, key: key, status: "suppressed",
-                                               providerID: nil, error: reason)
-            result["status"] = "suppressed"
-            result["reason"] = .string(reason)
-            return .success(.object(result))
+            // Sending again under an earlier claim: that claim already holds its place under the caps
+            // (the atomic claim admitted it); a cap that filled since, as its window moved, still stops it.
+            if let reason = try await capExceeded(caps, trip: trip, agency: agency, now: context.now) {
+                try await store.updateNotification(tripID: trip, type: type, key: key, status: "suppressed",
+                                                   providerID: nil, error: reason)
+                return .success(.object(Self.suppressed(result, reason: reason)))
+            }
         }
         let send = StepCall(arguments: ["to": .string(to), "content_sid": .string(contentSid), "variables": variables],
                             idempotencyKey: call.idempotencyKey, attempt: call.attempt)
@@ -179,23 +187,24 @@ public struct NotifySendStep<Store: NotificationLog>: Step {
         }
     }
 
-    /// The first cap the message would exceed, as a reason, or nil.
-    private func capExceeded(_ caps: Value?, trip: String, agency: String?, now: Instant) async throws -> String? {
-        guard let caps else { return nil }
-        let day = now - .days(1)
-        if let limit = caps["per_trip_per_day"]?.intValue,
-           try await store.countNotifications(tripID: trip, agencyID: nil, since: day) > limit {
-            return "cap per_trip_per_day \(limit) reached"
-        }
-        guard let agency else { return nil }
-        if let limit = caps["per_agency_per_hour"]?.intValue,
-           try await store.countNotifications(tripID: nil, agencyID: agency, since: now - .hours(1)) > limit {
-            return "cap per_agency_per_hour \(limit) reached"
-        }
-        if let limit = caps["per_agency_per_day"]?.intValue,
-           try await store.countNotifications(tripID: nil, agencyID: agency, since: day) > limit {
-            return "cap per_agency_per_day \(limit) reached"
-        }
-        return nil
+    private static func suppressed(_ result: [String: Value], reason: String) -> [String: Value] {
+        var result = result
+        result["status"] = "suppressed"
+        result["reason"] = .string(reason)
+        return result
+    }
+
+    /// For a send under an earlier claim (counted in its window when it is still there): the first
+    /// cap the message would exceed, as a reason, or nil.
+    private func capExceeded(_ caps: NotificationCaps, trip: String, agency: String?, now: Instant) async throws -> String? {
+        guard !caps.isEmpty else { return nil }
+        let (day, hour) = (NotificationCaps.dayStart(now), NotificationCaps.hourStart(now))
+        let tripDay = caps.perTripPerDay == nil ? 0
+            : try await store.countNotifications(tripID: trip, agencyID: nil, since: day)
+        let agencyHour = caps.perAgencyPerHour == nil || agency == nil ? 0
+            : try await store.countNotifications(tripID: nil, agencyID: agency, since: hour)
+        let agencyDay = caps.perAgencyPerDay == nil || agency == nil ? 0
+            : try await store.countNotifications(tripID: nil, agencyID: agency, since: day)
+        return caps.exceeded(tripDay: tripDay, agencyHour: agencyHour, agencyDay: agencyDay, including: true)
     }
 }

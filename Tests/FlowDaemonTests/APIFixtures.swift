@@ -66,9 +66,13 @@ struct APIFixture {
             revoked: revoked.token)
     }
 
-    func app(corsOrigins: [String] = []) async throws -> some ApplicationProtocol {
+    /// The daemon's application; `configure` changes its configuration first (limits, …).
+    func app(
+        corsOrigins: [String] = [], configure: (inout DaemonConfiguration) -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
         var configuration = DaemonFixtures.configuration(database: "sqlite://" + path, workflows: workflows)
         configuration.corsOrigins = corsOrigins
+        configure(&configuration)
         return try await buildApplication(
             configuration: configuration, product: TravelProduct(),
             environment: DaemonEnvironment(

@@ -21,9 +21,10 @@ final class ServeUnderTest {
     private let log: URL
 
     /// `workflows`: the text of each workflow file by its name; `shipped(_:)` reads one of the repository's.
+    /// `environment`: more variables for the daemon (`FLOW_MAX_BODY_BYTES`, …), over the fakes' ones.
     init(
         fakeURL: String, configuration: FakeProviderServer.Configuration = FakeProviderServer.Configuration(),
-        workflows files: [String: String], name: String
+        workflows files: [String: String], name: String, environment extra: [String: String] = [:]
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
         let workflows = directory.appendingPathComponent("workflows")
@@ -42,7 +43,9 @@ final class ServeUnderTest {
         log = directory.appendingPathComponent("serve.log")
         serve = try E2E.serveProcess(
             URL(fileURLWithPath: try DaemonProcess.flowctlPath()), port: port, workflows: workflows, database: database,
-            environment: E2E.daemonEnvironment(configuration, fakeURL: fakeURL, daemonURL: daemonURL), log: log)
+            environment: E2E.daemonEnvironment(configuration, fakeURL: fakeURL, daemonURL: daemonURL)
+                .merging(extra) { $1 },
+            log: log)
         try serve.run()
         let healthy = await E2E.answersHealth(daemonURL)
         let startLog = serveLog()

@@ -9,6 +9,8 @@ public struct APIError: Error, HTTPResponseError, Sendable, Hashable, CustomStri
     /// A stable, machine-readable code (`unauthenticated`, `not_found`, `conflict`, …).
     public var code: String
     public var message: String
+    /// Seconds until a refused request may be tried again (`Retry-After`; 429 `rate_limited`).
+    public var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, code: String, message: String) {
         self.status = status
@@ -25,6 +27,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Hashable, CustomStri
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.jsonText)))
     }
 
@@ -61,6 +64,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Hashable, CustomStri
         case .conflict: "conflict"
         case .contentTooLarge: "too_large"
         case .unprocessableContent: "unprocessable"
+        case .tooManyRequests: "rate_limited"
         case .serviceUnavailable: "unavailable"
         default: status.code >= 500 ? "internal" : "error"
         }

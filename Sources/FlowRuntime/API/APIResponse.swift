@@ -5,9 +5,6 @@ import NIOCore
 
 /// JSON responses and bodies of the control-plane routes.
 public enum APIResponse {
-    /// The largest request body the API reads (1 MiB); a larger one is 413.
-    public static let bodyLimit = 1024 * 1024
-
     /// `value` as a JSON response with `status`.
     public static func json(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
@@ -15,26 +12,15 @@ public enum APIResponse {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.jsonText)))
     }
 
-    /// The request's JSON body (at most `bodyLimit` bytes); an empty body is `empty`. `what` names
-    /// the body in the error when it is not JSON.
-    /// - Throws: `APIError` 413 when too large, 400 when not JSON or holding a NUL (`NULCharacter`).
+    /// The request's JSON body (within the daemon's `RequestBodyLimit`); an empty body is `empty`.
+    /// `what` names the body in the error when it is not JSON.
+    /// - Throws: `APIError` 400 when not JSON (`RequestJSON`) or holding a NUL (`NULCharacter`).
     public static func body(
         of request: Request, empty: Value? = nil, what: String = "the request body"
     ) async throws -> Value {
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: bodyLimit)
-        } catch is NIOTooManyBytesError {
-            throw APIError.tooLarge(bodyLimit)
-        }
+        let buffer = try await request.collectedBody()
         if buffer.readableBytes == 0, let empty { return empty }
-        let value: Value
-        do {
-            value = try JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
-        } catch {
-            throw APIError.badRequest("\(what) must be a JSON document")
-        }
+        let value = try RequestJSON.parse(buffer, what: what)
         if let location = NULCharacter.location(in: value) {
             throw APIError.badRequest(NULCharacter.bodyMessage(location))
         }
@@ -42,10 +28,13 @@ public enum APIResponse {
     }
 
     /// A cancel's body: nothing, or an object whose optional `reason` is text. 400 for another
-    /// document, 422 for a `reason` that is not text.
+    /// document, 422 for a `reason` that is not text or another field.
     public static func cancelReason(of request: Request) async throws -> String? {
         let body = try await self.body(of: request, empty: .object([:]))
-        guard body.objectValue != nil else { throw APIError.badRequest("the body must be a JSON object {reason?}") }
+        guard let members = body.objectValue else { throw APIError.badRequest("the body must be a JSON object {reason?}") }
+        if let unknown = members.keys.sorted().first(where: { $0 != "reason" }) {
+            throw APIError.unprocessable("unknown field '\(unknown)' (reason)")
+        }
         guard let reason = body["reason"], !reason.isNull else { return nil }
         guard let text = reason.stringValue else { throw APIError.unprocessable("reason: must be text") }
         return text

@@ -37,8 +37,7 @@ public enum ApprovalLinkRoutes {
     static func decide<Store: FlowStore>(
         _ request: Request, claim: ApprovalLinks.Claim, decisions: ApprovalDecisions<Store>, at now: Instant
     ) async throws -> Response {
-        var request = request
-        let buffer = try await request.collectBody(upTo: 64 * 1024)
+        let buffer = try await request.collectedBody()
         guard let form = FormEncoding.decode(String(buffer: buffer)) else {
             return html(.unprocessableContent, ApprovalLinkPage.message(
                 "Not understood", "The form could not be read: send decision=approve or decision=reject."))

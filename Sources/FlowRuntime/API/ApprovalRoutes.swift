@@ -77,10 +77,13 @@ public enum ApprovalRoutes {
         }
         router.post("approvals/:id/decision") { request, context -> Response in
             let id = try context.parameters.require("id")
-            var request = request
-            let buffer = try await request.collectBody(upTo: 256 * 1024)
-            let body = try? JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
-            guard let body, case .object(let fields) = body else {
+            let body: Value
+            do {
+                body = try RequestJSON.parse(try await request.collectedBody())
+            } catch let error as APIError {
+                throw HTTPError(.unprocessableContent, message: error.message)
+            }
+            guard case .object(let fields) = body else {
                 throw HTTPError(
                     .unprocessableContent, message: "the body must be a JSON object {decision, notes?, values?}")
             }

@@ -1,4 +1,5 @@
 public import Hummingbird
+public import NIOCore
 
 /// Who made an API request: the key that authenticated it.
 public struct APIIdentity: Sendable, Hashable {
@@ -40,13 +41,16 @@ extension AuthenticatedRequestContext {
     }
 }
 
-/// The daemon's request context: Hummingbird's core storage and the authenticated identity.
-public struct FlowRequestContext: AuthenticatedRequestContext {
+/// The daemon's request context: Hummingbird's core storage, the authenticated identity and the
+/// client's address (what an unauthenticated caller is rate-limited by, `RequestRateLimiting`).
+public struct FlowRequestContext: AuthenticatedRequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: APIIdentity?
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.remoteAddress = source.channel.remoteAddress
     }
 }

@@ -23,15 +23,9 @@ public enum InstanceEventRoutes {
                 throw HTTPError(.conflict, message: "instance '\(id)' has ended (\(record.status.rawValue))")
             }
             let dedupKey = try IdempotencyKeyHeader.value(of: request)
-            var request = request
-            let buffer = try await request.collectBody(upTo: 1024 * 1024)
-            let payload: Value
-            do {
-                payload = buffer.readableBytes == 0
-                    ? .object([:]) : try JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
-            } catch {
-                throw HTTPError(.badRequest, message: "the body must be a JSON document (the event's payload)")
-            }
+            let buffer = try await request.collectedBody()
+            let payload = buffer.readableBytes == 0
+                ? Value.object([:]) : try RequestJSON.parse(buffer, what: "the body (the event's payload)")
             if let location = NULCharacter.location(in: payload) {
                 throw APIError.badRequest(NULCharacter.bodyMessage(location))
             }

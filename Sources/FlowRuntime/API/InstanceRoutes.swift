@@ -70,6 +70,9 @@ public enum InstanceRoutes {
     ) async throws -> Response {
         let body = try await APIResponse.body(of: request)
         guard case .object(let members) = body else { throw APIError.badRequest("the body must be a JSON object") }
+        if let unknown = members.keys.sorted().first(where: { !["flow", "input", "agency"].contains($0) }) {
+            throw APIError.unprocessable("unknown field '\(unknown)' (flow, input, agency)")
+        }
         guard let flow = members["flow"]?.stringValue, !flow.isEmpty else {
             throw APIError.badRequest("'flow' (the flow's name) is required")
         }

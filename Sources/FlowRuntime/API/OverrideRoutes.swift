@@ -76,16 +76,12 @@ public enum OverrideRoutes {
         return agency
     }
 
-    /// The request body as UTF-8 text, at most `AgencyOverridesBook.documentLimit` bytes.
+    /// The request body as UTF-8 text; a document over `AgencyOverridesBook.documentLimit` bytes is
+    /// 413, as a body over the daemon's `RequestBodyLimit` is.
     static func text(of request: Request) async throws -> String {
-        var request = request
         let limit = AgencyOverridesBook<InMemoryFlowStore>.documentLimit
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw APIError.tooLarge(limit)
-        }
+        let buffer = try await request.collectedBody()
+        guard buffer.readableBytes <= limit else { throw APIError.tooLarge(limit) }
         guard let text = String(validating: Array(buffer.readableBytesView), as: UTF8.self) else {
             throw APIError.badRequest("the body must be a YAML document in UTF-8")
         }

@@ -96,13 +96,19 @@ struct DaemonAssembly: Sendable {
         var health = HealthReport(store: storeKind, providers: providers.modes, flows: registry.flowNames)
         health.fixtures = providers.sandboxed.isEmpty ? nil : fixtures
         let router = Router(context: FlowRequestContext.self)
-        // CORS first (preflights carry no key), then errors as JSON, then the key check, then 405
-        // for a documented path asked with a method it does not have, then 400 for a NUL in the query.
+        // CORS first (preflights carry no key), then errors as JSON, then the key check, then the
+        // caller's rate, then the body's size (413; the body is read here, once), then 405 for a
+        // documented path asked with a method it does not have, then 400 for a NUL in the query.
         if !configuration.corsOrigins.isEmpty {
             router.add(middleware: AllowedOriginsCORS(origins: configuration.corsOrigins))
         }
         router.add(middleware: APIErrorMiddleware())
         router.add(middleware: APIKeyAuthentication(store: store))
+        if let limit = configuration.rateLimit {
+            router.add(middleware: RequestRateLimiting(
+                limit, clock: InstanceWorker<Store>.wallClock, refused: { metrics.rateLimited(caller: $0) }))
+        }
+        router.add(middleware: RequestBodyLimit(bytes: configuration.maxBodyBytes))
         router.add(middleware: MethodNotAllowed())
         router.add(middleware: NULCharacterRejection())
         let circuits: (@Sendable () -> [String: CircuitBreaker.State])? = breakers.map { breakers in
@@ -225,6 +231,8 @@ struct DaemonAssembly: Sendable {
         logger.info("serving", metadata: [
             "flow.store": "\(storeKind)", "flow.port": "\(configuration.port)",
             "flow.flows": "\(flows.joined(separator: ","))", "flow.providers": "\(modes.joined(separator: ","))",
+            "flow.max_body_bytes": "\(configuration.maxBodyBytes)",
+            "flow.rate_limit": "\(configuration.rateLimit.map { "\($0)" } ?? "off")",
         ])
     }
 

@@ -20,6 +20,8 @@ public import Steps
 /// | OpenAI prices (USD per 1M tokens) | | `FLOW_OPENAI_PRICES` (JSON) | `openai.prices` | `ModelPrices.defaults` |
 /// | retention by kind, interval, batch | | `FLOW_RETENTION`, `FLOW_RETENTION_INTERVAL`, `FLOW_RETENTION_BATCH` | | `RetentionPolicy` |
 /// | circuit breakers (all; per provider) | | `FLOW_BREAKERS`, `FLOW_BREAKERS_<PROVIDER>` | | 5 failures in 30s, open 30s |
+/// | largest request body (bytes) | | `FLOW_MAX_BODY_BYTES` | | 1 MiB |
+/// | requests per key (per address on public routes) | | `FLOW_RATE_LIMIT`, `_PER_SECOND`, `_BURST` | | 100/s, burst 200 |
 ///
 /// Prices merge by model: each model a source names replaces that model's price from the sources
 /// below it (`DaemonConfiguration+Prices.swift`).
@@ -45,6 +47,10 @@ public struct DaemonConfiguration: Sendable, Hashable {
         public var retention: RetentionPolicy?
         /// The providers' circuit breakers; `.some(nil)`: turned off (`DaemonConfiguration+Breakers.swift`).
         public var breakers: CircuitBreakers.Configuration??
+        /// The largest request body (`DaemonConfiguration+Limits.swift`).
+        public var maxBodyBytes: Int?
+        /// The API's rate limit; `.some(nil)`: turned off (`DaemonConfiguration+Limits.swift`).
+        public var rateLimit: RequestRateLimit??
 
         public init(port: Int? = nil, host: String? = nil, workflows: String? = nil, database: String? = nil,
                     logFormat: LogFormat? = nil, logLevel: Logger.Level? = nil, corsOrigins: [String]? = nil,
@@ -98,6 +104,13 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// The providers' circuit breakers (`CircuitBreakers`); nil: off (`FLOW_BREAKERS=off`).
     public var breakers: CircuitBreakers.Configuration? = CircuitBreakers.Configuration()
 
+    /// The largest request body any route reads (`RequestBodyLimit`); a larger one is 413.
+    public var maxBodyBytes: Int = RequestBodyLimit<FlowRequestContext>.defaultBytes
+
+    /// Requests per API key, and per address on the public routes (`RequestRateLimiting`); nil: off
+    /// (`FLOW_RATE_LIMIT=off`).
+    public var rateLimit: RequestRateLimit? = RequestRateLimit()
+
     public init(
         port: Int, host: String, workflows: String, database: String?, logFormat: LogFormat,
         logLevel: Logger.Level = .info
@@ -131,6 +144,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
         configuration.openaiPrices = resolvePrices(layers)
         configuration.retention = layers.lazy.compactMap(\.retention).first ?? RetentionPolicy()
         configuration.breakers = layers.lazy.compactMap(\.breakers).first ?? CircuitBreakers.Configuration()
+        configuration.maxBodyBytes = layers.lazy.compactMap(\.maxBodyBytes).first
+            ?? RequestBodyLimit<FlowRequestContext>.defaultBytes
+        configuration.rateLimit = layers.lazy.compactMap(\.rateLimit).first ?? RequestRateLimit()
         return configuration
     }
 
@@ -154,6 +170,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
         if let text = nonEmpty("FLOW_OPENAI_PRICES") { layer.openaiPrices = try parsePricesVariable(text) }
         layer.retention = try retentionPolicy(variables)
         layer.breakers = try breakerConfiguration(variables)
+        layer.maxBodyBytes = try maxBodyBytes(variables)
+        layer.rateLimit = try rateLimit(variables)
         return layer
     }
 

@@ -4,7 +4,7 @@ public import Steps
 
 /// The daemon's metrics through swift-metrics (exported by the Prometheus backend at `/metrics`):
 /// instances by status, transitions, step latency, provider errors, timer lateness, claim batch
-/// size, schedule fires, model tokens and cost. Each metric's handler is made once per label set
+/// size, schedule fires, model tokens and cost, API requests refused by the rate limit. Each metric's handler is made once per label set
 /// (`MetricHandles`).
 public struct RuntimeMetrics: Sendable {
     /// Where the metrics go: the bootstrapped backend by default.
@@ -74,6 +74,11 @@ public struct RuntimeMetrics: Sendable {
     /// Records of a retention kind one run purged.
     public func retentionPurged(kind: String, count: Int) {
         handles.counter("flow_retention_purged_total", [("kind", kind)]).increment(by: Int64(max(0, count)))
+    }
+
+    /// An API request refused with 429 by the rate limit, by kind of caller (`key`, `address`).
+    public func rateLimited(caller: String) {
+        handles.counter("flow_http_rate_limited_total", [("caller", caller)]).increment()
     }
 
     /// A circuit's state: `flow_circuit_state{circuit, state}` is 1 for the state it is in, 0 for the

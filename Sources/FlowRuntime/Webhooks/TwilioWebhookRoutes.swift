@@ -105,8 +105,7 @@ public enum TwilioWebhookRoutes {
     static func verifiedForm(
         _ request: Request, configuration: TwilioWebhookConfiguration, logger: Logger
     ) async throws -> [(String, String)]? {
-        var request = request
-        let buffer = try await request.collectBody(upTo: 256 * 1024)
+        let buffer = try await request.collectedBody()
         guard let form = FormEncoding.decode(String(buffer: buffer)) else { return nil }
         let signature = request.headers[.init("X-Twilio-Signature")!]
         let url = configuration.publicURL + request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")

@@ -2,8 +2,12 @@ public import FlowEngine
 import Crypto
 import Synchronization
 
-/// A token bucket per API key, on the caller's clock. AeroAPI limits result sets per key
-/// (contracts README §2.4); every page fetched takes a token.
+/// A token bucket per key, on the caller's clock. AeroAPI limits result sets per key
+/// (contracts README §2.4); every page fetched takes a token. The daemon's API limits requests
+/// per caller with the same buckets (`RequestRateLimiting`).
+///
+/// Memory stays bounded however many keys pass: past `prunedAbove` buckets, those refilled to
+/// capacity are dropped, since a full bucket and a missing one grant the same.
 ///
 /// When the bucket is empty the step fails `transient` with `retryAfter` set to when the next
 /// token arrives, rather than sleeping: a sleeping step would hold an executor slot and could
@@ -29,19 +33,27 @@ public final class RateLimiter: Sendable {
     }
 
     public let plan: Plan
+    /// How many buckets are kept before the full ones are dropped.
+    public let prunedAbove: Int
     private let buckets = Mutex<[String: (tokens: Double, at: Instant)]>([:])
 
-    public init(plan: Plan) {
+    public init(plan: Plan, prunedAbove: Int = 10_000) {
         self.plan = plan
+        self.prunedAbove = max(prunedAbove, 1)
     }
+
+    /// How many buckets are held now.
+    public var bucketCount: Int { buckets.withLock { $0.count } }
 
     /// Takes a token for `key` at `now`; nil when granted, else how long until one is available.
     public func acquire(key: String, now: Instant) -> TimeSpan? {
         let id = Self.fingerprint(key)
         return buckets.withLock { buckets in
+            if buckets[id] == nil, buckets.count >= prunedAbove {
+                buckets = buckets.filter { refilled($0.value, at: now) < Double(plan.capacity) }
+            }
             var bucket = buckets[id] ?? (Double(plan.capacity), now)
-            let elapsed = max(Double((now - bucket.at).milliseconds), 0)
-            bucket.tokens = min(Double(plan.capacity), bucket.tokens + elapsed / Double(max(plan.interval.milliseconds, 1)))
+            bucket.tokens = refilled(bucket, at: now)
             bucket.at = max(now, bucket.at)
             if bucket.tokens >= 1 {
                 bucket.tokens -= 1
@@ -52,6 +64,12 @@ public final class RateLimiter: Sendable {
             let missing = (1 - bucket.tokens) * Double(plan.interval.milliseconds)
             return TimeSpan(milliseconds: max(Int64(missing.rounded(.up)), 1))
         }
+    }
+
+    /// The tokens `bucket` holds at `now`.
+    private func refilled(_ bucket: (tokens: Double, at: Instant), at now: Instant) -> Double {
+        let elapsed = max(Double((now - bucket.at).milliseconds), 0)
+        return min(Double(plan.capacity), bucket.tokens + elapsed / Double(max(plan.interval.milliseconds, 1)))
     }
 
     /// Keys are held as hashes, so a heap dump or debug print shows no secret: the first 12

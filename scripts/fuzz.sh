@@ -126,10 +126,10 @@ for target in "${targets[@]}"; do
         -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" > "$log" 2>&1
     rc=$?
     set -e
-    read -r user system < "$logs/$target-$stamp.time" || { user=0; system=0; }
+    read -r user system < <(tail -n 1 "$logs/$target-$stamp.time") || { user=0; system=0; }
     cpu=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.1f", u + s }')
     runs=$(stat number_of_executed_units "$log")
-    rate=$(awk -v r="$runs" -v c="$cpu" 'BEGIN { printf "%.0f", c > 0 ? r / c : 0 }')
+    rate=$(awk -v r="$runs" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')
     size=$(ls "$corpus" | wc -l)
     bytes=$(du -sk "$corpus" | cut -f1)
     found=$(find "$crashes" -type f -newer "$marker" \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' \) | wc -l)

@@ -40,7 +40,10 @@ struct ChaosReport {
         var cursor: InstanceCursor?
         while true {
             let page = try await store.instances(matching: InstanceFilter(flow: ChaosFlow.name, limit: 1_000, after: cursor))
-            for record in page { if let tag = record.idempotencyKey { byTag[tag] = record } }
+            // The API stores an Idempotency-Key as `api/<agency>/<key>`.
+            for record in page {
+                if let key = record.idempotencyKey, let tag = key.split(separator: "/").last { byTag[String(tag)] = record }
+            }
             guard page.count == 1_000, let last = page.last else { return byTag }
             cursor = InstanceCursor(createdAt: last.createdAt, id: last.id)
         }

@@ -21,7 +21,8 @@ enum ChaosRun {
         APIBenchmark.raiseOpenFileLimit()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("flow-chaos-\(options.seed)").path
         try FileManager.default.createDirectory(atPath: scratch + "/workflows", withIntermediateDirectories: true)
-        let fake = FakeProviderServer(faults: FaultPlan(rate: options.faultRate, seed: options.seed))
+        let fake = FakeProviderServer(faults: FaultPlan(
+            rate: options.faultRate, seed: options.seed, providers: [.twilio, .aeroapi, .openai, .backend]))
         fake.faults.setPaused(true)
         let fakeBase = try await fake.start()
         try ChaosFlow.yaml(backend: fakeBase).write(

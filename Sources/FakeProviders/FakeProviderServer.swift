@@ -48,13 +48,19 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
     }
 
     public let configuration: Configuration
+    /// The faults requests draw (none unless a plan is given) and what was injected.
+    public let faults: FaultInjector
     let state: Mutex<FakeState>
     /// The fake's clock for `date_created` (wall clock unless a test sets another).
     let clock: @Sendable () -> Instant
     private let server = Mutex<Task<Void, any Error>?>(nil)
 
-    public init(configuration: Configuration = Configuration(), clock: @escaping @Sendable () -> Instant = FakeProviderServer.wallClock) {
+    public init(
+        configuration: Configuration = Configuration(), faults: FaultPlan = .none,
+        clock: @escaping @Sendable () -> Instant = FakeProviderServer.wallClock
+    ) {
         self.configuration = configuration
+        self.faults = FaultInjector(plan: faults)
         self.clock = clock
         self.state = Mutex(FakeState())
     }
@@ -88,6 +94,13 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
     public var acceptedMessages: [FakeMessage] { state.withLock { $0.messages } }
     /// How many creates Twilio accepted: the count crash tests check for exactly-once effects.
     public var acceptedCount: Int { state.withLock { $0.messages.count } }
+    /// Accepted messages counted per key (`key` names a message's effect, e.g. from its body):
+    /// a count above 1 is a duplicate send.
+    public func acceptedCounts(by key: (FakeMessage) -> String) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for message in acceptedMessages { counts[key(message), default: 0] += 1 }
+        return counts
+    }
     /// Every request that reached a fake, valid or not, per provider.
     public func requestCount(_ provider: FakeProvider) -> Int { state.withLock { $0.requestCounts[provider] ?? 0 } }
     /// Bodies of the chat requests OpenAI received, decoded.
@@ -97,13 +110,15 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
 
     /// Answers one request, as the HTTP server does.
     public func handle(_ request: FakeRequest) async -> HTTPResponseSpec {
-        let path = request.path
-        if path.hasPrefix("/2010-04-01/Accounts/") { return await handleTwilio(request) }
-        if path.hasPrefix("/aeroapi/flights/") { return await handleAeroAPI(request) }
-        if path == "/v1/chat/completions" { return await handleOpenAI(request) }
-        if path.hasPrefix("/backend/") { return await handleBackend(request) }
-        if path == "/openmeteo/v1/forecast" { return await handleOpenMeteo(request) }
-        return HTTPResponseSpec(status: 404, headers: [("Content-Type", "text/plain")], text: "no fake at \(path)")
+        switch Self.provider(of: request.path) {
+        case .twilio: return await handleTwilio(request)
+        case .aeroapi: return await handleAeroAPI(request)
+        case .openai: return await handleOpenAI(request)
+        case .backend: return await handleBackend(request)
+        case .openmeteo: return await handleOpenMeteo(request)
+        case nil:
+            return HTTPResponseSpec(status: 404, headers: [("Content-Type", "text/plain")], text: "no fake at \(request.path)")
+        }
     }
 
     /// The next script entry for a valid request to `provider` (`.normal` when none is queued).
@@ -121,13 +136,14 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
     }
 
     /// In-process transport: the same answers as over HTTP, without sockets. Delays longer than
-    /// the timeout end in `TransportError.timeout`, as a real client's deadline would.
+    /// the timeout end in `TransportError.timeout`, as a real client's deadline would; a reset
+    /// connection (a fault) ends in `TransportError.connection`.
     public func send(_ request: HTTPRequestSpec, timeout: TimeSpan?) async throws(TransportError) -> HTTPResponseSpec {
         guard let fake = FakeRequest(method: request.method.rawValue, url: request.url, headers: request.headers, body: request.body)
         else { throw TransportError(.invalidRequest, "unparseable URL") }
         let limit = timeout ?? .seconds(30)
-        let answer = await withTaskGroup(of: HTTPResponseSpec?.self) { group in
-            group.addTask { await self.handle(fake) }
+        let answer = await withTaskGroup(of: FakeAnswer?.self) { group in
+            group.addTask { await self.answer(fake) }
             group.addTask {
                 try? await Task.sleep(for: .milliseconds(limit.milliseconds))
                 return nil
@@ -136,8 +152,12 @@ public final class FakeProviderServer: HTTPTransport, Sendable {
             group.cancelAll()
             return first
         }
-        guard let answer else { throw TransportError(.timeout, "no response before the deadline") }
-        return answer
+        switch answer {
+        case .response(let response): return response
+        case .reset: throw TransportError(.connection, "connection reset by peer")
+        // A stall is longer than any client's timeout: the deadline ends it first.
+        case .stallThenReset, nil: throw TransportError(.timeout, "no response before the deadline")
+        }
     }
 
     // MARK: HTTP hosting
@@ -206,12 +226,23 @@ struct FakeState {
     var forecasts: [String: FakeForecast] = [:]
 }
 
-/// Hummingbird responder forwarding every request to `FakeProviderServer.handle`.
+/// The responder's context: the basic one plus the connection, which a fault may reset.
+struct FakeRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
+/// Hummingbird responder forwarding every request to `FakeProviderServer.answer` (faults, then `handle`).
 struct FakeResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = FakeRequestContext
     let fake: FakeProviderServer
 
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+    func respond(to request: Request, context: FakeRequestContext) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 1 << 20)
         let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
@@ -219,7 +250,15 @@ struct FakeResponder: HTTPResponder {
         guard let fakeRequest = FakeRequest(
             method: request.method.rawValue, url: target, headers: headers, body: Array(buffer: body))
         else { return Response(status: .badRequest) }
-        let answer = await fake.handle(fakeRequest)
+        let answer: HTTPResponseSpec
+        switch await fake.answer(fakeRequest) {
+        case .response(let response): answer = response
+        case .reset:
+            return await Self.reset(context.channel)
+        case .stallThenReset(let stall):
+            try? await Task.sleep(for: .milliseconds(stall.milliseconds))
+            return await Self.reset(context.channel)
+        }
         var fields = HTTPFields()
         for header in answer.headers {
             if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
@@ -227,5 +266,14 @@ struct FakeResponder: HTTPResponder {
         return Response(
             status: .init(code: answer.status), headers: fields,
             body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    /// Resets the connection (SO_LINGER 0, then close: the client reads ECONNRESET, no answer).
+    static func reset(_ channel: any Channel) async -> Response {
+        if let socket = channel as? any SocketOptionProvider {
+            try? await socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        }
+        try? await channel.close()
+        return Response(status: .internalServerError)
     }
 }

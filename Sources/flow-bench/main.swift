@@ -33,6 +33,9 @@ let cases: [(name: String, summary: String, run: () async throws -> Void)] = [
     ("notify", "100 notify.send at once vs a 150 ms fake Twilio: end-to-end p50/p95/p99 (Postgres)", {
         try await NotifyBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
     }),
+    ("chaos", "N instances on 2–3 daemons on Postgres: provider faults, SIGKILLs, a Postgres restart; lost/duplicated (scripts/chaos.sh)", {
+        try await ChaosRun.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
+    }),
     ("timers", "timer lateness p50/p95/p99 with 100,000 waiting instances (Postgres)", {
         try await TimerBenchmark.run(postgresURL: ProcessInfo.processInfo.environment["FLOW_BENCH_POSTGRES_URL"])
     }),

@@ -9,7 +9,8 @@ public import Steps
 /// message list), `resend` calls again (the step deduplicates, or a repeat is harmless), `alert`
 /// gives up with an operations alert. A step's attempt after the ledger knew the effect runs with
 /// `StepContext.rerun` set, so a step that deduplicates itself knows to look. A call whose outcome is
-/// unknown is never sent again blindly: a timeout is recorded as in doubt, not as failed.
+/// unknown is never sent again blindly: a timeout or a failed connection is recorded as in doubt,
+/// not as failed.
 public struct EffectLedger<Store: FlowStore>: Sendable {
     public let store: Store
 
@@ -107,11 +108,19 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
             result = value
             providerID = value["sid"]?.stringValue ?? value["id"]?.stringValue
         case .failure(let failure):
-            status = failure.errorClass == .timeout ? .inDoubt : .failed
+            status = Self.mayHaveHappened(failure) ? .inDoubt : .failed
             result = Self.value(of: failure)
         }
         try? await store.completeEffect(key: key, status: status, result: result, providerID: providerID)
         return outcome
+    }
+
+    /// Whether the call may have reached the provider although no answer came back: a timeout,
+    /// or a connection that failed (a reset can come after the provider accepted the request).
+    /// Such a call is in doubt — the next attempt resolves it by the step's policy — never a
+    /// plain failure that a retry would send again.
+    static func mayHaveHappened(_ failure: StepFailure) -> Bool {
+        failure.errorClass == .timeout || failure.code == "transport.connection"
     }
 
     static func value(of failure: StepFailure) -> Value {

@@ -15,9 +15,6 @@ start_postgres() {
     export FLOW_TEST_POSTGRES_URL
     # scripts/schemathesis.sh's daemon gets a database of its own, untouched by the tests.
     SCHEMATHESIS_POSTGRES_URL=$(createdb_throwaway flow_schemathesis)
-    # For the restart test (Tests/FlowDaemonTests): `pg_ctl -D "$FLOW_TEST_POSTGRES_DATA" restart`,
-    # run through `runuser -u postgres --` when the tests run as root.
-    export FLOW_TEST_POSTGRES_DATA="$THROWAWAY_PG_DATA"
     echo "test.sh: PostgreSQL on 127.0.0.1:$THROWAWAY_PG_PORT (data in $THROWAWAY_PG_DATA)"
 }
 

@@ -231,10 +231,6 @@ enum TestPostgres {
     }
 
     static let url = ProcessInfo.processInfo.environment["FLOW_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    /// Its data directory, for the restart test.
-    static let dataDirectory = ProcessInfo.processInfo.environment["FLOW_TEST_POSTGRES_DATA"].flatMap {
-        $0.isEmpty ? nil : $0
-    }
 
     /// A new, empty database on the test cluster (the daemons need their own: one URL, no schema).
     static func freshDatabase() async throws -> String {
@@ -252,20 +248,5 @@ enum TestPostgres {
         }
         components.path = "/" + name
         return components.string ?? url
-    }
-
-    /// `pg_ctl restart -m fast` on the test cluster (as the `postgres` user when we are root).
-    static func restart() async throws {
-        guard let dataDirectory else {
-            throw StoreError(.unavailable, "FLOW_TEST_POSTGRES_DATA is not set")
-        }
-        let pgctl = ProcessInfo.processInfo.environment["FLOW_TEST_PG_CTL"] ?? "pg_ctl"
-        // As the `postgres` user when we are root; posix_spawn + waitpid (`OwnPostgresCluster.run`).
-        do {
-            try await OwnPostgresCluster.run([pgctl, "-D", dataDirectory, "-m", "fast", "-w", "-l",
-                                        (dataDirectory as NSString).appendingPathComponent("server.log"), "restart"])
-        } catch {
-            throw StoreError(.unavailable, "\(error)")
-        }
     }
 }

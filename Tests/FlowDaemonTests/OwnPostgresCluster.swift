@@ -54,6 +54,14 @@ final class OwnPostgresCluster: Sendable {
         try await Self.run(["pg_ctl", "-D", directory, "-m", "fast", "-w", "stop"])
     }
 
+    /// `pg_ctl restart -m fast`: every connection dropped, the server up again.
+    func restart() async throws {
+        try await Self.run([
+            "pg_ctl", "-D", directory, "-m", "fast", "-w", "-l",
+            (directory as NSString).appendingPathComponent("server.log"), "restart",
+        ])
+    }
+
     /// Stops the server (immediately) and deletes the directory.
     func destroy() {
         try? Self.runBlocking(["pg_ctl", "-D", directory, "-m", "immediate", "-w", "stop"])

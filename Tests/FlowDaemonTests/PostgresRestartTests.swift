@@ -6,12 +6,14 @@ import Testing
 extension DurabilityTests {
     @Test("Postgres restarts mid-run (pg_ctl restart -m fast, twice): the daemons reconnect, exactly once")
     func postgresRestart() async throws {
-        guard TestPostgres.url != nil, TestPostgres.dataDirectory != nil else {
-            print("skipped: FLOW_TEST_POSTGRES_URL or FLOW_TEST_POSTGRES_DATA is not set (scripts/test.sh sets both)")
+        guard OwnPostgresCluster.available else {
+            print("skipped: FLOW_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)")
             return
         }
-        let database = try await TestPostgres.freshDatabase()
-        let harness = try await DurabilityHarness.make(scale: .fromEnvironment(instances: 200), database: database)
+        // A cluster of its own: the other tests share scripts/test.sh's and must not see the restarts.
+        let cluster = try await OwnPostgresCluster.make()
+        defer { cluster.destroy() }
+        let harness = try await DurabilityHarness.make(scale: .fromEnvironment(instances: 200), database: cluster.url)
         defer { Task { await harness.cleanUp() } }
         let started = ContinuousClock.now
         try await harness.createInstances()
@@ -20,7 +22,7 @@ extension DurabilityTests {
         var restarts = 0
         for _ in 0..<2 {
             try await Task.sleep(for: .milliseconds(Int.random(in: 800...1600)))
-            try await TestPostgres.restart()
+            try await cluster.restart()
             restarts += 1
         }
         let counts = try await harness.waitUntilFinished(timeout: .seconds(60))

@@ -28,23 +28,7 @@ final class ChaosDaemon: Sendable {
             "serve", "--host", "127.0.0.1", "--port", String(port), "--workflows", workflows, "--database", database,
             "--lease", lease, "--log-level", "warning",
         ]
-        var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("TWILIO_") || key.hasPrefix("FLOW_") || key == "AEROAPI_KEY"
-            || key == "OPENAI_API_KEY"
-        {
-            env[key] = nil
-        }
-        let configuration = fake.configuration
-        env["TWILIO_ACCOUNT_SID"] = configuration.twilioAccountSid
-        env["TWILIO_AUTH_TOKEN"] = configuration.twilioAuthToken
-        env["TWILIO_MESSAGING_SERVICE_SID"] = "MG" + String(repeating: "c", count: 32)
-        env["AEROAPI_KEY"] = configuration.aeroapiKey
-        env["OPENAI_API_KEY"] = configuration.openaiKey
-        let endpoints = ProviderEndpoints.local(fakeBase)
-        env["FLOW_TWILIO_URL"] = endpoints.twilio
-        env["FLOW_AEROAPI_URL"] = endpoints.aeroapi
-        env["FLOW_OPENAI_URL"] = endpoints.openai
-        env["FLOW_OPENMETEO_URL"] = endpoints.openmeteo
+        var env = fake.configuration.daemonEnvironment(base: fakeBase)
         env["FLOW_HTTP_ALLOW_HOSTS"] = String(fakeBase.dropFirst("http://".count))
         environment = env
     }

@@ -108,23 +108,7 @@ final class DaemonProcess: Sendable {
     }
 
     private func environment() -> [String: String] {
-        var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("TWILIO_") || key.hasPrefix("FLOW_") || key == "AEROAPI_KEY"
-            || key == "OPENAI_API_KEY"
-        {
-            env[key] = nil
-        }
-        env["TWILIO_ACCOUNT_SID"] = fakeConfiguration.twilioAccountSid
-        env["TWILIO_AUTH_TOKEN"] = fakeConfiguration.twilioAuthToken
-        env["TWILIO_MESSAGING_SERVICE_SID"] = "MG" + String(repeating: "c", count: 32)
-        env["AEROAPI_KEY"] = fakeConfiguration.aeroapiKey
-        env["OPENAI_API_KEY"] = fakeConfiguration.openaiKey
-        let endpoints = ProviderEndpoints.local(fakeBaseURL)
-        env["FLOW_TWILIO_URL"] = endpoints.twilio
-        env["FLOW_AEROAPI_URL"] = endpoints.aeroapi
-        env["FLOW_OPENAI_URL"] = endpoints.openai
-        env["FLOW_OPENMETEO_URL"] = endpoints.openmeteo
-        return env
+        fakeConfiguration.daemonEnvironment(base: fakeBaseURL)
     }
 
     private func waitHealthy(_ child: Process) async throws {

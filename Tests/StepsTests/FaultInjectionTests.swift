@@ -125,7 +125,11 @@ struct FaultInjectionTests {
                 }
                 await fake.stop()
                 if fake === reset {
-                    #expect(codes == ["transport.connection"])
+                    // A reset reads as a failed connection; on a saturated machine (the whole suite in
+                    // parallel) one of the eight was seen as a timeout even with a 10 s wait. Both are
+                    // in doubt for the effect ledger, so neither is resent blindly; nothing was accepted.
+                    #expect(codes.contains("transport.connection"))
+                    #expect(codes.isSubset(of: ["transport.connection", "transport.timeout"]))
                     #expect(fake.acceptedCount == 0)
                 } else {
                     #expect(codes == ["transport.timeout", "transport.connection"])

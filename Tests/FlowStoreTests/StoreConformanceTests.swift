@@ -113,7 +113,12 @@ enum Harnesses {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("flow.sqlite").path
         var stores: [SQLiteFlowStore] = []
-        for _ in 0..<count { stores.append(try await SQLiteFlowStore.open(.file(path: path), adding: TravelSchema.schema)) }
+        // A minute's wait for the write lock, not the default 10 s: racing checks put up to 16 writers
+        // on one file, and with the whole suite running beside them on 2 cores an unlucky writer
+        // (SQLite's busy handler is not fair) waited past 10 s ("database is locked").
+        for _ in 0..<count {
+            stores.append(try await SQLiteFlowStore.open(.file(path: path), busyTimeout: .seconds(60), adding: TravelSchema.schema))
+        }
         do { try await body(stores) } catch {
             for store in stores { try? await store.close() }
             throw error

@@ -47,7 +47,10 @@ final class ChaosDaemon: Sendable {
         child.standardInput = FileHandle.nullDevice
         try child.run()
         try? handle.close()
-        process.withLock { $0 = child }
+        // An earlier child still recorded (its exit maybe unseen) is not left behind.
+        if let earlier = process.withLock({ p in defer { p = child }; return p }) {
+            kill(earlier.processIdentifier, SIGKILL)
+        }
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             guard child.isRunning else { throw BenchError("\(name) exited with \(child.terminationStatus); see \(log)") }
@@ -68,15 +71,15 @@ final class ChaosDaemon: Sendable {
         child.waitUntilExit()
     }
 
-    /// SIGTERM and wait up to 10 s, then SIGKILL.
+    /// SIGTERM and wait up to 10 s, then SIGKILL — whatever `Process.isRunning` says: once the run
+    /// has restarted PostgreSQL, whose new server inherits this process's descriptors, Foundation
+    /// can miss a child's exit or state, and a daemon left running here outlived the run.
     func stop() async {
         guard let child = process.withLock({ p in defer { p = nil }; return p }) else { return }
-        guard child.isRunning else { return }
         kill(child.processIdentifier, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(10)
         while child.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if child.isRunning { kill(child.processIdentifier, SIGKILL) }
-        child.waitUntilExit()
+        kill(child.processIdentifier, SIGKILL)
     }
 
     var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }

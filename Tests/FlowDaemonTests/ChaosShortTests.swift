@@ -30,13 +30,28 @@ extension DurabilityTests {
         let status = try await Blocking.run {
             try Self.spawnAndWait([bench] + arguments, environment: environment, output: output)
         }
+        let leaked = Self.killDaemons(using: cluster.url)
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         print(text)
+        #expect(leaked.isEmpty, "flow-bench chaos left daemons running: \(leaked)")
         #expect(status == 0, "flow-bench chaos failed (wait status \(status)):\n\(text)")
         #expect(text.contains(", 0 lost"), "\(text)")
         #expect(text.contains("0 duplicated"), "\(text)")
         #expect(text.contains("PASSED"), "\(text)")
         #expect(text.contains("PostgreSQL restarted"), "\(text)")
+    }
+
+    /// SIGKILLs every `flowctl serve` still running on `database` (the run's own cluster) and returns
+    /// their pids: the driver must have stopped them all.
+    static func killDaemons(using database: String) -> [Int32] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? []
+        return pids.filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            guard command.contains("flowctl serve"), command.contains(database) else { return false }
+            kill(pid, SIGKILL)
+            return true
+        }
     }
 
     /// Runs `command` with posix_spawn, its output into `output`, and waits with waitpid: the run

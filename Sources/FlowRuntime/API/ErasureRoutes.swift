@@ -56,7 +56,7 @@ public enum ErasureRoutes {
             }
             return .phone(text)
         case (nil, let trip?):
-            guard let text = trip.stringValue, !text.isEmpty, text.count <= 200 else {
+            guard let text = trip.stringValue, !text.isEmpty, text.unicodeScalars.count <= 200 else {
                 throw APIError.unprocessable("trip_id: must be non-empty text of at most 200 characters")
             }
             return .trip(text)

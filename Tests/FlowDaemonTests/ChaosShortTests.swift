@@ -28,7 +28,7 @@ extension DurabilityTests {
         settings["FLOW_BENCH_POSTGRES_URL"] = cluster.url
         let environment = settings
         let status = try await Blocking.run {
-            try Self.spawnAndWait([bench] + arguments, environment: environment, output: output)
+            try ChildCommand.run([bench] + arguments, environment: environment, output: output)
         }
         let leaked = Self.killDaemons(using: cluster.url)
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
@@ -52,28 +52,5 @@ extension DurabilityTests {
             kill(pid, SIGKILL)
             return true
         }
-    }
-
-    /// Runs `command` with posix_spawn, its output into `output`, and waits with waitpid: the run
-    /// restarts PostgreSQL, whose server then holds the pipes Foundation's Process watches, and
-    /// Process never sees the driver exit (the same reason as `OwnPostgresCluster.runBlocking`).
-    static func spawnAndWait(_ command: [String], environment: [String: String], output: String) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in argv + envp { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
-        guard spawned == 0 else {
-            throw OwnPostgresCluster.CommandError(description: "cannot run \(command[0]): errno \(spawned)")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return status
     }
 }

@@ -73,27 +73,14 @@ final class OwnPostgresCluster: Sendable {
         try await Blocking.run { try runBlocking(command, asPostgres: asPostgres) }
     }
 
-    /// Runs a PostgreSQL command (as the `postgres` user when we are root) with posix_spawn +
-    /// waitpid: Foundation's Process never saw `pg_ctl` exit while the server it started (a
-    /// grandchild) kept running, and waitUntilExit hung. stderr goes into the error.
+    /// Runs a PostgreSQL command (as the `postgres` user when we are root) to its end
+    /// (`ChildCommand`); stderr goes into the error.
     static func runBlocking(_ command: [String], asPostgres: Bool = true) throws {
         var arguments = command
         if asPostgres && getuid() == 0 { arguments = ["runuser", "-u", "postgres", "--"] + arguments }
         let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("own-pg-\(UUID()).err").path
         defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
-        guard spawned == 0 else { throw CommandError(description: "cannot run \(arguments[0]): errno \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let status = try ChildCommand.run(arguments, output: "/dev/null", errors: errorPath)
         guard status == 0 else {
             let text = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
             throw CommandError(description: "\(command.joined(separator: " ")) failed (wait status \(status)): \(text)")

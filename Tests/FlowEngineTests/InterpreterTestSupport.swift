@@ -30,11 +30,13 @@ enum Build {
 
     static func retry(
         _ attempts: Int, initial: String = "5s", factor: Double = 2, maxDelay: String = "1m",
-        jitter: RetryPolicy.Jitter = .none, budget: String? = nil, on: [ErrorClass] = []
+        jitter: RetryPolicy.Jitter = .none, budget: String? = nil, on: [ErrorClass] = [],
+        onExhausted: RetryPolicy.Exhausted? = nil
     ) -> RetryPolicy {
         RetryPolicy(maxAttempts: lit(.number(Double(attempts))), initial: lit(.string(initial)), factor: lit(.number(factor)),
                     maxDelay: lit(.string(maxDelay)), jitter: Located(jitter, at: here), budget: budget.map { lit(.string($0)) },
-                    on: on.map { Located($0, at: here) }, location: here)
+                    on: on.map { Located($0, at: here) }, onExhausted: onExhausted.map { Located($0, at: here) },
+                    location: here)
     }
 
     static func succeed(_ stateName: String, _ output: ValueTemplate? = nil) -> State {
@@ -89,6 +91,8 @@ func summary(_ actions: [InterpreterAction]) -> [String] {
             switch note.kind {
             case .deferred: "deferred \(note.details["from"]?.jsonText ?? "") -> \(note.details["to"]?.jsonText ?? "")"
             case .caught: "caught \(note.details["next"]?.stringValue ?? "")"
+            case .stepPaused: "paused #\(note.details["attempt"]?.intValue ?? 0) \(note.details["error"]?["code"]?.stringValue ?? "")"
+            case .resumed: "resumed \(note.details["action"]?.stringValue ?? "") by \(note.details["by"]?.stringValue ?? "-")"
             default: nil
             }
         }

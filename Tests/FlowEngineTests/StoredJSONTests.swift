@@ -25,7 +25,15 @@ import Testing
         .joining(Frame.Join(running: ["f2", "f3"], results: ["a": 1, "b": .instant(at)], pendingItems: [3, 4],
                             items: ["x", 2, nil], failures: ["c": FlowError(.transient, message: "boom")])),
         .finished(output: ["ok": true]), .failed(FlowError(.permanent, code: "E1", message: "no \"way\"")),
+        .paused(attempt("k"), error: FlowError(.transient, code: "twilio.20429", message: "slow down"), since: at),
+        .paused(resumed(attempt(nil), after: 3), error: FlowError(.timeout, message: "late"), since: at + .seconds(2)),
     ]
+
+    static func resumed(_ attempt: Frame.StepAttempt, after: Int) -> Frame.StepAttempt {
+        var resumed = attempt
+        resumed.resumedAfter = after
+        return resumed
+    }
 
     static var states: [InstanceState] {
         phases.enumerated().map { index, phase in

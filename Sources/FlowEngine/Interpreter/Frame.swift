@@ -16,6 +16,8 @@ public struct Frame: Sendable, Hashable, Codable {
         case awaitingStep(StepAttempt)
         /// A failed attempt waits for its backoff timer.
         case retrying(StepAttempt, timer: String)
+        /// The retries ran out on `error` (`on_exhausted: pause`): only a person's resume or cancel moves it.
+        case paused(StepAttempt, error: FlowError, since: Instant)
         /// A `wait` for a duration or an instant.
         case sleeping(timer: String, due: Instant, deferredFrom: Instant?)
         /// A `wait` for an event, bounded by `timer`.
@@ -32,10 +34,17 @@ public struct Frame: Sendable, Hashable, Codable {
     /// One step call across its attempts (the idempotency key is shared by every attempt).
     public struct StepAttempt: Sendable, Hashable, Codable {
         public var callID: String
+        /// Counts every attempt of the call, across resumes (a step sees 1 only on its first).
         public var attempt: Int
+        /// When the current round of attempts began: the first attempt, or the last resume (`budget` counts from it).
         public var firstAttemptAt: Instant
         public var idempotencyKey: String?
         public var arguments: Value
+        /// Attempts made before the last resume of a paused call; `max_attempts` counts those after it.
+        public var resumedAfter: Int?
+
+        /// Attempts in the current round: since the first attempt, or since the last resume.
+        public var roundAttempt: Int { attempt - (resumedAfter ?? 0) }
     }
 
     /// Children of a composite state and what they produced.

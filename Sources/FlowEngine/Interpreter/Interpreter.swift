@@ -56,6 +56,8 @@ public struct Interpreter: Sendable {
             context.approvalDecided(id: id, decision: decision)
         case .cancelRequested(let reason):
             context.cancel(reason: reason)
+        case .resumeRequested(let request):
+            context.resume(request)
         }
         context.drain()
         return context.finish()

@@ -7,6 +7,29 @@ public enum InterpreterEvent: Sendable, Hashable, Codable {
     case eventReceived(name: String, key: String?, payload: Value)
     case approvalDecided(id: String, decision: ApprovalDecision)
     case cancelRequested(reason: String)
+    /// A person resumes the instance's paused steps (`on_exhausted: pause`).
+    case resumeRequested(ResumeRequest)
+}
+
+/// A person's answer to a paused step: try again, or let its error go on.
+public struct ResumeRequest: Sendable, Hashable, Codable {
+    public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Another round of attempts under the step's retry policy (`max_attempts` and `budget` count afresh).
+        case retry
+        /// The error that paused it goes to the step's `catch` clauses, or fails the flow.
+        case fail
+    }
+
+    public var action: Action
+    /// Who resumed it (a key's or a person's name).
+    public var by: String?
+    public var note: String?
+
+    public init(_ action: Action, by: String? = nil, note: String? = nil) {
+        self.action = action
+        self.by = by
+        self.note = note
+    }
 }
 
 /// A failed step call as the interpreter sees it.

@@ -12,7 +12,7 @@ extension TransitionContext {
         if let previous {
             attempt = Frame.StepAttempt(
                 callID: state.nextID("c"), attempt: previous.attempt + 1, firstAttemptAt: previous.firstAttemptAt,
-                idempotencyKey: previous.idempotencyKey, arguments: previous.arguments)
+                idempotencyKey: previous.idempotencyKey, arguments: previous.arguments, resumedAfter: previous.resumedAfter)
         } else {
             var arguments: [String: Value] = [:]
             arguments.reserveCapacity(step.arguments.count)
@@ -79,6 +79,12 @@ extension TransitionContext {
                                      timer: timer), in: frameID)
                 return
             }
+            if let policy = step.retry, policy.exhausted == .pause, policy.retriedClasses.contains(error.errorClass) {
+                setPhase(frameID, .paused(attempt, error: error.flowError, since: now))
+                emit(.stepPaused(state: stateName, step: step.step.value, attempt: attempt.attempt, error: error.flowError),
+                     in: frameID)
+                return
+            }
             raise(frameID, error.flowError)
         } catch {
             raise(frameID, error)
@@ -94,14 +100,14 @@ extension TransitionContext {
         guard let maxAttempts = maxValue.intValue else {
             throw FlowError(.expression, message: "\(policy.location): max_attempts must be an integer")
         }
-        guard attempt.attempt < maxAttempts else { return nil }
+        guard attempt.roundAttempt < maxAttempts else { return nil }
         let factorValue = try policy.factor.map { (t) throws(FlowError) in try evaluate(t, in: frameID) }
         let backoff = RetryBackoff(
             initial: try policy.initial.map { (t) throws(FlowError) in try evaluateDuration(t, in: frameID) } ?? .seconds(1),
             factor: factorValue?.numberValue ?? 2,
             maxDelay: try policy.maxDelay.map { (t) throws(FlowError) in try evaluateDuration(t, in: frameID) } ?? .minutes(5),
             jitter: policy.jitter?.value ?? .none)
-        var delay = backoff.delay(afterAttempt: attempt.attempt, instanceID: state.instanceID)
+        var delay = backoff.delay(afterAttempt: attempt.roundAttempt, instanceID: state.instanceID)
         if let after = error.retryAfter, after > delay { delay = after }
         let wake = now + delay
         if let budgetTemplate = policy.budget {
@@ -109,5 +115,47 @@ extension TransitionContext {
             guard wake <= attempt.firstAttemptAt + budget else { return nil }
         }
         return wake
+    }
+}
+
+/// Paused steps (`on_exhausted: pause`) and a person's resume.
+extension TransitionContext {
+    /// Resumes every paused frame, in frame order: `retry` calls the step again with a fresh round of
+    /// attempts (the attempt number keeps counting, so a step knows it ran before); `fail` lets the
+    /// error that paused it go on to its `catch` clauses, or fail the flow.
+    mutating func resume(_ request: ResumeRequest) {
+        let paused = state.frames.values.sorted { $0.id < $1.id }.compactMap { frame -> (Frame, Frame.StepAttempt, FlowError)? in
+            guard case .paused(let attempt, let error, _) = frame.phase else { return nil }
+            return (frame, attempt, error)
+        }
+        guard !paused.isEmpty else {
+            emit(.ignored(reason: "nothing is paused"))
+            return
+        }
+        for (frame, attempt, error) in paused {
+            // An earlier frame's error may have ended this one (a failed branch cancels its siblings).
+            guard !state.status.isFinished, let index = frameIndex(frame.id),
+                  case .paused = state.frames.values[index].phase
+            else { continue }
+            guard case .step(let step)? = definition(of: frame)?.kind else {
+                raise(frame.id, error)
+                continue
+            }
+            emit(.resumed(state: frame.state, step: step.step.value, action: request.action, by: request.by,
+                          note: request.note), in: frame.id)
+            switch request.action {
+            case .retry:
+                var round = attempt
+                round.resumedAfter = attempt.attempt
+                round.firstAttemptAt = now
+                do throws(FlowError) {
+                    try callStep(frame.id, step, retryOf: round)
+                } catch {
+                    raise(frame.id, error)
+                }
+            case .fail:
+                raise(frame.id, error)
+            }
+        }
     }
 }

@@ -96,7 +96,7 @@ extension FlowDocumentReader {
     }
 
     func retry(_ node: YAMLNode) -> RetryPolicy? {
-        let keys = ["max_attempts", "initial", "factor", "max_delay", "jitter", "budget", "on"]
+        let keys = ["max_attempts", "initial", "factor", "max_delay", "jitter", "budget", "on", "on_exhausted"]
         guard let entries = reader.mapping(node, "retry", allowed: keys) else { return nil }
         let at = reader.location(node)
         guard let attempts = required(entries, "max_attempts", in: "retry", at: at) else { return nil }
@@ -105,7 +105,9 @@ extension FlowDocumentReader {
             factor: entries["factor"].map(reader.template), maxDelay: entries["max_delay"].map(reader.template),
             jitter: entries["jitter"].flatMap { reader.choice($0, "jitter", as: RetryPolicy.Jitter.self) },
             budget: entries["budget"].map(reader.template),
-            on: entries["on"].map { reader.errorClasses($0, "on") } ?? [], location: at)
+            on: entries["on"].map { reader.errorClasses($0, "on") } ?? [],
+            onExhausted: entries["on_exhausted"].flatMap { reader.choice($0, "on_exhausted", as: RetryPolicy.Exhausted.self) },
+            location: at)
     }
 
     func arguments(_ node: YAMLNode, _ what: String) -> [StepState.Argument] {

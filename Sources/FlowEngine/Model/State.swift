@@ -114,11 +114,23 @@ public struct RetryPolicy: Sendable {
     public var budget: ValueTemplate?
     /// Error classes that are retried; default `[transient, timeout]`.
     public var on: [Located<ErrorClass>]
+    /// What happens when a retried class's attempts or budget run out; nil is ``Exhausted/fail``.
+    public var onExhausted: Located<Exhausted>?
     public var location: SourceLocation
+
+    /// `on_exhausted`: what a step does when its retries run out on a class it retries.
+    public enum Exhausted: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The error goes on to the step's `catch` clauses, or fails the flow (the default).
+        case fail
+        /// The frame pauses until a person resumes it (another round of attempts, or the error goes
+        /// on as with `fail`) or cancels the instance.
+        case pause
+    }
 
     public init(
         maxAttempts: ValueTemplate, initial: ValueTemplate?, factor: ValueTemplate?, maxDelay: ValueTemplate?,
-        jitter: Located<Jitter>?, budget: ValueTemplate?, on: [Located<ErrorClass>], location: SourceLocation
+        jitter: Located<Jitter>?, budget: ValueTemplate?, on: [Located<ErrorClass>],
+        onExhausted: Located<Exhausted>? = nil, location: SourceLocation
     ) {
         self.maxAttempts = maxAttempts
         self.initial = initial
@@ -127,8 +139,12 @@ public struct RetryPolicy: Sendable {
         self.jitter = jitter
         self.budget = budget
         self.on = on
+        self.onExhausted = onExhausted
         self.location = location
     }
+
+    /// `on_exhausted` as written, or its default.
+    public var exhausted: Exhausted { onExhausted?.value ?? .fail }
 
     /// The classes retried when `on` is not given.
     public static let defaultClasses: [ErrorClass] = [.transient, .timeout]

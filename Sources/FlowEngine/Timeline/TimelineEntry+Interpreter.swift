@@ -56,6 +56,25 @@ extension TimelineEntry {
         ])
     }
 
+    /// `step_paused`: the retries of `step` ran out at attempt `attempt` on `error`; the frame waits
+    /// for a person to resume it or to cancel the instance (`on_exhausted: pause`).
+    public static func stepPaused(state: String, step: String, attempt: Int, error: FlowError) -> TimelineEntry {
+        TimelineEntry(.stepPaused, [
+            "state": .string(state), "step": .string(step), "attempt": .number(Double(attempt)), "error": error.value,
+        ])
+    }
+
+    /// `resumed`: `by` resumed the paused `step`: `action` `retry` (another round of attempts) or
+    /// `fail` (its error goes to `catch`, or fails the flow), with their note.
+    public static func resumed(state: String, step: String, action: ResumeRequest.Action, by: String?, note: String?)
+        -> TimelineEntry
+    {
+        var details: [String: Value] = ["state": .string(state), "step": .string(step), "action": .string(action.rawValue)]
+        if let by { details["by"] = .string(by) }
+        if let note { details["note"] = .string(note) }
+        return TimelineEntry(.resumed, details)
+    }
+
     /// `timer_set`: timer `timer` fires at `at`; `waitingFor` names the event of an event wait's timeout.
     public static func timerSet(state: String, at: Instant, timer: String, waitingFor: String? = nil) -> TimelineEntry {
         var details: [String: Value] = ["state": .string(state), "at": .instant(at), "timer": .string(timer)]

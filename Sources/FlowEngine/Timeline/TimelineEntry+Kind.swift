@@ -20,6 +20,10 @@ extension TimelineEntry {
         case stepFailed
         /// A failed step will be called again after a back-off.
         case retryScheduled
+        /// A step's retries ran out and it declares `on_exhausted: pause`: it waits for a person.
+        case stepPaused
+        /// A person resumed a paused step: another round of attempts, or its error goes on.
+        case resumed
         /// A timer was set: a `wait`, an event wait's timeout or an approval's expiry.
         case timerSet
         /// A `wait` with a quiet-hours window was moved out of the window.
@@ -69,7 +73,7 @@ extension TimelineEntry {
 
         /// Every kind Flow writes, in the order `docs/timeline.md` lists them (not ``other(_:)``).
         public static let allCases: [Kind] = [
-            .stateEntered, .decided, .stepCalled, .stepSucceeded, .stepFailed, .retryScheduled, .timerSet, .deferred, .caught,
+            .stateEntered, .decided, .stepCalled, .stepSucceeded, .stepFailed, .retryScheduled, .stepPaused, .resumed, .timerSet, .deferred, .caught,
             .approvalRequested, .approvalDecided, .approvalNotified, .approvalReminded, .approvalEscalated,
             .eventReceived, .eventMatched, .waitTimedOut, .branchCancelled,
             .completed, .ignored, .messageSent, .duplicate, .suppressed, .alert, .effectInDoubt, .modelUsage,
@@ -93,6 +97,8 @@ extension TimelineEntry {
             case .stepSucceeded: "step_succeeded"
             case .stepFailed: "step_failed"
             case .retryScheduled: "retry_scheduled"
+            case .stepPaused: "step_paused"
+            case .resumed: "resumed"
             case .timerSet: "timer_set"
             case .deferred: "deferred"
             case .caught: "caught"

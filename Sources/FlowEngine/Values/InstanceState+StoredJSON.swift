@@ -210,6 +210,15 @@ extension Frame.Phase {
             try attempt.write(into: &w)
             w.key("timer")
             w.string(timer)
+        case .paused(let attempt, let error, let since):
+            w.key("paused", first: true)
+            w.raw("{")
+            w.key("_0", first: true)
+            try attempt.write(into: &w)
+            w.key("error")
+            error.write(into: &w)
+            w.key("since")
+            w.instant(since)
         case .sleeping(let timer, let due, let deferredFrom):
             w.key("sleeping", first: true)
             w.raw("{")
@@ -276,6 +285,10 @@ extension Frame.StepAttempt {
         }
         w.key("arguments")
         try w.write(arguments)
+        if let resumedAfter {
+            w.key("resumedAfter")
+            w.integer(Int64(resumedAfter))
+        }
         w.raw("}")
     }
 }

@@ -84,6 +84,8 @@ extension Frame.Phase {
         case "entering": self = .entering
         case "awaitingStep": self = .awaitingStep(try Frame.StepAttempt(c["_0"]))
         case "retrying": self = .retrying(try Frame.StepAttempt(c["_0"]), timer: try c["timer"].string())
+        case "paused":
+            self = .paused(try Frame.StepAttempt(c["_0"]), error: try FlowError(c["error"]), since: try c["since"].instant())
         case "sleeping":
             self = .sleeping(timer: try c["timer"].string(), due: try c["due"].instant(),
                              deferredFrom: try c["deferredFrom"].optional { (m) throws(StoredJSONError) in try m.instant() })
@@ -104,7 +106,8 @@ extension Frame.StepAttempt {
     init(_ d: StoredDocument) throws(StoredJSONError) {
         self.init(callID: try d["callID"].string(), attempt: try d["attempt"].int(),
                   firstAttemptAt: try d["firstAttemptAt"].instant(),
-                  idempotencyKey: try d["idempotencyKey"].optional { $0.value.stringValue }, arguments: d["arguments"].value)
+                  idempotencyKey: try d["idempotencyKey"].optional { $0.value.stringValue }, arguments: d["arguments"].value,
+                  resumedAfter: try d["resumedAfter"].optional { (m) throws(StoredJSONError) in try m.int() })
     }
 }
 

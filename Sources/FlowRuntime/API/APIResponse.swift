@@ -39,4 +39,27 @@ public enum APIResponse {
         guard let text = reason.stringValue else { throw APIError.unprocessable("reason: must be text") }
         return text
     }
+
+    /// A resume's body: nothing, or an object with an optional `action` (`retry`, the default, or
+    /// `fail`) and an optional `note`. 400 for another document, 422 for a wrong value or another field.
+    public static func resumeRequest(of request: Request) async throws -> (ResumeRequest.Action, String?) {
+        let body = try await self.body(of: request, empty: .object([:]))
+        guard let members = body.objectValue else { throw APIError.badRequest("the body must be a JSON object {action?, note?}") }
+        if let unknown = members.keys.sorted().first(where: { $0 != "action" && $0 != "note" }) {
+            throw APIError.unprocessable("unknown field '\(unknown)' (action, note)")
+        }
+        var action = ResumeRequest.Action.retry
+        if let given = body["action"], !given.isNull {
+            guard let text = given.stringValue, let named = ResumeRequest.Action(rawValue: text) else {
+                throw APIError.unprocessable("action: must be 'retry' or 'fail'")
+            }
+            action = named
+        }
+        var note: String?
+        if let given = body["note"], !given.isNull {
+            guard let text = given.stringValue else { throw APIError.unprocessable("note: must be text") }
+            note = text
+        }
+        return (action, note)
+    }
 }

@@ -11,6 +11,8 @@ public import Hummingbird
 ///   and `next_cursor` (null on the last page); `agency` filters only for admin keys.
 /// - `POST /instances/{id}/cancel` `{reason?}`: 202 once the cancel is in the instance's inbox
 ///   (the worker ends it `cancelled`); 409 when it already finished.
+/// - `POST /instances/{id}/resume` `{action?: retry|fail, note?}`: 202 once the resume of its paused
+///   steps (`on_exhausted: pause`) is in its inbox; 409 when it finished or nothing is paused.
 public enum InstanceRoutes {
     /// Where the routes' collaborators come from.
     public struct Dependencies<Store: FlowStore>: Sendable {
@@ -52,6 +54,10 @@ public enum InstanceRoutes {
         router.post("instances/:id/cancel") { request, context -> Response in
             let id = try context.parameters.require("id")
             return try await cancel(request, id: id, identity: try context.requireIdentity(), d)
+        }
+        router.post("instances/:id/resume") { request, context -> Response in
+            let id = try context.parameters.require("id")
+            return try await resume(request, id: id, identity: try context.requireIdentity(), d)
         }
     }
 
@@ -216,5 +222,30 @@ public enum InstanceRoutes {
             "reason": .string(reason),
         ]
         return APIResponse.json(answer, status: .accepted)
+    }
+
+    static func resume<Store: FlowStore>(
+        _ request: Request, id: String, identity: APIIdentity, _ d: Dependencies<Store>
+    ) async throws -> Response {
+        let (action, note) = try await APIResponse.resumeRequest(of: request)
+        let record = try await visible(id, to: identity, d.store)
+        let outcome = try await InstanceResumption.request(
+            record, action: action, by: identity.keyName, note: note, in: d.store, wakeup: d.wakeup, at: d.clock())
+        switch outcome {
+        case .alreadyEnded(let status):
+            throw APIError.conflict("instance '\(id)' already ended \(status.rawValue)")
+        case .notPaused:
+            throw APIError.conflict("nothing in instance '\(id)' is paused")
+        case .requested(let steps):
+            let answer: Value = [
+                "id": .string(id), "status": .string(record.status.rawValue), "resume_requested": true,
+                "action": .string(action.rawValue),
+                "paused": .array(steps.map { step -> Value in
+                    ["state": .string(step.state), "attempt": .number(Double(step.attempt)), "error": step.error.value,
+                     "since": .instant(step.since)]
+                }),
+            ]
+            return APIResponse.json(answer, status: .accepted)
+        }
     }
 }

@@ -36,7 +36,8 @@ public enum InstanceView {
     }
 
     /// What each frame waits for: a timer, an event (with its correlation), an approval, a retry's
-    /// backoff, or a step call's answer; with the instant it gives up (`until`) when there is one.
+    /// backoff, a step call's answer, or a person's resume of a paused step (with the error that
+    /// paused it); with the instant it gives up (`until`) when there is one.
     static func waits(in state: InstanceState) -> [Value] {
         state.frames.values.sorted { $0.id < $1.id }.compactMap { frame -> Value? in
             func due(_ timer: String?) -> Value { timer.flatMap { state.timers[$0] }.map(Value.instant) ?? .null }
@@ -61,6 +62,13 @@ public enum InstanceView {
             case .awaitingStep(let attempt):
                 wait["kind"] = "step"
                 wait["attempt"] = .number(Double(attempt.attempt))
+            case .paused(let attempt, let error, let since):
+                // Retries ran out (`on_exhausted: pause`): `POST /instances/{id}/resume` or cancel.
+                wait["kind"] = "resume"
+                wait["attempt"] = .number(Double(attempt.attempt))
+                wait["error"] = error.value
+                wait["since"] = .instant(since)
+                wait["until"] = .null
             case .entering, .joining, .finished, .failed:
                 return nil
             }

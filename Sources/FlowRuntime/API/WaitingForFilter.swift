@@ -1,10 +1,10 @@
 public import FlowEngine
 
 /// The `waiting_for` filter of `GET /instances`: what an instance waits for now — a kind
-/// (`timer`, `event`, `approval`, `retry`, `step`) or one event by name (`event:NAME`), read from
-/// its state (a waiting frame of that kind).
+/// (`timer`, `event`, `approval`, `retry`, `step`, `resume`: a step paused after its retries ran
+/// out) or one event by name (`event:NAME`), read from its state (a waiting frame of that kind).
 public struct WaitingForFilter: Sendable, Hashable {
-    public static let kinds = ["timer", "event", "approval", "retry", "step"]
+    public static let kinds = ["timer", "event", "approval", "retry", "step", "resume"]
 
     public var kind: String
     public var event: String?

@@ -48,6 +48,12 @@ extension DryRunReport {
         case .stepFailed:
             return "\(text("step")) \(d["error"]?["code"]?.stringValue ?? "") \(d["error"]?["message"]?.stringValue ?? "")"
         case .retryScheduled: return "attempt \(d["attempt"]?.intValue ?? 0) at \(text("at"))"
+        case .stepPaused:
+            return "\(text("step")) paused after attempt \(d["attempt"]?.intValue ?? 0): "
+                + "\(d["error"]?["code"]?.stringValue ?? "") \(d["error"]?["message"]?.stringValue ?? "")"
+        case .resumed:
+            return "\(text("step")) \(text("action"))" + (d["by"]?.stringValue.map { " by \($0)" } ?? "")
+                + (d["note"]?.stringValue.map { ": \($0)" } ?? "")
         case .suppressed: return "\(text("type")) not sent: \(text("reason"))"
         case .duplicate: return "\(text("type")) \(text("key")) already sent"
         case .alert: return "\(text("code")): \(text("message"))"

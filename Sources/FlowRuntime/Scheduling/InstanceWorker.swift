@@ -240,7 +240,7 @@ public struct InstanceWorker<Store: FlowStore>: Service {
         }
     }
 
-    /// The interpreter event for an inbox entry (`approval`, `event`, `cancel`).
+    /// The interpreter event for an inbox entry (`approval`, `event`, `cancel`, `resume`).
     static func event(from entry: InboxEvent) -> InterpreterEvent {
         let payload = entry.payload
         switch entry.kind {
@@ -254,6 +254,9 @@ public struct InstanceWorker<Store: FlowStore>: Service {
                                   payload: payload["payload"] ?? .null)
         case "cancel":
             return .cancelRequested(reason: payload["reason"]?.stringValue ?? "cancelled")
+        case "resume":
+            let action = ResumeRequest.Action(rawValue: payload["action"]?.stringValue ?? "") ?? .retry
+            return .resumeRequested(ResumeRequest(action, by: payload["by"]?.stringValue, note: payload["note"]?.stringValue))
         default:
             // Unknown kinds reach the flow as a named event; no wait matches them, so they are recorded only.
             return .eventReceived(name: entry.kind, key: nil, payload: payload)

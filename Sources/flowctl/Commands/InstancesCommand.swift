@@ -9,7 +9,7 @@ struct InstancesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "instances",
         abstract: "List stored instances, show one's timeline, or cancel one.",
-        subcommands: [List.self, Show.self, Cancel.self]
+        subcommands: [List.self, Show.self, Cancel.self, Resume.self]
     )
 
     enum OutputFormat: String, ExpressibleByArgument {

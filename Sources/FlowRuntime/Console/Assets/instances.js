@@ -1,6 +1,7 @@
 // Instances: a filtered list, and one instance's page — its live timeline (SSE), what it waits
 // for and until when, its settings and version, the messages it sent with their local times,
-// its graph with its states filled, and a cancel button.
+// its graph with its states filled, a resume panel for steps paused after their retries, and a
+// cancel button.
 import { api, stream, seg } from './api.js';
 import { h, clear, status, time, json, field, countdown } from './dom.js';
 import { onLeave, showError, showInfo } from './app.js';
@@ -22,7 +23,7 @@ export async function instancesPage(view) {
   const statusSelect = h('select', { name: 'status' }, h('option', { value: '' }, 'any'),
     ['running', 'waiting', 'succeeded', 'failed', 'cancelled'].map(s => h('option', { value: s }, s)));
   const waiting = h('select', { name: 'waiting_for' }, h('option', { value: '' }, 'anything'),
-    ['timer', 'event', 'approval', 'retry', 'step'].map(s => h('option', { value: s }, s)));
+    ['timer', 'event', 'approval', 'retry', 'step', 'resume'].map(s => h('option', { value: s }, s)));
   const trip = h('input', { name: 'trip', type: 'text' });
   const user = h('input', { name: 'user', type: 'text' });
   const from = h('input', { name: 'created_from', type: 'datetime-local' });
@@ -72,7 +73,27 @@ function waitsList(waits) {
   if (!waits || waits.length === 0) return h('p.muted', {}, 'Not waiting.');
   return h('ul', {}, waits.map(w => h('li', {},
     `${w.state}: ${w.kind}${w.event ? ` ${w.event}` : ''}${w.correlation ? ` (${w.correlation})` : ''}${w.approval ? ` ${w.approval}` : ''} `,
+    w.kind === 'resume' ? [`— paused after attempt ${w.attempt} since `, time(w.since), `: ${w.error?.code || ''} ${w.error?.message || ''}`] : '',
     w.until ? ['until ', time(w.until), ' (', countdown(w.until, 'in'), ')'] : '')));
+}
+
+/** Resume or give up the steps paused after their retries (`on_exhausted: pause`). */
+function resumePanel(id, waits) {
+  if (!(waits || []).some(w => w.kind === 'resume')) return null;
+  const note = h('input', { type: 'text', name: 'note' });
+  const retry = h('button', { type: 'button', id: 'resume-retry' }, 'Resume (retry the step)');
+  const fail = h('button.danger', { type: 'button', id: 'resume-fail' }, 'Give up (its error goes on)');
+  const send = async action => {
+    try {
+      const json = note.value ? { action, note: note.value } : { action };
+      await api(`/instances/${seg(id)}/resume`, { method: 'POST', json });
+      showInfo(action === 'retry' ? 'Resume requested: the step is called again.' : 'Requested: the error goes on to its catch.');
+      retry.disabled = fail.disabled = true;
+    } catch (error) { showError(error); }
+  };
+  retry.addEventListener('click', () => send('retry'));
+  fail.addEventListener('click', () => send('fail'));
+  return h('div.row', { id: 'resume' }, field('Note', note), retry, fail);
 }
 
 function messagesTable(entries) {
@@ -104,7 +125,7 @@ export async function instancePage(view, id) {
         h('dt', {}, 'Agency'), h('dd', {}, instance.agency || '—'),
         h('dt', {}, 'Created'), h('dd', {}, time(instance.created_at)),
         h('dt', {}, 'Next wake'), h('dd', {}, instance.wake_at ? time(instance.wake_at) : '—')),
-      h('h2', {}, 'Waiting for'), waits,
+      h('h2', {}, 'Waiting for'), waits, resumePanel(id, instance.waiting_for),
       instance.output ? [h('h2', {}, 'Output'), json(instance.output)] : null,
       instance.failure ? [h('h2', {}, 'Failure'), json(instance.failure)] : null,
       instance.status === 'running' || instance.status === 'waiting'

@@ -4,7 +4,8 @@ import { h, time } from './dom.js';
 
 /** Every kind the daemon writes (the SSE `event:` names), and `end`. */
 export const KINDS = [
-  'state_entered', 'decided', 'step_called', 'step_succeeded', 'step_failed', 'retry_scheduled', 'timer_set', 'deferred',
+  'state_entered', 'decided', 'step_called', 'step_succeeded', 'step_failed', 'retry_scheduled', 'step_paused', 'resumed',
+  'timer_set', 'deferred',
   'caught', 'approval_requested', 'approval_decided', 'approval_notified', 'approval_reminded', 'approval_escalated', 'event_received', 'event_matched', 'wait_timed_out',
   'branch_cancelled', 'completed', 'ignored', 'message_sent', 'duplicate', 'suppressed', 'alert', 'effect_in_doubt',
   'model_usage', 'feedback',
@@ -23,6 +24,8 @@ export function describe(e) {
     case 'step_succeeded': return `${e.state}: ${e.step} → ${short(e.output)}`;
     case 'step_failed': return `${e.state}: ${e.step} failed: ${short(e.error?.message || e.error)}`;
     case 'retry_scheduled': return `${e.state}: retry ${e.attempt} at ${e.due_at}`;
+    case 'step_paused': return `${e.state}: ${e.step} paused after attempt ${e.attempt}: ${short(e.error?.message || e.error)}`;
+    case 'resumed': return `${e.state}: ${e.action === 'fail' ? 'given up' : 'resumed'} by ${e.by || '—'}${e.note ? `: “${e.note}”` : ''}`;
     case 'timer_set': return `${e.state}: timer until ${e.due_at}${e.waiting_for ? ` (waiting for ${e.waiting_for})` : ''}`;
     case 'deferred': return `${e.state}: ${e.reason || `moved from ${e.from_local} to ${e.to_local}`}`;
     case 'approval_requested': return `${e.state}: approval requested — ${e.request?.summary || ''}`;

@@ -52,7 +52,7 @@ public enum ApprovalLinkRoutes {
                 "Not understood", "decision: must be approve or reject."))
         }
         let notes = form.last { $0.0 == "notes" }?.1
-        if let notes, notes.contains("\0") || notes.count > 2_000 {
+        if let notes, notes.contains("\0") || notes.unicodeScalars.count > 2_000 {
             return html(.unprocessableContent, ApprovalLinkPage.message(
                 "Not understood", "notes: must be text of at most 2000 characters."))
         }

@@ -12,7 +12,7 @@ public enum IdempotencyKeyHeader {
     /// - Throws: `APIError` 400 when the header is empty or longer than `maximumLength`.
     public static func value(of request: Request) throws -> String? {
         guard let given = request.headers[name] else { return nil }
-        guard !given.isEmpty, given.count <= maximumLength else {
+        guard !given.isEmpty, given.unicodeScalars.count <= maximumLength else {
             throw APIError.badRequest("Idempotency-Key must be 1 to \(maximumLength) characters")
         }
         return given

@@ -30,10 +30,10 @@ struct DocumentRequest: Sendable, Hashable {
         if let unknown = Set(object.keys).subtracting(Self.fields).sorted().first {
             throw Problem(message: "unknown field '\(unknown)'; the fields are content_type, name, type, url")
         }
-        guard let given = object["name"]?.stringValue, given.count <= Self.maximumName,
+        guard let given = object["name"]?.stringValue, given.unicodeScalars.count <= Self.maximumName,
               case let name = given.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty
         else { throw Problem(message: "name: required text of 1 to \(Self.maximumName) characters, not only spaces") }
-        guard let url = object["url"]?.stringValue, url.count <= Self.maximumURL, Self.isHTTPS(url) else {
+        guard let url = object["url"]?.stringValue, url.unicodeScalars.count <= Self.maximumURL, Self.isHTTPS(url) else {
             throw Problem(message: "url: required https URL of at most \(Self.maximumURL) characters")
         }
         var contentType: String?
@@ -71,7 +71,7 @@ struct DocumentRequest: Sendable, Hashable {
     static func isContentType(_ text: String) -> Bool {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&^_.+-")
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        return text.count <= maximumContentType && parts.count == 2
+        return text.unicodeScalars.count <= maximumContentType && parts.count == 2
             && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(allowed.contains) }
     }
 }

@@ -18,13 +18,13 @@ public enum PlanRequest {
             throw APIError.badRequest("the body must be a JSON object {user_id, query, constraints}")
         }
         guard let user = members["user_id"], !user.isNull else { throw invalid("user_id: required") }
-        guard let userID = user.stringValue, (1...maximumUserID).contains(userID.count) else {
+        guard let userID = user.stringValue, (1...maximumUserID).contains(userID.unicodeScalars.count) else {
             throw invalid("user_id: must be text of 1 to \(maximumUserID) characters")
         }
         guard let query = members["query"], !query.isNull else { throw invalid("query: required") }
         guard let text = query.stringValue else { throw invalid("query: must be text") }
-        guard !text.allSatisfy(\.isWhitespace), text.count <= maximumQuery else {
-            throw invalid("query: must have 1 to \(maximumQuery) characters (not only spaces), got \(text.count)")
+        guard !text.allSatisfy(\.isWhitespace), text.unicodeScalars.count <= maximumQuery else {
+            throw invalid("query: must have 1 to \(maximumQuery) characters (not only spaces), got \(text.unicodeScalars.count)")
         }
         let constraints = members["constraints"] ?? .object([:])
         guard constraints.isNull || constraints.objectValue != nil else {

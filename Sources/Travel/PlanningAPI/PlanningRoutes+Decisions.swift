@@ -22,7 +22,7 @@ extension PlanningRoutes {
             throw APIError.unprocessable("approved: required, true or false")
         }
         let notes = fields["notes"].flatMap { $0.isNull ? nil : $0 }
-        if let notes, (notes.stringValue?.count ?? .max) > Self.maximumNotes {
+        if let notes, (notes.stringValue?.unicodeScalars.count ?? .max) > Self.maximumNotes {
             throw APIError.unprocessable("notes: must be text of at most \(Self.maximumNotes) characters")
         }
         let record = try await visible(jobID, to: identity)
@@ -78,7 +78,7 @@ extension PlanningRoutes {
     func answer(_ request: Request, job id: String, identity: APIIdentity) async throws -> Response {
         let body = try await APIResponse.body(of: request)
         guard let text = body["text"]?.stringValue, !text.allSatisfy(\.isWhitespace),
-              text.count <= Self.maximumAnswer
+              text.unicodeScalars.count <= Self.maximumAnswer
         else {
             throw APIError.unprocessable("text: required, 1 to \(Self.maximumAnswer) characters (not only spaces)")
         }

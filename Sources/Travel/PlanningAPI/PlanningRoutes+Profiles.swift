@@ -106,7 +106,7 @@ extension PlanningRoutes {
 
     /// A path's `user_id`, 1–200 characters like a plan request's.
     static func userID(_ text: String) throws -> String {
-        guard (1...PlanRequest.maximumUserID).contains(text.count) else {
+        guard (1...PlanRequest.maximumUserID).contains(text.unicodeScalars.count) else {
             throw APIError.unprocessable("user_id: must be text of 1 to \(PlanRequest.maximumUserID) characters")
         }
         return text

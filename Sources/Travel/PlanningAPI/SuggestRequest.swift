@@ -13,10 +13,10 @@ public enum SuggestRequest {
         guard case .object(let members) = body else {
             throw APIError.badRequest("the body must be a JSON object {user_id, trigger_type, context}")
         }
-        guard let userID = members["user_id"]?.stringValue, (1...PlanRequest.maximumUserID).contains(userID.count) else {
+        guard let userID = members["user_id"]?.stringValue, (1...PlanRequest.maximumUserID).contains(userID.unicodeScalars.count) else {
             throw APIError.unprocessable("user_id: required, text of 1 to \(PlanRequest.maximumUserID) characters")
         }
-        guard let trigger = members["trigger_type"]?.stringValue, (1...maximumTriggerType).contains(trigger.count),
+        guard let trigger = members["trigger_type"]?.stringValue, (1...maximumTriggerType).contains(trigger.unicodeScalars.count),
               trigger.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") })
         else {
             throw APIError.unprocessable(

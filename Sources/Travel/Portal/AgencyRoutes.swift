@@ -64,7 +64,7 @@ public struct AgencyRoutes<Store: FlowStore & AgencyPortalStore>: Sendable {
                 if required { throw APIError.unprocessable("'\(key)' is required") }
                 return nil
             case .string(let text)?:
-                guard (1...maximum).contains(text.count), !text.allSatisfy(\.isWhitespace) else {
+                guard (1...maximum).contains(text.unicodeScalars.count), !text.allSatisfy(\.isWhitespace) else {
                     throw APIError.unprocessable("'\(key)' must be 1 to \(maximum) characters, not only spaces")
                 }
                 return text

@@ -89,7 +89,7 @@ public enum TripRequest {
             return text
         }
         if let value = object["id"] {
-            guard let id = value.stringValue, (1...maximumIDLength).contains(id.count),
+            guard let id = value.stringValue, (1...maximumIDLength).contains(id.unicodeScalars.count),
                   id.unicodeScalars.allSatisfy(Self.isIDCharacter) else {
                 throw APIError.unprocessable(
                     "'id' must be 1 to \(maximumIDLength) letters, digits, '-', '_', '.' or ':'")

@@ -53,7 +53,7 @@ public struct PlanFeedback: Sendable, Hashable {
         }
         var comment: String?
         if let value = body["comment"], !value.isNull {
-            if let text = value.stringValue, text.count <= maximumComment {
+            if let text = value.stringValue, text.unicodeScalars.count <= maximumComment {
                 comment = text
             } else {
                 problems.append("comment: must be text of at most \(maximumComment) characters")
@@ -64,7 +64,7 @@ public struct PlanFeedback: Sendable, Hashable {
             let items = value.arrayValue ?? []
             let texts = items.compactMap(\.stringValue)
             guard value.arrayValue != nil, items.count <= maximumAspects, texts.count == items.count,
-                  texts.allSatisfy({ (1...maximumAspect).contains($0.count) })
+                  texts.allSatisfy({ (1...maximumAspect).contains($0.unicodeScalars.count) })
             else {
                 problems.append("\(field): must be a list of at most \(maximumAspects) texts of 1 to \(maximumAspect) characters")
                 return []

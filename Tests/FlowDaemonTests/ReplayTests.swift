@@ -235,3 +235,48 @@ struct ReplayTests {
         }
     }
 }
+
+/// A recording in which a read paused after its retries (`on_exhausted: pause`) and a person resumed
+/// it: the replay applies the recorded resume at its instant, so the same version replays the same.
+@Suite("Replay of a resumed pause")
+struct ReplayResumeTests {
+    static let flow = """
+        flow: booking-check
+        version: 1
+        start: look
+        states:
+          look:
+            step: http.request
+            with: { url: "https://api.example.com/bookings/b-1", credential: backend }
+            retry: { max_attempts: 2, initial: 5s, on: [transient], on_exhausted: pause }
+            catch: [ { errors: [transient, permanent, not_found, timeout, invalid_response], next: failed } ]
+            save: booking
+            next: done
+          done:
+            succeed: { output: { status: "${{ vars.booking.body.status }}" } }
+          failed:
+            fail: { error: backend_failed }
+        """
+
+    @Test("the recorded resume is applied: the same version replays without a difference")
+    func resumedPauseReplaysTheSame() async throws {
+        let store = try await SQLiteFlowStore.open(.file(path: ReplayTests.temporaryDatabase()), adding: TravelSchema.schema)
+        let fixtures = try DryRunFixtures(parsing: SourceFile(path: "fixtures.yaml", text: """
+            http:
+              - { url: "https://api.example.com/bookings/", method: GET, status: 503, body: { error: busy } }
+              - { url: "https://api.example.com/bookings/", method: GET, from: "2026-07-01T13:00:00Z", body: { status: held } }
+            resumes:
+              - { at: "2026-07-01T14:00:00Z", by: ops, note: backend is back }
+            """))
+        try await ReplayTests.record(Self.flow, id: "b1", input: [:], fixtures: fixtures, start: ReplayTests.base, in: store)
+        let record = try #require(try await store.instance(id: "b1"))
+        #expect(record.status == .succeeded)
+        let (loaded, diagnostics) = Replay.validate(SourceFile(path: "v1.yaml", text: Self.flow))
+        let same = try #require(loaded, "\(diagnostics)")
+        let report = try await StoredReplay(store: store, flow: same, product: TravelProduct()).replay(record)
+        #expect(report.replayed.status == "succeeded", "\(report.text)")
+        #expect(report.replayed.history.contains { $0.kind == .resumed && $0.details["by"] == "ops" })
+        #expect(!report.differs, "\(report.text)")
+        try await store.close()
+    }
+}

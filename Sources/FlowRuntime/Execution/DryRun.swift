@@ -69,7 +69,8 @@ public struct DryRun: Sendable {
                                 owner: "dry-run")
         let horizon = until ?? start + .days(30)
         let loop = VirtualClockRun(executor: executor, advance: { responder.advance(to: $0) },
-                                   approvals: fixtures.approvals, events: fixtures.events, horizon: horizon)
+                                   approvals: fixtures.approvals, events: fixtures.events, resumes: fixtures.resumes,
+                                   horizon: horizon)
         let status: InstanceState.Status
         var now = start
         var stop: (any RunStop)?

@@ -52,6 +52,16 @@ public struct DryRunFixtures: Sendable {
         }
     }
 
+    /// A person's resume of the paused steps (`on_exhausted: pause`) at a virtual instant.
+    public struct Resume: Sendable {
+        public var at: Instant
+        public var request: ResumeRequest
+        public init(at: Instant, request: ResumeRequest) {
+            self.at = at
+            self.request = request
+        }
+    }
+
     /// An `http.request` answer: for calls whose URL (query left out) starts with `url` and whose
     /// method is `method` (any when nil); `answer.body` is the response body (JSON).
     public struct HTTPAnswer: Sendable {
@@ -76,12 +86,13 @@ public struct DryRunFixtures: Sendable {
     public var http: [HTTPAnswer]
     public var approvals: [Approval]
     public var events: [Event]
+    public var resumes: [Resume]
     /// What a product read from its own sections (the rows the travel product's store starts with,
     /// itineraries that its dry-run store starts with); nil when there were none.
     public var product: (any ProductFixtures)?
 
     public init(aeroapi: [Answer] = [], twilio: [Answer] = [], openai: [Answer] = [], weather: [Answer] = [],
-                http: [HTTPAnswer] = [], approvals: [Approval] = [], events: [Event] = [],
+                http: [HTTPAnswer] = [], approvals: [Approval] = [], events: [Event] = [], resumes: [Resume] = [],
                 product: (any ProductFixtures)? = nil) {
         self.aeroapi = aeroapi
         self.twilio = twilio
@@ -90,6 +101,7 @@ public struct DryRunFixtures: Sendable {
         self.http = http
         self.approvals = approvals
         self.events = events
+        self.resumes = resumes
         self.product = product
     }
 
@@ -107,7 +119,7 @@ public struct DryRunFixtures: Sendable {
     /// Reads a located fixtures document; every key is optional, unknown keys are errors.
     public init(_ document: LocatedDocument, product: any FlowProduct = NoProduct()) throws(LocatedError) {
         let reader = DryRunFixturesReader()
-        let own = ["aeroapi", "twilio", "openai", "weather", "http", "approvals", "events"]
+        let own = ["aeroapi", "twilio", "openai", "weather", "http", "approvals", "events", "resumes"]
         let root = try reader.map(document, "the fixtures document", allowed: own + product.fixtureSections)
         aeroapi = try reader.answers(root["aeroapi"], "aeroapi", okStatus: 200, bodyKeys: ["flights", "links", "num_pages"])
         twilio = try reader.answers(root["twilio"], "twilio", okStatus: 201, bodyKeys: [])
@@ -116,6 +128,7 @@ public struct DryRunFixtures: Sendable {
         http = try reader.httpAnswers(root["http"])
         approvals = try reader.approvals(root["approvals"])
         events = try reader.events(root["events"])
+        resumes = try reader.resumes(root["resumes"])
         var sections: [String: LocatedDocument] = [:]
         for name in product.fixtureSections { sections[name] = root[name] }
         self.product = sections.isEmpty ? nil : try product.readFixtures(sections)

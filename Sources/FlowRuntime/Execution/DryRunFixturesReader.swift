@@ -189,4 +189,24 @@ package struct DryRunFixturesReader {
         }
         return out
     }
+
+    func resumes(_ node: LocatedDocument?) throws(LocatedError) -> [DryRunFixtures.Resume] {
+        var out: [DryRunFixtures.Resume] = []
+        for (index, item) in try list(node, "resumes").enumerated() {
+            let what = "resumes[\(index)]"
+            let entry = try map(item, what, allowed: ["at", "action", "by", "note"])
+            let at = try instant(try required(entry, "at", in: what, at: item), "\(what).at")
+            var action = ResumeRequest.Action.retry
+            if let node = entry["action"] {
+                guard let named = node.value.stringValue.flatMap(ResumeRequest.Action.init(rawValue:)) else {
+                    throw LocatedError("\(what).action must be retry or fail", at: node.location)
+                }
+                action = named
+            }
+            let by = try entry["by"].map { node throws(LocatedError) in try string(node, "\(what).by") }
+            let note = try entry["note"].map { node throws(LocatedError) in try string(node, "\(what).note") }
+            out.append(DryRunFixtures.Resume(at: at, request: ResumeRequest(action, by: by, note: note)))
+        }
+        return out
+    }
 }

@@ -1,7 +1,7 @@
 public import FlowEngine
 
 /// The loop a dry-run and a replay share: from a started instance, time jumps to the next due
-/// instant — a timer, an approval or an event given in advance — and the production `Executor`
+/// instant — a timer, an approval, an event or a resume given in advance — and the production `Executor`
 /// applies it, until the instance ends or the horizon comes first.
 struct VirtualClockRun<Store: FlowStore>: Sendable {
     var executor: Executor<Store>
@@ -9,6 +9,7 @@ struct VirtualClockRun<Store: FlowStore>: Sendable {
     var advance: @Sendable (Instant) -> Void
     var approvals: [DryRunFixtures.Approval]
     var events: [DryRunFixtures.Event]
+    var resumes: [DryRunFixtures.Resume]
     var horizon: Instant
 
     /// Runs `state` (already started at `start`) on; returns the last state and the last instant reached.
@@ -16,10 +17,12 @@ struct VirtualClockRun<Store: FlowStore>: Sendable {
         var state = state
         var approvals = self.approvals.sorted { $0.at < $1.at }
         var events = self.events.sorted { $0.at < $1.at }
+        var resumes = self.resumes.sorted { $0.at < $1.at }
         var now = start
         while !state.status.isFinished {
             let timer = state.timers.min { ($0.value, $0.key) < ($1.value, $1.key) }
-            let candidates: [Instant] = [timer?.value, approvals.first?.at, events.first?.at].compactMap { $0 }
+            let candidates: [Instant] = [timer?.value, approvals.first?.at, events.first?.at, resumes.first?.at]
+                .compactMap { $0 }
             guard let next = candidates.min(), next <= horizon else { break }
             now = max(now, next)
             advance(now)
@@ -35,6 +38,9 @@ struct VirtualClockRun<Store: FlowStore>: Sendable {
                 events.removeFirst()
                 state = try await executor.apply(.eventReceived(name: event.name, key: event.key, payload: event.payload),
                                                  to: state, at: now)
+            } else if let resume = resumes.first, resume.at == next {
+                resumes.removeFirst()
+                state = try await executor.apply(.resumeRequested(resume.request), to: state, at: now)
             } else if let timer {
                 state = try await executor.apply(.timerFired(id: timer.key), to: state, at: now)
             }

@@ -15,6 +15,8 @@ public struct RecordedRun: Sendable {
     public var events: [DryRunFixtures.Event]
     /// People's decisions (an expiry is the flow's own timer, not an input).
     public var approvals: [DryRunFixtures.Approval]
+    /// People's resumes of paused steps (one per `resumed` entry of the request: the first frame's).
+    public var resumes: [DryRunFixtures.Resume]
     public var answers: RecordedAnswers
 
     /// Why a stored instance cannot be replayed.
@@ -51,6 +53,14 @@ public struct RecordedRun: Sendable {
             return DryRunFixtures.Approval(at: entry.at, decision: ApprovalDecision(
                 outcome, by: by, notes: decision?["notes"]?.stringValue, values: values))
         }
+        // One resume request notes `resumed` per paused frame, at one instant: one request each.
+        var resumes: [DryRunFixtures.Resume] = []
+        for entry in history where entry.kind == .resumed && resumes.last?.at != entry.at {
+            let action = entry.details["action"]?.stringValue.flatMap(ResumeRequest.Action.init(rawValue:)) ?? .retry
+            resumes.append(DryRunFixtures.Resume(at: entry.at, request: ResumeRequest(
+                action, by: entry.details["by"]?.stringValue, note: entry.details["note"]?.stringValue)))
+        }
+        self.resumes = resumes
         answers = RecordedAnswers(history: history)
     }
 

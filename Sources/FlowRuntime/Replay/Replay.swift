@@ -60,7 +60,7 @@ public struct Replay: Sendable {
         let horizon = until ?? recorded.horizon
         var dryRun = DryRun(
             flow: flow, input: recorded.input, settings: .object(settings), agency: recorded.agency,
-            fixtures: DryRunFixtures(approvals: recorded.approvals, events: recorded.events), start: recorded.start,
+            fixtures: DryRunFixtures(approvals: recorded.approvals, events: recorded.events, resumes: recorded.resumes), start: recorded.start,
             until: horizon, version: version, product: product)
         dryRun.instanceID = recorded.instance.id
         dryRun.steps = { book.answering($0) }

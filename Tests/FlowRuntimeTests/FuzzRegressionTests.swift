@@ -29,4 +29,30 @@ import FlowEngine
         let cursor = InstanceCursor(createdAt: Instant(epochMilliseconds: milliseconds), id: "inst-1")
         #expect(PageCursor.decode(PageCursor.encode(cursor)) == cursor)
     }
+
+    /// flow-yaml: a document whose lines end with a lone CR (classic Mac) got a diagnostic on a line
+    /// the renderer did not know: the parser counts CR as a line break, as YAML says, while the
+    /// source lines were split at LF only. Lines now end at LF, CR LF or a lone CR everywhere.
+    @Test func loneCRLineBreaksAreLinesOfTheDocument() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fuzz/regressions/flow-yaml/lone-cr-line-breaks.yaml")
+        let file = SourceFile(path: "fuzz.yaml", text: String(decoding: try Data(contentsOf: path), as: UTF8.self))
+        let (_, diagnostics) = FlowValidator(catalogue: .standard).validate(file)
+        #expect(!diagnostics.isEmpty)
+        for diagnostic in diagnostics {
+            #expect((1...file.lineCount + 1).contains(diagnostic.location.line), "\(diagnostic)")
+        }
+        let rendered = DiagnosticRenderer(sources: [file]).render(diagnostics)
+        #expect(rendered.contains(" | "), "\(rendered)")
+    }
+
+    @Test func linesEndAtLFCRLFOrALoneCR() {
+        let file = SourceFile(path: "t.yaml", text: "one\r\ntwo\rthree\nfour")
+        #expect(file.lineCount == 4)
+        #expect([1, 2, 3, 4, 5].map { file.line($0).map(String.init) } == ["one", "two", "three", "four", nil])
+        #expect(SourceFile(path: "e", text: "").lineCount == 1)
+        #expect(SourceFile(path: "e", text: "a\n").line(2) == "")
+        let error = Diagnostic(.error, DiagnosticCode(rawValue: "Y001"), "boom", at: SourceLocation(file: "t.yaml", line: 3, column: 2))
+        #expect(DiagnosticRenderer(sources: [file]).render(error).contains("3 | three"))
+    }
 }

@@ -35,7 +35,7 @@ public func fuzzFlowDocument(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CIn
 
 /// Renders the diagnostics both ways; each must point at a line of the document (or just past its end).
 func check(_ diagnostics: [Diagnostic], in file: SourceFile, renderer: DiagnosticRenderer) {
-    let lines = file.text.utf8.count { $0 == UInt8(ascii: "\n") } + 1
+    let lines = file.lineCount
     for diagnostic in diagnostics where diagnostic.location.file == file.path {
         invariant((1...lines + 1).contains(diagnostic.location.line) && diagnostic.location.column >= 1,
                   "diagnostic outside the document: \(diagnostic)")

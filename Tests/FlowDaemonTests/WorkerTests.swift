@@ -156,3 +156,33 @@ struct WorkerTests {
         try await store.close()
     }
 }
+
+@Suite("Instance worker slots")
+struct WorkerSlotTests {
+    @Test("a slow provider call holds up its own instance only, not the instances claimed with it")
+    func slowCallHoldsOneSlot() async throws {
+        let store = try await DaemonFixtures.temporarySQLite()
+        let registry = DaemonFixtures.registry()
+        let fake = FakeProviderServer()
+        // The first send Twilio receives is answered after 30 s; every other one at once.
+        fake.script(.twilio, [.delayed(.seconds(30))])
+        let clock = TestClock(DaemonFixtures.start)
+        let starter = InstanceStarter(store: store, registry: registry)
+        for n in 0..<24 {
+            _ = try await starter.start(flow: "greet", input: ["phone": .string("+549115556\(1000 + n)")],
+                                        agency: nil, idempotencyKey: "slot\(n)", at: clock.now)
+        }
+        let worker = DaemonFixtures.worker(store, registry: registry, fake: fake, clock: clock, owner: "slots")
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.run() }
+            // 16 run at once; the 15 quick ones free their slots and the other 8 are claimed and sent,
+            // while the slow one still waits for its answer (a batch barrier would hold all 8 for 30 s).
+            let others = await ServeEndToEndTests.eventually(20) { fake.acceptedCount >= 23 }
+            #expect(others, "\(fake.acceptedCount) sent")
+            #expect(ContinuousClock.now - started < .seconds(25))
+            group.cancelAll()
+        }
+        try await store.close()
+    }
+}

@@ -13,6 +13,7 @@ public struct InstanceWorker<Store: FlowStore>: Service {
         /// This worker's lease owner name (unique per process and worker).
         public var owner: String
         public var lease: TimeSpan
+        /// Instances this worker runs at once, and the most one claim takes.
         public var batchSize: Int
         /// The longest sleep when nothing was due: how soon work created by another process (or
         /// an expired lease) is found. A timer due sooner wakes the worker at its instant.
@@ -70,35 +71,72 @@ public struct InstanceWorker<Store: FlowStore>: Service {
     @Sendable public static func wallClock() -> Instant { StoreCoding.wallClock() }
 
     /// Claims and runs until graceful shutdown; an instance in hand is finished before returning.
+    /// Up to `batchSize` instances run at once, each freeing its slot when it is done (a slow
+    /// provider call holds up only its own instance); the loop claims again once half the slots
+    /// are free, or sooner for new work (a ring, a timer due, a poll interval after its last claim).
     /// Beside the claim loop, a relay performs handed starts as soon as they are handed over, each
-    /// on its own, so a start never waits for a claimed batch or for earlier starts' providers.
+    /// on its own, so a start never waits for claimed instances or earlier starts' providers.
     public func run() async throws {
         logger.info("worker started", metadata: ["flow.owner": "\(configuration.owner)"])
+        let slots = WorkerSlots(capacity: configuration.batchSize)
         await withDiscardingTaskGroup { group in
             if let handoff = configuration.handoff {
                 group.addTask { await relayHandedStarts(handoff) }
             }
+            var lastClaim: (at: ContinuousClock.Instant, rings: UInt64, nextWake: Instant?)?
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                await claimRound()
+                let (seen, freed) = (configuration.wakeup?.rings ?? 0, slots.frees)
+                let free = slots.free
+                // Busy: claim again once half the slots are free (one statement for several
+                // instances), or sooner for new work: a ring, a timer due, a poll interval passed.
+                let due = free >= slots.refill || lastClaim.map {
+                    $0.rings != seen || $0.nextWake.map { clock() >= $0 } == true
+                        || ContinuousClock.now - $0.at >= configuration.pollInterval
+                } ?? true
+                guard free > 0 && due else {
+                    await cancelWhenGracefulShutdown {
+                        await slots.waitForFree(after: freed, atMost: configuration.pollInterval)
+                    }
+                    continue
+                }
+                lastClaim = (ContinuousClock.now, seen, nil)
+                guard let batch = await claim(limit: free) else {
+                    await idle(for: configuration.pollInterval, after: seen)
+                    continue
+                }
+                lastClaim?.nextWake = batch.nextWakeAt
+                slots.take(batch.claimed.count)
+                for claimed in batch.claimed {
+                    group.addTask {
+                        await run(claimed.record, inbox: claimed.inbox)
+                        slots.release()
+                    }
+                }
+                // Every free slot filled: more may be due; claim again as slots free.
+                guard batch.claimed.count < free else { continue }
+                // Everything due was taken: sleep until the next wake-up (or a ring).
+                await idle(for: idlePause(until: batch.nextWakeAt), after: seen)
             }
         }
         logger.info("worker stopped", metadata: ["flow.owner": "\(configuration.owner)"])
     }
 
-    /// One claim round of `run()`, then the pause before the next: none after a full batch.
-    private func claimRound() async {
-        let seen = configuration.wakeup?.rings ?? 0
-        let pause: Duration
+    /// One claim of at most `limit` due instances with their inbox events and the next wake-up;
+    /// nil (logged) when the store failed.
+    private func claim(limit: Int) async -> ClaimBatch? {
         do {
-            let batch = try await claimAndRun()
-            // A full batch: more may be due, claim again at once. A partial or empty one took
-            // everything due: sleep until the next wake-up (or a ring).
-            guard batch.claimed.count < configuration.batchSize else { return }
-            pause = idlePause(until: batch.nextWakeAt)
+            let batch = try await store.claimBatch(
+                now: clock(), owner: configuration.owner, leaseFor: configuration.lease, limit: limit)
+            metrics?.claimBatch(batch.claimed.count)
+            return batch
         } catch {
             logger.error("claim failed", metadata: ["flow.error": "\(error)"])
-            pause = configuration.pollInterval
+            return nil
         }
+    }
+
+    /// Sleeps `pause`, or until a ring of this process's wakeup after `seen`, or graceful shutdown.
+    private func idle(for pause: Duration, after seen: UInt64) async {
         if let wakeup = configuration.wakeup {
             await cancelWhenGracefulShutdown { await wakeup.wait(after: seen, for: pause) }
         } else {
@@ -129,28 +167,19 @@ public struct InstanceWorker<Store: FlowStore>: Service {
 
     /// Claims one batch of due instances and runs them concurrently (each under its own lease, so
     /// the last of a batch does not wait for the others' commits or provider calls); returns how
-    /// many were claimed once all have finished.
+    /// many were claimed once all have finished. (Tests and benchmarks step a worker with it; `run()`
+    /// refills its slots as instances finish instead.)
     @discardableResult
     public func runOnce() async throws -> Int {
-        try await claimAndRun().claimed.count
-    }
-
-    /// One claim (instances, their inbox events and the next wake-up in one statement), then the
-    /// claimed instances run concurrently; returns the batch once all have finished.
-    func claimAndRun() async throws -> ClaimBatch {
         let batch = try await store.claimBatch(
             now: clock(), owner: configuration.owner, leaseFor: configuration.lease, limit: configuration.batchSize)
         metrics?.claimBatch(batch.claimed.count)
-        if batch.claimed.count == 1 {
-            await run(batch.claimed[0].record, inbox: batch.claimed[0].inbox)
-        } else if !batch.claimed.isEmpty {
-            await withTaskGroup(of: Void.self) { group in
-                for claimed in batch.claimed {
-                    group.addTask { await run(claimed.record, inbox: claimed.inbox) }
-                }
+        await withDiscardingTaskGroup { group in
+            for claimed in batch.claimed {
+                group.addTask { await run(claimed.record, inbox: claimed.inbox) }
             }
         }
-        return batch
+        return batch.claimed.count
     }
 
     /// Performs the first calls of the instances this process's starters created and handed over

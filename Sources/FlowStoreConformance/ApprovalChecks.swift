@@ -62,6 +62,7 @@ enum ApprovalChecks {
                 return
             }
             #expect(decided.status == .rejected && decided.decidedBy == "ops" && decided.decidedAt == at)
+            #expect(try await store.inbox(instanceID: instance.id).isEmpty)
             #expect(decided.notes == "too dear" && decided.values == ["amount": 900])
             #expect(try await store.approval(id: row.id) == decided)
             let again = try await store.decideApproval(id: row.id, ApprovalVerdict(approve: true, by: "x", at: at))
@@ -153,6 +154,37 @@ enum ApprovalChecks {
             let read = try await store.approval(id: row.id)
             #expect(read?.state == row.state && read?.notes == notes && read?.decidedBy == "o'brien")
             #expect(try await store.approvals(matching: ApprovalFilter(agencyID: agency, status: nil)).count == 1)
+        }
+    }
+
+    /// The verdict and the instance's inbox event commit together; a refused verdict delivers nothing.
+    static func decisionDeliversAtomically(_ harness: FlowStoreHarness) async throws {
+        try await harness.withStore { store in
+            let agency = F.uniqueID("agency")
+            let instance = try await F.create(F.instance(status: .waiting, agencyID: agency), in: store)
+            let row = approval(instance, agency: agency)
+            try await store.recordApproval(row)
+            let at = F.t0 + .minutes(1)
+            func event(_ outcome: String) -> InboxEvent {
+                InboxEvent(instanceID: instance.id, kind: "approval", payload: ["id": "a1", "outcome": .string(outcome)],
+                           dedupKey: "approval:\(row.id)", at: at)
+            }
+            let first = try await store.decideApproval(
+                id: row.id, ApprovalVerdict(approve: true, by: "ops", at: at), delivering: event("approve"))
+            guard case .decided = first else {
+                Issue.record("a pending approval must take a verdict")
+                return
+            }
+            let inbox = try await store.inbox(instanceID: instance.id)
+            #expect(inbox.count == 1 && inbox.first?.kind == "approval" && inbox.first?.payload["outcome"] == "approve")
+            // A second decider loses and delivers nothing.
+            let second = try await store.decideApproval(
+                id: row.id, ApprovalVerdict(approve: false, by: "x", at: at), delivering: event("reject"))
+            guard case .alreadyDecided = second else {
+                Issue.record("a decided approval must refuse another verdict, got \(second)")
+                return
+            }
+            #expect(try await store.inbox(instanceID: instance.id).map(\.payload["outcome"]) == ["approve"])
         }
     }
 }

@@ -59,6 +59,7 @@ public enum FlowStoreConformance {
     public static let approvalChecks: [Check] = [
         Check(name: "approvals record, list by agency a page at a time", body: ApprovalChecks.recordAndList),
         Check(name: "an approval is decided once; late and unknown ones are refused", body: ApprovalChecks.decideOnce),
+        Check(name: "a verdict and its inbox event commit together", body: ApprovalChecks.decisionDeliversAtomically),
         Check(name: "approvals close as expired or cancelled", body: ApprovalChecks.close),
         Check(name: "exactly one of concurrent decisions wins", body: ApprovalChecks.concurrentDecisions),
         Check(name: "hostile strings in approvals are bound, not spliced", body: ApprovalChecks.hostileStrings),

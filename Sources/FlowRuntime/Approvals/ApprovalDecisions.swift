@@ -32,9 +32,9 @@ public struct ApprovalDecisions<Store: FlowStore>: Sendable {
     /// visible to the agency (else `notFound`), pending and not expired at `now` (else `conflict`),
     /// `identity` among the declared `approvers` when both exist (else `notAnApprover`), `values`
     /// fitting the request (`ApprovalValues`; else `invalidValues`). Then the decision is persisted
-    /// atomically (of concurrent deciders one wins, the others get `conflict`) and delivered to the
-    /// instance's inbox as an `approval` event under the dedup key `approval:<id>`, so it reaches the
-    /// instance once however often it is retried; the instance resumes through its worker.
+    /// atomically (of concurrent deciders one wins, the others get `conflict`) together with its
+    /// `approval` event in the instance's inbox (dedup key `approval:<id>`, so it reaches the instance
+    /// once however often it is retried); the instance resumes through its worker.
     ///
     /// A decision already persisted is delivered again (a no-op unless an earlier delivery was lost
     /// between the two writes) before `conflict` is answered.
@@ -59,10 +59,17 @@ public struct ApprovalDecisions<Store: FlowStore>: Sendable {
         guard problems.isEmpty else { return .invalidValues(problems) }
         let verdict = ApprovalVerdict(approve: outcome == .approve, by: by, at: now, notes: notes,
                                       values: values == .null ? nil : values)
-        let result = try await store.decideApproval(id: id, verdict)
-        guard case .decided(let decided) = result else { return try await refused(result, at: now) }
-        try await deliver(decided, via: via, at: now)
-        return .decided(decided)
+        // The verdict and its inbox event commit together: a crash between two writes would leave a
+        // decision the instance never hears (found by the chaos run: SIGKILLs mid-decision).
+        var decided = row
+        decided.status = verdict.status
+        decided.decidedBy = verdict.by
+        decided.notes = verdict.notes
+        decided.values = verdict.values
+        let result = try await store.decideApproval(id: id, verdict, delivering: Self.inboxEvent(decided, via: via, at: now))
+        guard case .decided(let stored) = result else { return try await refused(result, at: now) }
+        wakeup?.ring()
+        return .decided(stored)
     }
 
     private func refused(_ result: ApprovalDecideResult, at now: Instant) async throws -> ApprovalDecisionResult {
@@ -78,8 +85,15 @@ public struct ApprovalDecisions<Store: FlowStore>: Sendable {
         }
     }
 
-    /// The inbox event the worker turns into `approvalDecided` (`InstanceWorker.event(from:)`).
-    private func deliver(_ row: ApprovalRecord, via: String? = nil, at now: Instant) async throws {
+    /// Delivers a decided row again (a no-op unless its delivery was lost).
+    private func deliver(_ row: ApprovalRecord, at now: Instant) async throws {
+        try await store.deliver(Self.inboxEvent(row, via: nil, at: now))
+        wakeup?.ring()
+    }
+
+    /// The inbox event the worker turns into `approvalDecided` (`InstanceWorker.event(from:)`), one
+    /// per approval (dedup key `approval:<id>`).
+    static func inboxEvent(_ row: ApprovalRecord, via: String?, at now: Instant) -> InboxEvent {
         let outcome: ApprovalDecision.Outcome = row.status == .approved ? .approve : .reject
         var fields: [String: Value] = [
             "id": .string(row.approvalID), "outcome": .string(outcome.rawValue),
@@ -87,10 +101,8 @@ public struct ApprovalDecisions<Store: FlowStore>: Sendable {
             "values": row.values ?? .null,
         ]
         if let via { fields["via"] = .string(via) }
-        let payload: Value = .object(fields)
-        try await store.deliver(InboxEvent(
-            instanceID: row.instanceID, kind: "approval", payload: payload, dedupKey: "approval:\(row.id)", at: now))
-        wakeup?.ring()
+        return InboxEvent(
+            instanceID: row.instanceID, kind: "approval", payload: .object(fields), dedupKey: "approval:\(row.id)", at: now)
     }
 
     static func visible(_ row: ApprovalRecord, to agency: String?) -> Bool {

@@ -23,7 +23,9 @@ extension InMemoryFlowStore {
         return Array(later.prefix(max(0, filter.limit)))
     }
 
-    public func decideApproval(id: String, _ verdict: ApprovalVerdict) async throws -> ApprovalDecideResult {
+    public func decideApproval(id: String, _ verdict: ApprovalVerdict, delivering event: InboxEvent?) async throws
+        -> ApprovalDecideResult
+    {
         guard var row = approvalRows[id], row.isOpen(at: verdict.at) else {
             return .refused(approvalRows[id], at: verdict.at)
         }
@@ -33,6 +35,7 @@ extension InMemoryFlowStore {
         row.notes = verdict.notes
         row.values = verdict.values
         approvalRows[id] = row
+        if let event { try await deliver(event) }
         return .decided(row)
     }
 

@@ -14,8 +14,11 @@ public protocol ApprovalStore: Sendable {
     func approvals(matching filter: ApprovalFilter) async throws -> [ApprovalRecord]
 
     /// Decides approval `id` atomically: only a `pending` row whose expiry is after `verdict.at`
-    /// takes the verdict; of concurrent deciders exactly one gets `.decided`.
-    func decideApproval(id: String, _ verdict: ApprovalVerdict) async throws -> ApprovalDecideResult
+    /// takes the verdict; of concurrent deciders exactly one gets `.decided`. `event`, when given,
+    /// reaches the instance's inbox in the same transaction as the verdict (ignored when its dedup
+    /// key was delivered before), so no crash between the two leaves a decision the instance never hears.
+    func decideApproval(id: String, _ verdict: ApprovalVerdict, delivering event: InboxEvent?) async throws
+        -> ApprovalDecideResult
 
     /// Ends the instance's pending approvals without a person's decision (`expired` or
     /// `cancelled`): approval `approvalID` only, or all of them when nil. Returns how many changed.
@@ -28,4 +31,11 @@ public protocol ApprovalStore: Sendable {
     /// when none is yet (stored then). Every daemon on one database gets the same one, and it
     /// survives restarts.
     func approvalLinkSecret(proposing proposed: String) async throws -> String
+}
+
+extension ApprovalStore {
+    /// Decides approval `id` without delivering anything.
+    public func decideApproval(id: String, _ verdict: ApprovalVerdict) async throws -> ApprovalDecideResult {
+        try await decideApproval(id: id, verdict, delivering: nil)
+    }
 }

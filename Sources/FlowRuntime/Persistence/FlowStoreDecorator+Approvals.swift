@@ -7,8 +7,10 @@ extension FlowStoreDecorator {
     public func approvals(matching filter: ApprovalFilter) async throws -> [ApprovalRecord] {
         try await base.approvals(matching: filter)
     }
-    public func decideApproval(id: String, _ verdict: ApprovalVerdict) async throws -> ApprovalDecideResult {
-        try await base.decideApproval(id: id, verdict)
+    public func decideApproval(id: String, _ verdict: ApprovalVerdict, delivering event: InboxEvent?) async throws
+        -> ApprovalDecideResult
+    {
+        try await base.decideApproval(id: id, verdict, delivering: event)
     }
     @discardableResult
     public func closeApprovals(

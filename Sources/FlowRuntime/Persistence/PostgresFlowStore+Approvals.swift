@@ -47,8 +47,11 @@ extension PostgresFlowStore {
         ).map(Self.approvalRecord)
     }
 
-    public func decideApproval(id: String, _ verdict: ApprovalVerdict) async throws -> ApprovalDecideResult {
+    public func decideApproval(id: String, _ verdict: ApprovalVerdict, delivering event: InboxEvent?) async throws
+        -> ApprovalDecideResult
+    {
         let values = try StoreCoding.json(verdict.values)
+        let payload = try event.map { try StoreCoding.json($0.payload) }
         return try await transaction { session in
             let updated = try await session.query(
                 """
@@ -58,7 +61,24 @@ extension PostgresFlowStore {
                 RETURNING \(unescaped: Self.approvalColumns)
                 """
             )
-            if let row = updated.first { return .decided(try Self.approvalRecord(row)) }
+            if let row = updated.first {
+                if let event, let payload {
+                    // Every daemon listening on `flow_wake` wakes its worker at the commit.
+                    _ = try await session.query(
+                        """
+                        WITH delivered AS (
+                            INSERT INTO instance_inbox (instance_id, kind, payload, dedup_key, at)
+                            SELECT i.id, \(event.kind), \(payload)::jsonb, \(event.dedupKey), \(event.at.postgres)
+                            FROM flow_instances i WHERE i.id = \(event.instanceID)
+                            ON CONFLICT (dedup_key) DO NOTHING
+                            RETURNING instance_id
+                        )
+                        SELECT pg_notify(\(PostgresWakeListener.channel), instance_id) FROM delivered
+                        """
+                    )
+                }
+                return .decided(try Self.approvalRecord(row))
+            }
             let existing = try await session.query(
                 "SELECT \(unescaped: Self.approvalColumns) FROM approvals WHERE id = \(id)"
             ).first.map(Self.approvalRecord)

@@ -63,7 +63,9 @@ extension SQLiteFlowStore {
         }
     }
 
-    public func decideApproval(id: String, _ verdict: ApprovalVerdict) async throws -> ApprovalDecideResult {
+    public func decideApproval(id: String, _ verdict: ApprovalVerdict, delivering event: InboxEvent?) async throws
+        -> ApprovalDecideResult
+    {
         try await write { _ in
             let updated = try await exec(
                 """
@@ -74,7 +76,19 @@ extension SQLiteFlowStore {
                 [.text(verdict.status.rawValue), .optional(verdict.by), .instant(verdict.at), .optional(verdict.notes),
                  .optional(try StoreCoding.json(verdict.values)), .text(id), .instant(verdict.at)]
             )
-            if let row = updated.first { return .decided(try Self.approvalRecord(row)) }
+            if let row = updated.first {
+                if let event {
+                    try await exec(
+                        """
+                        INSERT INTO instance_inbox (instance_id, kind, payload, dedup_key, at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (dedup_key) DO NOTHING
+                        """,
+                        [.text(event.instanceID), .text(event.kind), .text(try StoreCoding.json(event.payload)),
+                         .optional(event.dedupKey), .instant(event.at)]
+                    )
+                }
+                return .decided(try Self.approvalRecord(row))
+            }
             let existing = try await exec("SELECT \(Self.approvalColumns) FROM approvals WHERE id = ?", [.text(id)])
                 .first.map(Self.approvalRecord)
             return .refused(existing, at: verdict.at)

@@ -174,9 +174,13 @@ public struct InstanceWorker<Store: FlowStore>: Service {
         let batch = try await store.claimBatch(
             now: clock(), owner: configuration.owner, leaseFor: configuration.lease, limit: configuration.batchSize)
         metrics?.claimBatch(batch.claimed.count)
-        await withDiscardingTaskGroup { group in
-            for claimed in batch.claimed {
-                group.addTask { await run(claimed.record, inbox: claimed.inbox) }
+        if batch.claimed.count == 1 {
+            await run(batch.claimed[0].record, inbox: batch.claimed[0].inbox)
+        } else if !batch.claimed.isEmpty {
+            await withDiscardingTaskGroup { group in
+                for claimed in batch.claimed {
+                    group.addTask { await run(claimed.record, inbox: claimed.inbox) }
+                }
             }
         }
         return batch.claimed.count

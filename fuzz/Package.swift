@@ -4,7 +4,9 @@ import PackageDescription
 // libFuzzer targets for Flow's parsers (docs/fuzzing.md). A package of its own, so the main
 // package and its test command are not affected. Build with the fuzzer and address sanitizers:
 //
-//     swift build -c debug -Xswiftc -sanitize=fuzzer,address --scratch-path .build-fuzz
+//     swift build -c debug --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address --scratch-path .build-fuzz
+//
+// (swiftc keeps the last -sanitize= option only: the combined one must come last, see docs/fuzzing.md)
 //
 // `scripts/fuzz.sh` builds, seeds the corpora and runs them. Each executable's entry point is
 // `LLVMFuzzerTestOneInput`; `main` comes from libFuzzer, so the sources are parsed as a library.

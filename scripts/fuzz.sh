@@ -44,7 +44,10 @@ fi
 
 if [[ ${FLOW_FUZZ_SKIP_BUILD:-0} != 1 ]]; then
     echo "== building the fuzz targets (fuzzer + address sanitizers)"
-    (cd "$root/fuzz" && swift build -c debug --sanitize=fuzzer --sanitize=address --scratch-path "$scratch") \
+    # swiftc keeps only the last of several -sanitize= options: SwiftPM's `--sanitize=fuzzer
+    # --sanitize=address` (kept: it links libFuzzer's main and instruments the C targets) passes two,
+    # which left the Swift code without coverage counters; the -sanitize=fuzzer,address after them wins.
+    (cd "$root/fuzz" && swift build -c debug --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address --scratch-path "$scratch") \
         || { echo "error: the fuzz build failed" >&2; exit 2; }
 fi
 bin=${FLOW_FUZZ_BIN:-$scratch/debug}

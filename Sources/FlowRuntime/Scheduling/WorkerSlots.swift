@@ -18,9 +18,6 @@ final class WorkerSlots: Sendable {
     /// Slots free now.
     var free: Int { capacity - inFlight.withLock { $0 } }
 
-    /// Instances running now.
-    var running: Int { inFlight.withLock { $0 } }
-
     /// How many slots were freed so far: read it before `free`, and pass it to `waitForFree`.
     var frees: UInt64 { freed.rings("") }
 

@@ -33,10 +33,10 @@ public struct CommitBatching: Sendable, Hashable {
 /// Queues items and hands them to `send` in batches: at most `maxInFlight` sends at once, each of
 /// at most `maxBatch` items, in arrival order. `send` (the same function from every submitter)
 /// answers each item's outcome in order; each submitter gets its own.
-final class CommitBatcher<Item: Sendable>: Sendable {
+final class CommitBatcher<Item: Sendable, Output: Sendable>: Sendable {
     private struct Waiting: Sendable {
         var item: Item
-        var continuation: CheckedContinuation<Void, any Error>
+        var continuation: CheckedContinuation<Output, any Error>
     }
 
     private struct Queue: Sendable {
@@ -51,9 +51,11 @@ final class CommitBatcher<Item: Sendable>: Sendable {
         self.batching = batching
     }
 
-    /// Returns once `item` was written in some batch; throws its own failure.
-    func submit(_ item: Item, send: @escaping @Sendable ([Item]) async -> [Result<Void, any Error>]) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    /// Returns `item`'s outcome once it was written in some batch; throws its own failure.
+    func submit(
+        _ item: Item, send: @escaping @Sendable ([Item]) async -> [Result<Output, any Error>]
+    ) async throws -> Output {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Output, any Error>) in
             let start = queue.withLock { queue -> Bool in
                 queue.waiting.append(Waiting(item: item, continuation: continuation))
                 guard queue.sending < batching.maxInFlight else { return false }
@@ -65,7 +67,7 @@ final class CommitBatcher<Item: Sendable>: Sendable {
     }
 
     /// Sends batches until nothing waits.
-    private func drain(_ send: @Sendable ([Item]) async -> [Result<Void, any Error>]) async {
+    private func drain(_ send: @Sendable ([Item]) async -> [Result<Output, any Error>]) async {
         while let batch = nextBatch() {
             let results = await send(batch.map(\.item))
             for (index, waiting) in batch.enumerated() {

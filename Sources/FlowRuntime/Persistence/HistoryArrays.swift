@@ -4,7 +4,7 @@ import FlowEngine
 /// with `unnest(...) WITH ORDINALITY`, so any number of entries is appended in one statement.
 /// Instants travel as epoch milliseconds and are converted exactly in SQL (integer arithmetic,
 /// no floating point).
-struct HistoryArrays: Sendable {
+package struct HistoryArrays: Sendable {
     var milliseconds: [Int64]
     var kinds: [String]
     /// Each entry's details as JSON text (cast to `jsonb` in SQL).
@@ -20,7 +20,7 @@ struct HistoryArrays: Sendable {
 
     /// The SQL expression turning an epoch-milliseconds expression into a `timestamptz`
     /// (NULL stays NULL); `expression` is a column alias written in code, never input.
-    static func instantFromMilliseconds(_ expression: String) -> String {
+    package static func instantFromMilliseconds(_ expression: String) -> String {
         "(TIMESTAMPTZ 'epoch' + \(expression) * INTERVAL '1 millisecond')"
     }
 }

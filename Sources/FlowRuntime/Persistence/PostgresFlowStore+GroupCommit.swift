@@ -10,47 +10,13 @@ extension PostgresFlowStore {
         var owner: String
     }
 
-    /// Writes a batch: one commit alone as `commitAlone`; several in one statement. When the
-    /// server refuses that statement (a deadlock between two batches, a value one transition
-    /// carries), nothing of it was written and each is written alone, so one bad transition fails
-    /// only itself. When the outcome is unknown (the connection lost, no answer in time), each
-    /// fails as a lone commit would: the workers abandon the transitions and whoever next holds
-    /// the leases reads what was stored.
+    /// Writes a batch (`writeBatch`): one commit alone as `commitAlone`; several in one statement.
+    /// A refused statement (a deadlock between two batches, a value one transition carries) is
+    /// retried one transition at a time; an unknown outcome fails each as a lone commit would: the
+    /// workers abandon the transitions and whoever next holds the leases reads what was stored.
     func write(_ batch: [PendingCommit]) async -> [Result<Void, any Error>] {
-        guard batch.count > 1 else {
-            return [await alone(batch[0])]
-        }
-        do {
-            return try await commitTogether(batch)
-        } catch let error as PSQLError where error.serverInfo != nil {
-            logger.debug("batched commit refused; committing each alone", metadata: [
-                "flow.error": "\(String(reflecting: error.serverInfo?[.message]))", "flow.count": "\(batch.count)",
-            ])
-            var results: [Result<Void, any Error>] = []
-            for pending in batch { results.append(await alone(pending)) }
-            return results
-        } catch {
-            let failure = await storeError(error)
-            return batch.map { _ in .failure(failure) }
-        }
-    }
-
-    /// A driver error as the store reports it (`mapped`).
-    private func storeError(_ error: any Error) async -> any Error {
-        do {
-            try await mapped { () async throws -> Void in throw error }
-            return error
-        } catch {
-            return error
-        }
-    }
-
-    private func alone(_ pending: PendingCommit) async -> Result<Void, any Error> {
-        do {
+        await writeBatch(batch, kind: "commit", together: commitTogether) { pending in
             try await commitAlone(pending.transition, owner: pending.owner)
-            return .success(())
-        } catch {
-            return .failure(error)
         }
     }
 

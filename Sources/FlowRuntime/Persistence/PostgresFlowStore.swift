@@ -21,7 +21,9 @@ public final class PostgresFlowStore: FlowStore, Service {
     /// Sends the commits' `flow_timeline` notifications after them, coalesced.
     let timelineAnnouncer = PostgresTimelineAnnouncer()
     /// Groups concurrent commits (group commit).
-    let commitBatcher: CommitBatcher<PendingCommit>
+    let commitBatcher: CommitBatcher<PendingCommit, Void>
+    /// Groups other concurrent statements of the same kind (`batched(_:as:write:)`).
+    let statementBatchers: StatementBatchers
 
     /// Creates the store; nothing connects until `run()` is running and a query is made.
     ///
@@ -42,6 +44,7 @@ public final class PostgresFlowStore: FlowStore, Service {
         self.statementTimeout = statementTimeout
         self.connectionTimeout = connectionTimeout
         self.commitBatcher = CommitBatcher(batching)
+        self.statementBatchers = StatementBatchers(batching)
     }
 
     /// Runs the connection pool until the task is cancelled or a graceful shutdown begins.
@@ -110,30 +113,38 @@ public final class PostgresFlowStore: FlowStore, Service {
     package func transaction<Result: Sendable>(
         untimed: Bool = false, _ body: (PostgresSession) async throws -> Result
     ) async throws -> Result {
+        try await mapped { try await driverTransaction(untimed: untimed, body) }
+    }
+
+    /// `transaction` with the driver's errors as they are (`writeBatch` tells a refused statement
+    /// from an unknown outcome by them).
+    package func driverTransaction<Result: Sendable>(
+        untimed: Bool = false, _ body: (PostgresSession) async throws -> Result
+    ) async throws -> Result {
         let timeout = untimed ? nil : statementTimeout
-        return try await mapped {
-            try await withConnection { connection in
-                let session = PostgresSession(connection: connection, timeout: timeout, logger: logger)
-                try await session.query("BEGIN")
-                do {
-                    let result = try await body(session)
-                    try await session.query("COMMIT")
-                    return result
-                } catch {
-                    if !connection.isClosed { _ = try? await session.query("ROLLBACK") }
-                    throw error
-                }
+        return try await withConnection { connection in
+            let session = PostgresSession(connection: connection, timeout: timeout, logger: logger)
+            try await session.query("BEGIN")
+            do {
+                let result = try await body(session)
+                try await session.query("COMMIT")
+                return result
+            } catch {
+                if !connection.isClosed { _ = try? await session.query("ROLLBACK") }
+                throw error
             }
         }
     }
 
     /// Runs one statement outside an explicit transaction and collects its rows.
     package func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await mapped {
-            try await withConnection { connection in
-                try await PostgresSession(connection: connection, timeout: statementTimeout, logger: logger)
-                    .query(query)
-            }
+        try await mapped { try await driverRows(query) }
+    }
+
+    /// `rows` with the driver's errors as they are (for `writeBatch`).
+    package func driverRows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await withConnection { connection in
+            try await PostgresSession(connection: connection, timeout: statementTimeout, logger: logger).query(query)
         }
     }
 

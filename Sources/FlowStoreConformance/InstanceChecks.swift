@@ -78,6 +78,59 @@ enum InstanceChecks {
         }
     }
 
+    /// 30 creates at once on one store (a store that groups them writes them together): 20 new
+    /// instances (with and without agency, wake-up, lease) each read back as written with its two
+    /// history entries, 5 sharing one idempotency key (one created, four answered it), 5 sharing
+    /// one id without a key (one created, four conflicts).
+    static func concurrentCreatesKeepTheirOutcomes(_ harness: FlowStoreHarness) async throws {
+        try await harness.withStore { store in
+            try await store.saveDefinition(F.definition)
+            let (key, sharedID) = (F.uniqueID("key"), F.uniqueID("inst"))
+            let records: [InstanceRecord] = (0..<30).map { index in
+                switch index {
+                case 0..<20:
+                    var record = F.instance(wakeAt: index % 3 == 0 ? nil : F.t0 + .seconds(Int64(index)),
+                                            agencyID: index % 2 == 0 ? nil : "agency-\(index)")
+                    if index % 4 == 0 {
+                        record.leaseOwner = "worker-\(index)"
+                        record.leaseUntil = F.t0 + .minutes(1)
+                    }
+                    return record
+                case 20..<25: return F.instance(idempotencyKey: key)
+                default: return F.instance(id: sharedID)
+                }
+            }
+            let outcomes = await withTaskGroup(of: (Int, Result<CreateInstanceResult, any Error>).self) { group in
+                for (index, record) in records.enumerated() {
+                    group.addTask {
+                        do {
+                            let history = [F.entry("started"), F.entry("decided")]
+                            return (index, .success(try await store.createInstance(record, history: history)))
+                        } catch {
+                            return (index, .failure(error))
+                        }
+                    }
+                }
+                return await group.reduce(into: [Int: Result<CreateInstanceResult, any Error>]()) { $0[$1.0] = $1.1 }
+            }
+            for index in 0..<20 {
+                #expect(try outcomes[index]?.get() == .created(records[index]))
+                #expect(try await store.instance(id: records[index].id) == records[index])
+                #expect(try await store.history(instanceID: records[index].id, after: 0).count == 2)
+            }
+            let keyed = (20..<25).compactMap { try? outcomes[$0]?.get() }
+            let keyedCreated = keyed.compactMap { if case .created(let r) = $0 { r } else { nil } }
+            #expect(keyed.count == 5 && keyedCreated.count == 1)
+            #expect(keyed.allSatisfy {
+                switch $0 { case .created(let r), .existing(let r): r.id == keyedCreated.first?.id }
+            })
+            let sameID = (25..<30).compactMap { outcomes[$0] }
+            #expect(sameID.filter { (try? $0.get()) != nil }.count == 1)
+            #expect(sameID.filter { if case .failure(let e as StoreError) = $0 { e.code == .conflict } else { false } }.count == 4)
+            #expect(try await store.history(instanceID: sharedID, after: 0).count == 2)
+        }
+    }
+
     static func filter(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             let agency = F.uniqueID("agency")

@@ -88,6 +88,49 @@ enum NotificationCapChecks {
         }
     }
 
+    /// Claims racing with repeats of their own keys (a store that groups claims writes them in one
+    /// batch): 6 keys of one trip, each claimed twice at once, under a cap of 4 a day, and 6 more keys
+    /// of another trip with no cap: each key claimed once, exactly 4 of the capped ones, the repeats
+    /// duplicates, and the stored rows say the same.
+    static func racingRepeats(_ harness: TravelStoreHarness) async throws {
+        try await harness.withStores(2) { stores in
+            let (capped, free) = (F.uniqueID("trip"), F.uniqueID("trip"))
+            let perTrip = NotificationCaps(perTripPerDay: 4)
+            let outcomes = try await race(stores, count: 24) { index in
+                index < 12
+                    ? (claim(trip: capped, agency: nil, key: "k\(index % 6)"), perTrip)
+                    : (claim(trip: free, agency: nil, key: "k\(index % 6)"), .none)
+            }
+            #expect(outcomes.filter { $0 == .claimed }.count == 10)
+            #expect(outcomes.filter { $0 == .suppressed(reason: "cap per_trip_per_day 4 reached") }.count == 2)
+            #expect(outcomes.filter { $0 == .duplicate }.count == 12)
+            #expect(try await stores[0].countNotifications(tripID: capped, agencyID: nil, since: F.t0) == 4)
+            #expect(try await stores[0].countNotifications(tripID: free, agencyID: nil, since: F.t0) == 6)
+        }
+    }
+
+    /// Racing claims whose windows start a few milliseconds apart each count from their own start:
+    /// an agency has claims at t0, t0 + 1 ms and t0 + 2 ms (cap 3 an hour); two claims an hour
+    /// after t0 count all three and are suppressed, four an hour after t0 + 2 ms count one, so
+    /// exactly two of them are claimed, whatever the order.
+    static func racingWindows(_ harness: TravelStoreHarness) async throws {
+        try await harness.withStores(2) { stores in
+            let agency = F.uniqueID("agency")
+            let perHour = NotificationCaps(perAgencyPerHour: 3)
+            for offset in 0..<3 {
+                let at = F.t0 + TimeSpan(milliseconds: Int64(offset))
+                #expect(try await stores[0].claimNotification(
+                    claim(trip: F.uniqueID("trip"), agency: agency, key: "stored", at: at), caps: perHour) == .claimed)
+            }
+            let outcomes = try await race(stores, count: 6) { index in
+                let at = F.t0 + .hours(1) + TimeSpan(milliseconds: index < 2 ? 0 : 2)
+                return (claim(trip: F.uniqueID("trip"), agency: agency, key: "k\(index)", at: at), perHour)
+            }
+            #expect(outcomes.filter { $0 == .claimed }.count == 2)
+            #expect(outcomes.filter { $0 == .suppressed(reason: "cap per_agency_per_hour 3 reached") }.count == 4)
+        }
+    }
+
     private static func race(
         _ stores: [any TravelStore], count: Int,
         _ make: @escaping @Sendable (Int) -> (NotificationClaim, NotificationCaps)

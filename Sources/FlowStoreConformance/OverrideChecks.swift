@@ -34,6 +34,20 @@ enum OverrideChecks {
             try await store.saveOverrides(odd)
             #expect(try await store.currentOverrides(agencyID: hostile) == odd)
             #expect(try await store.currentOverrides(agencyID: agency) == second)
+
+            // Reads at once (a store that groups them reads them together): each its own agency's.
+            let none = F.uniqueID("agency")
+            let asked = (0..<24).map { [agency, other, hostile, none][$0 % 4] }
+            let answers = try await withThrowingTaskGroup(of: (Int, OverrideRevision?).self) { group in
+                for (index, id) in asked.enumerated() {
+                    group.addTask { (index, try await store.currentOverrides(agencyID: id)) }
+                }
+                return try await group.reduce(into: [Int: OverrideRevision?]()) { $0[$1.0] = $1.1 }
+            }
+            let changedBy: [String: String?] = [agency: "alice", other: "bob", hostile: hostile, none: nil]
+            for (index, id) in asked.enumerated() {
+                #expect(answers[index]??.changedBy == changedBy[id] ?? "?", "\(id)")
+            }
         }
     }
 }

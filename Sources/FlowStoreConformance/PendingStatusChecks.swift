@@ -104,6 +104,52 @@ enum PendingStatusChecks {
         }
     }
 
+    /// Records made at once (a store that groups them writes them together), each with its own
+    /// pending status: `delivered` and `failed` (with its code) outrank `sent` and win, `queued`
+    /// does not; a row with none is `sent`; a record for a row never claimed fails alone; nothing
+    /// stays pending.
+    static func recordsTogether(_ harness: TravelStoreHarness) async throws {
+        try await harness.withStore { store in
+            let trip = F.uniqueID("trip")
+            let pending: [(status: String, code: String?)?] = [("delivered", nil), ("failed", "30008"), ("queued", nil), nil]
+            let sids = (0..<20).map { _ in F.uniqueID("SM") }
+            for (index, sid) in sids.enumerated() {
+                #expect(try await store.claimNotification(F.claim(trip: trip, key: "k\(index)")))
+                if let kept = pending[index % 4] {
+                    #expect(try await store.recordMessageStatus(report(sid, kept.status, code: kept.code)) == .pending)
+                }
+            }
+            let failures = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for (index, sid) in sids.enumerated() {
+                    group.addTask {
+                        try await store.updateNotification(
+                            tripID: trip, type: "REMINDER_24H", key: "k\(index)", status: "sent", providerID: sid, error: nil)
+                        return false
+                    }
+                }
+                group.addTask {
+                    do {
+                        try await store.updateNotification(
+                            tripID: trip, type: "REMINDER_24H", key: "never-claimed", status: "sent", providerID: nil, error: nil)
+                        return false
+                    } catch is StoreError {
+                        return true
+                    }
+                }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(failures == 1)
+            for (index, sid) in sids.enumerated() {
+                let logged = try await row(store, trip: trip, key: "k\(index)")
+                let expected = ["delivered", "failed", "sent", "sent"][index % 4]
+                #expect(logged?.status == expected, "\(index)")
+                #expect(logged?.providerID == sid)
+                #expect(logged?.error == (index % 4 == 1 ? "30008" : nil), "\(index)")
+                #expect(try await store.pendingMessageStatus(messageSid: sid) == nil, "\(index)")
+            }
+        }
+    }
+
     /// A callback racing the send's record (separate connections when the store has them) is
     /// never lost: every row ends `delivered` and nothing stays pending.
     static func racingTheRecord(_ harness: TravelStoreHarness) async throws {

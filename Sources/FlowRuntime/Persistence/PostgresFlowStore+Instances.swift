@@ -9,9 +9,19 @@ extension PostgresFlowStore {
         idempotency_key, lease_owner, lease_until, created_at, updated_at
         """
 
+    /// Creations that arrive together are written together (`PostgresFlowStore+InstanceBatches.swift`);
+    /// alone, `createInstanceAlone`.
+    public func createInstance(_ instance: InstanceRecord, history: [HistoryEntry]) async throws -> CreateInstanceResult {
+        guard groupsStatements else { return try await createInstanceAlone(NewInstance(record: instance, history: history)) }
+        return try await batched(NewInstance(record: instance, history: history), as: "instance.create") { [self] batch in
+            await createInstances(batch)
+        }
+    }
+
     /// One statement: the instance row and its first history entries (data-modifying CTEs); a
     /// second round trip only when the idempotency key was already used.
-    public func createInstance(_ instance: InstanceRecord, history: [HistoryEntry]) async throws -> CreateInstanceResult {
+    func createInstanceAlone(_ new: NewInstance) async throws -> CreateInstanceResult {
+        let (instance, history) = (new.record, new.history)
         let entries = try HistoryArrays(history)
         let inserted = try await rows(
             """

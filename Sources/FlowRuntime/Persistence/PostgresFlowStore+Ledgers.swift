@@ -49,10 +49,17 @@ extension PostgresFlowStore {
         started_at, completed_at
         """
 
+    /// Begins that arrive together are written together (`PostgresFlowStore+LedgerBatches.swift`);
+    /// alone, `beginEffectAlone`.
+    public func beginEffect(_ effect: EffectRecord) async throws -> EffectBeginResult {
+        guard groupsStatements else { return try await beginEffectAlone(effect) }
+        return try await batched(effect, as: "effect.begin") { [self] batch in await beginEffects(batch) }
+    }
+
     /// One statement in the common case: the insert, or (begun before) the earlier row marked in
     /// doubt, in one round trip. Only when a concurrent begin of the same key committed after the
     /// statement's snapshot (neither visible to it) does it read again in a transaction.
-    public func beginEffect(_ effect: EffectRecord) async throws -> EffectBeginResult {
+    func beginEffectAlone(_ effect: EffectRecord) async throws -> EffectBeginResult {
         let request = try StoreCoding.json(effect.request)
         let row = try await rows(
             """
@@ -103,9 +110,20 @@ extension PostgresFlowStore {
         }
     }
 
+    /// Completions that arrive together are written together (`PostgresFlowStore+LedgerBatches.swift`);
+    /// alone, `completeEffectAlone`.
     public func completeEffect(key: String, status: EffectRecord.Status, result: Value?, providerID: String?) async throws {
-        let resultJSON = try StoreCoding.json(result)
-        let completedAt = status == .pending ? nil : StoreCoding.wallClock()
+        let completion = EffectCompletion(
+            key: key, status: status, result: result, providerID: providerID,
+            completedAt: status == .pending ? nil : StoreCoding.wallClock())
+        guard groupsStatements else { return try await completeEffectAlone(completion) }
+        try await batched(completion, as: "effect.complete") { [self] batch in await completeEffects(batch) }
+    }
+
+    func completeEffectAlone(_ completion: EffectCompletion) async throws {
+        let (key, status, providerID, completedAt) =
+            (completion.key, completion.status, completion.providerID, completion.completedAt)
+        let resultJSON = try StoreCoding.json(completion.result)
         let updated = try await rows(
             """
             UPDATE effects SET status = \(status.rawValue), result = \(resultJSON)::jsonb, provider_id = \(providerID),

@@ -15,7 +15,24 @@ extension PostgresFlowStore {
         )
     }
 
+    /// Read at every start: reads that arrive together (a burst of starts) are one statement, one
+    /// row per agency, each answered by a read that began after it was asked.
     public func currentOverrides(agencyID: String) async throws -> OverrideRevision? {
+        guard groupsStatements else { return try await currentOverridesAlone(agencyID) }
+        return try await batched(agencyID, as: "overrides.current") { [self] batch in
+            await writeBatch(batch, kind: "overrides.current", together: { agencies in
+                let latest = Dictionary(try await driverRows(
+                    """
+                    SELECT DISTINCT ON (agency_id) \(unescaped: Self.overrideColumns) FROM agency_overrides
+                    WHERE agency_id = ANY(\(Array(Set(agencies)))::text[]) ORDER BY agency_id, revision DESC
+                    """
+                ).map(Self.overrideRevision).map { ($0.agencyID, $0) }) { first, _ in first }
+                return agencies.map { .success(latest[$0]) }
+            }, alone: currentOverridesAlone)
+        }
+    }
+
+    func currentOverridesAlone(_ agencyID: String) async throws -> OverrideRevision? {
         try await rows(
             """
             SELECT \(unescaped: Self.overrideColumns) FROM agency_overrides

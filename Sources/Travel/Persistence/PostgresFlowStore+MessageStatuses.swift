@@ -19,9 +19,20 @@ extension PostgresFlowStore {
         return (pairs.map(\.0), pairs.map(\.1))
     }
 
+    /// Records that arrive together (sends answered at once) are one statement
+    /// (`PostgresFlowStore+NotificationRecords.swift`); alone, `updateNotificationAlone`.
     public func updateNotification(
         tripID: String, type: String, key: String, status: String, providerID: String?, error: String?
     ) async throws {
+        let record = NotificationRecord(
+            tripID: tripID, type: type, key: key, status: status, providerID: providerID, error: error)
+        guard groupsStatements else { return try await updateNotificationAlone(record) }
+        try await batched(record, as: "notification.record") { [self] batch in await updateNotifications(batch) }
+    }
+
+    func updateNotificationAlone(_ record: NotificationRecord) async throws {
+        let (tripID, type, key, status, providerID, error) =
+            (record.tripID, record.type, record.key, record.status, record.providerID, record.error)
         let (statuses, ranks) = Self.statusRanks
         let updated = try await rows(
             """

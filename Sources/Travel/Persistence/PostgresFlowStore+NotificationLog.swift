@@ -4,6 +4,17 @@ import PostgresNIO
 
 /// The notification log on PostgreSQL.
 extension PostgresFlowStore {
+    /// Claims that arrive together are written together (`PostgresFlowStore+NotificationClaims.swift`);
+    /// alone, `claimNotificationAlone`.
+    public func claimNotification(
+        _ claim: NotificationClaim, caps: NotificationCaps
+    ) async throws -> NotificationClaimOutcome {
+        let caps = caps.applying(to: claim.agencyID)
+        guard groupsStatements else { return try await claimNotificationAlone(claim, caps: caps) }
+        let entry = NotificationClaimBatch.Entry(claim: claim, caps: caps, exists: false)
+        return try await batched(entry, as: "notification.claim") { [self] batch in await claimNotifications(batch) }
+    }
+
     /// Without caps, one statement. With caps, one short transaction: `pg_advisory_xact_lock` on the
     /// capped trip and agency (`NotificationCaps.lockNames`, in sorted order, so claims never wait on
     /// each other in a cycle), then one statement that counts each cap's window and inserts the row
@@ -11,10 +22,9 @@ extension PostgresFlowStore {
     /// its own because a statement sees the rows committed when it began (READ COMMITTED): the count
     /// then sees every claim committed by the previous holder. Claims of other trips and agencies do
     /// not wait; nothing but these two statements and the commit runs under the lock.
-    public func claimNotification(
+    func claimNotificationAlone(
         _ claim: NotificationClaim, caps: NotificationCaps
     ) async throws -> NotificationClaimOutcome {
-        let caps = caps.applying(to: claim.agencyID)
         guard !caps.isEmpty else {
             return try await rows(insertClaim(claim, caps: caps)).isEmpty ? .duplicate : .claimed
         }

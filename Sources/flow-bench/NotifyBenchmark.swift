@@ -57,7 +57,9 @@ enum NotifyBenchmark {
         print("notify: \(sends) notify.send started at once on PostgreSQL (handed to the worker, as serve does), "
               + "fake Twilio over loopback HTTP answering in \(latency.milliseconds) ms; load average \(WorkerBenchmark.loadAverage())")
         let client = settings.clientConfiguration(maximumConnections: 40)
-        let (latencies, accepted, cpu, sending) = try await PostgresFlowStore.withStore(client, adding: TravelSchema.schema) { postgres in
+        let (latencies, accepted, cpu, sending) = try await PostgresFlowStore.withStore(
+            client, adding: TravelSchema.schema, batching: .fromEnvironment(ProcessInfo.processInfo.environment)
+        ) { postgres in
             let store = ObservedStore(postgres)
             try await registry.publish(to: store, at: InstanceWorker<ObservedStore<PostgresFlowStore>>.wallClock())
             let run = UUID().uuidString.prefix(8).lowercased()

@@ -131,9 +131,10 @@ enum APIBenchmark {
                 HTTPClientRequest(url: daemon.base + "/health")
             }
             let measured = await load.run(client: client, expected: expected) { request(rate, $0) }
-            print("  \(label) \(rate)/s: \(measured.latencies.summary), failures \(measured.failures), "
-                  + "generator lag \(Latencies.format(measured.lag)) ms")
-            print("    /health \(rate)/s (HTTP floor): \(health.latencies.summary), failures \(health.failures)")
+            print("  \(label) \(rate)/s: \(measured.latencies.summary), failures \(measured.failures)"
+                  + "\(measured.failures > 0 ? " — WRONG" : ""), generator lag \(Latencies.format(measured.lag)) ms")
+            print("    /health \(rate)/s (HTTP floor): \(health.latencies.summary), failures \(health.failures)"
+                  + (health.failures > 0 ? " — WRONG" : ""))
         }
     }
 

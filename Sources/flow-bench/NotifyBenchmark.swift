@@ -57,7 +57,7 @@ enum NotifyBenchmark {
         print("notify: \(sends) notify.send started at once on PostgreSQL (handed to the worker, as serve does), "
               + "fake Twilio over loopback HTTP answering in \(latency.milliseconds) ms; load average \(WorkerBenchmark.loadAverage())")
         let client = settings.clientConfiguration(maximumConnections: 40)
-        let (latencies, accepted, cpu, sending) = try await PostgresFlowStore.withStore(
+        let (latencies, accepted, cpu, sending, breakdown) = try await PostgresFlowStore.withStore(
             client, adding: TravelSchema.schema, batching: .fromEnvironment(ProcessInfo.processInfo.environment)
         ) { postgres in
             let store = ObservedStore(postgres)
@@ -78,7 +78,9 @@ enum NotifyBenchmark {
                 let before = CPUUsage.now()
                 let measured = try await sendAll(sends, prefix: "bench-\(run)", starter: starter, store: store)
                 let cpu = CPUUsage.now().since(before)
-                return (measured, fake.acceptedCount - warmUp, cpu, try await sendDurations(postgres, prefix: "bench-\(run)-"))
+                return (measured, fake.acceptedCount - warmUp, cpu,
+                        try await sendDurations(postgres, prefix: "bench-\(run)-"),
+                        try await Self.phases(postgres, prefix: "bench-\(run)-"))
             }
         }
         let sorted = Percentiles(latencies)
@@ -86,6 +88,10 @@ enum NotifyBenchmark {
         print(String(format: "  end-to-end %@ (provider %d ms; target p95 ≤ %.0f ms: %@)", sorted.text,
                      latency.milliseconds, target, sorted.at(0.95) <= target ? "met" : "missed"))
         print("  of which the send (effect ledger started_at → completed_at) \(Percentiles(sending).text)")
+        print("  phases, ms after the first start (p50 / p95): " + breakdown.map { name, values in
+            let sorted = Percentiles(values)
+            return String(format: "%@ %.0f / %.0f", name, sorted.at(0.5), sorted.at(0.95))
+        }.joined(separator: ", "))
         print("  CPU during the sends: \(cpu.text); \(String(format: "%.2f", cpu.machineBusy / Double(sends))) core-ms per send")
         print("  fake Twilio accepted \(accepted) message(s) for \(sends) instances\(accepted == sends ? "" : " — WRONG")"
               + "; load average \(WorkerBenchmark.loadAverage())")
@@ -100,6 +106,27 @@ enum NotifyBenchmark {
             WHERE instance_id LIKE \(prefix + "%") AND completed_at IS NOT NULL
             """
         ).map { try $0.decode(Double.self) }
+    }
+
+    /// Where a send's time goes, from the rows it wrote (milliseconds after the burst's first start
+    /// for instances named `prefix…`): the step began (the effect ledger's `started_at`, the claim's
+    /// instant), the provider's answer recorded in the log (its `updated_at`), the ledger completed.
+    static func phases(_ postgres: PostgresFlowStore, prefix: String) async throws -> [(String, [Double])] {
+        let rows = try await postgres.rows(
+            """
+            WITH sends AS (
+                SELECT i.created_at AS started, e.started_at AS began, l.updated_at AS recorded,
+                       e.completed_at AS completed
+                FROM flow_instances i JOIN effects e ON e.instance_id = i.id JOIN notifications_log l ON l.instance_id = i.id
+                WHERE i.id LIKE \(prefix + "%")
+            ), first AS (SELECT MIN(started) AS at FROM sends)
+            SELECT (EXTRACT(EPOCH FROM began - first.at) * 1000)::float8,
+                   (EXTRACT(EPOCH FROM recorded - first.at) * 1000)::float8,
+                   (EXTRACT(EPOCH FROM completed - first.at) * 1000)::float8
+            FROM sends, first
+            """
+        ).map { try $0.decode((Double, Double, Double).self) }
+        return [("step began", rows.map(\.0)), ("answer recorded", rows.map(\.1)), ("ledger completed", rows.map(\.2))]
     }
 
     /// Starts `count` instances at once; each one's milliseconds from its start call to its final commit.

@@ -1,5 +1,11 @@
 public import FlowEngine
 
+/// How a replayed step call ends.
+public enum ReplayAnswer: Sendable {
+    case succeeded(Value)
+    case failed(StepError)
+}
+
 /// One instance driven through the pure `Interpreter` alone: every step call answered by
 /// `answer`, timers fired earliest first, until it finishes or a call has no answer. Shared by the
 /// dry-run's interpreter figure, `flow-bench state-coding` and `flow-bench-engine replay`.
@@ -19,7 +25,7 @@ public struct InstanceReplay {
     /// the first included.
     public func run(
         instanceID: String, input: Value, settings: Value, start: Instant,
-        answer: (StepInvocation, Instant) -> Value?, visit: (InstanceState) -> Void = { _ in }
+        answer: (StepInvocation, Instant) -> ReplayAnswer?, visit: (InstanceState) -> Void = { _ in }
     ) -> Outcome {
         let first = interpreter.start(instanceID: instanceID, input: input, settings: settings, agency: nil,
                                       at: start)
@@ -37,9 +43,12 @@ public struct InstanceReplay {
             }.first
             let event: InterpreterEvent
             if let call {
-                guard let output = answer(call, now) else { break }
+                guard let answered = answer(call, now) else { break }
                 outcome.calls += 1
-                event = .stepSucceeded(callID: call.callID, output: output)
+                switch answered {
+                case .succeeded(let output): event = .stepSucceeded(callID: call.callID, output: output)
+                case .failed(let error): event = .stepFailed(callID: call.callID, error: error)
+                }
             } else if let timer = state.timers.min(by: { $0.value < $1.value }) {
                 now = max(now, timer.value)
                 event = .timerFired(id: timer.key)

@@ -94,33 +94,18 @@ enum DryRunBenchmark {
         try transitions(flow: flow, settings: .object(settings), recorded: report.history)
     }
 
-    /// The step outputs a dry-run recorded, by call id (each `step_called` paired with the
-    /// `step_succeeded` that follows it; the case's flow runs one frame at a time).
-    static func outputs(_ history: [HistoryEntry]) -> [String: Value] {
-        var outputs: [String: Value] = [:]
-        var pending: String?
-        for entry in history {
-            if entry.kind == .stepCalled { pending = entry.entry.callID }
-            if entry.kind == .stepSucceeded, let call = pending {
-                outputs[call] = entry.details["output"] ?? .null
-                pending = nil
-            }
-        }
-        return outputs
-    }
-
     /// Start + every step outcome and timer of the recorded instance through `Interpreter.apply`
     /// alone, repeated; one core. Fails when the replay leaves the recorded path.
     static func transitions(flow: Flow, settings: Value, recorded history: [HistoryEntry]) throws {
         let replay = InstanceReplay(flow: flow)
-        let outputs = outputs(history)
+        let answers = RecordedAnswers(history)
         var count = 0
         var finalStatus = ""
         let clock = ContinuousClock()
         let elapsed = clock.measure {
             for _ in 0..<runs {
                 let outcome = replay.run(instanceID: "dry-run", input: input, settings: settings, start: start,
-                                         answer: { call, _ in outputs[call.callID] })
+                                         answer: { call, _ in answers.answer(call) })
                 count += outcome.transitions
                 finalStatus = outcome.final.status.rawValue
             }

@@ -71,11 +71,11 @@ enum StateCodingBenchmark {
         let settings = Value.object(try directory.effectiveSettings(flow: flow.name.value, agency: nil))
         let dryRun = DryRun(flow: flow, input: DryRunBenchmark.input, settings: settings, agency: nil,
                             fixtures: DryRunBenchmark.fixtures, start: DryRunBenchmark.start, product: TravelProduct())
-        let outputs = DryRunBenchmark.outputs(try await dryRun.run().history)
+        let answers = RecordedAnswers(try await dryRun.run().history)
         var states: [InstanceState] = []
         _ = InstanceReplay(flow: flow).run(
             instanceID: "dry-run", input: DryRunBenchmark.input, settings: settings, start: DryRunBenchmark.start,
-            answer: { call, _ in outputs[call.callID] }, visit: { states.append($0) })
+            answer: { call, _ in answers.answer(call) }, visit: { states.append($0) })
         return states
     }
 

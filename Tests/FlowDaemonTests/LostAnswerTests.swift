@@ -74,3 +74,62 @@ struct LostAnswerTests {
         try await store.close()
     }
 }
+
+/// A store whose first effect-ledger begin answers only after `clock` moved on by `delay` (a
+/// write that waited out a database outage).
+final class SlowFirstBegin: FlowStoreDecorator {
+    let base: SQLiteFlowStore
+    let clock: TestClock
+    let delay: TimeSpan
+    private let begins = Mutex(0)
+
+    init(base: SQLiteFlowStore, clock: TestClock, delay: TimeSpan) {
+        self.base = base
+        self.clock = clock
+        self.delay = delay
+    }
+
+    func beginEffect(_ effect: EffectRecord) async throws -> EffectBeginResult {
+        let first = begins.withLock { count in
+            defer { count += 1 }
+            return count == 0
+        }
+        let result = try await base.beginEffect(effect)
+        if first { clock.advance(delay) }
+        return result
+    }
+}
+
+@Suite("A ledger write that answers after the lease ran out")
+struct LateLedgerTests {
+    /// The full suite's PostgreSQL outage test found it: a begin queued behind the outage answered
+    /// after the 3 s lease had run out, while another run of the instance already held it; both sent.
+    @Test("nothing is sent under a lease that ran out; the next run finds nothing at the provider and sends once")
+    func beginAnsweredAfterTheLease() async throws {
+        let sqlite = try await DaemonFixtures.temporarySQLite()
+        let clock = TestClock(DaemonFixtures.start)
+        let store = SlowFirstBegin(base: sqlite, clock: clock, delay: TimeSpan(milliseconds: 1_300))
+        let directory = WorkflowDirectory.load(
+            flows: [SourceFile(path: "greet-retry.yaml", text: LostAnswerTests.flow)], agencies: [], catalogue: .standard)
+        let registry = DefinitionRegistry(directory: directory)
+        let fake = FakeProviderServer()
+        let created = try await InstanceStarter(store: store, registry: registry)
+            .start(flow: "greet-retry", input: ["phone": "+5491155550000"], agency: nil, idempotencyKey: "x", at: clock.now)
+        guard case .created(let record) = created else { Issue.record("not created"); return }
+        let worker = InstanceWorker(
+            store: store, registry: registry, steps: StepRegistry.providers(), transport: fake,
+            credentials: fake.credentials, endpoints: .local("http://fake.local"),
+            configuration: .init(owner: "w", lease: .seconds(1)), clock: { clock.now })
+
+        _ = try await worker.runOnce()
+        #expect(fake.acceptedCount == 0, "sent under a lease that had run out")
+        clock.advance(.seconds(5))
+        #expect(try await worker.runOnce() == 1)
+        #expect(fake.acceptedCount == 1)
+        #expect(try await sqlite.instance(id: record.id)?.status == .succeeded)
+        let resolutions = try await sqlite.history(instanceID: record.id, after: 0)
+            .filter { $0.kind == .effectInDoubt }.compactMap { $0.details["resolution"]?.stringValue }
+        #expect(resolutions == ["not at provider; sent"])
+        try await sqlite.close()
+    }
+}

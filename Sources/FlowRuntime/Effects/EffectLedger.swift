@@ -29,14 +29,24 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
     /// Throws the store's error when the ledger cannot be reached before the call is made: nothing
     /// was sent and no attempt is used up — the caller abandons the transition, the lease expires,
     /// and a later run makes the call (a database outage must not fail an instance).
+    ///
+    /// `leaseHeld` says whether the caller's lease still covers the call. Asked once the ledger
+    /// answered (a write that waited out a database outage can answer after the lease ran out, when
+    /// another run may already hold the instance): when it no longer does, nothing is sent and the
+    /// call throws `StoreError(.leaseLost)`; the entry stays pending, and the run that holds the
+    /// instance resolves it as in doubt (nothing at the provider: it sends).
     public func perform(
-        _ step: any Step, call: StepCall, key: String, instanceID: String, context: StepContext
+        _ step: any Step, call: StepCall, key: String, instanceID: String, context: StepContext,
+        leaseHeld: (@Sendable () -> Bool)? = nil
     ) async throws -> (StepOutcome, [HistoryEntry]) {
         let signature = type(of: step).signature
         let record = EffectRecord(
             key: key, instanceID: instanceID, step: signature.name, request: .object(call.arguments),
             startedAt: context.now)
         let begun = try await store.beginEffect(record)
+        if Self.mayCall(begun), let leaseHeld, !leaseHeld() {
+            throw StoreError(.leaseLost, "the lease on '\(instanceID)' ran out while the effect ledger was written; \(signature.name) not called")
+        }
         switch begun {
         case .started:
             return (try await run(step, call: call, key: key, context: context), [])
@@ -123,6 +133,16 @@ public struct EffectLedger<Store: FlowStore>: Sendable {
         failure.errorClass == .timeout || failure.code == "transport.connection"
     }
 
+    /// Whether the ledger's answer may lead to calling the provider (an earlier success is answered
+    /// as recorded, an earlier permanent failure as it failed).
+    static func mayCall(_ begun: EffectBeginResult) -> Bool {
+        switch begun {
+        case .done: false
+        case .failed(let existing): failure(from: existing.result).isRetryable
+        case .started, .inDoubt: true
+        }
+    }
+
     static func value(of failure: StepFailure) -> Value {
         ["class": .string(failure.errorClass.rawValue), "code": .string(failure.code), "message": .string(failure.message)]
     }
@@ -142,3 +162,4 @@ extension StepContext {
         return copy
     }
 }
+

@@ -128,6 +128,8 @@ public struct Executor<Store: FlowStore>: Sendable {
             // lease that outlasts them needs no extension, so there is nothing to commit.
             let unchanged = transition.actions.isEmpty && history.isEmpty && consumed.isEmpty
             let covered = heldUntil.map { $0 >= wallClock() + longest(calls, now) + .seconds(5) } ?? false
+            // The calls below run under this lease: the one just committed, or the one already held.
+            let leaseDeadline = (unchanged && covered) ? heldUntil : keep
             heldUntil = nil
             if lease != nil {
                 try await ApprovalBookkeeping.recordRequests(
@@ -150,7 +152,8 @@ public struct Executor<Store: FlowStore>: Sendable {
                 // A store error here (effect ledger unreachable) abandons the transition: the call
                 // stays outstanding, no attempt is spent, and the next run after the lease re-issues it.
                 let agency = state.bindings["instance"]?.objectValue?["agency"]?.stringValue
-                let (outcome, entries) = try await perform(call, instanceID: state.instanceID, agency: agency, at: now)
+                let (outcome, entries) = try await perform(
+                    call, instanceID: state.instanceID, agency: agency, leaseUntil: leaseDeadline, at: now)
                 carried += entries
                 let next = interpreter.apply(outcome, to: state, at: now)
                 state = next.state
@@ -208,8 +211,11 @@ public struct Executor<Store: FlowStore>: Sendable {
     /// side-effecting step goes through the effect ledger. Throws only when a store the step needs
     /// cannot be reached before anything happened (nothing sent): the transition is abandoned.
     /// The instance's agency picks its own Twilio account, when it has one (`ProviderCredentials.forAgency`).
+    /// `leaseUntil`: the lease the call runs under; a side effect is not started once it may have
+    /// run out (`EffectLedger.perform(…, leaseHeld:)`).
     func perform(
-        _ invocation: StepInvocation, instanceID: String, agency: String? = nil, at now: Instant
+        _ invocation: StepInvocation, instanceID: String, agency: String? = nil, leaseUntil: Instant? = nil,
+        at now: Instant
     ) async throws -> (InterpreterEvent, [HistoryEntry]) {
         let call = StepCall(arguments: invocation.arguments.objectValue ?? [:], idempotencyKey: invocation.idempotencyKey,
                             attempt: invocation.attempt)
@@ -231,8 +237,12 @@ public struct Executor<Store: FlowStore>: Sendable {
         if lease != nil, type(of: step).signature.hasSideEffects(call.arguments) {
             let key = EffectLedger<Store>.key(instanceID: instanceID,
                                               idempotencyKey: invocation.idempotencyKey ?? invocation.callID)
+            let leaseHeld: (@Sendable () -> Bool)? = leaseUntil.map { until in
+                let margin = TimeSpan(milliseconds: min(1_000, (lease?.milliseconds ?? 0) / 5))
+                return { [wallClock] in wallClock() + margin < until }
+            }
             (outcome, entries) = try await EffectLedger(store: store)
-                .perform(step, call: call, key: key, instanceID: instanceID, context: context)
+                .perform(step, call: call, key: key, instanceID: instanceID, context: context, leaseHeld: leaseHeld)
         } else {
             outcome = try await step.perform(call, context: context)
         }

@@ -61,12 +61,8 @@ public struct ApprovalDecisions<Store: FlowStore>: Sendable {
                                       values: values == .null ? nil : values)
         // The verdict and its inbox event commit together: a crash between two writes would leave a
         // decision the instance never hears (found by the chaos run: SIGKILLs mid-decision).
-        var decided = row
-        decided.status = verdict.status
-        decided.decidedBy = verdict.by
-        decided.notes = verdict.notes
-        decided.values = verdict.values
-        let result = try await store.decideApproval(id: id, verdict, delivering: Self.inboxEvent(decided, via: via, at: now))
+        let event = Self.inboxEvent(row.decided(by: verdict), via: via, at: now)
+        let result = try await store.decideApproval(id: id, verdict, delivering: event)
         guard case .decided(let stored) = result else { return try await refused(result, at: now) }
         wakeup?.ring()
         return .decided(stored)

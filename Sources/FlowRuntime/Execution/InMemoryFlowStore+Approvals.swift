@@ -26,14 +26,10 @@ extension InMemoryFlowStore {
     public func decideApproval(id: String, _ verdict: ApprovalVerdict, delivering event: InboxEvent?) async throws
         -> ApprovalDecideResult
     {
-        guard var row = approvalRows[id], row.isOpen(at: verdict.at) else {
+        guard let open = approvalRows[id], open.isOpen(at: verdict.at) else {
             return .refused(approvalRows[id], at: verdict.at)
         }
-        row.status = verdict.status
-        row.decidedBy = verdict.by
-        row.decidedAt = verdict.at
-        row.notes = verdict.notes
-        row.values = verdict.values
+        let row = open.decided(by: verdict)
         approvalRows[id] = row
         if let event { try await deliver(event) }
         return .decided(row)

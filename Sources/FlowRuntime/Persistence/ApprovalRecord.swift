@@ -90,6 +90,19 @@ public struct ApprovalVerdict: Sendable, Hashable {
     }
 }
 
+extension ApprovalRecord {
+    /// The row once `verdict` is applied (what every store writes when it decides).
+    public func decided(by verdict: ApprovalVerdict) -> ApprovalRecord {
+        var row = self
+        row.status = verdict.status
+        row.decidedBy = verdict.by
+        row.decidedAt = verdict.at
+        row.notes = verdict.notes
+        row.values = verdict.values
+        return row
+    }
+}
+
 /// What deciding an approval did: exactly one of concurrent deciders gets `decided`.
 public enum ApprovalDecideResult: Sendable, Hashable {
     /// The row was pending and open; it now holds the verdict.

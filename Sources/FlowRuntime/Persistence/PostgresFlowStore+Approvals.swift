@@ -51,7 +51,7 @@ extension PostgresFlowStore {
         -> ApprovalDecideResult
     {
         let values = try StoreCoding.json(verdict.values)
-        let payload = try event.map { try StoreCoding.json($0.payload) }
+        let delivery = try event.map(Self.insertInboxEvent)
         return try await transaction { session in
             let updated = try await session.query(
                 """
@@ -62,21 +62,7 @@ extension PostgresFlowStore {
                 """
             )
             if let row = updated.first {
-                if let event, let payload {
-                    // Every daemon listening on `flow_wake` wakes its worker at the commit.
-                    _ = try await session.query(
-                        """
-                        WITH delivered AS (
-                            INSERT INTO instance_inbox (instance_id, kind, payload, dedup_key, at)
-                            SELECT i.id, \(event.kind), \(payload)::jsonb, \(event.dedupKey), \(event.at.postgres)
-                            FROM flow_instances i WHERE i.id = \(event.instanceID)
-                            ON CONFLICT (dedup_key) DO NOTHING
-                            RETURNING instance_id
-                        )
-                        SELECT pg_notify(\(PostgresWakeListener.channel), instance_id) FROM delivered
-                        """
-                    )
-                }
+                if let delivery { _ = try await session.query(delivery) }
                 return .decided(try Self.approvalRecord(row))
             }
             let existing = try await session.query(

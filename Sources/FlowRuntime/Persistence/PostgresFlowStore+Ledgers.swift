@@ -6,10 +6,18 @@ extension PostgresFlowStore {
     // MARK: Inbox
 
     public func deliver(_ event: InboxEvent) async throws {
+        let inserted = try await rows(Self.insertInboxEvent(event))
+        if inserted.isEmpty, try await instance(id: event.instanceID) == nil {
+            throw StoreError(.notFound, "instance '\(event.instanceID)' does not exist")
+        }
+    }
+
+    /// Inserts `event` unless its dedup key was delivered before (or its instance does not exist);
+    /// a row per inserted event. Every daemon listening on `flow_wake` (`PostgresWakeListener`) wakes
+    /// its worker at the commit.
+    static func insertInboxEvent(_ event: InboxEvent) throws -> PostgresQuery {
         let payload = try StoreCoding.json(event.payload)
-        // Every daemon listening on `flow_wake` (`PostgresWakeListener`) wakes its worker at the commit.
-        let inserted = try await rows(
-            """
+        return """
             WITH delivered AS (
                 INSERT INTO instance_inbox (instance_id, kind, payload, dedup_key, at)
                 SELECT i.id, \(event.kind), \(payload)::jsonb, \(event.dedupKey), \(event.at.postgres)
@@ -19,10 +27,6 @@ extension PostgresFlowStore {
             )
             SELECT id, pg_notify(\(PostgresWakeListener.channel), instance_id) FROM delivered
             """
-        )
-        if inserted.isEmpty, try await instance(id: event.instanceID) == nil {
-            throw StoreError(.notFound, "instance '\(event.instanceID)' does not exist")
-        }
     }
 
     public func inbox(instanceID: String) async throws -> [InboxEvent] {

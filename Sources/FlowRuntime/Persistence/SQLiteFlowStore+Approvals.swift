@@ -77,16 +77,7 @@ extension SQLiteFlowStore {
                  .optional(try StoreCoding.json(verdict.values)), .text(id), .instant(verdict.at)]
             )
             if let row = updated.first {
-                if let event {
-                    try await exec(
-                        """
-                        INSERT INTO instance_inbox (instance_id, kind, payload, dedup_key, at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (dedup_key) DO NOTHING
-                        """,
-                        [.text(event.instanceID), .text(event.kind), .text(try StoreCoding.json(event.payload)),
-                         .optional(event.dedupKey), .instant(event.at)]
-                    )
-                }
+                if let event { try await insertInboxEvent(event) }
                 return .decided(try Self.approvalRecord(row))
             }
             let existing = try await exec("SELECT \(Self.approvalColumns) FROM approvals WHERE id = ?", [.text(id)])

@@ -10,15 +10,20 @@ extension SQLiteFlowStore {
             guard try await fetchInstance("id = ?", [.text(event.instanceID)]) != nil else {
                 throw StoreError(.notFound, "instance '\(event.instanceID)' does not exist")
             }
-            try await exec(
-                """
-                INSERT INTO instance_inbox (instance_id, kind, payload, dedup_key, at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (dedup_key) DO NOTHING
-                """,
-                [.text(event.instanceID), .text(event.kind), .text(try StoreCoding.json(event.payload)),
-                 .optional(event.dedupKey), .instant(event.at)]
-            )
+            try await insertInboxEvent(event)
         }
+    }
+
+    /// Inserts `event` unless its dedup key was delivered before; inside a `write`.
+    func insertInboxEvent(_ event: InboxEvent) async throws {
+        try await exec(
+            """
+            INSERT INTO instance_inbox (instance_id, kind, payload, dedup_key, at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (dedup_key) DO NOTHING
+            """,
+            [.text(event.instanceID), .text(event.kind), .text(try StoreCoding.json(event.payload)),
+             .optional(event.dedupKey), .instant(event.at)]
+        )
     }
 
     public func inbox(instanceID: String) async throws -> [InboxEvent] {

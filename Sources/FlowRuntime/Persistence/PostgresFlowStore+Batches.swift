@@ -79,6 +79,36 @@ extension PostgresFlowStore {
         }
     }
 
+    /// `writeBatch` for statements keyed by `key` (an effect's key, an instance's id…): `together`
+    /// gets each key's first item only and answers each one's outcome, or nil for an item it did not
+    /// write (its row was there before, say); those, and every repeat of a key, are then written
+    /// alone, after the batch and in arrival order, so a later item of a key comes after an earlier one.
+    package func writeBatch<Item: Sendable, Key: Hashable, Output: Sendable>(
+        _ batch: [Item], kind: String, key: (Item) -> Key,
+        together: ([Item]) async throws -> [Output?],
+        alone: (Item) async throws -> Output
+    ) async -> [Result<Output, any Error>] {
+        await writeBatch(batch, kind: kind, together: { batch in
+            var keys = Set<Key>()
+            let firsts = batch.indices.filter { keys.insert(key(batch[$0])).inserted }
+            let written = try await together(firsts.map { batch[$0] })
+            guard written.count == firsts.count else {
+                throw StoreError(.corrupt, "\(kind): \(written.count) outcomes for \(firsts.count) items")
+            }
+            var outcomes: [Int: Output] = [:]
+            for (index, outcome) in zip(firsts, written) { outcomes[index] = outcome }
+            var results: [Result<Output, any Error>] = []
+            for (index, item) in batch.enumerated() {
+                if let outcome = outcomes[index] {
+                    results.append(.success(outcome))
+                } else {
+                    do { results.append(.success(try await alone(item))) } catch { results.append(.failure(error)) }
+                }
+            }
+            return results
+        }, alone: alone)
+    }
+
     /// A driver error as the store reports it (`mapped`).
     func storeError(_ error: any Error) async -> any Error {
         do {

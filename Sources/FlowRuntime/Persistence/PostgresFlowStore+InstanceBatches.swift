@@ -16,23 +16,13 @@ extension PostgresFlowStore {
     /// instance of the key or the conflict. A missing definition (the foreign key) refuses the
     /// statement, and each is then created alone and fails alone.
     func createInstances(_ batch: [NewInstance]) async -> [Result<CreateInstanceResult, any Error>] {
-        await writeBatch(batch, kind: "instance.create", together: { batch in
+        await writeBatch(batch, kind: "instance.create", key: \.record.id, together: { news in
             var statement = InstanceBatchArrays()
-            var firsts = Set<String>()
-            var positions: [Int: Int32] = [:]
-            for (offset, new) in batch.enumerated() where firsts.insert(new.record.id).inserted {
-                positions[offset] = try statement.append(new)
-            }
+            for new in news { try statement.append(new) }
             let created = Set(try await driverRows(statement.query).map { try $0.decode(Int32.self) })
-            var results: [Result<CreateInstanceResult, any Error>] = []
-            for (offset, new) in batch.enumerated() {
-                if let position = positions[offset], created.contains(position) {
-                    results.append(.success(.created(new.record)))
-                } else {
-                    do { results.append(.success(try await createInstanceAlone(new))) } catch { results.append(.failure(error)) }
-                }
+            return news.enumerated().map { offset, new in
+                created.contains(Int32(offset + 1)) ? .created(new.record) : nil
             }
-            return results
         }, alone: createInstanceAlone)
     }
 }
@@ -47,8 +37,8 @@ private struct InstanceBatchArrays {
     var historyIndex: [Int32] = [], historyNumber: [Int32] = [], historyAt: [Int64] = []
     var historyKinds: [String] = [], historyDetails: [String] = []
 
-    /// Adds one instance; its position.
-    mutating func append(_ new: NewInstance) throws -> Int32 {
+    /// Adds one instance (positions count from 1 in the order added).
+    mutating func append(_ new: NewInstance) throws {
         let none = GroupCommitStatement.none
         let record = new.record
         let entries = try HistoryArrays(new.history)
@@ -77,7 +67,6 @@ private struct InstanceBatchArrays {
             historyKinds.append(entries.kinds[index])
             historyDetails.append(entries.details[index])
         }
-        return position
     }
 
     /// Answers the positions of the rows it created.

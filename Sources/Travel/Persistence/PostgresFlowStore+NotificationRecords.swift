@@ -14,16 +14,16 @@ struct NotificationRecord: Sendable {
 /// Being one statement, it keeps the lone record's guarantee against a concurrent callback
 /// (`recordMessageStatus`, the comment at the top of `PostgresFlowStore+MessageStatuses.swift`).
 extension PostgresFlowStore {
+    /// A row with no claim, and a record repeating one earlier in the batch, are then written alone
+    /// (the first reports the missing claim; the second comes after the first).
     func updateNotifications(_ batch: [NotificationRecord]) async -> [Result<Void, any Error>] {
-        await writeBatch(batch, kind: "notification.record", together: { batch in
+        await writeBatch(batch, kind: "notification.record", key: {
+            NotificationClaimBatch.ClaimKey(tripID: $0.tripID, type: $0.type, key: $0.key)
+        }, together: { records in
             var trips: [String] = [], types: [String] = [], keys: [String] = [], statuses: [String] = []
             var ranks: [Int] = [], providers: [String] = [], hasProvider: [Bool] = [], errors: [String] = []
             var hasError: [Bool] = []
-            var positions: [Int: Int] = [:]
-            var firsts = Set<NotificationClaimBatch.ClaimKey>()
-            for (offset, record) in batch.enumerated()
-            where firsts.insert(NotificationClaimBatch.ClaimKey(tripID: record.tripID, type: record.type, key: record.key)).inserted {
-                positions[offset] = trips.count + 1
+            for record in records {
                 trips.append(record.tripID)
                 types.append(record.type)
                 keys.append(record.key)
@@ -62,16 +62,7 @@ extension PostgresFlowStore {
                 RETURNING u.idx
                 """
             ).map { try $0.decode(Int64.self) })
-            var results: [Result<Void, any Error>] = []
-            for (offset, record) in batch.enumerated() {
-                if let position = positions[offset] {
-                    results.append(updated.contains(Int64(position)) ? .success(()) : .failure(StoreError(
-                        .notFound, "no notification claimed for trip '\(record.tripID)', \(record.type), '\(record.key)'")))
-                } else {
-                    do { results.append(.success(try await updateNotificationAlone(record))) } catch { results.append(.failure(error)) }
-                }
-            }
-            return results
+            return records.indices.map { updated.contains(Int64($0 + 1)) ? () : nil }
         }, alone: updateNotificationAlone)
     }
 }

@@ -17,6 +17,15 @@ enum ApprovalChecks {
             approvers: approvers, expiresAt: expiresAt, requestedAt: at)
     }
 
+    /// A waiting instance of a new agency with approval `a1` recorded for it, in `store`.
+    static func asked(in store: any FlowStore) async throws -> (instance: InstanceRecord, row: ApprovalRecord) {
+        let agency = F.uniqueID("agency")
+        let instance = try await F.create(F.instance(status: .waiting, agencyID: agency), in: store)
+        let row = approval(instance, agency: agency)
+        try await store.recordApproval(row)
+        return (instance, row)
+    }
+
     static func recordAndList(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
             let agency = F.uniqueID("agency")
@@ -51,10 +60,8 @@ enum ApprovalChecks {
 
     static func decideOnce(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
-            let agency = F.uniqueID("agency")
-            let instance = try await F.create(F.instance(status: .waiting, agencyID: agency), in: store)
-            let row = approval(instance, agency: agency)
-            try await store.recordApproval(row)
+            let (instance, row) = try await asked(in: store)
+            let agency = row.agencyID
             let at = F.t0 + .minutes(1)
             let verdict = ApprovalVerdict(approve: false, by: "ops", at: at, notes: "too dear", values: ["amount": 900])
             guard case .decided(let decided) = try await store.decideApproval(id: row.id, verdict) else {
@@ -104,10 +111,7 @@ enum ApprovalChecks {
 
     static func concurrentDecisions(_ harness: FlowStoreHarness) async throws {
         try await harness.withStores(8) { stores in
-            let agency = F.uniqueID("agency")
-            let instance = try await F.create(F.instance(status: .waiting, agencyID: agency), in: stores[0])
-            let row = approval(instance, agency: agency)
-            try await stores[0].recordApproval(row)
+            let row = try await asked(in: stores[0]).row
             let results = try await withThrowingTaskGroup(of: ApprovalDecideResult.self) { group in
                 for index in 0..<16 {
                     let store = stores[index % stores.count]
@@ -160,10 +164,7 @@ enum ApprovalChecks {
     /// The verdict and the instance's inbox event commit together; a refused verdict delivers nothing.
     static func decisionDeliversAtomically(_ harness: FlowStoreHarness) async throws {
         try await harness.withStore { store in
-            let agency = F.uniqueID("agency")
-            let instance = try await F.create(F.instance(status: .waiting, agencyID: agency), in: store)
-            let row = approval(instance, agency: agency)
-            try await store.recordApproval(row)
+            let (instance, row) = try await asked(in: store)
             let at = F.t0 + .minutes(1)
             func event(_ outcome: String) -> InboxEvent {
                 InboxEvent(instanceID: instance.id, kind: "approval", payload: ["id": "a1", "outcome": .string(outcome)],

@@ -44,6 +44,7 @@ enum OverrideChecks {
                 }
                 return try await group.reduce(into: [Int: OverrideRevision?]()) { $0[$1.0] = $1.1 }
             }
+            #expect(answers.count == asked.count)
             let changedBy: [String: String?] = [agency: "alice", other: "bob", hostile: hostile, none: nil]
             for (index, id) in asked.enumerated() {
                 #expect(answers[index]??.changedBy == changedBy[id] ?? "?", "\(id)")
